@@ -1,3 +1,4 @@
+/// <reference types="vitest/globals" />
 import { curriculumSchema } from "./curriculum-schema";
 import {
   blockStimulusCounts,
