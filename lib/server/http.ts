@@ -1,0 +1,69 @@
+// Shared plumbing for thin route handlers: typed 4xx errors, bounded body reading, JSON replies.
+import { z } from "zod";
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export function json(data: unknown, status = 200, headers: Record<string, string> = {}) {
+  return new Response(JSON.stringify(data), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
+}
+
+/** Read a JSON body of at most `maxBytes` (413 beyond), as `unknown` (400 if it is not JSON). */
+export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new HttpError(413, `Request body too large (limit ${maxBytes} bytes)`);
+  if (!req.body) throw new HttpError(400, "Request body is empty");
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new HttpError(413, `Request body too large (limit ${maxBytes} bytes)`);
+    }
+    chunks.push(value);
+  }
+  const text = new TextDecoder().decode(Buffer.concat(chunks));
+  if (!text.trim()) throw new HttpError(400, "Request body is empty");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "Request body is not valid JSON");
+  }
+}
+
+/** Parse with a zod schema; 422 with readable issues on failure. */
+export function parseOr422<T extends z.ZodType>(schema: T, data: unknown): z.infer<T> {
+  const r = schema.safeParse(data);
+  if (!r.success) {
+    const issues = r.error.issues.slice(0, 20).map((i) => ({ path: i.path.join("."), message: i.message }));
+    throw new HttpError(422, `Invalid request: ${issues.map((i) => (i.path ? `${i.path}: ` : "") + i.message).join("; ")}`, issues);
+  }
+  return r.data;
+}
+
+/** Wrap a route handler: HttpError → its status, anything else → 500 without internals. */
+export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response>) {
+  return async (...args: A): Promise<Response> => {
+    try {
+      return await fn(...args);
+    } catch (err) {
+      if (err instanceof HttpError) return json({ error: err.message, details: err.details }, err.status);
+      console.error("[api] unexpected error", err);
+      return json({ error: "Internal error; nothing was stored. Please retry." }, 500);
+    }
+  };
+}

@@ -1,0 +1,218 @@
+// Participant API against a real, migrated database (PGlite per file, or PostgreSQL when
+// DATABASE_URL is set): run creation and resume, idempotent trial saving, every error case.
+import { POST as completePOST } from "@/app/api/runs/[token]/complete/route";
+import { POST as heartbeatPOST } from "@/app/api/runs/[token]/heartbeat/route";
+import { POST as trialsPOST } from "@/app/api/runs/[token]/trials/route";
+import { curriculumSchema, type CurriculumTrial } from "@/lib/core/curriculum-schema";
+import { studyConfigSchema } from "@/lib/core/study-config";
+import type { TrialRecordInput } from "@/lib/core/trial-record";
+
+import { getDb } from "./db";
+import { createOrResumeRun, fetchRunState, markAbandonedRuns } from "./runs";
+
+const config = studyConfigSchema.parse({ blocks: 3, trialsPerBlock: 8, practice: { trials: 4 }, recruitment: { completionCode: "ABC-123" } });
+
+async function makeStudy(slug: string, status: "open" | "draft" | "closed" = "open") {
+  const db = getDb();
+  const owner = await db.user.upsert({ where: { email: "owner@test" }, create: { email: "owner@test", passwordHash: "x" }, update: {} });
+  return db.study.create({ data: { slug, title: slug, ownerId: owner.id, config, status } });
+}
+
+async function newRun(slug: string, params: Record<string, string> = {}) {
+  const r = await createOrResumeRun(slug, params);
+  if (r.kind !== "run") throw new Error(`expected a run, got ${r.reason}`);
+  return r.token;
+}
+
+function record(t: CurriculumTrial, response: string | null = t.correctResponse, rtMs: number | null = 512.25): TrialRecordInput {
+  return {
+    phase: t.phase,
+    trialIndex: t.trialIndex,
+    blockIndex: t.blockIndex,
+    trialInBlock: t.trialInBlock,
+    task: t.task,
+    stimulus: t.stimulus,
+    correctResponse: t.correctResponse,
+    congruent: t.congruent,
+    response,
+    correct: response === t.correctResponse,
+    rtMs: response === null ? null : rtMs,
+    timeElapsedMs: 1000,
+  };
+}
+
+function post(token: string, body: unknown, raw?: string) {
+  const text = raw ?? JSON.stringify(body);
+  return trialsPOST(
+    new Request(`http://test/api/runs/${token}/trials`, { method: "POST", body: text, headers: { "content-type": "application/json" } }),
+    { params: Promise.resolve({ token }) },
+  );
+}
+
+async function curriculumOf(token: string) {
+  const run = await getDb().run.findUniqueOrThrow({ where: { token } });
+  return curriculumSchema.parse(run.curriculum);
+}
+
+async function storedCount(token: string) {
+  return getDb().trial.count({ where: { run: { token } } });
+}
+
+describe("createOrResumeRun", () => {
+  it("creates a run with a stored curriculum, seed and unguessable token", async () => {
+    await makeStudy("create-1");
+    const token = await newRun("create-1", { PROLIFIC_PID: "p1", STUDY_ID: "s1", SESSION_ID: "x1" });
+    const run = await getDb().run.findUniqueOrThrow({ where: { token } });
+    expect(token.length).toBeGreaterThanOrEqual(32);
+    expect(run.source).toBe("prolific");
+    expect(run.externalId).toBe("p1");
+    expect(run.expectedTrials).toBe(24);
+    expect(curriculumSchema.parse(run.curriculum).trials).toHaveLength(24);
+    expect(run.status).toBe("started");
+  });
+
+  it("resumes the same run for the same external id and refuses it once completed", async () => {
+    await makeStudy("resume-1");
+    const first = await newRun("resume-1", { PROLIFIC_PID: "same" });
+    const again = await createOrResumeRun("resume-1", { PROLIFIC_PID: "same" });
+    expect(again).toEqual({ kind: "run", token: first, resumed: true });
+    await getDb().run.update({ where: { token: first }, data: { status: "completed" } });
+    expect(await createOrResumeRun("resume-1", { PROLIFIC_PID: "same" })).toEqual({ kind: "refused", reason: "already-completed" });
+    expect(await getDb().run.count({ where: { study: { slug: "resume-1" } } })).toBe(1);
+  });
+
+  it("gives distinct participant indices and different curricula to concurrent entries", async () => {
+    await makeStudy("concurrent-1");
+    const tokens = await Promise.all(Array.from({ length: 8 }, (_, i) => newRun("concurrent-1", { workerId: `w${i}` })));
+    const runs = await getDb().run.findMany({ where: { token: { in: tokens } } });
+    expect(new Set(runs.map((r) => r.participantIndex)).size).toBe(8);
+    expect(new Set(runs.map((r) => r.seed)).size).toBe(8);
+  });
+
+  it("refuses closed and unknown studies but lets the pilot link into a draft", async () => {
+    const draft = await makeStudy("draft-1", "draft");
+    expect(await createOrResumeRun("draft-1", {})).toEqual({ kind: "refused", reason: "closed" });
+    expect(await createOrResumeRun("nope", {})).toEqual({ kind: "refused", reason: "not-found" });
+    const pilot = await createOrResumeRun("draft-1", { pilot: draft.id });
+    expect(pilot.kind).toBe("run");
+  });
+});
+
+describe("POST /api/runs/<token>/trials", () => {
+  it("stores trials once: a retried batch is 200 with the stored rows unchanged", async () => {
+    await makeStudy("trials-1");
+    const token = await newRun("trials-1");
+    const c = await curriculumOf(token);
+    const batch = { trials: c.trials.slice(0, 3).map((t) => record(t)) };
+    const r1 = await post(token, batch);
+    expect(r1.status).toBe(200);
+    expect(await r1.json()).toEqual({ saved: 3, duplicates: 0 });
+    const altered = { trials: [record(c.trials[0], c.trials[0].correctResponse, 999)] };
+    const r2 = await post(token, altered);
+    expect(await r2.json()).toEqual({ saved: 0, duplicates: 1 });
+    const stored = await getDb().trial.findFirstOrThrow({ where: { run: { token }, trialIndex: 0, phase: "main" } });
+    expect(stored.rtMs).toBe(512.25);
+    expect(await storedCount(token)).toBe(3);
+    const run = await getDb().run.findUniqueOrThrow({ where: { token } });
+    expect(run.status).toBe("active");
+  });
+
+  it("answers 404 for an unknown token and stores nothing", async () => {
+    const r = await post("A".repeat(32), { trials: [] });
+    expect(r.status).toBe(404);
+  });
+
+  it("answers 400 for a body that is not JSON", async () => {
+    await makeStudy("bad-json");
+    const token = await newRun("bad-json");
+    const r = await post(token, null, "{not json");
+    expect(r.status).toBe(400);
+    expect(await storedCount(token)).toBe(0);
+  });
+
+  it("answers 413 for an oversized body", async () => {
+    await makeStudy("big-body");
+    const token = await newRun("big-body");
+    const r = await post(token, null, JSON.stringify({ trials: [], pad: "x".repeat(70_000) }));
+    expect(r.status).toBe(413);
+    expect(await storedCount(token)).toBe(0);
+  });
+
+  it("answers 422 for wrong types, out-of-range indices and trials that contradict the curriculum", async () => {
+    await makeStudy("bad-trials");
+    const token = await newRun("bad-trials");
+    const c = await curriculumOf(token);
+    const good = record(c.trials[0]);
+    const cases: unknown[] = [
+      { trials: [{ ...good, trialIndex: "0" }] },
+      { trials: [{ ...good, trialIndex: 24 }] },
+      { trials: [{ ...good, stimulus: c.trials[0].stimulus === "1" ? "2" : "1" }] },
+      { trials: [{ ...good, correct: !good.correct }] },
+      { trials: [{ ...good, response: null, correct: false }] },
+      { trials: [{ ...good, task: "<script>alert(1)</script>" }] },
+      { trials: [{ ...good, phase: "practice", trialIndex: 999 }] },
+      { trials: [] },
+    ];
+    for (const body of cases) {
+      const r = await post(token, body);
+      expect(r.status, JSON.stringify(body)).toBe(422);
+      expect((await r.json()).error).toMatch(/Invalid request|curriculum|range|correct|rtMs/);
+    }
+    expect(await storedCount(token)).toBe(0);
+  });
+
+  it("rejects a whole batch when one record is bad (no partial write)", async () => {
+    await makeStudy("partial");
+    const token = await newRun("partial");
+    const c = await curriculumOf(token);
+    const r = await post(token, { trials: [record(c.trials[0]), { ...record(c.trials[1]), blockIndex: 2 }] });
+    expect(r.status).toBe(422);
+    expect(await storedCount(token)).toBe(0);
+  });
+
+  it("accepts practice trials across attempts", async () => {
+    await makeStudy("practice-1");
+    const token = await newRun("practice-1");
+    const c = await curriculumOf(token);
+    const second = c.practice.map((t) => ({ ...record(t), trialIndex: t.trialIndex + c.practice.length }));
+    const r = await post(token, { trials: [...c.practice.map((t) => record(t)), ...second] });
+    expect(await r.json()).toEqual({ saved: 8, duplicates: 0 });
+  });
+});
+
+describe("resume, heartbeat and completion", () => {
+  it("resumes at the first unsaved main trial and completes only when every trial is saved", async () => {
+    await makeStudy("complete-1");
+    const token = await newRun("complete-1");
+    const c = await curriculumOf(token);
+    await post(token, { trials: c.trials.slice(0, 10).map((t) => record(t)) });
+    const state = await fetchRunState(token);
+    expect(state.resume).toEqual({ mainTrialsDone: 10, practiceDone: true });
+
+    const ctx = { params: Promise.resolve({ token }) };
+    const early = await completePOST(new Request("http://test", { method: "POST" }), ctx);
+    expect(early.status).toBe(409);
+    expect((await early.json()).details).toEqual({ missing: 14 });
+
+    for (let i = 10; i < 24; i += 7) await post(token, { trials: c.trials.slice(i, i + 7).map((t) => record(t, null)) });
+    const done = await completePOST(new Request("http://test", { method: "POST" }), { params: Promise.resolve({ token }) });
+    expect(done.status).toBe(200);
+    expect(await done.json()).toEqual({ completionCode: "ABC-123", redirectUrl: "" });
+    const run = await getDb().run.findUniqueOrThrow({ where: { token } });
+    expect(run.status).toBe("completed");
+    expect(await getDb().job.count({ where: { runId: run.id, kind: "model-stream" } })).toBe(2);
+
+    const late = await post(token, { trials: [record(c.trials[0])] });
+    expect(late.status).toBe(409);
+  });
+
+  it("revives an abandoned run when the participant comes back", async () => {
+    await makeStudy("abandon-1");
+    const token = await newRun("abandon-1");
+    await getDb().run.update({ where: { token }, data: { lastSeenAt: new Date(Date.now() - 3_600_000) } });
+    expect(await markAbandonedRuns(30 * 60_000)).toBeGreaterThanOrEqual(1);
+    expect((await getDb().run.findUniqueOrThrow({ where: { token } })).status).toBe("abandoned");
+    const r = await heartbeatPOST(new Request("http://test", { method: "POST" }), { params: Promise.resolve({ token }) });
+    expect(await r.json()).toEqual({ status: "active" });
+  });
+});

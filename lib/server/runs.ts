@@ -1,0 +1,270 @@
+// Participant runs: create or resume from a recruitment link, append trials idempotently,
+// heartbeat, complete. Every function validates against the run's stored curriculum, so a
+// request either stores exactly what the curriculum allows or stores nothing.
+import "server-only";
+
+import { randomBytes } from "node:crypto";
+
+import { z } from "zod";
+
+import { generateCurriculum, participantSeedFor } from "@/lib/core/curriculum";
+import { curriculumSchema, type Curriculum, type CurriculumTrial } from "@/lib/core/curriculum-schema";
+import { studyConfigSchema, type StudyConfig } from "@/lib/core/study-config";
+import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
+
+import { getDb } from "./db";
+import { enqueueModelStreams } from "./jobs";
+import { HttpError, parseOr422 } from "./http";
+import { codeVersion } from "./version";
+
+/** Recruiter parameters accepted on the entry link (Prolific, MTurk, or a generic id). */
+const externalIdValue = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only");
+
+export const entryParamsSchema = z.object({
+  PROLIFIC_PID: externalIdValue.optional(),
+  STUDY_ID: externalIdValue.optional(),
+  SESSION_ID: externalIdValue.optional(),
+  workerId: externalIdValue.optional(),
+  assignmentId: externalIdValue.optional(),
+  hitId: externalIdValue.optional(),
+  participant: externalIdValue.optional(),
+  pilot: z.string().max(64).optional(),
+});
+export type EntryParams = z.infer<typeof entryParamsSchema>;
+
+export type EntryResult =
+  | { kind: "run"; token: string; resumed: boolean }
+  | { kind: "refused"; reason: "closed" | "already-completed" | "not-found" };
+
+function newToken() {
+  return randomBytes(24).toString("base64url"); // 192 random bits
+}
+
+function externalIdentity(p: EntryParams) {
+  if (p.PROLIFIC_PID) return { source: "prolific", externalId: p.PROLIFIC_PID, externalStudyId: p.STUDY_ID, externalSessionId: p.SESSION_ID };
+  if (p.workerId) return { source: "mturk", externalId: p.workerId, externalStudyId: p.hitId, externalSessionId: p.assignmentId };
+  if (p.participant) return { source: "direct", externalId: p.participant, externalStudyId: undefined, externalSessionId: undefined };
+  return { source: "direct", externalId: undefined, externalStudyId: undefined, externalSessionId: undefined };
+}
+
+/**
+ * Create a run for a recruitment link, or resume the participant's unfinished run. One run per
+ * external id per study: a finished one is refused. `resumeToken` is the run cookie of a
+ * participant without an external id.
+ */
+export async function createOrResumeRun(
+  slug: string,
+  params: EntryParams,
+  opts: { resumeToken?: string; userAgent?: string } = {},
+): Promise<EntryResult> {
+  const db = getDb();
+  const study = await db.study.findUnique({ where: { slug } });
+  if (!study) return { kind: "refused", reason: "not-found" };
+  const isPilot = params.pilot !== undefined && params.pilot === study.id;
+  if (study.status !== "open" && !isPilot) return { kind: "refused", reason: "closed" };
+
+  const identity = externalIdentity(params);
+  const existing = identity.externalId
+    ? await db.run.findUnique({ where: { studyId_externalId: { studyId: study.id, externalId: identity.externalId } } })
+    : opts.resumeToken
+      ? await db.run.findFirst({ where: { token: opts.resumeToken, studyId: study.id } })
+      : null;
+  if (existing) {
+    if (existing.status === "completed" || existing.status === "returned") return { kind: "refused", reason: "already-completed" };
+    return { kind: "run", token: existing.token, resumed: true };
+  }
+
+  const config = studyConfigSchema.parse(study.config);
+  // The counter update is atomic, so concurrent entries get distinct participant indices.
+  const { runCounter: participantIndex } = await db.study.update({
+    where: { id: study.id },
+    data: { runCounter: { increment: 1 } },
+    select: { runCounter: true },
+  });
+  const seed = participantSeedFor(config.seed, participantIndex);
+  const curriculum = generateCurriculum(config, seed, participantIndex);
+  try {
+    const run = await db.run.create({
+      data: {
+        studyId: study.id,
+        token: newToken(),
+        participantIndex,
+        source: identity.source,
+        externalId: identity.externalId,
+        externalStudyId: identity.externalStudyId,
+        externalSessionId: identity.externalSessionId,
+        isPilot,
+        seed,
+        curriculum,
+        config,
+        codeVersion: codeVersion(),
+        expectedTrials: curriculum.trials.length,
+        userAgent: opts.userAgent?.slice(0, 400),
+      },
+    });
+    return { kind: "run", token: run.token, resumed: false };
+  } catch (err) {
+    // Two tabs racing on the same external id: the unique index lets one win; resume it.
+    if (identity.externalId && (err as { code?: string }).code === "P2002") {
+      const winner = await db.run.findUnique({ where: { studyId_externalId: { studyId: study.id, externalId: identity.externalId } } });
+      if (winner) return { kind: "run", token: winner.token, resumed: true };
+    }
+    throw err;
+  }
+}
+
+const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,64}$/);
+
+/** The run behind a participant token, or a 404. */
+export async function fetchRunByToken(token: string) {
+  if (!tokenSchema.safeParse(token).success) throw new HttpError(404, "Unknown run");
+  const run = await getDb().run.findUnique({ where: { token }, include: { study: { select: { slug: true, title: true, status: true } } } });
+  if (!run) throw new HttpError(404, "Unknown run");
+  return run;
+}
+
+/** What the experiment page needs to start or resume. */
+export async function fetchRunState(token: string) {
+  const run = await fetchRunByToken(token);
+  const curriculum = curriculumSchema.parse(run.curriculum);
+  const config = studyConfigSchema.parse(run.config);
+  const db = getDb();
+  const saved = await db.trial.findMany({ where: { runId: run.id, phase: "main" }, select: { trialIndex: true }, orderBy: { trialIndex: "asc" } });
+  const practiceCount = await db.trial.count({ where: { runId: run.id, phase: "practice" } });
+  // Resume at the first main trial that is not saved (trials are saved in order).
+  let mainTrialsDone = 0;
+  for (const t of saved) {
+    if (t.trialIndex !== mainTrialsDone) break;
+    mainTrialsDone++;
+  }
+  return {
+    run,
+    config,
+    curriculum,
+    resume: { mainTrialsDone, practiceDone: mainTrialsDone > 0 || (practiceCount > 0 && curriculum.practice.length === 0) },
+  };
+}
+
+export const trialBatchSchema = z.object({
+  trials: z.array(trialRecordSchema).min(1, "Send at least one trial").max(50, "At most 50 trials per request"),
+});
+
+export const MAX_TRIAL_BODY_BYTES = 64 * 1024;
+
+function expectedTrial(curriculum: Curriculum, config: StudyConfig, rec: TrialRecord): CurriculumTrial {
+  if (rec.phase === "main") {
+    const t = curriculum.trials[rec.trialIndex];
+    if (!t) throw new HttpError(422, `trialIndex ${rec.trialIndex} is out of range (the run has ${curriculum.trials.length} main trials)`);
+    return t;
+  }
+  const n = curriculum.practice.length;
+  const max = n * config.practice.maxAttempts;
+  if (n === 0 || rec.trialIndex >= max) throw new HttpError(422, `practice trialIndex ${rec.trialIndex} is out of range (${max} practice trials at most)`);
+  return curriculum.practice[rec.trialIndex % n];
+}
+
+/** Reject a record that does not match the curriculum trial at its index (422). */
+function checkAgainstCurriculum(expected: CurriculumTrial, rec: TrialRecord) {
+  const fields = ["blockIndex", "trialInBlock", "task", "stimulus", "correctResponse", "congruent"] as const;
+  for (const f of fields) {
+    if (expected[f] !== rec[f]) {
+      throw new HttpError(422, `${rec.phase} trial ${rec.trialIndex}: ${f} is ${JSON.stringify(rec[f])} but the curriculum says ${JSON.stringify(expected[f])}`);
+    }
+  }
+  if (rec.correct !== (rec.response === rec.correctResponse)) {
+    throw new HttpError(422, `${rec.phase} trial ${rec.trialIndex}: "correct" does not agree with response and correctResponse`);
+  }
+  if ((rec.response === null) !== (rec.rtMs === null)) {
+    throw new HttpError(422, `${rec.phase} trial ${rec.trialIndex}: rtMs must be null exactly when there is no response`);
+  }
+}
+
+/**
+ * Store a batch of trials for a run. Idempotent by (run, phase, trialIndex): a retried or
+ * duplicated trial is acknowledged and the stored row is left unchanged. All-or-nothing: one bad
+ * record rejects the whole batch before anything is written.
+ */
+export async function appendTrials(token: string, body: unknown) {
+  const run = await fetchRunByToken(token);
+  // An "abandoned" run (silent too long) that comes back is revived: data is never refused for lateness.
+  if (run.status === "completed" || run.status === "returned") {
+    throw new HttpError(409, `This run is ${run.status}; no more trials are accepted`);
+  }
+  const { trials } = parseOr422(trialBatchSchema, body);
+  const curriculum = curriculumSchema.parse(run.curriculum);
+  const config = studyConfigSchema.parse(run.config);
+  const seen = new Set<string>();
+  for (const rec of trials) {
+    checkAgainstCurriculum(expectedTrial(curriculum, config, rec), rec);
+    seen.add(`${rec.phase}:${rec.trialIndex}`);
+  }
+  const db = getDb();
+  const [created] = await db.$transaction([
+    db.trial.createMany({
+      data: trials.map((t) => ({
+        runId: run.id,
+        phase: t.phase,
+        trialIndex: t.trialIndex,
+        blockIndex: t.blockIndex,
+        trialInBlock: t.trialInBlock,
+        task: t.task,
+        stimulus: t.stimulus,
+        correctResponse: t.correctResponse,
+        congruent: t.congruent,
+        response: t.response,
+        correct: t.correct,
+        rtMs: t.rtMs,
+        timeElapsedMs: t.timeElapsedMs,
+      })),
+      skipDuplicates: true,
+    }),
+    db.run.update({ where: { id: run.id }, data: { status: "active", lastSeenAt: new Date() } }),
+  ]);
+  return { saved: created.count, duplicates: trials.length - created.count };
+}
+
+export async function heartbeat(token: string) {
+  const run = await fetchRunByToken(token);
+  if (run.status === "completed" || run.status === "returned") return { status: run.status };
+  await getDb().run.update({ where: { id: run.id }, data: { lastSeenAt: new Date(), status: "active" } });
+  return { status: "active" as const };
+}
+
+/**
+ * Finish a run once every main trial is stored (409 otherwise, with how many are missing).
+ * Idempotent: completing a completed run returns the same answer.
+ */
+export async function completeRun(token: string) {
+  const run = await fetchRunByToken(token);
+  const config = studyConfigSchema.parse(run.config);
+  const saved = await getDb().trial.count({ where: { runId: run.id, phase: "main" } });
+  if (saved < run.expectedTrials) {
+    throw new HttpError(409, `Not all trials are saved yet (${run.expectedTrials - saved} missing)`, { missing: run.expectedTrials - saved });
+  }
+  if (run.status !== "completed") {
+    await getDb().run.update({ where: { id: run.id }, data: { status: "completed", completedAt: new Date(), lastSeenAt: new Date() } });
+    await enqueueModelStreams(run.id, config);
+  }
+  return { completionCode: config.recruitment.completionCode, redirectUrl: config.recruitment.redirectUrl };
+}
+
+/** A participant who returns the study on the recruiter's side (or presses "withdraw"). */
+export async function markReturned(token: string) {
+  const run = await fetchRunByToken(token);
+  if (run.status === "completed") return { status: run.status };
+  await getDb().run.update({ where: { id: run.id }, data: { status: "returned", lastSeenAt: new Date() } });
+  return { status: "returned" as const };
+}
+
+/** Runs silent for longer than `idleMs` become abandoned (called by the job worker / monitor). */
+export async function markAbandonedRuns(idleMs = 30 * 60_000, now = new Date()) {
+  const r = await getDb().run.updateMany({
+    where: { status: { in: ["started", "active"] }, lastSeenAt: { lt: new Date(now.getTime() - idleMs) } },
+    data: { status: "abandoned" },
+  });
+  return r.count;
+}

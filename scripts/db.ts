@@ -1,0 +1,57 @@
+// npm run db:migrate            apply pending migrations (PGlite by default, DATABASE_URL for PostgreSQL)
+// npm run db:diff -- <name>     write prisma/migrations/<ts>_<name>/migration.sql from a schema change
+// npm run db:status             list applied / pending / failed migrations
+import fs from "node:fs";
+
+import { PGlite } from "@electric-sql/pglite";
+
+import { readServerEnv } from "../lib/server/env";
+import { applyMigrations, createMigration, migrationStatus, readMigrations, type MigrationTarget } from "../lib/server/migrate";
+
+async function openTarget(): Promise<{ target: MigrationTarget; label: string; close: () => Promise<void> }> {
+  const env = readServerEnv();
+  if (env.DATABASE_URL) {
+    const u = new URL(env.DATABASE_URL);
+    return { target: { kind: "postgres", url: env.DATABASE_URL }, label: `PostgreSQL ${u.host}${u.pathname}`, close: async () => {} };
+  }
+  fs.mkdirSync(env.pgliteDir, { recursive: true });
+  const client = new PGlite(env.pgliteDir);
+  await client.waitReady;
+  return { target: { kind: "pglite", client }, label: `PGlite ${env.pgliteDir}`, close: () => client.close() };
+}
+
+async function main() {
+  const [command = "migrate", name] = process.argv.slice(2);
+  const { target, label, close } = await openTarget();
+  const started = performance.now();
+  let code = 0;
+  try {
+    if (command === "migrate") {
+      const applied = await applyMigrations(target);
+      console.log(
+        applied.length
+          ? `db:migrate ${label}: applied ${applied.join(", ")}`
+          : `db:migrate ${label}: up to date (${readMigrations().migrationDirectories.length} migrations)`,
+      );
+    } else if (command === "diff") {
+      if (!name || !/^[a-z0-9_]+$/.test(name)) throw new Error("usage: npm run db:diff -- <name> (lower case, digits, _)");
+      const created = await createMigration(target, name);
+      console.log(created ? `db:diff: wrote ${created.dir}/migration.sql\n${created.sql}` : "db:diff: schema and migrations agree; nothing written");
+    } else if (command === "status") {
+      const s = await migrationStatus(target);
+      console.log(JSON.stringify(s, null, 2));
+      if (s.failedMigrationNames.length) code = 1;
+    } else {
+      throw new Error(`unknown command "${command}" (migrate | diff <name> | status)`);
+    }
+  } catch (err) {
+    console.error(`db:${command} ${label} failed:\n${err instanceof Error ? err.message : String(err)}`);
+    code = 1;
+  } finally {
+    await close();
+  }
+  console.error(`(${((performance.now() - started) / 1000).toFixed(2)} s)`);
+  process.exit(code); // pg pools would keep Node alive for 10 s
+}
+
+void main();
