@@ -26,7 +26,7 @@ const coreOnlyZod = {
 };
 
 export default tseslint.config(
-  { ignores: [".next/**", "node_modules/**", "lib/server/generated/**", "public/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "reports/**"] },
+  { ignores: ["lint-fixtures/**", ".next/**", "node_modules/**", "lib/server/generated/**", "public/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "reports/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,8 +7,8 @@ import { curriculumSchema, type CurriculumTrial } from "@/lib/core/curriculum-sc
 import { studyConfigSchema } from "@/lib/core/study-config";
 import type { TrialRecordInput } from "@/lib/core/trial-record";
 
-import { getDb } from "./db";
-import { createOrResumeRun, fetchRunState, markAbandonedRuns } from "./runs";
+import { getDb } from "@/lib/server/db";
+import { createOrResumeRun, fetchRunState, markAbandonedRuns } from "@/lib/server/runs";
 
 const config = studyConfigSchema.parse({ blocks: 3, trialsPerBlock: 8, practice: { trials: 4 }, recruitment: { completionCode: "ABC-123" } });
 
