@@ -268,3 +268,19 @@ export async function markAbandonedRuns(idleMs = 30 * 60_000, now = new Date()) 
   });
   return r.count;
 }
+
+/** A participant's view of their own run: status and stored trial indices per phase. */
+export async function fetchRunProgress(token: string) {
+  const run = await fetchRunByToken(token);
+  const rows = await getDb().trial.findMany({
+    where: { runId: run.id },
+    select: { phase: true, trialIndex: true },
+    orderBy: [{ phase: "asc" }, { trialIndex: "asc" }],
+  });
+  return {
+    status: run.status,
+    expectedTrials: run.expectedTrials,
+    savedMain: rows.filter((r) => r.phase === "main").map((r) => r.trialIndex),
+    savedPractice: rows.filter((r) => r.phase === "practice").map((r) => r.trialIndex),
+  };
+}

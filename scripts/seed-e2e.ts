@@ -1,0 +1,39 @@
+// Extra fixtures for the Playwright run (NTA_E2E=1 in scripts/e2e-server.mjs): a short study for
+// participant flows, and a second researcher who must not see the demo researcher's studies.
+import { studyConfigSchema } from "../lib/core/study-config";
+import { getDb } from "../lib/server/db";
+import { upsertResearcher } from "../lib/server/users";
+
+export const E2E_STRANGER = { email: "stranger@nta.lab", password: "stranger-password" };
+
+async function main() {
+  const db = getDb();
+  const owner = await db.user.findUniqueOrThrow({ where: { email: "demo@nta.lab" } });
+  await upsertResearcher({ ...E2E_STRANGER, name: "Stranger" });
+  const port = process.env.E2E_PORT ?? "3100";
+  const short = (redirectUrl: string, code: string) =>
+    studyConfigSchema.parse({
+      blocks: 3,
+      trialsPerBlock: 6,
+      practice: { trials: 4, minAccuracy: 0.5, maxAttempts: 2 },
+      breakEveryBlocks: 2,
+      timing: { fixationMs: 100, responseWindowMs: 3000, feedbackMs: 100, itiMs: 50 },
+      recruitment: { completionCode: code, redirectUrl },
+    });
+  for (const [slug, config] of [
+    ["e2e-short", short("", "E2E-CODE")],
+    ["e2e-redirect", short(`http://127.0.0.1:${port}/?completed=1`, "E2E-REDIRECT")],
+  ] as const) {
+    await db.study.upsert({
+      where: { slug },
+      create: { slug, title: `E2E ${slug}`, ownerId: owner.id, config, status: "open" },
+      update: { config },
+    });
+  }
+  await db.$disconnect();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
