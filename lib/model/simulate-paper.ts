@@ -91,7 +91,7 @@ export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Pro
   const dataRngs = elements.map((el) => rngFor(seed, el.seedIndex, 1));
   const K = opts.chunkSteps ?? Math.max(16, Math.min(512, Math.floor(4e6 / (E * P * O * I + E * I * I))));
 
-  const coefs = makeStepCoefs(arch, params);
+  const coefs = makeStepCoefs(arch, elements.map((el) => params[el.paramIndex])); // one row per batch element
   const targets = sched.targets.map((t) => tf.tensor3d(Float32Array.from(t), [1, O, I])); // W*: [1, O, I]
   // unit teacher rows, laid out [O, I, M] for the batched row cosine
   const tUnit = new Float32Array(O * I * M);

@@ -1,0 +1,133 @@
+// Stimulus mode (DESIGN.md science decision 3; paper App. A.10, batch 1): the model learns a
+// participant's explicit trial sequence, one Euler update per trial on that trial's stimulus.
+// Batched over parameter sets × seeds (fitting evaluates hundreds of parameter sets at once).
+// Logged per trial, before that trial's update (spec §3): ŷ, L_task = ½‖y* − ŷ‖², gates c.
+import * as tf from "@tensorflow/tfjs";
+
+import type { TrialRecord } from "@/lib/core/trial-record";
+
+import { type Architecture, type ModelParams, gatesPerPath, validateArchitecture, validateParams } from "./config";
+import { type RunControl, throwIfAborted, yieldToEventLoop } from "./progress";
+import { rngFor } from "./random";
+import { initialState } from "./simulate-paper";
+import { type StimulusSequence, validateSequence } from "./stimulus-trials";
+import { applyUpdate, disposeCoefs, gradientStimulus, makeStepCoefs } from "./train-step";
+
+export type StimulusRunInput = {
+  /** paths, dt, gating, init; d_in and d_out are taken from the sequence. */
+  arch: Omit<Architecture, "dIn" | "dOut">;
+  params: ModelParams[];
+  sequence: StimulusSequence;
+};
+
+export type StimulusRunOptions = RunControl & { seeds: number; seed?: number; chunkSteps?: number };
+
+export type StimulusRunResult = {
+  arch: Architecture;
+  params: ModelParams[];
+  seeds: number;
+  seed: number;
+  elements: { paramIndex: number; seedIndex: number }[];
+  /** Per element, per trial: ŷ [N, d_out], loss [N], gates [N, P, G], correct [N] (1/0). */
+  output: Float32Array[];
+  loss: Float32Array[];
+  gates: Float32Array[];
+  correct: Uint8Array[];
+  backend: string;
+  wallMs: number;
+};
+
+export async function runStimulus(input: StimulusRunInput, opts: StimulusRunOptions): Promise<StimulusRunResult> {
+  const t0 = performance.now();
+  const { dIn: I, dOut: O } = validateSequence(input.sequence);
+  const arch: Architecture = { ...input.arch, dIn: I, dOut: O };
+  validateArchitecture(arch);
+  input.params.forEach((p, i) => validateParams(p, `params[${i}]`));
+  if (!(Number.isInteger(opts.seeds) && opts.seeds > 0)) throw new Error(`Expected seeds to be a positive integer, but got ${opts.seeds}`);
+  const seed = opts.seed ?? 0;
+  const trials = input.sequence.trials;
+  const N = trials.length, P = arch.paths, Gd = gatesPerPath(arch);
+  const elements = input.params.flatMap((_, pi) => Array.from({ length: opts.seeds }, (_, si) => ({ paramIndex: pi, seedIndex: si })));
+  const E = elements.length;
+  const K = opts.chunkSteps ?? 120;
+  const coefs = makeStepCoefs(arch, elements.map((el) => input.params[el.paramIndex]));
+  let state = initialState(arch, elements.map((el) => rngFor(seed, el.seedIndex, 0)));
+  const output = elements.map(() => new Float32Array(N * O));
+  const loss = elements.map(() => new Float32Array(N));
+  const gates = elements.map(() => new Float32Array(N * P * Gd));
+  const correct = elements.map(() => new Uint8Array(N));
+  try {
+    for (let start = 0; start < N; start += K) {
+      throwIfAborted(opts.signal);
+      const n = Math.min(K, N - start);
+      const prev = state;
+      const out = tf.tidy(() => {
+        let st = prev;
+        const ys: tf.Tensor[] = [], es: tf.Tensor[] = [], cs: tf.Tensor[] = [];
+        for (let k = 0; k < n; k++) {
+          const tr = trials[start + k];
+          const x = tf.tensor3d(tr.input, [1, 1, I]); // [1, 1, d_in]
+          const yStar = tf.tensor2d(tr.target, [1, O]); // [1, d_out]
+          const { G, y, e } = gradientStimulus(st, x, yStar);
+          ys.push(y);
+          es.push(e);
+          cs.push(st.c);
+          st = applyUpdate(st, G, coefs);
+        }
+        const L = tf.mul(0.5, tf.sum(tf.square(tf.stack(es)), 2)); // ½‖y* − ŷ‖²: [n, E]
+        return { W: st.W, c: st.c, Y: tf.stack(ys), L, C: tf.stack(cs) }; // Y: [n, E, O], C: [n, E, P, G, 1]
+      });
+      state = { W: out.W, c: out.c };
+      tf.dispose([prev.W, prev.c]);
+      const [Yd, Ld, Cd] = await Promise.all([out.Y.data(), out.L.data(), out.C.data()]);
+      tf.dispose([out.Y, out.L, out.C]);
+      for (let k = 0; k < n; k++) {
+        const t = start + k;
+        const target = trials[t].target;
+        for (let e = 0; e < E; e++) {
+          let ok = 1;
+          for (let o = 0; o < O; o++) {
+            const y = Yd[(k * E + e) * O + o];
+            output[e][t * O + o] = y;
+            if ((y > 0 ? 1 : -1) !== (target[o] > 0 ? 1 : -1)) ok = 0; // response = sign(ŷ)
+          }
+          correct[e][t] = ok;
+          loss[e][t] = Ld[k * E + e];
+          gates[e].set(Cd.subarray((k * E + e) * P * Gd, (k * E + e + 1) * P * Gd), t * P * Gd);
+        }
+      }
+      opts.onProgress?.(start + n, N);
+      await yieldToEventLoop();
+    }
+    return { arch, params: input.params, seeds: opts.seeds, seed, elements, output, loss, gates, correct, backend: tf.getBackend(), wallMs: performance.now() - t0 };
+  } finally {
+    tf.dispose([state.W, state.c]);
+    disposeCoefs(coefs);
+  }
+}
+
+/** The model's trials of batch element e as TrialRecords (lib/core/trial-record.ts), phase "main". */
+export function toTrialRecords(res: StimulusRunResult, seq: StimulusSequence, e: number): TrialRecord[] {
+  const { dOut: O, paths: P } = res.arch;
+  const Gd = gatesPerPath(res.arch);
+  return seq.trials.map((tr, t) => {
+    const y = res.output[e][t * O];
+    return {
+      phase: "main",
+      trialIndex: tr.trialIndex,
+      blockIndex: tr.blockIndex,
+      trialInBlock: tr.trialInBlock,
+      task: tr.task,
+      stimulus: tr.stimulus,
+      correctResponse: tr.correctResponse,
+      congruent: tr.congruent,
+      response: y > 0 ? seq.keys.right : seq.keys.left,
+      correct: res.correct[e][t] === 1,
+      rtMs: null,
+      timeElapsedMs: null,
+      output: y,
+      loss: res.loss[e][t],
+      gates: Array.from(res.gates[e].subarray(t * P * Gd, (t + 1) * P * Gd)),
+    };
+  });
+}

@@ -1,0 +1,73 @@
+// Summaries of a paper-mode run per parameter set: the figure numbers of spec §5 averaged over seeds.
+import { gatesPerPath } from "./config";
+import {
+  acrossSeeds, blockTape, fig8BTape, firstCrossingTimes, mean, onTape, postSwitchLoss, sd, sortPaths,
+  stepsToThreshold, totalAlignment,
+} from "./metrics";
+import type { PaperRunResult } from "./simulate-paper";
+
+export type PaperSummary = {
+  paramIndex: number;
+  /** Fig 2F: time to L < 0.1 per tape segment in τ_w units; mean and band SD/10 (spec §5.1). */
+  fig2F: { mean: number[]; band: number[] };
+  /** Clean per-step version: updates until L < 0.1 per complete block (mean, SD). */
+  stepsToThreshold: { mean: number[]; sd: number[] };
+  /** Fig 8B (spec §5.2): first 4 switches × j = 1…5, mean and population SD over seeds. */
+  fig8B: { mean: number[][]; sd: number[][] };
+  /** Mean loss over the first 5 updates after switch k = 1…K (per step), mean and SD over seeds. */
+  postSwitchMean: { mean: number[]; sd: number[] };
+  /** Sorted gates at the end of each block (mean over seeds): [block][P·G]. */
+  gatesAtBlockEnds: number[][];
+  /** Total alignment at the last tape entry after sort_it (mean, SD over seeds); null without alignment. */
+  totalAlignment: { mean: number; sd: number } | null;
+  finalLoss: { mean: number; sd: number };
+};
+
+export function summarisePaper(res: PaperRunResult, paramIndex: number): PaperSummary {
+  const { schedule: sc, arch } = res;
+  const P = arch.paths, Gd = gatesPerPath(arch), M = sc.teachers.length;
+  const tauW = res.params[paramIndex].tauW;
+  const els = res.elements.map((el, e) => ({ ...el, e })).filter((el) => el.paramIndex === paramIndex);
+  const blocksT = blockTape(sc.tapeSteps, sc.stepsPerBlock);
+  const T = sc.tapeSteps.length;
+  const complete = Math.floor((sc.tapeSteps[T - 1] + 1) / sc.stepsPerBlock); // blocks fully on the tape
+  const perSeed = els.map(({ e }) => {
+    const lossT = onTape(res.loss[e], sc.tapeSteps);
+    let perm = Array.from({ length: P }, (_, p) => p);
+    let align: number | null = null;
+    if (res.cos) {
+      const cosT = new Float64Array(T * P * M);
+      sc.tapeSteps.forEach((t, k) => cosT.set(res.cos![e].subarray(t * P * M, (t + 1) * P * M), k * P * M));
+      perm = sortPaths(cosT, T, P, M);
+      align = totalAlignment(cosT.subarray((T - 1) * P * M), perm, M);
+    }
+    const gatesEnd = Array.from({ length: sc.blocks.length }, (_, b) => {
+      const t = Math.min((b + 1) * sc.stepsPerBlock, sc.totalSteps - 1);
+      const g = res.gates[e].subarray(t * P * Gd, (t + 1) * P * Gd);
+      return perm.flatMap((p) => Array.from(g.subarray(p * Gd, (p + 1) * Gd)));
+    });
+    const post = postSwitchLoss(res.loss[e], sc.stepsPerBlock, complete - 1);
+    return {
+      f2: firstCrossingTimes(lossT, blocksT, sc.dtTape, tauW),
+      steps: stepsToThreshold(res.loss[e], sc.stepsPerBlock, complete),
+      f8: fig8BTape(lossT, blocksT, sc.dtTape),
+      post: post.map(mean),
+      gatesEnd, align, finalLoss: res.loss[e][sc.totalSteps - 1],
+    };
+  });
+  const n = perSeed.length;
+  const f2 = acrossSeeds(perSeed.map((s) => s.f2));
+  const f8rows = perSeed[0].f8.map((_, k) => acrossSeeds(perSeed.map((s) => s.f8[k])));
+  const aligns = perSeed.map((s) => s.align).filter((a): a is number => a !== null);
+  return {
+    paramIndex,
+    // band = scipy.stats.sem / √n = SD(ddof=1)/n (spec §5.1: fill_between divides the SEM by √n again)
+    fig2F: { mean: f2.mean, band: f2.sd.map((v) => (v * Math.sqrt(n / Math.max(1, n - 1))) / n) },
+    stepsToThreshold: acrossSeeds(perSeed.map((s) => s.steps)),
+    fig8B: { mean: f8rows.map((r) => r.mean), sd: f8rows.map((r) => r.sd) },
+    postSwitchMean: acrossSeeds(perSeed.map((s) => s.post)),
+    gatesAtBlockEnds: perSeed[0].gatesEnd.map((_, b) => perSeed[0].gatesEnd[b].map((_, i) => mean(perSeed.map((s) => s.gatesEnd[b][i])))),
+    totalAlignment: aligns.length ? { mean: mean(aligns), sd: sd(aligns) } : null,
+    finalLoss: { mean: mean(perSeed.map((s) => s.finalLoss)), sd: sd(perSeed.map((s) => s.finalLoss)) },
+  };
+}
