@@ -45,3 +45,12 @@ export async function deleteExpiredRateLimits(olderThan: Date) {
   const r = await getDb().rateLimit.deleteMany({ where: { windowStart: { lt: olderThan } } });
   return r.count;
 }
+
+/**
+ * The client address for rate-limit keys: the last X-Forwarded-For hop (the one our own proxy or
+ * Next.js appended; earlier hops are whatever the client claimed), else X-Real-IP, else "unknown".
+ */
+export function clientIpFrom(headers: Headers): string {
+  const hops = (headers.get("x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  return (hops.at(-1) ?? headers.get("x-real-ip") ?? "unknown").slice(0, 64);
+}
