@@ -39,7 +39,9 @@ const seeds = Number(values.seeds), seed = Number(values.seed);
 if (values["search-stimulus"]) {
   const cfg = defaultStudyConfig();
   const seqs = [1, 2, 3, 4, 5, 6].map((s) => curriculumToStimulusTrials(generateCurriculum(cfg, s)));
-  const grid = { tauW: [0.04, 0.08, 0.16, 0.32], tauC: [0.01, 0.02, 0.04, 0.08], lambda: [0.05, 0.1, 0.2, 0.4] };
+  // τ_c ≥ dt keeps dt/τ_c ≤ 1, the largest gate step the paper uses (Fig 8; spec §9): larger steps sit on a
+  // stability edge (τ_c = 0.01 diverges for some τ_w).
+  const grid = { tauW: [0.04, 0.08, 0.12, 0.16, 0.24, 0.32], tauC: [0.02, 0.03, 0.04, 0.06, 0.08], lambda: [0.05, 0.1, 0.2, 0.4] };
   const rows = await searchStimulusPresets(stimulusPresets.flexible.arch, grid, seqs, 4);
   const best = bestRow(rows);
   console.log("grid", JSON.stringify(grid), "curricula: participant seeds 1–6 of the default StudyConfig, 4 model seeds each");

@@ -70,8 +70,8 @@ export type StimulusPreset = {
 /** Stimulus mode (batch 1, one update per trial; dt 0.02 as App. A.16). Chosen by the search in
  * stimulus-search.ts (`npm run model -- --search-stimulus`); grid and result in docs/model.md. */
 const stimulusArch = { paths: 2, dt: 0.02, gating: "path" as const, initScale: 0.01, initGate: 0.5 };
-// Search result (npm run model -- --search-stimulus, 64-point grid, 6 curricula × 4 seeds): see docs/model.md.
-export const STIMULUS_SEARCH_RESULT = { tauW: 0.32, tauC: 0.01, lambda: 0.05 };
+// Search result (npm run model -- --search-stimulus, 120-point grid, 6 curricula × 4 seeds): see docs/model.md.
+export const STIMULUS_SEARCH_RESULT = { tauW: 0.12, tauC: 0.02, lambda: 0.1 };
 export const stimulusPresets: Record<string, StimulusPreset> = {
   flexible: {
     name: "flexible",
