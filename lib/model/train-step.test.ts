@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { type Architecture, type ModelParams, defaultArchitecture } from "./config";
-import { oracleStep } from "./oracle";
+import { type OracleState, oracleStep } from "./oracle";
 import { FastRng } from "./random";
 import { applyUpdate, disposeCoefs, gradientPaper, makeStepCoefs } from "./train-step";
 
@@ -131,7 +131,7 @@ it("agrees with the oracle over 200 steps of a changing teacher (float32 toleran
   const B = 30;
   const s0 = setup(arch, B, 3);
   const r = new FastRng(9);
-  let ost = { W: s0.W.map((w) => w * 0.05), c: Float64Array.from([0.5, 0.5]) };
+  let ost: OracleState = { W: s0.W.map((w) => w * 0.05), c: Float64Array.from([0.5, 0.5]) };
   const coefs = makeStepCoefs(arch, [p]);
   let st = { W: tf.tensor4d(Float32Array.from(ost.W), [1, 2, 3, 8]), c: tf.tensor4d(Float32Array.from(ost.c), [1, 2, 1, 1]) };
   const teachers = [0, 1].map(() => Float64Array.from({ length: 24 }, () => r.normal() / Math.sqrt(8)));
