@@ -1,0 +1,121 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from "vitest";
+
+import { generateCurriculum } from "@/lib/core/curriculum";
+import { studyConfigSchema, type StudyConfigInput } from "@/lib/core/study-config";
+import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
+
+const config = (input: StudyConfigInput = {}) =>
+  studyConfigSchema.parse({ blocks: 3, trialsPerBlock: 8, practice: { trials: 8 }, breakEveryBlocks: 1, ...input });
+
+async function runSimulated(input: StudyConfigInput = {}, extra: Partial<{ resume: { mainTrialsDone: number; practiceDone: boolean }; simulation: Record<string, unknown>; seed: number }> = {}) {
+  const { initJsPsych } = await import("jspsych");
+  const { buildTimeline } = await import("./timeline");
+  const cfg = config(input);
+  const curriculum = generateCurriculum(cfg, extra.seed ?? 1234);
+  const jsPsych = initJsPsych();
+  jsPsych.randomization.setSeed(String(curriculum.seed));
+  const records: TrialRecord[] = [];
+  const earlyEnds: string[] = [];
+  const practice: unknown[] = [];
+  const timeline = buildTimeline({
+    jsPsych,
+    config: cfg,
+    curriculum,
+    resume: extra.resume,
+    onTrialRecord: (r) => records.push(r),
+    onEarlyEnd: (reason) => earlyEnds.push(reason),
+    onPracticeDone: (p) => practice.push(p),
+  });
+  await jsPsych.simulate(timeline, "data-only", extra.simulation ?? {});
+  return { jsPsych, curriculum, records, earlyEnds, practice, cfg };
+}
+
+describe("buildTimeline (simulated, data-only)", () => {
+  it("yields a valid TrialRecord for every task trial, in curriculum order with alternating blocks", async () => {
+    const { records, curriculum, jsPsych, earlyEnds } = await runSimulated();
+    expect(earlyEnds).toEqual([]);
+    for (const r of records) expect(trialRecordSchema.parse(r)).toEqual(r);
+    const main = records.filter((r) => r.phase === "main");
+    expect(main).toHaveLength(24);
+    expect(main.map((r) => r.trialIndex)).toEqual([...Array(24).keys()]);
+    main.forEach((r, i) => {
+      const t = curriculum.trials[i];
+      expect([r.blockIndex, r.trialInBlock, r.task, r.stimulus, r.correctResponse, r.congruent]).toEqual([
+        t.blockIndex, t.trialInBlock, t.task, t.stimulus, t.correctResponse, t.congruent,
+      ]);
+      expect(r.correct).toBe(r.response === r.correctResponse);
+      if (r.response !== null) expect(r.rtMs).toBeGreaterThan(0);
+    });
+    expect([0, 1, 2].map((b) => main.find((r) => r.blockIndex === b)!.task)).toEqual(["parity", "magnitude", "parity"]);
+    // jsPsych's own data agrees: one task-trial row per record.
+    expect(jsPsych.data.get().filter({ trial_type: "task-trial" }).count()).toBe(records.length);
+    const practice = records.filter((r) => r.phase === "practice");
+    expect(practice.length % 8).toBe(0);
+    expect(practice.length).toBeGreaterThanOrEqual(8);
+    expect(practice.map((r) => r.trialIndex)).toEqual([...Array(practice.length).keys()]);
+  });
+
+  it("shows a break screen after every breakEveryBlocks blocks but not after the last", async () => {
+    const { jsPsych } = await runSimulated();
+    const rows = jsPsych.data.get().values() as { trial_type: string; stimulus?: string }[];
+    expect(rows.filter((r) => r.trial_type === "html-button-response" && /Take a short break/.test(r.stimulus ?? ""))).toHaveLength(2);
+  });
+
+  it("resuming at main trial k yields trials k…N−1 only, without consent or practice", async () => {
+    const { records, jsPsych } = await runSimulated({}, { resume: { mainTrialsDone: 11, practiceDone: true } });
+    expect(records.map((r) => r.trialIndex)).toEqual([...Array(24).keys()].slice(11));
+    expect(records.every((r) => r.phase === "main")).toBe(true);
+    const rows = jsPsych.data.get().values() as { trial_type: string; stimulus?: string }[];
+    expect(rows.some((r) => /Do you agree/.test(r.stimulus ?? ""))).toBe(false);
+  });
+
+  it("repeats practice up to maxAttempts and ends the run when practice fails with onFail 'end'", async () => {
+    const { records, earlyEnds, practice } = await runSimulated(
+      { practice: { trials: 8, maxAttempts: 2, onFail: "end" } },
+      { simulation: { "task-trial": { data: { response: null, rt: null } } } },
+    );
+    expect(records.map((r) => r.trialIndex)).toEqual([...Array(16).keys()]);
+    expect(records.every((r) => r.phase === "practice" && r.response === null && !r.correct)).toBe(true);
+    expect(earlyEnds).toEqual(["practice-failed"]);
+    expect(practice).toEqual([]);
+  });
+
+  it("continues to the main blocks after failed practice with onFail 'continue'", async () => {
+    const { records, practice } = await runSimulated(
+      { practice: { trials: 8, maxAttempts: 3, onFail: "continue" } },
+      { simulation: { "task-trial": { data: { response: null, rt: null } } } },
+    );
+    expect(records.filter((r) => r.phase === "practice")).toHaveLength(24);
+    expect(records.filter((r) => r.phase === "main")).toHaveLength(24);
+    expect(practice).toEqual([{ attempts: 3, accuracy: 0, passed: false }]);
+  });
+
+  it("ends politely when consent is declined, before any task trial", async () => {
+    const { initJsPsych } = await import("jspsych");
+    const { buildTimeline } = await import("./timeline");
+    const cfg = config();
+    const jsPsych = initJsPsych();
+    const records: TrialRecord[] = [];
+    const earlyEnds: string[] = [];
+    const timeline = buildTimeline({
+      jsPsych,
+      config: cfg,
+      curriculum: generateCurriculum(cfg, 5),
+      onTrialRecord: (r) => records.push(r),
+      onEarlyEnd: (reason) => earlyEnds.push(reason),
+    });
+    (timeline[0] as { simulation_options: unknown }).simulation_options = { data: { response: 1 } };
+    await jsPsych.simulate(timeline, "data-only");
+    expect(records).toEqual([]);
+    expect(earlyEnds).toEqual(["consent-declined"]);
+    expect(jsPsych.getDisplayElement().innerHTML).toMatch(/chose not to take part/);
+  });
+
+  it("is reproducible for a seed", async () => {
+    const a = await runSimulated();
+    const b = await runSimulated();
+    const strip = (rs: TrialRecord[]) => rs.map(({ timeElapsedMs: _t, ...r }) => r);
+    expect(strip(a.records)).toEqual(strip(b.records));
+  });
+});
