@@ -1,0 +1,108 @@
+// Study overview (owner only): status and links, live runs monitor, exports, curriculum preview.
+import Link from "next/link";
+import { notFound } from "next/navigation";
+
+import { CopyLink } from "@/components/studies/copy-link";
+import { CurriculumPreview } from "@/components/studies/curriculum-preview";
+import { RunsMonitor } from "@/components/studies/runs-monitor";
+import { studyConfigSchema } from "@/lib/core/study-config";
+import { fetchStudyMonitor } from "@/lib/server/monitor";
+import { computeCurriculumPreview, fetchOwnedStudy } from "@/lib/server/studies";
+
+import { setStudyStatusAction } from "../actions";
+import { requireResearcherId } from "../require-researcher";
+
+export const dynamic = "force-dynamic";
+
+const NEXT_STATUS = {
+  draft: { status: "open", label: "Open for participants" },
+  open: { status: "closed", label: "Close study" },
+  closed: { status: "open", label: "Reopen study" },
+} as const;
+
+const STATUS_TEXT = {
+  draft: "Draft: participants cannot start yet; the pilot link works for you.",
+  open: "Open: the participant link accepts new participants.",
+  closed: "Closed: new participants are turned away; unfinished runs can still save their trials.",
+} as const;
+
+export default async function StudyPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ saved?: string; error?: string }> }) {
+  const { id } = await params;
+  const { saved, error } = await searchParams;
+  const userId = await requireResearcherId(`/studies/${id}`);
+  const study = await fetchOwnedStudy(userId, id);
+  const monitor = study ? await fetchStudyMonitor(userId, study.id) : null;
+  if (!study || !monitor) notFound();
+  const config = studyConfigSchema.parse(study.config);
+  const next = NEXT_STATUS[study.status];
+  const prolific = `/s/${study.slug}?PROLIFIC_PID={{%PROLIFIC_PID%}}&STUDY_ID={{%STUDY_ID%}}&SESSION_ID={{%SESSION_ID%}}`;
+  const exportBase = `/api/studies/${study.id}/export`;
+  return (
+    <main>
+      <p>
+        <Link href="/studies">← Studies</Link>
+      </p>
+      <div className="row" style={{ justifyContent: "space-between" }}>
+        <h1 style={{ margin: 0 }}>
+          {study.title}{" "}
+          <span className={`r-badge r-${study.status}`} data-testid="study-status">
+            {study.status}
+          </span>
+        </h1>
+        <div className="r-actions">
+          <Link className="button secondary" href={`/studies/${study.id}/edit`}>
+            Edit settings
+          </Link>
+          <form action={setStudyStatusAction.bind(null, study.id)}>
+            <input type="hidden" name="status" value={next.status} />
+            <button className="button" type="submit" data-testid="status-button">
+              {next.label}
+            </button>
+          </form>
+        </div>
+      </div>
+      <p className="muted">{STATUS_TEXT[study.status]}</p>
+      {saved ? <p className="r-notice">Settings saved.</p> : null}
+      {error ? (
+        <p className="r-error-box" role="alert">
+          {error}
+        </p>
+      ) : null}
+
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>Links</h2>
+        <div className="r-links">
+          <CopyLink label="Participant link" path={`/s/${study.slug}`} testId="participant-link" />
+          <CopyLink label="Prolific study URL" path={prolific} testId="prolific-link" />
+          <CopyLink label="Pilot link (you)" path={`/s/${study.slug}?pilot=${study.id}`} testId="pilot-link" />
+        </div>
+        <p className="muted" style={{ marginBottom: 0 }}>
+          Paste the Prolific URL into Prolific as is (it fills in the ids). Pilot runs work in every status, are flagged as pilot and
+          should be excluded from analysis. {config.recruitment.completionCode ? <>Completion code: <code>{config.recruitment.completionCode}</code>.</> : null}
+        </p>
+      </section>
+
+      <h2>Runs</h2>
+      <RunsMonitor studyId={study.id} initial={monitor} />
+
+      <h2>Export</h2>
+      <p className="r-actions">
+        <a className="button secondary" href={`${exportBase}?format=csv`} data-testid="export-csv">
+          CSV (humans + model)
+        </a>
+        <a className="button secondary" href={`${exportBase}?format=json`} data-testid="export-json">
+          JSON
+        </a>
+        <a className="button secondary" href={`${exportBase}?format=psychds`} data-testid="export-psychds">
+          psych-DS dataset (.zip)
+        </a>
+      </p>
+      <p className="muted">
+        One row per trial in long format; column <code>stream</code> tells participant and model rows apart, <code>pilot</code> marks pilot runs.
+        Text cells that a spreadsheet would run as a formula start with an apostrophe.
+      </p>
+
+      <CurriculumPreview preview={computeCurriculumPreview(config)} />
+    </main>
+  );
+}

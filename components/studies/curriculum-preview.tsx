@@ -1,0 +1,67 @@
+// What participant 0 would see: the block schedule and the first trials around the first switch.
+// Plain data in (computed on the server with lib/core's generateCurriculum), no logic here.
+type PreviewTrial = { trialIndex: number; blockIndex: number; trialInBlock: number; task: string; label: string; stimulus: string; correctResponse: string; congruent: boolean };
+
+export type CurriculumPreviewData = {
+  participantIndex: number;
+  seed: number;
+  keys: { left: string; right: string };
+  mainTrials: number;
+  practiceTrials: number;
+  blocks: { blockIndex: number; task: string; label: string }[];
+  examples: PreviewTrial[];
+};
+
+export function CurriculumPreview({ preview }: { preview: CurriculumPreviewData }) {
+  return (
+    <section className="card" data-testid="curriculum-preview">
+      <h2 style={{ marginTop: 0 }}>Curriculum preview</h2>
+      <p className="muted">
+        Participant {preview.participantIndex} (seed {preview.seed}): {preview.practiceTrials} practice and {preview.mainTrials} main trials
+        in {preview.blocks.length} blocks. Every participant gets their own order from the study seed.
+      </p>
+      <p>
+        <strong>Blocks: </strong>
+        {preview.blocks.map((b) => (
+          <span key={b.blockIndex} title={`block ${b.blockIndex + 1}: ${b.task}`} className="r-badge" style={{ marginRight: 4 }}>
+            {b.blockIndex + 1}. {b.task}
+          </span>
+        ))}
+      </p>
+      <table className="data">
+        <thead>
+          <tr>
+            <th className="r-num">Trial</th>
+            <th>Block</th>
+            <th>Task</th>
+            <th>Stimulus</th>
+            <th>Correct key</th>
+            <th>Congruent</th>
+          </tr>
+        </thead>
+        <tbody>
+          {preview.examples.map((t) => (
+            <tr key={t.trialIndex} style={t.trialInBlock === 0 && t.blockIndex > 0 ? { borderTop: "3px solid var(--accent)" } : undefined}>
+              <td className="r-num">{t.trialIndex + 1}</td>
+              <td>
+                {t.blockIndex + 1}
+                {t.trialInBlock === 0 && t.blockIndex > 0 ? <span className="muted"> (switch)</span> : null}
+              </td>
+              <td className="r-task">{t.task}</td>
+              <td>
+                <code>{t.stimulus}</code>
+              </td>
+              <td>
+                <kbd>{t.correctResponse.toUpperCase()}</kbd>
+              </td>
+              <td>{t.congruent ? "yes" : "no"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted" style={{ marginBottom: 0 }}>
+        First trials of blocks 1 and 2 shown; keys: left <kbd>{preview.keys.left.toUpperCase()}</kbd>, right <kbd>{preview.keys.right.toUpperCase()}</kbd>.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,287 @@
+"use client";
+// The study settings form. Field names are config paths ("config.timing.fixationMs"), so the
+// server's validation issues land next to the field they are about. Validation happens on the
+// server only (one set of rules for the form and the API).
+import { useActionState, type ReactNode } from "react";
+
+type Value = string | boolean | string[];
+export type StudyFormState = { values: Record<string, Value>; errors: Record<string, string>; message: string | null; attempt: number };
+
+type Option = { value: string; label: string };
+type Field =
+  | { name: string; label: string; kind: "text" | "number" | "url" | "textarea"; help?: string; step?: string; wide?: boolean; readOnly?: boolean }
+  | { name: string; label: string; kind: "select"; options: Option[]; help?: string }
+  | { name: string; label: string; kind: "checkbox"; help?: string }
+  | { name: string; label: string; kind: "checkboxes"; options: Option[]; help?: string; wide?: boolean };
+
+type Section = { legend: string; fields: Field[]; note?: string };
+
+function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Section[] {
+  return [
+    {
+      legend: "Study",
+      fields: [
+        { name: "title", label: "Title", kind: "text", help: "Shown to you, not to participants." },
+        {
+          name: "slug",
+          label: "Slug",
+          kind: "text",
+          readOnly: slugLocked,
+          help: slugLocked ? "Fixed: participants already used the link /s/<slug>." : "The participant link becomes /s/<slug>. Lower-case letters, digits, hyphens.",
+        },
+      ],
+    },
+    {
+      legend: "Design",
+      fields: [
+        { name: "config.taskPair", label: "Task pair", kind: "select", options: [{ value: "parity-magnitude", label: "Parity / magnitude (digits)" }] },
+        { name: "config.blocks", label: "Blocks", kind: "number", help: "Tasks alternate every block; blocks − 1 switches." },
+        { name: "config.trialsPerBlock", label: "Trials per block", kind: "number" },
+        {
+          name: "config.firstTask",
+          label: "First task",
+          kind: "select",
+          options: [
+            { value: "A", label: `${taskLabels.A} first` },
+            { value: "B", label: `${taskLabels.B} first` },
+            { value: "counterbalance", label: "Counterbalanced across participants" },
+          ],
+        },
+        {
+          name: "config.cueMode",
+          label: "Cue",
+          kind: "select",
+          options: [
+            { value: "none", label: "Uncued: switches found from feedback" },
+            { value: "cued", label: "Cued: colour and label show the task" },
+          ],
+        },
+        {
+          name: "config.feedback",
+          label: "Feedback",
+          kind: "select",
+          options: [
+            { value: "trial", label: "After every trial" },
+            { value: "none", label: "None" },
+          ],
+        },
+        { name: "config.breakEveryBlocks", label: "Break every … blocks", kind: "number", help: "0 = no breaks." },
+        { name: "config.seed", label: "Study seed", kind: "number", help: "Each participant's curriculum is derived from it." },
+      ],
+    },
+    {
+      legend: "Timing (ms)",
+      fields: [
+        { name: "config.timing.fixationMs", label: "Fixation", kind: "number" },
+        { name: "config.timing.responseWindowMs", label: "Response window", kind: "number" },
+        { name: "config.timing.feedbackMs", label: "Feedback", kind: "number" },
+        { name: "config.timing.itiMs", label: "Inter-trial interval", kind: "number" },
+      ],
+    },
+    {
+      legend: "Response keys",
+      fields: [
+        { name: "config.keys.left", label: "Left key", kind: "text", help: "One lower-case letter or digit." },
+        { name: "config.keys.right", label: "Right key", kind: "text" },
+      ],
+    },
+    {
+      legend: "Practice",
+      fields: [
+        { name: "config.practice.trials", label: "Practice trials", kind: "number", help: "Half per task; 0 = no practice." },
+        { name: "config.practice.minAccuracy", label: "Minimum accuracy", kind: "number", step: "0.05", help: "Proportion 0–1 needed to pass." },
+        { name: "config.practice.maxAttempts", label: "Attempts", kind: "number" },
+        {
+          name: "config.practice.onFail",
+          label: "After the last failed attempt",
+          kind: "select",
+          options: [
+            { value: "continue", label: "Continue to the main task" },
+            { value: "end", label: "End the study" },
+          ],
+        },
+      ],
+    },
+    {
+      legend: "Consent",
+      fields: [{ name: "config.consentText", label: "Consent text", kind: "textarea", wide: true, help: "Shown before the experiment starts." }],
+    },
+    {
+      legend: "Model",
+      fields: [
+        {
+          name: "config.model.presets",
+          label: "NTA presets to run on each completed participant's curriculum",
+          kind: "checkboxes",
+          wide: true,
+          options: [
+            { value: "flexible", label: "flexible" },
+            { value: "forgetful", label: "forgetful" },
+          ],
+        },
+        { name: "config.model.runInParticipantBrowser", label: "Also run the model in the participant's browser (background worker)", kind: "checkbox" },
+      ],
+    },
+    {
+      legend: "Recruitment",
+      fields: [
+        { name: "config.recruitment.completionCode", label: "Completion code", kind: "text", help: "Shown on the last screen, e.g. a Prolific code." },
+        { name: "config.recruitment.redirectUrl", label: "Redirect URL", kind: "url", help: "Where to send participants after the last save (optional)." },
+      ],
+    },
+  ];
+}
+
+function FieldView({ field, value, error }: { field: Field; value: Value | undefined; error?: string }) {
+  const id = `f-${field.name.replace(/\./g, "-")}`;
+  const errorId = `${id}-error`;
+  const describedBy = error ? errorId : undefined;
+  const wide = "wide" in field && field.wide;
+  const errorLine = error ? (
+    <span id={errorId} className="r-field-error" data-testid={`error-${field.name}`}>
+      {error}
+    </span>
+  ) : null;
+  const help = field.help ? <span className="r-help">{field.help}</span> : null;
+
+  if (field.kind === "checkbox") {
+    return (
+      <div className={`r-field${wide ? " r-wide" : ""}${error ? " r-invalid" : ""}`}>
+        <label className="r-check">
+          <input id={id} type="checkbox" name={field.name} defaultChecked={value === true} aria-describedby={describedBy} />
+          <span>{field.label}</span>
+        </label>
+        {help}
+        {errorLine}
+      </div>
+    );
+  }
+  if (field.kind === "checkboxes") {
+    const checked = Array.isArray(value) ? value : [];
+    return (
+      <fieldset className={`r-field${wide ? " r-wide" : ""}${error ? " r-invalid" : ""}`} style={{ border: "none", padding: 0, margin: 0 }}>
+        <span>{field.label}</span>
+        <div className="row">
+          {field.options.map((o) => (
+            <label key={o.value} className="r-check">
+              <input type="checkbox" name={field.name} value={o.value} defaultChecked={checked.includes(o.value)} />
+              <span>{o.label}</span>
+            </label>
+          ))}
+        </div>
+        {help}
+        {errorLine}
+      </fieldset>
+    );
+  }
+  let control: ReactNode;
+  const text = typeof value === "string" ? value : "";
+  if (field.kind === "select") {
+    control = (
+      <select id={id} name={field.name} defaultValue={text} aria-invalid={Boolean(error)} aria-describedby={describedBy}>
+        {field.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (field.kind === "textarea") {
+    control = <textarea id={id} name={field.name} defaultValue={text} aria-invalid={Boolean(error)} aria-describedby={describedBy} />;
+  } else {
+    // type="number" would let the browser swallow bad input silently; text + inputMode keeps it visible for the server to report.
+    control = (
+      <input
+        id={id}
+        name={field.name}
+        type={field.kind === "number" ? "text" : field.kind}
+        inputMode={field.kind === "number" ? "decimal" : undefined}
+        defaultValue={text}
+        readOnly={field.readOnly}
+        aria-invalid={Boolean(error)}
+        aria-describedby={describedBy}
+      />
+    );
+  }
+  return (
+    <label className={`r-field${wide ? " r-wide" : ""}${error ? " r-invalid" : ""}`} htmlFor={id}>
+      <span>{field.label}</span>
+      {control}
+      {help}
+      {errorLine}
+    </label>
+  );
+}
+
+export function StudyForm({
+  action,
+  initial,
+  submitLabel,
+  taskLabels,
+  participantRuns = 0,
+  slugLocked = false,
+}: {
+  action: (state: StudyFormState, fd: FormData) => Promise<StudyFormState>;
+  initial: StudyFormState;
+  submitLabel: string;
+  taskLabels: { A: string; B: string };
+  /** Participant runs that already exist: a config change must then be confirmed. */
+  participantRuns?: number;
+  slugLocked?: boolean;
+}) {
+  const [state, formAction, pending] = useActionState(action, initial);
+  const known = new Set(sections(taskLabels, slugLocked).flatMap((s) => s.fields.map((f) => f.name)));
+  const stray = Object.entries(state.errors).filter(([path]) => !known.has(path) && path !== "acknowledgeExistingRuns");
+  return (
+    // key: remount after each refused attempt so inputs show the values the server sent back.
+    <form key={state.attempt} action={formAction} className="r-form" noValidate data-testid="study-form">
+      {state.message ? (
+        <div className="r-error-box" role="alert" data-testid="form-message">
+          <p style={{ margin: 0 }}>{state.message}</p>
+          {stray.length > 0 ? (
+            <ul>
+              {stray.map(([path, message]) => (
+                <li key={path}>
+                  {path ? `${path}: ` : ""}
+                  {message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {sections(taskLabels, slugLocked).map((section) => (
+        <fieldset key={section.legend}>
+          <legend>{section.legend}</legend>
+          <div className="r-grid">
+            {section.fields.map((f) => (
+              <FieldView key={f.name} field={f} value={state.values[f.name]} error={state.errors[f.name]} />
+            ))}
+          </div>
+        </fieldset>
+      ))}
+      {participantRuns > 0 ? (
+        <div className={`r-notice${state.errors.acknowledgeExistingRuns ? " r-invalid" : ""}`} data-testid="runs-warning">
+          <p style={{ marginTop: 0 }}>
+            <strong>{participantRuns} participant(s) already ran this study.</strong> Each run keeps the settings it started with, so their
+            data stays consistent; changed settings apply to new participants only, and your dataset will then mix two designs.
+          </p>
+          <label className="r-check">
+            <input type="checkbox" name="acknowledgeExistingRuns" />
+            <span>I understand: apply changed settings to new participants only.</span>
+          </label>
+          {state.errors.acknowledgeExistingRuns ? (
+            <span className="r-field-error" data-testid="error-acknowledgeExistingRuns">
+              {state.errors.acknowledgeExistingRuns}
+            </span>
+          ) : null}
+        </div>
+      ) : null}
+      <div className="r-actions" style={{ marginTop: "1rem" }}>
+        <button className="button" type="submit" disabled={pending}>
+          {pending ? "Saving…" : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,87 @@
+// The study form's flat field names are the config paths ("config.timing.fixationMs"), so a zod
+// issue path names the field it belongs to. These functions convert between the nested
+// StudyConfig and the flat form, using the defaults' value types to know what each field holds.
+import { defaultStudyConfig, type StudyConfig } from "@/lib/core/study-config";
+
+export type StudyFormValue = string | boolean | string[];
+export type StudyFormValues = Record<string, StudyFormValue>;
+
+type Leaf = { path: string; kind: "number" | "boolean" | "string" | "list" };
+
+function leavesOf(value: unknown, prefix: string): Leaf[] {
+  if (Array.isArray(value)) return [{ path: prefix, kind: "list" }];
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => leavesOf(v, `${prefix}.${k}`));
+  }
+  const kind = typeof value === "number" ? "number" : typeof value === "boolean" ? "boolean" : "string";
+  return [{ path: prefix, kind }];
+}
+
+/** Every config field of the form, with its kind (from the science defaults). */
+export const CONFIG_FIELDS: readonly Leaf[] = leavesOf(defaultStudyConfig(), "config");
+
+function getPath(obj: unknown, path: string): unknown {
+  return path.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), obj);
+}
+
+function setPath(obj: Record<string, unknown>, path: string, value: unknown) {
+  const keys = path.split(".");
+  let o = obj;
+  for (const k of keys.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
+  o[keys[keys.length - 1]] = value;
+}
+
+/** The form's values for a study (or for a new one: defaults, empty title and slug). */
+export function studyFormValues(study: { title: string; slug: string; config: StudyConfig }): StudyFormValues {
+  const values: StudyFormValues = { title: study.title, slug: study.slug };
+  for (const { path, kind } of CONFIG_FIELDS) {
+    const v = getPath({ config: study.config }, path);
+    values[path] = kind === "boolean" ? Boolean(v) : kind === "list" ? ((v as unknown[]) ?? []).map(String) : v === undefined ? "" : String(v);
+  }
+  return values;
+}
+
+/** What the researcher typed, as flat values (to redisplay the form after a refusal). */
+export function formValuesFromFormData(fd: FormData): StudyFormValues {
+  const values: StudyFormValues = { title: String(fd.get("title") ?? ""), slug: String(fd.get("slug") ?? "") };
+  for (const { path, kind } of CONFIG_FIELDS) {
+    values[path] = kind === "boolean" ? fd.has(path) : kind === "list" ? fd.getAll(path).map(String) : String(fd.get(path) ?? "");
+  }
+  return values;
+}
+
+/**
+ * The request body for createStudy/updateStudy from a submitted form. Numbers that do not parse
+ * stay strings, so the schema reports them on their field instead of silently using a default.
+ */
+export function studyInputFromForm(fd: FormData) {
+  const config: Record<string, unknown> = {};
+  for (const { path, kind } of CONFIG_FIELDS) {
+    const key = path.slice("config.".length);
+    if (kind === "boolean") setPath(config, key, fd.has(path));
+    else if (kind === "list") setPath(config, key, fd.getAll(path).map(String));
+    else {
+      const raw = String(fd.get(path) ?? "");
+      const trimmed = raw.trim();
+      setPath(config, key, kind === "number" ? (trimmed !== "" && Number.isFinite(Number(trimmed)) ? Number(trimmed) : raw) : raw);
+    }
+  }
+  return {
+    title: String(fd.get("title") ?? ""),
+    slug: String(fd.get("slug") ?? ""),
+    config,
+    ...(fd.has("acknowledgeExistingRuns") ? { acknowledgeExistingRuns: true } : {}),
+  };
+}
+
+/** Issues from the API layer keyed by field name, in words a researcher understands. */
+export function fieldErrorsFrom(issues: unknown): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (!Array.isArray(issues)) return errors;
+  for (const issue of issues as { path?: string; message?: string }[]) {
+    const path = issue.path ?? "";
+    const message = /expected number/.test(issue.message ?? "") ? "Enter a number" : (issue.message ?? "Invalid value");
+    errors[path] ??= message;
+  }
+  return errors;
+}
