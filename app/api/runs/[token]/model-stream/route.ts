@@ -1,0 +1,22 @@
+// POST /api/runs/<token>/model-stream {preset, seed, trials} → 200 {modelRunId, status}
+// The model stream computed in the participant's own browser (study option
+// model.runInParticipantBrowser). Idempotent: posting the same stream again replaces it.
+// 404 unknown token · 403 option off · 413 too large · 422 not matching the curriculum.
+import { handle, HttpError, json, readJsonBody } from "@/lib/server/http";
+import { storeBrowserModelStream } from "@/lib/server/model-streams";
+import { fetchRunByToken } from "@/lib/server/runs";
+import { studyConfigSchema } from "@/lib/core/study-config";
+
+type Ctx = { params: Promise<{ token: string }> };
+
+const MAX_MODEL_STREAM_BYTES = 512 * 1024;
+
+export const POST = handle(async (req: Request, { params }: Ctx) => {
+  const run = await fetchRunByToken((await params).token);
+  if (!studyConfigSchema.parse(run.config).model.runInParticipantBrowser) {
+    throw new HttpError(403, "This study does not run the model in the participant's browser");
+  }
+  const body = await readJsonBody(req, MAX_MODEL_STREAM_BYTES);
+  const stored = await storeBrowserModelStream(run, "participant_browser", body);
+  return json({ modelRunId: stored.id, status: stored.status });
+});
