@@ -15,6 +15,7 @@ import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
 import { getDb } from "./db";
 import { enqueueModelStreams } from "./jobs";
 import { HttpError, parseOr422 } from "./http";
+import { hitRateLimit } from "./rate-limit";
 import { codeVersion } from "./version";
 
 /** Recruiter parameters accepted on the entry link (Prolific, MTurk, or a generic id). */
@@ -38,7 +39,16 @@ export type EntryParams = z.infer<typeof entryParamsSchema>;
 
 export type EntryResult =
   | { kind: "run"; token: string; resumed: boolean }
-  | { kind: "refused"; reason: "closed" | "already-completed" | "not-found" };
+  | { kind: "refused"; reason: "closed" | "already-completed" | "not-found" | "rate-limited" };
+
+/**
+ * New runs per client address per study and window (resumes are not counted). Generous, because
+ * a lab's participants may share one address; NTA_RUN_CREATE_LIMIT overrides it (load tests).
+ */
+export const RUN_CREATE_LIMIT = {
+  perWindow: Number(process.env.NTA_RUN_CREATE_LIMIT ?? 300),
+  windowMs: 10 * 60_000,
+};
 
 function newToken() {
   return randomBytes(24).toString("base64url"); // 192 random bits
@@ -59,7 +69,7 @@ function externalIdentity(p: EntryParams) {
 export async function createOrResumeRun(
   slug: string,
   params: EntryParams,
-  opts: { resumeToken?: string; userAgent?: string } = {},
+  opts: { resumeToken?: string; userAgent?: string; clientIp?: string } = {},
 ): Promise<EntryResult> {
   const db = getDb();
   const study = await db.study.findUnique({ where: { slug } });
@@ -78,6 +88,10 @@ export async function createOrResumeRun(
     return { kind: "run", token: existing.token, resumed: true };
   }
 
+  if (opts.clientIp) {
+    const limit = await hitRateLimit(`run-create:${study.id}:${opts.clientIp}`, RUN_CREATE_LIMIT.perWindow, RUN_CREATE_LIMIT.windowMs);
+    if (!limit.allowed) return { kind: "refused", reason: "rate-limited" };
+  }
   const config = studyConfigSchema.parse(study.config);
   // The counter update is atomic, so concurrent entries get distinct participant indices.
   const { runCounter: participantIndex } = await db.study.update({

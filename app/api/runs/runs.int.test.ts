@@ -216,3 +216,22 @@ describe("resume, heartbeat and completion", () => {
     expect(await r.json()).toEqual({ status: "active" });
   });
 });
+
+describe("run creation rate limit", () => {
+  it("refuses new runs from one address beyond the limit but still resumes existing ones", async () => {
+    const { RUN_CREATE_LIMIT } = await import("@/lib/server/runs");
+    await makeStudy("limited-1");
+    const limit = RUN_CREATE_LIMIT.perWindow;
+    RUN_CREATE_LIMIT.perWindow = 3;
+    try {
+      const made = [];
+      for (let i = 0; i < 3; i++) made.push(await createOrResumeRun("limited-1", { participant: `p${i}` }, { clientIp: "10.0.0.9" }));
+      expect(made.every((r) => r.kind === "run")).toBe(true);
+      expect(await createOrResumeRun("limited-1", { participant: "p9" }, { clientIp: "10.0.0.9" })).toEqual({ kind: "refused", reason: "rate-limited" });
+      expect((await createOrResumeRun("limited-1", { participant: "p0" }, { clientIp: "10.0.0.9" })).kind).toBe("run");
+      expect((await createOrResumeRun("limited-1", { participant: "q1" }, { clientIp: "10.0.0.10" })).kind).toBe("run");
+    } finally {
+      RUN_CREATE_LIMIT.perWindow = limit;
+    }
+  });
+});

@@ -3,6 +3,7 @@
 import { cookies } from "next/headers";
 import { NextResponse } from "next/server";
 
+import { clientIpFrom } from "@/lib/server/rate-limit";
 import { createOrResumeRun, entryParamsSchema } from "@/lib/server/runs";
 
 type Ctx = { params: Promise<{ slug: string }> };
@@ -19,6 +20,7 @@ export async function GET(req: Request, { params }: Ctx) {
   const result = await createOrResumeRun(slug, parsed.data, {
     resumeToken: jar.get(cookieName)?.value,
     userAgent: req.headers.get("user-agent") ?? undefined,
+    clientIp: clientIpFrom(req.headers),
   });
   if (result.kind === "refused") {
     return NextResponse.redirect(new URL(`/s/${slug}/closed?reason=${result.reason}`, url), 303);
