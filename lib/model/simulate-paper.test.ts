@@ -112,3 +112,22 @@ describe("reproducibility and tensor hygiene", () => {
     await expect(runPaper({ arch: p.arch, curriculum: short, params: [p.params] }, { seeds: 1.5 })).rejects.toThrow(/seeds/);
   });
 });
+
+describe("engines", () => {
+  it("the js engine and the tfjs engine agree on the same data stream (float32 tolerance)", async () => {
+    const p = paperPresets["fig8-flexible"];
+    const cur = { ...p.curriculum, tTot: 4, tapeLength: 400 };
+    const params = [p.params, paperPresets["fig8-forgetful"].params];
+    const run = (engine: "js" | "tfjs") => runPaper({ arch: p.arch, curriculum: cur, params }, { seeds: 2, seed: 8, engine });
+    const [a, b] = [await run("js"), await run("tfjs")];
+    expect(a.backend).toBe("js");
+    expect(b.backend).toBe("wasm");
+    for (let e = 0; e < 4; e++) {
+      for (const k of ["loss", "gates"] as const) {
+        const [x, y] = [a[k][e], b[k][e]];
+        for (let t = 0; t < x.length; t++) expect(Math.abs(x[t] - y[t])).toBeLessThan(2e-4 * Math.max(1, Math.abs(x[t])));
+      }
+      for (let t = 0; t < a.cos![e].length; t += 37) expect(Math.abs(a.cos![e][t] - b.cos![e][t])).toBeLessThan(2e-3);
+    }
+  });
+});

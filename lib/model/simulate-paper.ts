@@ -9,6 +9,7 @@ import { type Architecture, type ModelParams, REF_BATCH_SIZE, gatesPerPath, vali
 import { type RunControl, throwIfAborted, yieldToEventLoop } from "./progress";
 import { type FastRng, rngFor, sampleGram } from "./random";
 import { type PaperCurriculum, type PaperSchedule, buildSchedule } from "./schedule";
+import { type JsState, jsRowCosines, jsStep } from "./js-step";
 import { type NetState, applyUpdate, disposeCoefs, gradientPaper, makeStepCoefs } from "./train-step";
 
 export type PaperRunInput = {
@@ -26,6 +27,9 @@ export type PaperRunOptions = RunControl & {
   chunkSteps?: number;
   /** Log cos_sim every step (needed for Fig 2C, sort_it and total alignment). Default true. */
   recordAlignment?: boolean;
+  /** "js": plain-TypeScript float64 loops (js-step.ts, default: fastest at these sizes);
+   * "tfjs": batched tensors on the active TF.js backend (train-step.ts). Same data stream. */
+  engine?: "js" | "tfjs";
 };
 
 export type PaperRunResult = {
@@ -42,6 +46,7 @@ export type PaperRunResult = {
   cos: Float32Array[] | null;
   finalW: Float32Array[]; // [P, d_out, d_in]
   finalC: Float32Array[]; // [P, G]
+  /** "js" or the TF.js backend name. */
   backend: string;
   wallMs: number;
 };
@@ -107,7 +112,17 @@ export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Pro
   const loss = elements.map(() => new Float32Array(T));
   const gates = elements.map(() => new Float32Array(T * P * Gd));
   const cos = record ? elements.map(() => new Float32Array(T * P * M)) : null;
+  const engine = opts.engine ?? "js";
   let state = initialState(arch, initRngs);
+  let js: JsState | null = null;
+  if (engine === "js") {
+    js = { W: Float64Array.from(await state.W.data()), c: Float64Array.from(await state.c.data()) };
+    tf.dispose([state.W, state.c]);
+    state = { W: tf.zeros([1, 1, 1, 1]), c: tf.zeros([1, 1, 1, 1]) }; // placeholders, disposed in finally
+  }
+  const elementParams = elements.map((el) => params[el.paramIndex]);
+  const scratch = { D: new Float64Array(O * I), G: new Float64Array(O * I), gc: new Float64Array(P * Gd) };
+  const stepLoss = new Float64Array(E);
   const Sbuf = new Float32Array(K * E * I * I);
   const L = new Float64Array(I * I);
   try {
@@ -115,6 +130,21 @@ export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Pro
       throwIfAborted(opts.signal);
       const n = Math.min(K, T - start);
       for (let k = 0; k < n; k++) for (let e = 0; e < E; e++) sampleGram(dataRngs[e], I, B, Sbuf, (k * E + e) * I * I, L);
+      if (js) {
+        for (let k = 0; k < n; k++) {
+          const t = start + k;
+          for (let e = 0; e < E; e++) {
+            gates[e].set(js.c.subarray(e * P * Gd, (e + 1) * P * Gd), t * P * Gd); // logged before the update
+            if (cos) jsRowCosines(arch, js, e, sched.teachers, cos[e], t * P * M);
+          }
+          const block = Math.floor(t / sched.stepsPerBlock);
+          jsStep(arch, elementParams, js, sched.targets[sched.blockTarget[block]], Sbuf, k * E * I * I, stepLoss, scratch);
+          for (let e = 0; e < E; e++) loss[e][t] = stepLoss[e];
+        }
+        opts.onProgress?.(start + n, T);
+        await yieldToEventLoop();
+        continue;
+      }
       const prev = state;
       const out = tf.tidy(() => {
         // one small upload per step: slicing a big tensor is far slower on wasm
@@ -151,12 +181,12 @@ export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Pro
       opts.onProgress?.(start + n, T);
       await yieldToEventLoop();
     }
-    const [Wd, cd] = await Promise.all([state.W.data(), state.c.data()]);
+    const [Wd, cd] = js ? [js.W, js.c] : await Promise.all([state.W.data(), state.c.data()]);
     return {
       arch, params, schedule: sched, seeds: opts.seeds, seed, elements, loss, gates, cos,
       finalW: elements.map((_, e) => Float32Array.from(Wd.subarray(e * P * O * I, (e + 1) * P * O * I))),
       finalC: elements.map((_, e) => Float32Array.from(cd.subarray(e * P * Gd, (e + 1) * P * Gd))),
-      backend: tf.getBackend(),
+      backend: js ? "js" : tf.getBackend(),
       wallMs: performance.now() - t0,
     };
   } finally {
