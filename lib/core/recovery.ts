@@ -1,0 +1,287 @@
+// Cells → switch analysis → chart-ready arrays. A cell holds sums (not means) over the trials at one
+// (block k, position j, task), so cells from many participants, or from a SQL GROUP BY over the whole
+// study (lib/server/dashboard.ts), combine by addition. `computeAnalysisFromCells` is the one
+// function that turns cells into recovery curves, switch − repeat costs and the practice trend; it
+// gives the same numbers as computeSwitchAnalysis (analysis.ts) on a single TrialRecord stream
+// (proved in recovery.test.ts and lib/server/dashboard.int.test.ts).
+import {
+  type AnalysedTrial,
+  type AnalysisOptions,
+  type AnalysisOptionsInput,
+  type ExclusionReport,
+  type MeasureSummary,
+  type PracticeTrend,
+  type PracticeTrendPoint,
+  type RecoveryPoint,
+  type SwitchCost,
+  applyExclusions,
+  leastSquaresSlope,
+  resolveAnalysisOptions,
+} from "./analysis";
+import type { TrialRecord } from "./trial-record";
+
+/** Sums over the kept trials of one (blockIndex, position, task). */
+export type SwitchCell = {
+  /** 0-based block; block k ≥ 1 follows switch k. */
+  blockIndex: number;
+  /** 1-based position in the block; the tail position (see cellTailPosition) pools every later one. */
+  position: number;
+  task: string;
+  n: number;
+  errors: number;
+  /** Sum and count of kept correct RTs (humans). */
+  rtSumMs: number;
+  nRt: number;
+  /** Sum and count of losses (model). */
+  lossSum: number;
+  nLoss: number;
+};
+
+export type CellAnalysis = {
+  recovery: RecoveryPoint[];
+  switchCost: SwitchCost;
+  trend: PracticeTrend;
+};
+
+/** Positions at or beyond this are pooled into one cell per block (they only count as repeats). */
+export function cellTailPosition(options: Pick<AnalysisOptions, "positions" | "repeatFromPosition">): number {
+  return Math.max(options.positions, options.repeatFromPosition - 1) + 1;
+}
+
+/** Cells of one analysed stream (after applyExclusions), the in-memory twin of the SQL GROUP BY. */
+export function computeCellsFromTrials(trials: readonly AnalysedTrial[], tailPosition: number): SwitchCell[] {
+  const cells = new Map<string, SwitchCell>();
+  for (const { record, rtKept } of trials) {
+    const position = Math.min(record.trialInBlock + 1, tailPosition);
+    const key = `${record.blockIndex}|${position}|${record.task}`;
+    let cell = cells.get(key);
+    if (!cell) {
+      cell = { blockIndex: record.blockIndex, position, task: record.task, n: 0, errors: 0, rtSumMs: 0, nRt: 0, lossSum: 0, nLoss: 0 };
+      cells.set(key, cell);
+    }
+    cell.n++;
+    if (!record.correct) cell.errors++;
+    if (rtKept) {
+      cell.rtSumMs += record.rtMs!;
+      cell.nRt++;
+    }
+    if (record.loss !== null) {
+      cell.lossSum += record.loss;
+      cell.nLoss++;
+    }
+  }
+  return [...cells.values()].sort((a, b) => a.blockIndex - b.blockIndex || a.position - b.position || a.task.localeCompare(b.task));
+}
+
+/** Add cells with the same (blockIndex, position, task), e.g. several participants' cells. */
+export function mergeCells(...groups: readonly (readonly SwitchCell[])[]): SwitchCell[] {
+  const merged = new Map<string, SwitchCell>();
+  for (const cell of groups.flat()) {
+    const key = `${cell.blockIndex}|${cell.position}|${cell.task}`;
+    const m = merged.get(key);
+    if (!m) merged.set(key, { ...cell });
+    else {
+      m.n += cell.n;
+      m.errors += cell.errors;
+      m.rtSumMs += cell.rtSumMs;
+      m.nRt += cell.nRt;
+      m.lossSum += cell.lossSum;
+      m.nLoss += cell.nLoss;
+    }
+  }
+  return [...merged.values()].sort((a, b) => a.blockIndex - b.blockIndex || a.position - b.position || a.task.localeCompare(b.task));
+}
+
+/** Error rate, mean correct RT and mean loss over a set of cells. */
+export function summarizeCells(cells: readonly SwitchCell[]): MeasureSummary {
+  let n = 0, errors = 0, rtSum = 0, nRt = 0, lossSum = 0, nLoss = 0;
+  for (const c of cells) {
+    n += c.n;
+    errors += c.errors;
+    rtSum += c.rtSumMs;
+    nRt += c.nRt;
+    lossSum += c.lossSum;
+    nLoss += c.nLoss;
+  }
+  return {
+    n,
+    errorRate: n === 0 ? null : errors / n,
+    meanRtMs: nRt === 0 ? null : rtSum / nRt,
+    nRt,
+    meanLoss: nLoss === 0 ? null : lossSum / nLoss,
+    nLoss,
+  };
+}
+
+/**
+ * Recovery curves, switch − repeat costs and practice trend from cells — the same definitions as
+ * computeRecoveryCurves / computeSwitchCost / computePracticeTrend in analysis.ts. The cells must
+ * have been built with a tail position ≥ cellTailPosition(options).
+ */
+export function computeAnalysisFromCells(cells: readonly SwitchCell[], options: AnalysisOptions): CellAnalysis {
+  const real = cells.filter((c) => c.n > 0);
+  const switched = real.filter((c) => c.blockIndex >= 1 && (options.intoTask === null || c.task === options.intoTask));
+  const ks = [...new Set(switched.map((c) => c.blockIndex))].sort((a, b) => a - b);
+
+  const recovery: RecoveryPoint[] = [];
+  for (let level = 0; level * options.switchesPerLevel < ks.length; level++) {
+    const group = ks.slice(level * options.switchesPerLevel, (level + 1) * options.switchesPerLevel);
+    const inGroup = switched.filter((c) => group.includes(c.blockIndex));
+    for (let position = 1; position <= options.positions; position++) {
+      const atPosition = inGroup.filter((c) => c.position === position);
+      recovery.push({ level, switches: [group[0], group[group.length - 1]], position, ...summarizeCells(atPosition) });
+    }
+  }
+
+  const switchTrials = summarizeCells(switched.filter((c) => c.position === 1));
+  const repeatTrials = summarizeCells(real.filter((c) => c.position >= options.repeatFromPosition));
+  const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+  const switchCost: SwitchCost = {
+    switchTrials,
+    repeatTrials,
+    errorRate: diff(switchTrials.errorRate, repeatTrials.errorRate),
+    rtMs: diff(switchTrials.meanRtMs, repeatTrials.meanRtMs),
+    loss: diff(switchTrials.meanLoss, repeatTrials.meanLoss),
+  };
+
+  const perSwitch: PracticeTrendPoint[] = ks.map((k) => ({
+    switchIndex: k,
+    ...summarizeCells(real.filter((c) => c.blockIndex === k && c.position <= options.positions)),
+  }));
+  const slopeOf = (pick: (p: PracticeTrendPoint) => number | null) =>
+    leastSquaresSlope(perSwitch.flatMap((p) => (pick(p) === null ? [] : [[p.switchIndex, pick(p)!] as const])));
+  return {
+    recovery,
+    switchCost,
+    trend: {
+      perSwitch,
+      errorRateSlope: slopeOf((p) => p.errorRate),
+      rtMsSlope: slopeOf((p) => p.meanRtMs),
+      lossSlope: slopeOf((p) => p.meanLoss),
+    },
+  };
+}
+
+/** One TrialRecord stream through the cell path: exclusions, cells, analysis. */
+export function computeCellAnalysisOfRecords(
+  records: readonly TrialRecord[],
+  input: AnalysisOptionsInput = {},
+): CellAnalysis & { options: AnalysisOptions; exclusions: ExclusionReport; cells: SwitchCell[] } {
+  const options = resolveAnalysisOptions(input);
+  const { trials, report } = applyExclusions(records, options);
+  const cells = computeCellsFromTrials(trials, cellTailPosition(options));
+  return { options, exclusions: report, cells, ...computeAnalysisFromCells(cells, options) };
+}
+
+/** Number of switches per practice level so that `switches` switches give about `levels` curves. */
+export function switchesPerLevelFor(switches: number, levels: number): number {
+  return Math.max(1, Math.ceil(switches / Math.max(1, levels)));
+}
+
+// ---- chart-ready arrays (components/charts take these as they are) ----
+
+export type RecoveryMeasure = "errorPct" | "meanRtMs" | "meanLoss";
+
+export type ChartSeries = { key: string; label: string };
+
+/** Rows keyed by x with one numeric (or null) column per series. */
+export type ChartRows = Array<Record<string, number | null>>;
+
+export type RecoveryChartData = { rows: ChartRows; series: ChartSeries[] };
+
+function pickMeasure(s: MeasureSummary, measure: RecoveryMeasure): number | null {
+  if (measure === "errorPct") return s.errorRate === null ? null : s.errorRate * 100;
+  return measure === "meanRtMs" ? s.meanRtMs : s.meanLoss;
+}
+
+export function describeLevel(switches: [number, number]): string {
+  return switches[0] === switches[1] ? `switch ${switches[0]}` : `switches ${switches[0]}–${switches[1]}`;
+}
+
+/**
+ * Recovery curves as chart rows: x = position j (1…J), one column per practice level
+ * (`level0`, `level1`, …). `maxLevels` keeps only the first levels (Fig. 8B shows switches 1–4).
+ */
+export function toRecoveryChartData(recovery: readonly RecoveryPoint[], measure: RecoveryMeasure, maxLevels = Infinity): RecoveryChartData {
+  const levels = [...new Map(recovery.filter((p) => p.level < maxLevels).map((p) => [p.level, p.switches])).entries()].sort((a, b) => a[0] - b[0]);
+  const positions = [...new Set(recovery.map((p) => p.position))].sort((a, b) => a - b);
+  const rows = positions.map((position) => {
+    const row: Record<string, number | null> = { position };
+    for (const [level] of levels) {
+      const p = recovery.find((r) => r.level === level && r.position === position);
+      row[`level${level}`] = p ? pickMeasure(p, measure) : null;
+    }
+    return row;
+  });
+  return { rows, series: levels.map(([level, switches]) => ({ key: `level${level}`, label: describeLevel(switches) })) };
+}
+
+/** Post-switch measure per switch for several streams on one x axis (switch index k). */
+export function toTrendChartData(
+  streams: readonly { key: string; label: string; perSwitch: readonly PracticeTrendPoint[] }[],
+  measure: RecoveryMeasure,
+): RecoveryChartData {
+  const ks = [...new Set(streams.flatMap((s) => s.perSwitch.map((p) => p.switchIndex)))].sort((a, b) => a - b);
+  const rows = ks.map((switchIndex) => {
+    const row: Record<string, number | null> = { switchIndex };
+    for (const s of streams) {
+      const p = s.perSwitch.find((q) => q.switchIndex === switchIndex);
+      row[s.key] = p ? pickMeasure(p, measure) : null;
+    }
+    return row;
+  });
+  return { rows, series: streams.map(({ key, label }) => ({ key, label })) };
+}
+
+export type BlockSpan = { blockIndex: number; task: string; fromTrial: number; toTrial: number };
+
+export type TrialChartData = {
+  /** x = trial number (trialIndex + 1). */
+  rows: ChartRows;
+  blocks: BlockSpan[];
+  /** Model series present (keys `<preset>Loss`, `<preset>Gate<p>`). */
+  models: { preset: string; gateCount: number }[];
+};
+
+/**
+ * Per-trial rows for one participant: running accuracy (%) over the last `window` trials of the
+ * same block, correct RT (ms), and each model's loss and gates on the same x axis, plus the block
+ * spans to shade.
+ */
+export function toTrialChartData(
+  human: readonly TrialRecord[],
+  models: readonly { preset: string; records: readonly TrialRecord[] }[],
+  window = 5,
+): TrialChartData {
+  const main = human.filter((r) => r.phase === "main").sort((a, b) => a.trialIndex - b.trialIndex);
+  const byIndex = new Map<number, Record<string, number | null>>();
+  const rowFor = (trialIndex: number) => {
+    let row = byIndex.get(trialIndex);
+    if (!row) byIndex.set(trialIndex, (row = { trial: trialIndex + 1 }));
+    return row;
+  };
+  main.forEach((r, i) => {
+    const recent = main.slice(Math.max(0, i - window + 1), i + 1).filter((q) => q.blockIndex === r.blockIndex);
+    const row = rowFor(r.trialIndex);
+    row.accuracyPct = (100 * recent.filter((q) => q.correct).length) / recent.length;
+    row.rtMs = r.correct && r.rtMs !== null ? r.rtMs : null;
+  });
+  const modelInfo = models.map(({ preset, records }) => {
+    let gateCount = 0;
+    for (const r of records) {
+      const row = rowFor(r.trialIndex);
+      row[`${preset}Loss`] = r.loss;
+      (r.gates ?? []).forEach((g, p) => (row[`${preset}Gate${p}`] = g));
+      gateCount = Math.max(gateCount, r.gates?.length ?? 0);
+    }
+    return { preset, gateCount };
+  });
+  const source = main.length > 0 ? main : (models[0]?.records ?? []);
+  const blocks: BlockSpan[] = [];
+  for (const r of source) {
+    const last = blocks[blocks.length - 1];
+    if (last && last.blockIndex === r.blockIndex) last.toTrial = r.trialIndex + 1;
+    else blocks.push({ blockIndex: r.blockIndex, task: r.task, fromTrial: r.trialIndex + 1, toTrial: r.trialIndex + 1 });
+  }
+  return { rows: [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, row]) => row), blocks, models: modelInfo };
+}
