@@ -14,6 +14,7 @@ import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
 
 const { values } = parseArgs({ options: { backend: { type: "string" }, skip: { type: "string", default: "" }, tfjs: { type: "boolean", default: false } } });
 const backend = await initBackend(values.backend ? [values.backend as BackendName] : undefined);
+console.log(`TF.js backend: ${backend}; paper mode uses the js engine unless --tfjs; ${navigator.hardwareConcurrency ?? "?"} cores`);
 const line = (name: string, ms: number, updates: number, target: number, engine: string) =>
   console.log(`${name.padEnd(34)} ${(ms / 1000).toFixed(3).padStart(7)} s  ${Math.round(updates / (ms / 1000)).toString().padStart(9)} updates/s  target ≤ ${target} s  ${ms / 1000 <= target ? "ok" : "SLOW"}  [${engine}]`);
 
