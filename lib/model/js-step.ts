@@ -86,24 +86,39 @@ export function jsStep(
   }
 }
 
+/** Inverse norms 1/‖W*_m[i,:]‖: [M, d_out], computed once per run. */
+export function teacherRowInvNorms(teachers: Float64Array[], O: number, I: number): Float64Array {
+  const out = new Float64Array(teachers.length * O);
+  teachers.forEach((T, m) => {
+    for (let o = 0; o < O; o++) {
+      let n = 0;
+      for (let i = 0; i < I; i++) n += T[o * I + i] ** 2;
+      out[m * O + o] = 1 / Math.sqrt(n);
+    }
+  });
+  return out;
+}
+
 /** cos_sim[p, m] = (1/d_out) Σ_i cos(W*_m[i,:], W_p[i,:]) for element e into out[off…off+P·M). */
-export function jsRowCosines(arch: Architecture, st: JsState, e: number, teachers: Float64Array[], out: Float32Array, off: number): void {
+export function jsRowCosines(
+  arch: Architecture, st: JsState, e: number, teachers: Float64Array[], tInv: Float64Array, out: Float32Array, off: number,
+): void {
   const { paths: P, dOut: O, dIn: I } = arch;
   const M = teachers.length;
+  const W = st.W;
   for (let q = 0; q < P; q++) {
-    for (let m = 0; m < M; m++) {
-      let s = 0;
-      for (let o = 0; o < O; o++) {
-        let dot = 0, nw = 0, nt = 0;
-        for (let i = 0; i < I; i++) {
-          const w = st.W[e * P * O * I + (q * O + o) * I + i], t = teachers[m][o * I + i];
-          dot += w * t;
-          nw += w * w;
-          nt += t * t;
-        }
-        s += dot / Math.sqrt(nw * nt);
+    for (let m = 0; m < M; m++) out[off + q * M + m] = 0;
+    for (let o = 0; o < O; o++) {
+      const wr = e * P * O * I + (q * O + o) * I;
+      let nw = 0;
+      for (let i = 0; i < I; i++) nw += W[wr + i] * W[wr + i];
+      const inv = 1 / Math.sqrt(nw);
+      for (let m = 0; m < M; m++) {
+        const T = teachers[m];
+        let dot = 0;
+        for (let i = 0; i < I; i++) dot += W[wr + i] * T[o * I + i];
+        out[off + q * M + m] += (dot * inv * tInv[m * O + o]) / O;
       }
-      out[off + q * M + m] = s / O;
     }
   }
 }

@@ -9,7 +9,7 @@ import { type Architecture, type ModelParams, REF_BATCH_SIZE, gatesPerPath, vali
 import { type RunControl, throwIfAborted, yieldToEventLoop } from "./progress";
 import { type FastRng, rngFor, sampleGram } from "./random";
 import { type PaperCurriculum, type PaperSchedule, buildSchedule } from "./schedule";
-import { type JsState, jsRowCosines, jsStep } from "./js-step";
+import { type JsState, jsRowCosines, jsStep, teacherRowInvNorms } from "./js-step";
 import { type NetState, applyUpdate, disposeCoefs, gradientPaper, makeStepCoefs } from "./train-step";
 
 export type PaperRunInput = {
@@ -40,7 +40,8 @@ export type PaperRunResult = {
   seed: number;
   /** Batch element e = paramIndex·seeds + seedIndex. */
   elements: { paramIndex: number; seedIndex: number }[];
-  /** Per element: L_task per step [T]; gates per step [T, P, G]; cos_sim per step [T, P, M]. */
+  /** Per element: L_task per step [T]; gates per step [T, P, G]; cos_sim per step [T, P, M]
+   * (js engine: only at tape steps, NaN elsewhere). */
   loss: Float32Array[];
   gates: Float32Array[];
   cos: Float32Array[] | null;
@@ -123,6 +124,11 @@ export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Pro
   const elementParams = elements.map((el) => params[el.paramIndex]);
   const scratch = { D: new Float64Array(O * I), G: new Float64Array(O * I), gc: new Float64Array(P * Gd) };
   const stepLoss = new Float64Array(E);
+  // js engine: cos_sim only where the tape reads it (NaN elsewhere); the tfjs engine logs every step
+  const onTapeStep = new Uint8Array(T);
+  sched.tapeSteps.forEach((t) => (onTapeStep[t] = 1));
+  const tInv = teacherRowInvNorms(sched.teachers, O, I);
+  if (cos && engine === "js") cos.forEach((c) => c.fill(NaN));
   const Sbuf = new Float32Array(K * E * I * I);
   const L = new Float64Array(I * I);
   try {
@@ -134,8 +140,8 @@ export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Pro
         for (let k = 0; k < n; k++) {
           const t = start + k;
           for (let e = 0; e < E; e++) {
-            gates[e].set(js.c.subarray(e * P * Gd, (e + 1) * P * Gd), t * P * Gd); // logged before the update
-            if (cos) jsRowCosines(arch, js, e, sched.teachers, cos[e], t * P * M);
+            for (let g = 0; g < P * Gd; g++) gates[e][t * P * Gd + g] = js.c[e * P * Gd + g]; // logged before the update
+            if (cos && onTapeStep[t]) jsRowCosines(arch, js, e, sched.teachers, tInv, cos[e], t * P * M);
           }
           const block = Math.floor(t / sched.stepsPerBlock);
           jsStep(arch, elementParams, js, sched.targets[sched.blockTarget[block]], Sbuf, k * E * I * I, stepLoss, scratch);
