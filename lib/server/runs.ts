@@ -283,8 +283,8 @@ export async function markAbandonedRuns(idleMs = 30 * 60_000, now = new Date()) 
   return r.count;
 }
 
-/** A participant's view of their own run: status and stored trial indices per phase. */
-export async function fetchRunProgress(token: string) {
+/** A participant's view of their own run: status, stored trial indices per phase, optionally the curriculum. */
+export async function fetchRunProgress(token: string, opts: { includeCurriculum?: boolean } = {}) {
   const run = await fetchRunByToken(token);
   const rows = await getDb().trial.findMany({
     where: { runId: run.id },
@@ -296,5 +296,6 @@ export async function fetchRunProgress(token: string) {
     expectedTrials: run.expectedTrials,
     savedMain: rows.filter((r) => r.phase === "main").map((r) => r.trialIndex),
     savedPractice: rows.filter((r) => r.phase === "practice").map((r) => r.trialIndex),
+    ...(opts.includeCurriculum ? { curriculum: curriculumSchema.parse(run.curriculum) } : {}),
   };
 }

@@ -1,8 +1,12 @@
-// GET /api/runs/<token> → the participant's own run: status and which main trials are stored.
+// GET /api/runs/<token>[?include=curriculum] → the participant's own run: status, which trials are
+// stored, and (on request) the curriculum.
 // Used by the client to confirm saves and by the e2e tests; reveals nothing about other runs.
 import { handle, json } from "@/lib/server/http";
 import { fetchRunProgress } from "@/lib/server/runs";
 
 type Ctx = { params: Promise<{ token: string }> };
 
-export const GET = handle(async (_req: Request, { params }: Ctx) => json(await fetchRunProgress((await params).token)));
+export const GET = handle(async (req: Request, { params }: Ctx) => {
+  const includeCurriculum = new URL(req.url).searchParams.get("include") === "curriculum";
+  return json(await fetchRunProgress((await params).token, { includeCurriculum }));
+});

@@ -1,0 +1,371 @@
+// npm run loadtest [-- --scenario <name>] [--participants N] [--trials N]
+//
+// Simulated participants against the production build (`next start`; run `npm run build` first):
+// each enters through the recruitment link, then posts its trials at human pace (1–2 s apart)
+// through a client queue like the real one, with injected faults — dropped responses, retries,
+// duplicates, out-of-order delivery — and finally completes the run. Server-side faults per
+// scenario: kill -9 and restart an app server, restart PostgreSQL, two app instances sharing one
+// PostgreSQL. Afterwards the database is checked: every trial stored exactly once, every run
+// completed. Prints requests/s, p50/p95/p99 latency and errors, and rewrites docs/RELIABILITY.md
+// from reports/reliability.json (figures written by this script, not by hand).
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+
+import { createRng, type Rng } from "../lib/core/rng";
+import { studyConfigSchema } from "../lib/core/study-config";
+
+type Scenario = {
+  name: string;
+  db: "postgres" | "pglite";
+  participants: number;
+  trials: number;
+  instances: number;
+  fault: "none" | "kill-app" | "restart-postgres";
+  description: string;
+};
+
+const SCENARIOS: Scenario[] = [
+  { name: "postgres", db: "postgres", participants: 200, trials: 100, instances: 1, fault: "none", description: "200 participants × 100 trials, client faults only, one app on PostgreSQL" },
+  { name: "pglite", db: "pglite", participants: 50, trials: 100, instances: 1, fault: "none", description: "50 participants × 100 trials, client faults only, embedded PGlite" },
+  { name: "kill-app", db: "postgres", participants: 100, trials: 60, instances: 1, fault: "kill-app", description: "app server killed (SIGKILL) and restarted mid-run, PostgreSQL" },
+  { name: "restart-postgres", db: "postgres", participants: 100, trials: 60, instances: 1, fault: "restart-postgres", description: "PostgreSQL server restarted mid-run" },
+  { name: "two-instances", db: "postgres", participants: 200, trials: 60, instances: 2, fault: "none", description: "two app instances on one PostgreSQL, participants split across them" },
+];
+
+const args = process.argv.slice(2);
+const arg = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const ADMIN_URL = process.env.PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const BASE_PORT = Number(arg("port") ?? 3300);
+const FAULTS = { dropResponse: 0.05, duplicate: 0.05, outOfOrder: 0.05 };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const percentile = (xs: number[], p: number) => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+type Stats = { latencies: number[]; statuses: Record<string, number>; networkErrors: number; requests: number };
+
+/** One app server process (`next start`) on a port. */
+class AppServer {
+  proc: ChildProcess | null = null;
+  constructor(
+    readonly port: number,
+    readonly env: NodeJS.ProcessEnv,
+  ) {}
+  async start() {
+    this.proc = spawn("npx", ["next", "start", "-p", String(this.port), "-H", "127.0.0.1"], { env: this.env, stdio: "ignore", detached: true });
+    for (let i = 0; i < 120; i++) {
+      try {
+        const r = await fetch(`http://127.0.0.1:${this.port}/api/health`);
+        if (r.ok) return;
+      } catch {
+        // not up yet
+      }
+      await sleep(500);
+    }
+    throw new Error(`app on :${this.port} did not start`);
+  }
+  kill(signal: NodeJS.Signals = "SIGTERM") {
+    if (this.proc?.pid) {
+      try {
+        process.kill(-this.proc.pid, signal); // the whole process group (npx → next)
+      } catch {
+        // already gone
+      }
+    }
+    this.proc = null;
+  }
+}
+
+async function prepareDatabase(s: Scenario, config: unknown): Promise<{ env: NodeJS.ProcessEnv; query: (sql: string) => Promise<Record<string, unknown>[]>; drop: () => Promise<void> }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", AUTH_TRUST_HOST: "true", AUTH_SECRET: "loadtest-secret-0123456789abcdef", NTA_RUN_CREATE_LIMIT: "1000000", NTA_JOB_WORKER: "0", NEXT_TELEMETRY_DISABLED: "1" };
+  const seedSql = [
+    `INSERT INTO "User" ("id","email","passwordHash") VALUES ('load-owner','load@nta.lab','x')`,
+    `INSERT INTO "Study" ("id","slug","title","ownerId","config","status","updatedAt") VALUES ('load-study','load','Load test','load-owner','${JSON.stringify(config).replaceAll("'", "''")}','open',now())`,
+  ];
+  if (s.db === "postgres") {
+    const name = `nta_load_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${name}`;
+    env.DATABASE_URL = url.toString();
+    execFileSync("npx", ["tsx", "--conditions=react-server", "scripts/db.ts", "migrate"], { env, stdio: "inherit" });
+    const c = new pg.Client({ connectionString: env.DATABASE_URL });
+    await c.connect();
+    for (const q of seedSql) await c.query(q);
+    await c.end();
+    return {
+      env,
+      query: async (sql) => {
+        const q = new pg.Client({ connectionString: env.DATABASE_URL });
+        await q.connect();
+        const r = await q.query(sql);
+        await q.end();
+        return r.rows;
+      },
+      drop: async () => {
+        const d = new pg.Client({ connectionString: ADMIN_URL });
+        await d.connect();
+        await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await d.end();
+      },
+    };
+  }
+  const dir = path.resolve(`.data/load-pglite-${Date.now()}`);
+  env.DATABASE_URL = "";
+  env.PGLITE_DIR = dir;
+  execFileSync("npx", ["tsx", "--conditions=react-server", "scripts/db.ts", "migrate"], { env, stdio: "inherit" });
+  const db = new PGlite(dir);
+  for (const q of seedSql) await db.exec(q);
+  await db.close();
+  return {
+    env,
+    // Only after the app server has stopped: PGlite allows one process per data folder.
+    query: async (sql) => {
+      const q = new PGlite(dir);
+      const r = await q.query<Record<string, unknown>>(sql);
+      await q.close();
+      return r.rows;
+    },
+    drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+type Trial = Record<string, unknown> & { trialIndex: number; correctResponse: string };
+
+/** One simulated participant: enter, post trials at human pace with faults, flush, complete. */
+async function participant(i: number, base: () => string, s: Scenario, stats: Stats, rng: Rng): Promise<{ token: string; completed: boolean }> {
+  const timed = async (url: string, init: RequestInit & { dropAfterMs?: number }, isTrial: boolean) => {
+    stats.requests++;
+    const ac = new AbortController();
+    const started = performance.now();
+    const timer = init.dropAfterMs !== undefined ? setTimeout(() => ac.abort(), init.dropAfterMs) : setTimeout(() => ac.abort(), 15_000);
+    try {
+      const r = await fetch(url, { ...init, signal: ac.signal, redirect: "manual" });
+      const body = await r.text();
+      if (isTrial) stats.latencies.push(performance.now() - started);
+      stats.statuses[r.status] = (stats.statuses[r.status] ?? 0) + 1;
+      return { status: r.status, body, headers: r.headers };
+    } catch {
+      stats.networkErrors++;
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  let token = "";
+  while (!token) {
+    const r = await timed(`${base()}/s/load?participant=lp${i}`, {}, false);
+    const loc = r?.headers.get("location") ?? "";
+    const m = /\/run\/([A-Za-z0-9_-]+)/.exec(loc);
+    if (m) token = m[1];
+    else await sleep(500 + rng.int(1000));
+  }
+  let trials: Trial[] = [];
+  while (trials.length === 0) {
+    const r = await timed(`${base()}/api/runs/${token}?include=curriculum`, {}, false);
+    if (r?.status === 200) trials = JSON.parse(r.body).curriculum.trials as Trial[];
+    else await sleep(1000);
+  }
+  const post = (batch: Trial[], dropAfterMs?: number) =>
+    timed(`${base()}/api/runs/${token}/trials`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ trials: batch }), dropAfterMs }, true);
+  const record = (t: Trial) => {
+    const right = rng.next() < 0.85;
+    const response = right ? t.correctResponse : t.correctResponse === "f" ? "j" : "f";
+    return { ...t, response, correct: right, rtMs: 350 + rng.int(700), timeElapsedMs: 1000 * t.trialIndex };
+  };
+
+  const unacked = new Map<number, Trial>();
+  let held: Trial | null = null;
+  for (const t of trials) {
+    await sleep(1000 + rng.int(1000)); // human pace: one trial every 1–2 s
+    const rec = record(t);
+    unacked.set(t.trialIndex, rec);
+    if (!held && rng.next() < FAULTS.outOfOrder) {
+      held = rec; // deliver after the next trial
+      continue;
+    }
+    const batch = held ? [rec, held] : [rec];
+    held = null;
+    const drop = rng.next() < FAULTS.dropResponse ? rng.int(5) : undefined; // response lost in flight
+    const r = await post(batch, drop);
+    if (r?.status === 200) for (const b of batch) unacked.delete(b.trialIndex);
+    if (rng.next() < FAULTS.duplicate) await post(batch); // a duplicate delivery
+    // A failed send stays queued; the queue retries it with the next trial.
+    for (const [idx, pending] of unacked) {
+      if (batch.some((b) => b.trialIndex === idx)) continue;
+      const rr = await post([pending]);
+      if (rr?.status === 200) unacked.delete(idx);
+    }
+  }
+  if (held) unacked.set(held.trialIndex, held);
+  // Flush what is left with backoff, like the client queue on the end screen.
+  for (let attempt = 0; unacked.size > 0 && attempt < 40; attempt++) {
+    for (const [idx, pending] of [...unacked]) {
+      const r = await post([pending]);
+      if (r?.status === 200) unacked.delete(idx);
+    }
+    if (unacked.size) await sleep(Math.min(8000, 250 * 2 ** attempt));
+  }
+  let completed = false;
+  for (let attempt = 0; !completed && attempt < 40; attempt++) {
+    const r = await timed(`${base()}/api/runs/${token}/complete`, { method: "POST" }, false);
+    completed = r?.status === 200;
+    if (!completed) await sleep(Math.min(8000, 250 * 2 ** attempt));
+  }
+  return { token, completed };
+}
+
+async function runScenario(s: Scenario) {
+  console.log(`\n=== ${s.name}: ${s.description}`);
+  const perBlock = 20;
+  if (s.trials % perBlock !== 0 || s.trials < 2 * perBlock) throw new Error(`--trials must be a multiple of ${perBlock}, at least ${2 * perBlock}`);
+  const config = studyConfigSchema.parse({ blocks: s.trials / perBlock, trialsPerBlock: perBlock, practice: { trials: 0 }, model: { presets: [] } });
+  const db = await prepareDatabase(s, config);
+  const servers = Array.from({ length: s.instances }, (_, i) => new AppServer(BASE_PORT + i, db.env));
+  await Promise.all(servers.map((srv) => srv.start()));
+  const stats: Stats = { latencies: [], statuses: {}, networkErrors: 0, requests: 0 };
+  const started = performance.now();
+  const faultLog: string[] = [];
+  const expectedMs = s.trials * 1500;
+  const fault = (async () => {
+    if (s.fault === "kill-app") {
+      await sleep(expectedMs * 0.3);
+      servers[0].kill("SIGKILL");
+      faultLog.push(`app killed (SIGKILL) at ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      await sleep(3000);
+      await servers[0].start();
+      faultLog.push(`app restarted at ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    } else if (s.fault === "restart-postgres") {
+      await sleep(expectedMs * 0.4);
+      const version = fs.readdirSync("/etc/postgresql")[0];
+      execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", version, "main", "restart"], { stdio: "inherit" });
+      faultLog.push(`PostgreSQL restarted at ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
+  })();
+  const results = await Promise.all(
+    Array.from({ length: s.participants }, async (_, i) => {
+      await sleep(createRng(i).int(3000)); // participants arrive over a few seconds
+      const base = () => `http://127.0.0.1:${servers[i % s.instances].port}`;
+      return participant(i, base, s, stats, createRng(1000 + i));
+    }),
+  );
+  await fault;
+  const wallS = (performance.now() - started) / 1000;
+  servers.forEach((srv) => srv.kill());
+  await sleep(1500);
+
+  const expectedRows = s.participants * s.trials;
+  const [{ rows, runs, completed }] = await db.query(
+    `SELECT (SELECT count(*)::int FROM "Trial") AS rows, (SELECT count(*)::int FROM "Run") AS runs,
+            (SELECT count(*)::int FROM "Run" WHERE status = 'completed') AS completed`,
+  );
+  const bad = await db.query(
+    `SELECT r.token, count(t."trialIndex")::int AS n, count(DISTINCT t."trialIndex")::int AS distinct_n,
+            coalesce(max(t."trialIndex"), -1)::int AS max_index
+       FROM "Run" r LEFT JOIN "Trial" t ON t."runId" = r.id GROUP BY r.token
+     HAVING count(t."trialIndex") <> ${s.trials} OR count(DISTINCT t."trialIndex") <> ${s.trials} OR coalesce(max(t."trialIndex"), -1) <> ${s.trials - 1}`,
+  );
+  await db.drop();
+  const lost = expectedRows - Number(rows);
+  const summary = {
+    scenario: s.name,
+    description: s.description,
+    db: s.db,
+    instances: s.instances,
+    participants: s.participants,
+    trialsEach: s.trials,
+    faults: { client: FAULTS, server: faultLog },
+    wallSeconds: Number(wallS.toFixed(1)),
+    requests: stats.requests,
+    requestsPerSecond: Number((stats.requests / wallS).toFixed(1)),
+    trialPostLatencyMs: {
+      p50: Number(percentile(stats.latencies, 50).toFixed(1)),
+      p95: Number(percentile(stats.latencies, 95).toFixed(1)),
+      p99: Number(percentile(stats.latencies, 99).toFixed(1)),
+      max: Number(Math.max(...stats.latencies).toFixed(1)),
+    },
+    statuses: stats.statuses,
+    networkErrors: stats.networkErrors,
+    check: {
+      runs: Number(runs),
+      runsCompleted: Number(completed),
+      clientsCompleted: results.filter((r) => r.completed).length,
+      trialRows: Number(rows),
+      expectedTrialRows: expectedRows,
+      lost,
+      duplicatedOrMisplacedRuns: bad.length,
+      pass: lost === 0 && bad.length === 0 && Number(completed) === s.participants && Number(runs) === s.participants,
+    },
+    measuredAt: new Date().toISOString(),
+  };
+  console.log(JSON.stringify(summary, null, 2));
+  return summary;
+}
+
+function writeReport(all: Record<string, ReturnType<typeof Object>>) {
+  fs.mkdirSync("reports", { recursive: true });
+  fs.writeFileSync("reports/reliability.json", `${JSON.stringify(all, null, 2)}\n`);
+  const rows = Object.values(all) as Awaited<ReturnType<typeof runScenario>>[];
+  const md = [
+    "# Reliability: measured figures",
+    "",
+    "Written by `npm run loadtest` (scripts/loadtest.ts) from `reports/reliability.json`; do not edit by hand.",
+    "Machine: 2 cores, load generator, app server(s) and database on the same host. Participants post one trial every",
+    `1–2 s through a client queue with injected faults: ${FAULTS.dropResponse * 100}% of responses dropped in flight (request aborted after it was sent),`,
+    `${FAULTS.duplicate * 100}% of deliveries duplicated, ${FAULTS.outOfOrder * 100}% of trials delivered after the next one; unacknowledged trials are retried with backoff.`,
+    "The model-stream job worker is off during the load (NTA_JOB_WORKER=0); completions only queue the jobs.",
+    "",
+    "| scenario | db | app instances | participants × trials | server fault | req/s | trial POST p50 / p95 / p99 ms | HTTP errors | network errors | trials stored / expected | lost | duplicated | runs completed | check |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ...rows.map((r) => {
+      const httpErrors = Object.entries(r.statuses).filter(([k]) => Number(k) >= 400).map(([k, v]) => `${v}×${k}`).join(", ") || "0";
+      return `| ${r.scenario} | ${r.db} | ${r.instances} | ${r.participants} × ${r.trialsEach} | ${r.faults.server.join("; ") || "none"} | ${r.requestsPerSecond} | ${r.trialPostLatencyMs.p50} / ${r.trialPostLatencyMs.p95} / ${r.trialPostLatencyMs.p99} | ${httpErrors} | ${r.networkErrors} | ${r.check.trialRows} / ${r.check.expectedTrialRows} | ${r.check.lost} | ${r.check.duplicatedOrMisplacedRuns} | ${r.check.runsCompleted} / ${r.participants} | ${r.check.pass ? "PASS" : "FAIL"} |`;
+    }),
+    "",
+    "HTTP errors are answers the clients then retried (e.g. 500/503 while the database restarted); network errors include the deliberately",
+    "dropped responses and refused connections while an app server was down. \"lost\" and \"duplicated\" come from the database check after the run.",
+    "",
+  ].join("\n");
+  fs.writeFileSync("docs/RELIABILITY.md", md);
+}
+
+async function main() {
+  const only = arg("scenario");
+  const chosen = SCENARIOS.filter((s) => !only || s.name === only).map((s) => ({
+    ...s,
+    participants: Number(arg("participants") ?? s.participants),
+    trials: Number(arg("trials") ?? s.trials),
+  }));
+  if (chosen.length === 0) throw new Error(`unknown scenario "${only}" (${SCENARIOS.map((s) => s.name).join(", ")})`);
+  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("no production build: run `npm run build` first");
+  const file = "reports/reliability.json";
+  const all: Record<string, unknown> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  let failed = false;
+  for (const s of chosen) {
+    const summary = await runScenario(s);
+    all[s.name] = summary;
+    writeReport(all as Record<string, ReturnType<typeof Object>>);
+    failed ||= !summary.check.pass;
+  }
+  console.log(`\nwrote docs/RELIABILITY.md and ${file}`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
