@@ -1,0 +1,91 @@
+// Output engines for fitting: the model's pre-update output ŷ_t on every trial of a participant's
+// sequence, for many parameter sets at once. Stimulus mode (DESIGN.md science decision 3; paper
+// App. A.10, batch 1), Sandbrink et al., NeurIPS 2024 (https://openreview.net/forum?id=AbTpJl7vN6);
+// equations as lib/model/train-step.ts (spec §1–§3):
+//   ŷ = Σ_p c_p W_p x,  e = y* − ŷ,  G = e xᵀ                                   (spec §1, §2.4)
+//   W_p ← (1 − 2η_wλ_W) W_p + η_w c_p G,  η = dt/τ                              (spec §3)
+//   c_p ← c_p + η_c⟨W_p, G⟩ − η_c[2λ_L1(‖c‖₁−1) sign c_p − λ_nn 1[c_p<0] + 2λ_L2(‖c‖₂−1)c_p/‖c‖₂]
+// Two engines with one contract:
+//  - tfjsEngine: ONE batched TF.js runStimulus call over all parameter sets (float32).
+//  - jsEngine: the same simultaneous Euler update on Float64Array state, per parameter set. For
+//    this model's size (d_in 8, d_out 1, P 2) per-op overhead dominates TF.js (~0.2 s per call for
+//    480 trials whatever the batch), so the sequential Nelder–Mead refinement uses this one.
+// Both start from the same initial W (rngFor(seed, 0, 0), as runStimulus' seed index 0), so a fit's
+// stored seed means the same thing in both; engine.test.ts checks they agree.
+import type { Architecture, ModelParams } from "../config";
+import { rngFor } from "../random";
+import { runStimulus } from "../simulate-stimulus";
+import type { StimulusSequence } from "../stimulus-trials";
+
+export type FitArch = Omit<Architecture, "dIn" | "dOut">;
+
+/** ŷ per parameter set: Float64Array [N] (d_out = 1; fitting needs one output unit). */
+export type OutputEngine = (params: readonly ModelParams[]) => Promise<Float64Array[]>;
+
+function assertSingleOutput(seq: StimulusSequence): { I: number } {
+  if (seq.trials.length === 0) throw new Error("Stimulus sequence has no trials");
+  if (seq.trials[0].target.length !== 1) throw new Error(`Fitting needs d_out = 1, got ${seq.trials[0].target.length}`);
+  return { I: seq.trials[0].input.length };
+}
+
+/** Initial W of seed index 0, exactly as simulate-paper.ts `initialState` draws it (float32). */
+export function initialWeights(arch: FitArch, dIn: number, seed: number): Float64Array {
+  const rng = rngFor(seed, 0, 0);
+  const sd = arch.initScale / Math.sqrt(dIn);
+  return Float64Array.from({ length: arch.paths * dIn }, () => Math.fround(sd * rng.normal())); // [P, 1, d_in]
+}
+
+/** Plain float64 engine: ŷ_t for one parameter set. */
+export function simulateOutputsJs(arch: FitArch, p: ModelParams, seq: StimulusSequence, seed: number): Float64Array {
+  if (arch.gating !== "path") throw new Error(`jsEngine supports per-path gates only, got "${arch.gating}"`);
+  const { I } = assertSingleOutput(seq);
+  const P = arch.paths, N = seq.trials.length;
+  const etaW = arch.dt / p.tauW, etaC = arch.dt / p.tauC; // the step size dt/τ
+  const decay = 1 - 2 * etaW * p.lambdaW;
+  const W = initialWeights(arch, I, seed); // [P, d_in]
+  const c = new Float64Array(P).fill(arch.initGate);
+  const gTask = new Float64Array(P);
+  const out = new Float64Array(N);
+  for (let t = 0; t < N; t++) {
+    const x = seq.trials[t].input;
+    let y = 0;
+    for (let q = 0; q < P; q++) {
+      let wx = 0;
+      for (let i = 0; i < I; i++) wx += W[q * I + i] * x[i];
+      gTask[q] = wx; // W_p x (⟨W_p, G⟩ = e · W_p x)
+      y += c[q] * wx; // ŷ = Σ_p c_p W_p x
+    }
+    out[t] = y;
+    const e = seq.trials[t].target[0] - y;
+    let n1 = 0, n2 = 0;
+    for (let q = 0; q < P; q++) {
+      n1 += Math.abs(c[q]);
+      n2 += c[q] * c[q];
+    }
+    n2 = Math.sqrt(n2);
+    for (let q = 0; q < P; q++) {
+      const cq = c[q];
+      const sgn = Math.sign(cq);
+      // ∂L_reg/∂c_p (spec §2.4); at c_p = 0 the nonneg subgradient is −½λ_nn, as the TF.js engine
+      let reg = 2 * p.lambdaL1 * (n1 - 1) * sgn - p.lambdaNonneg * (1 - sgn) / 2;
+      if (p.lambdaL2 !== 0) reg += 2 * p.lambdaL2 * (n2 - 1) * (cq / n2);
+      c[q] = cq + etaC * (e * gTask[q] - reg); // c ← c − η_c ∂L/∂c
+      for (let i = 0; i < I; i++) W[q * I + i] = decay * W[q * I + i] + etaW * cq * e * x[i]; // W ← W − η_w ∂L/∂W
+    }
+  }
+  return out;
+}
+
+export function jsEngine(arch: FitArch, seq: StimulusSequence, seed: number): OutputEngine {
+  return async (params) => params.map((p) => simulateOutputsJs(arch, p, seq, seed));
+}
+
+/** One batched TF.js computation (runStimulus over all parameter sets, one seed). */
+export function tfjsEngine(arch: FitArch, seq: StimulusSequence, seed: number, signal?: AbortSignal): OutputEngine {
+  assertSingleOutput(seq);
+  return async (params) => {
+    if (params.length === 0) return [];
+    const res = await runStimulus({ arch, params: [...params], sequence: seq }, { seeds: 1, seed, signal });
+    return res.output.map((o) => Float64Array.from(o));
+  };
+}
