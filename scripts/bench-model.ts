@@ -1,6 +1,7 @@
 // Benchmark: `npm run bench:model [-- --backend cpu]` prints wall time, updates/s and backend for
 // Fig 8 × 10 seeds, Fig 2 × 10 seeds (each preset separately; --tfjs also times the tfjs engine) and
 // stimulus mode 480 trials × 256 parameter sets.
+import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 
 import { generateCurriculum } from "@/lib/core/curriculum";
@@ -14,15 +15,23 @@ import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
 
 const { values } = parseArgs({ options: { backend: { type: "string" }, skip: { type: "string", default: "" }, tfjs: { type: "boolean", default: false } } });
 const backend = await initBackend(values.backend ? [values.backend as BackendName] : undefined);
-console.log(`TF.js backend: ${backend}; paper mode uses the js engine unless --tfjs; ${navigator.hardwareConcurrency ?? "?"} cores`);
-const line = (name: string, ms: number, updates: number, target: number, engine: string) =>
-  console.log(`${name.padEnd(34)} ${(ms / 1000).toFixed(3).padStart(7)} s  ${Math.round(updates / (ms / 1000)).toString().padStart(9)} updates/s  target ≤ ${target} s  ${ms / 1000 <= target ? "ok" : "SLOW"}  [${engine}]`);
+console.log(`TF.js backend: ${backend}; paper mode uses the js engine unless --tfjs; ${availableParallelism()} cores`);
+// CPU time of this process since the last line: on a shared machine wall time includes waiting for a core.
+let cpu0 = process.cpuUsage();
+const line = (name: string, ms: number, updates: number, target: number, engine: string) => {
+  const c = process.cpuUsage(cpu0);
+  cpu0 = process.cpuUsage();
+  const cpuS = (c.user + c.system) / 1e6;
+  console.log(`${name.padEnd(40)} wall ${(ms / 1000).toFixed(3).padStart(7)} s  cpu ${cpuS.toFixed(3).padStart(7)} s  ${Math.round(updates / (ms / 1000)).toString().padStart(8)} updates/s  target ≤ ${target} s  ${ms / 1000 <= target ? "ok" : "SLOW"}  [${engine}]`);
+};
 
 // warm-up (kernel compilation, JIT)
 {
   const p = paperPresets["fig8-flexible"];
   await runPaper({ arch: p.arch, curriculum: { ...p.curriculum, tTot: 2 }, params: [p.params] }, { seeds: 10 });
 }
+console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+cpu0 = process.cpuUsage();
 for (const name of ["fig8-flexible", "fig8-forgetful", "fig2-flexible", "fig2-forgetful"]) {
   if (values.skip && name.startsWith(values.skip)) continue;
   const p = paperPresets[name];
@@ -39,3 +48,4 @@ const params: ModelParams[] = Array.from({ length: 256 }, (_, i) => ({
 }));
 const res = await runStimulus({ arch: stimulusPresets.flexible.arch, params, sequence: seq }, { seeds: 1 });
 line(`stimulus ${seq.trials.length} trials × 256 param sets`, res.wallMs, seq.trials.length * 256, 1, res.backend);
+console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
