@@ -19,6 +19,8 @@ export type ExperimentHostProps = {
   resume: { mainTrialsDone: number; practiceDone: boolean };
   /** Dev/e2e only: run jsPsych.simulate in visual mode instead of waiting for key presses. */
   simulate?: boolean;
+  /** Navigation seam for tests; default window.location.assign. */
+  navigate?: (url: string) => void;
 };
 
 type Phase =
@@ -81,7 +83,7 @@ async function postJson(url: string, body: unknown = {}): Promise<Response> {
   return fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 }
 
-export function ExperimentHost({ token, config, curriculum, resume, simulate = false }: ExperimentHostProps) {
+export function ExperimentHost({ token, config, curriculum, resume, simulate = false, navigate }: ExperimentHostProps) {
   const stageRef = useRef<HTMLDivElement>(null);
   const queueRef = useRef<SaveQueue | null>(null);
   const [phase, setPhase] = useState<Phase>({ kind: "loading" });
@@ -101,7 +103,7 @@ export function ExperimentHost({ token, config, curriculum, resume, simulate = f
       if (!res.ok) throw new Error(body.error ?? `The server answered ${res.status}`);
       if (body.redirectUrl) {
         setPhase({ kind: "redirecting" });
-        window.location.assign(body.redirectUrl);
+        (navigate ?? ((url: string) => window.location.assign(url)))(body.redirectUrl);
       } else {
         setPhase({ kind: "done", completionCode: body.completionCode ?? "" });
       }
