@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { generateCurriculum } from "@/lib/core/curriculum";
 import { studyConfigSchema, type StudyConfigInput } from "@/lib/core/study-config";
@@ -8,7 +8,7 @@ import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
 const config = (input: StudyConfigInput = {}) =>
   studyConfigSchema.parse({ blocks: 3, trialsPerBlock: 8, practice: { trials: 8 }, breakEveryBlocks: 1, ...input });
 
-async function runSimulated(input: StudyConfigInput = {}, extra: Partial<{ resume: { mainTrialsDone: number; practiceDone: boolean }; simulation: Record<string, unknown>; seed: number }> = {}) {
+async function runSimulated(input: StudyConfigInput = {}, extra: Partial<{ resume: { mainTrialsDone: number; practiceDone: boolean; practiceTrialsSaved?: number }; simulation: Record<string, unknown>; seed: number }> = {}) {
   const { initJsPsych } = await import("jspsych");
   const { buildTimeline } = await import("./timeline");
   const cfg = config(input);
@@ -70,6 +70,14 @@ describe("buildTimeline (simulated, data-only)", () => {
     expect(rows.some((r) => /Do you agree/.test(r.stimulus ?? ""))).toBe(false);
   });
 
+  it("numbers a resumed practice after the practice trials already saved", async () => {
+    const { records } = await runSimulated({}, { resume: { mainTrialsDone: 0, practiceDone: false, practiceTrialsSaved: 5 } });
+    const practice = records.filter((r) => r.phase === "practice");
+    expect(practice[0].trialIndex).toBe(8);
+    expect(practice.map((r) => r.trialIndex)).toEqual(practice.map((_, i) => 8 + i));
+    expect(records.filter((r) => r.phase === "main")).toHaveLength(24);
+  });
+
   it("repeats practice up to maxAttempts and ends the run when practice fails with onFail 'end'", async () => {
     const { records, earlyEnds, practice } = await runSimulated(
       { practice: { trials: 8, maxAttempts: 2, onFail: "end" } },
@@ -117,5 +125,36 @@ describe("buildTimeline (simulated, data-only)", () => {
     const b = await runSimulated();
     const strip = (rs: TrialRecord[]) => rs.map(({ timeElapsedMs: _t, ...r }) => r);
     expect(strip(a.records)).toEqual(strip(b.records));
+  });
+});
+
+describe("buildTimeline (simulated, visual)", () => {
+  it("runs the whole timeline in visual mode, with real DOM trials, under fake timers", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date", "performance", "requestAnimationFrame"] });
+    try {
+      const { initJsPsych } = await import("jspsych");
+      const { buildTimeline } = await import("./timeline");
+      const cfg = config({ blocks: 2, cueMode: "cued" });
+      const curriculum = generateCurriculum(cfg, 99);
+      const jsPsych = initJsPsych();
+      jsPsych.randomization.setSeed("99");
+      const records: TrialRecord[] = [];
+      const sawStimulus: string[] = [];
+      const timeline = buildTimeline({ jsPsych, config: cfg, curriculum, onTrialRecord: (r) => records.push(r) });
+      let finished = false;
+      void jsPsych.simulate(timeline, "visual").then(() => (finished = true));
+      for (let t = 0; t < 600_000 && !finished; t += 100) {
+        await vi.advanceTimersByTimeAsync(100);
+        const stim = jsPsych.getDisplayElement().querySelector("#task-trial-stimulus");
+        if (stim && sawStimulus.at(-1) !== stim.textContent) sawStimulus.push(stim.textContent!);
+      }
+      expect(finished).toBe(true);
+      const main = records.filter((r) => r.phase === "main");
+      expect(main.map((r) => r.trialIndex)).toEqual([...Array(16).keys()]);
+      for (const r of records) expect(trialRecordSchema.parse(r)).toEqual(r);
+      expect(sawStimulus.length).toBeGreaterThan(16);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

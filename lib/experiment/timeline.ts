@@ -28,6 +28,11 @@ export type ResumeState = {
   mainTrialsDone: number;
   /** Practice was passed (or given up per onFail "continue") in an earlier session. */
   practiceDone: boolean;
+  /**
+   * Practice trials already saved in earlier sessions (optional). A resumed practice then starts
+   * at the next unused attempt index, so its trialIndex values never collide with saved ones.
+   */
+  practiceTrialsSaved?: number;
 };
 
 export type EarlyEnd = "consent-declined" | "practice-failed" | "browser-excluded";
@@ -189,16 +194,20 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
     allow_backward: true,
   });
 
-  if (!resuming && curriculum.practice.length > 0) timeline.push(practiceNode(opts, pair));
+  if (!resuming && curriculum.practice.length > 0) {
+    const firstAttempt = Math.ceil((resume.practiceTrialsSaved ?? 0) / curriculum.practice.length);
+    timeline.push(practiceNode(opts, pair, firstAttempt));
+  }
 
   // Main blocks, from the first unsaved trial on.
   const remaining = curriculum.trials.filter((t) => t.trialIndex >= resume.mainTrialsDone);
   const lastBlock = curriculum.blocks.length - 1;
-  for (const trial of remaining) {
+  remaining.forEach((trial, i) => {
     timeline.push(
       taskTrialNode(trial, opts, pair, trial.trialIndex, config.feedback === "trial", (data) => onTrialRecord(toTrialRecord(data))),
     );
-    const endsBlock = trial.trialInBlock === config.trialsPerBlock - 1 || trial === remaining[remaining.length - 1];
+    const next = remaining[i + 1];
+    const endsBlock = next === undefined || next.blockIndex !== trial.blockIndex;
     const b = trial.blockIndex;
     if (endsBlock && config.breakEveryBlocks > 0 && (b + 1) % config.breakEveryBlocks === 0 && b < lastBlock) {
       timeline.push({
@@ -207,7 +216,7 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
         choices: ["Continue"],
       });
     }
-  }
+  });
   return timeline;
 }
 
@@ -219,7 +228,7 @@ function breakHtml(blocksDone: number, blocks: number): string {
 }
 
 /** Practice: the curriculum's practice trials with feedback, repeated until accurate enough. */
-function practiceNode(opts: BuildTimelineOptions, pair: TaskPair): TimelineNode {
+function practiceNode(opts: BuildTimelineOptions, pair: TaskPair, firstAttempt: number): TimelineNode {
   const { jsPsych, config, curriculum, onTrialRecord } = opts;
   const n = curriculum.practice.length;
   const { minAccuracy, maxAttempts, onFail } = config.practice;
@@ -230,7 +239,7 @@ function practiceNode(opts: BuildTimelineOptions, pair: TaskPair): TimelineNode 
   const lastAttempt = () => attempt + 1 >= maxAttempts;
 
   const trials = curriculum.practice.map((trial, i) =>
-    taskTrialNode(trial, opts, pair, () => attempt * n + i, true, (data) => {
+    taskTrialNode(trial, opts, pair, () => (firstAttempt + attempt) * n + i, true, (data) => {
       if (i === 0) correctThisAttempt = 0;
       if (data.correct) correctThisAttempt++;
       onTrialRecord(toTrialRecord(data));
