@@ -3,8 +3,10 @@
 import "server-only";
 
 import type { JobHandler } from "./job-runner";
+import { fitJob } from "./fits";
 import { modelStreamJob } from "./model-streams";
 
 export const jobHandlers: Record<string, JobHandler> = {
   "model-stream": modelStreamJob,
+  fit: fitJob,
 };

@@ -36,7 +36,7 @@ export function logLikelihood(outputs: ArrayLike<number>, choices: Int8Array, be
   for (let t = 0; t < choices.length; t++) {
     const s = choices[t];
     if (s === 0) continue;
-    ll += Math.log(choiceProb(outputs[t], s, beta, lapse));
+    ll += Math.log(choiceProb(outputs[t], s as 1 | -1, beta, lapse));
   }
   return ll;
 }

@@ -1,0 +1,112 @@
+// Parameter and model recovery (Wilson & Collins 2019, eLife 8:e49547, "Ten simple rules", rule 6):
+// simulate participants from known θ (half flexible, half forgetful) on one curriculum, fit both
+// models to each, and summarise true vs fitted (correlation and bias in the transformed space, where
+// the prior is uniform) and the BIC model-recovery confusion matrix.
+import { createRng, deriveSeed } from "@/lib/core/rng";
+
+import type { StimulusSequence } from "../stimulus-trials";
+
+import type { FitArch } from "./engine";
+import type { ModelFit } from "./fit";
+import { type ParticipantFitOptions, fitParticipant } from "./participant";
+import { type GeneratingRanges, drawTheta, simulateParticipant } from "./simulate";
+import { MODEL_PARAMS, type ModelName, type ParamName, type Theta, toU } from "./transforms";
+
+export type RecoveredParticipant = {
+  id: number;
+  model: ModelName;
+  theta: Theta;
+  accuracy: number;
+  fits: Record<ModelName, Pick<ModelFit, "theta" | "logLik" | "bic" | "nParams" | "uncertainty" | "wallMs">>;
+  preferred: ModelName;
+  deltaBic: number;
+};
+
+export type ParamRecovery = { param: string; model: ModelName; n: number; r: number; bias: number; rmse: number; scale: "log" | "logit" };
+
+export type RecoverySummary = {
+  participants: number;
+  params: ParamRecovery[];
+  /** confusion[generating][preferred] counts. */
+  confusion: Record<ModelName, Record<ModelName, number>>;
+  modelRecoveryRate: number;
+  meanFitMs: number;
+};
+
+export const pearson = (a: readonly number[], b: readonly number[]): number => {
+  const n = a.length;
+  const ma = a.reduce((s, v) => s + v, 0) / n, mb = b.reduce((s, v) => s + v, 0) / n;
+  let sab = 0, saa = 0, sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
+};
+
+export type RecoveryOptions = {
+  n: number;
+  seed: number;
+  ranges?: Partial<Record<ModelName, GeneratingRanges>>;
+  fit?: Omit<ParticipantFitOptions, "seed">;
+  onParticipant?: (p: RecoveredParticipant, done: number, total: number) => void;
+};
+
+export async function runRecovery(arch: FitArch, seq: StimulusSequence, opts: RecoveryOptions): Promise<{ participants: RecoveredParticipant[]; summary: RecoverySummary }> {
+  const rng = createRng(opts.seed);
+  const participants: RecoveredParticipant[] = [];
+  for (let id = 0; id < opts.n; id++) {
+    const model: ModelName = id % 2 === 0 ? "flexible" : "forgetful";
+    const theta = drawTheta(model, rng, opts.ranges?.[model]);
+    // generating and fitting model seeds differ: the fit must not rely on knowing the init noise
+    const sim = simulateParticipant(arch, seq, model, theta, deriveSeed(opts.seed, 3 * id), deriveSeed(opts.seed, 3 * id + 1));
+    const fit = await fitParticipant(arch, seq, sim.choices, { ...opts.fit, seed: deriveSeed(opts.seed, 3 * id + 2) });
+    const accuracy = sim.choices.reduce((s, c, t) => s + (c === seq.trials[t].target[0] ? 1 : 0), 0) / seq.trials.length;
+    const pick = (f: ModelFit) => ({ theta: f.theta, logLik: f.logLik, bic: f.bic, nParams: f.nParams, uncertainty: f.uncertainty, wallMs: f.wallMs });
+    const p: RecoveredParticipant = {
+      id, model, theta, accuracy, fits: { flexible: pick(fit.flexible), forgetful: pick(fit.forgetful) },
+      preferred: fit.comparison.preferred, deltaBic: fit.comparison.deltaBic,
+    };
+    participants.push(p);
+    opts.onParticipant?.(p, id + 1, opts.n);
+  }
+  return { participants, summary: summariseRecovery(participants) };
+}
+
+/** True vs fitted per parameter (fits of the generating model), plus τ_c/τ_w; and the confusion matrix. */
+export function summariseRecovery(ps: readonly RecoveredParticipant[]): RecoverySummary {
+  const params: ParamRecovery[] = [];
+  const add = (param: string, model: ModelName, pairs: [number, number][], scale: "log" | "logit") => {
+    if (pairs.length < 3) return;
+    const t = pairs.map((p) => p[0]), f = pairs.map((p) => p[1]);
+    const d = pairs.map((p) => p[1] - p[0]);
+    params.push({
+      param, model, n: pairs.length, r: pearson(t, f), scale,
+      bias: d.reduce((s, v) => s + v, 0) / d.length,
+      rmse: Math.sqrt(d.reduce((s, v) => s + v * v, 0) / d.length),
+    });
+  };
+  for (const model of ["flexible", "forgetful"] as const) {
+    const own = ps.filter((p) => p.model === model);
+    for (const s of MODEL_PARAMS[model]) {
+      add(s.name, model, own.map((p) => [toU(s, p.theta[s.name]!), toU(s, p.fits[model].theta[s.name]!)]), s.transform.kind);
+    }
+    if (model === "flexible") {
+      const ratio = (t: Theta) => Math.log(t.tauC! / t.tauW!);
+      add("tauC/tauW", model, own.map((p) => [ratio(p.theta), ratio(p.fits.flexible.theta)]), "log");
+    }
+  }
+  // β across all participants, each from the fit of its generating model
+  const beta = MODEL_PARAMS.flexible.find((s) => s.name === ("beta" as ParamName))!;
+  add("beta (all)", "flexible", ps.map((p) => [toU(beta, p.theta.beta!), toU(beta, p.fits[p.model].theta.beta!)]), "log");
+  params[params.length - 1].model = "flexible";
+  const confusion = { flexible: { flexible: 0, forgetful: 0 }, forgetful: { flexible: 0, forgetful: 0 } };
+  for (const p of ps) confusion[p.model][p.preferred]++;
+  const fitMs = ps.map((p) => p.fits.flexible.wallMs + p.fits.forgetful.wallMs);
+  return {
+    participants: ps.length, params, confusion,
+    modelRecoveryRate: ps.filter((p) => p.preferred === p.model).length / Math.max(1, ps.length),
+    meanFitMs: fitMs.reduce((s, v) => s + v, 0) / Math.max(1, fitMs.length),
+  };
+}

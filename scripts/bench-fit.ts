@@ -1,0 +1,31 @@
+// npm run bench:fit [-- --design tfjs|js] — wall time of one participant fit (flexible + forgetful)
+// on the default 480-trial curriculum, target ≤ 20 s, plus the engines' raw speed.
+import { parseArgs } from "node:util";
+
+import { generateCurriculum } from "@/lib/core/curriculum";
+import { defaultStudyConfig } from "@/lib/core/study-config";
+import { initBackend } from "@/lib/model/backend";
+import { jsEngine, tfjsEngine } from "@/lib/model/fit/engine";
+import { fitParticipant } from "@/lib/model/fit/participant";
+import { simulateParticipant } from "@/lib/model/fit/simulate";
+import { stimulusPresets } from "@/lib/model/presets";
+import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
+
+const { values } = parseArgs({ options: { design: { type: "string", default: "tfjs" } } });
+const backend = await initBackend();
+const arch = stimulusPresets.flexible.arch;
+const seq = curriculumToStimulusTrials(generateCurriculum(defaultStudyConfig(), 1));
+const params = Array.from({ length: 256 }, (_, i) => ({ ...stimulusPresets.flexible.params, tauW: 0.05 + 0.002 * i }));
+await tfjsEngine(arch, seq, 0)(params.slice(0, 8)); // warm-up
+for (const [name, engine] of [["tfjs (one batched runStimulus)", tfjsEngine(arch, seq, 0)], ["js float64", jsEngine(arch, seq, 0)]] as const) {
+  const t = performance.now();
+  await engine(params);
+  console.log(`engine ${name.padEnd(31)} 480 trials × 256 parameter sets: ${(performance.now() - t).toFixed(0)} ms [${backend}]`);
+}
+const sim = simulateParticipant(arch, seq, "flexible", { tauW: 0.1, tauC: 0.02, lambda: 0.05, beta: 8, lapse: 0.03 }, 11, 12);
+const t = performance.now();
+const fit = await fitParticipant(arch, seq, sim.choices, { seed: 3, designEngine: values.design === "js" ? "js" : "tfjs" });
+const s = (performance.now() - t) / 1000;
+console.log(`fit one participant (${seq.trials.length} trials, flexible + forgetful, design ${values.design}): ${s.toFixed(2)} s  target ≤ 20 s  ${s <= 20 ? "ok" : "SLOW"}`);
+console.log(`  flexible  logLik ${fit.flexible.logLik.toFixed(2)}  BIC ${fit.flexible.bic.toFixed(2)}  ${fit.flexible.evals} evals  ${(fit.flexible.wallMs / 1000).toFixed(2)} s`);
+console.log(`  forgetful logLik ${fit.forgetful.logLik.toFixed(2)}  BIC ${fit.forgetful.bic.toFixed(2)}  ${fit.forgetful.evals} evals  ${(fit.forgetful.wallMs / 1000).toFixed(2)} s`);
