@@ -1,6 +1,6 @@
 // Seed the demo researcher and the demo study (idempotent). Prints the login.
 import { studyConfigSchema } from "../lib/core/study-config";
-import { getDb } from "../lib/server/db";
+import { closeDb, getDb } from "../lib/server/db";
 import { DEMO_STUDY_SLUG } from "../lib/server/studies";
 import { upsertResearcher } from "../lib/server/users";
 
@@ -23,7 +23,8 @@ async function main() {
   });
   console.log("\n  Demo study:       http://localhost:3000/s/demo");
   console.log(`  Researcher login: http://localhost:3000/login  email ${DEMO_LOGIN.email}  password ${DEMO_LOGIN.password}\n`);
-  await db.$disconnect();
+  await closeDb();
+  process.exit(0);
 }
 
 main().catch((err) => {

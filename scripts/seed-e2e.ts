@@ -1,7 +1,7 @@
 // Extra fixtures for the Playwright run (NTA_E2E=1 in scripts/e2e-server.mjs): a short study for
 // participant flows, and a second researcher who must not see the demo researcher's studies.
 import { studyConfigSchema } from "../lib/core/study-config";
-import { getDb } from "../lib/server/db";
+import { closeDb, getDb } from "../lib/server/db";
 import { upsertResearcher } from "../lib/server/users";
 
 export const E2E_STRANGER = { email: "stranger@nta.lab", password: "stranger-password" };
@@ -30,7 +30,8 @@ async function main() {
       update: { config },
     });
   }
-  await db.$disconnect();
+  await closeDb();
+  process.exit(0);
 }
 
 main().catch((err) => {

@@ -1,5 +1,5 @@
 // npm run user:create -- <email> <password> [name]   create a researcher (or reset their password)
-import { getDb } from "../lib/server/db";
+import { closeDb } from "../lib/server/db";
 import { upsertResearcher } from "../lib/server/users";
 
 async function main() {
@@ -10,7 +10,8 @@ async function main() {
   }
   const user = await upsertResearcher({ email, password, name: name.join(" ") || undefined });
   console.log(`researcher ${user.email} ready (id ${user.id})`);
-  await getDb().$disconnect();
+  await closeDb();
+  process.exit(0);
 }
 
 main().catch((err) => {

@@ -14,14 +14,23 @@ import { PrismaClient } from "./generated/prisma/client";
 export type Db = PrismaClient;
 export { Prisma } from "./generated/prisma/client";
 
-const globalForDb = globalThis as unknown as { __ntaPrisma?: PrismaClient };
+const globalForDb = globalThis as unknown as { __ntaPrisma?: PrismaClient; __ntaPglite?: PGlite };
 
 export function createPrismaClient(): PrismaClient {
   const env = readServerEnv();
   if (env.DATABASE_URL) {
     return new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL, max: 10 }) });
   }
-  return new PrismaClient({ adapter: new PrismaPGlite(new PGlite(env.pgliteDir)) });
+  globalForDb.__ntaPglite = new PGlite(env.pgliteDir);
+  return new PrismaClient({ adapter: new PrismaPGlite(globalForDb.__ntaPglite) });
+}
+
+/** Disconnect and, for PGlite, close the data folder (scripts call this before exiting). */
+export async function closeDb() {
+  await globalForDb.__ntaPrisma?.$disconnect();
+  await globalForDb.__ntaPglite?.close();
+  globalForDb.__ntaPrisma = undefined;
+  globalForDb.__ntaPglite = undefined;
 }
 
 /** The app's PrismaClient, created on first use and kept on globalThis across hot reloads. */

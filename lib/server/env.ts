@@ -22,5 +22,5 @@ export function readServerEnv(source: NodeJS.ProcessEnv = process.env): ServerEn
   if (!parsed.success) {
     throw new Error(`Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }
-  return { ...parsed.data, pgliteDir: path.resolve(process.cwd(), parsed.data.PGLITE_DIR) };
+  return { ...parsed.data, pgliteDir: path.resolve(/* turbopackIgnore: true */ process.cwd(), parsed.data.PGLITE_DIR) };
 }
