@@ -17,7 +17,9 @@ export type JsState = {
  */
 export function jsStep(
   arch: Architecture, params: readonly ModelParams[], st: JsState, Wstar: Float64Array,
-  S: Float32Array, sOff: number, loss: Float64Array, scratch: { D: Float64Array; G: Float64Array; gc: Float64Array },
+  S: Float32Array, sOff: number, loss: Float64Array, scratch: { D: Float64Array; G: Float64Array; gc: Float64Array; T?: Float64Array },
+  /** "S": S holds XᵀX/B per element (d_in²); "factor": S holds F and Fᵀ per element (2·d_in², random.ts sampleGramFactor). */
+  data: "S" | "factor" = "S",
 ): void {
   const { paths: P, dOut: O, dIn: I, dt } = arch;
   const Gd = gatesPerPath(arch);
@@ -27,7 +29,7 @@ export function jsStep(
   const W = st.W, C = st.c;
   for (let e = 0; e < E; e++) {
     const p = params[e];
-    const w0 = e * per, c0 = e * P * Gd, s0 = sOff + e * I * I;
+    const w0 = e * per, c0 = e * P * Gd, s0 = sOff + e * I * I * (data === "S" ? 1 : 2);
     // D = W* − Σ_p c_p W_p: [O, I]
     for (let o = 0; o < O; o++) {
       for (let i = 0; i < I; i++) D[o * I + i] = Wstar[o * I + i];
@@ -37,16 +39,39 @@ export function jsStep(
         for (let i = 0; i < I; i++) D[o * I + i] -= cq * W[wr + i];
       }
     }
-    // G = D S with S symmetric: G[o,i] = Σ_k D[o,k] S[i,k] (contiguous dot products); L = ½ ⟨G, D⟩
     let L = 0;
-    for (let o = 0; o < O; o++) {
-      const dr = o * I;
-      for (let i = 0; i < I; i++) {
-        const sr = s0 + i * I;
-        let a = 0;
-        for (let k = 0; k < I; k++) a += D[dr + k] * S[sr + k];
-        G[dr + i] = a;
-        L += a * D[dr + i];
+    if (data === "S") {
+      // G = D S with S symmetric: G[o,i] = Σ_k D[o,k] S[i,k] (contiguous dot products); L = ½ ⟨G, D⟩
+      for (let o = 0; o < O; o++) {
+        const dr = o * I;
+        for (let i = 0; i < I; i++) {
+          const sr = s0 + i * I;
+          let a = 0;
+          for (let k = 0; k < I; k++) a += D[dr + k] * S[sr + k];
+          G[dr + i] = a;
+          L += a * D[dr + i];
+        }
+      }
+    } else {
+      // S = F Fᵀ, F lower-triangular: T = D F (T[o,j] = Σ_{k≥j} D[o,k] Fᵀ[j,k]), L = ½‖T‖²,
+      // G = T Fᵀ (G[o,i] = Σ_{j≤i} T[o,j] F[i,j]); both products contiguous and triangular
+      const Tm = scratch.T!;
+      const ft = s0 + I * I;
+      for (let o = 0; o < O; o++) {
+        const dr = o * I;
+        for (let j = 0; j < I; j++) {
+          const fr = ft + j * I;
+          let a = 0;
+          for (let k = j; k < I; k++) a += D[dr + k] * S[fr + k];
+          Tm[dr + j] = a;
+          L += a * a;
+        }
+        for (let i = 0; i < I; i++) {
+          const fr = s0 + i * I;
+          let a = 0;
+          for (let j = 0; j <= i; j++) a += Tm[dr + j] * S[fr + j];
+          G[dr + i] = a;
+        }
       }
     }
     loss[e] = 0.5 * L;

@@ -111,10 +111,7 @@ export function sampleGram(rng: FastRng, d: number, B: number, out: Float32Array
     return;
   }
   const l = L ?? new Float64Array(d * d); // L: [d, d], lower triangle used
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j < i; j++) l[i * d + j] = rng.normal();
-    l[i * d + i] = Math.sqrt(rng.chiSquare(B - i));
-  }
+  bartlett(rng, d, B, l);
   const inv = 1 / B;
   for (let i = 0; i < d; i++) {
     for (let j = 0; j <= i; j++) {
@@ -122,6 +119,33 @@ export function sampleGram(rng: FastRng, d: number, B: number, out: Float32Array
       for (let k = 0; k <= j; k++) s += l[i * d + k] * l[j * d + k];
       out[offset + i * d + j] = s * inv;
       out[offset + j * d + i] = s * inv;
+    }
+  }
+}
+
+/** Bartlett factor L (lower-triangular, row-major into l[0…d²)); the draw order defines the stream. */
+function bartlett(rng: FastRng, d: number, B: number, l: Float64Array): void {
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < i; j++) l[i * d + j] = rng.normal();
+    l[i * d + i] = Math.sqrt(rng.chiSquare(B - i));
+  }
+}
+
+/**
+ * The same draw as `sampleGram` (identical random stream), returned as the factor F = L/√B with
+ * S = F Fᵀ: F row-major (lower) at out[offset…+d²) and Fᵀ row-major (upper) at out[offset+d²…+2d²).
+ * Lets the js engine form G = (D F) Fᵀ with two triangular products instead of L Lᵀ plus D S. Needs B ≥ d.
+ */
+export function sampleGramFactor(rng: FastRng, d: number, B: number, out: Float32Array, offset: number, L: Float64Array): void {
+  if (B < d) throw new Error(`sampleGramFactor needs B ≥ d, but got B=${B}, d=${d}`);
+  bartlett(rng, d, B, L);
+  const sc = 1 / Math.sqrt(B);
+  const d2 = d * d;
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      const v = j <= i ? L[i * d + j] * sc : 0;
+      out[offset + i * d + j] = v; // F[i, j]
+      out[offset + d2 + j * d + i] = v; // Fᵀ[j, i]
     }
   }
 }

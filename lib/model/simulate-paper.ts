@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 
 import { type Architecture, type ModelParams, REF_BATCH_SIZE, gatesPerPath, validateArchitecture, validateParams } from "./config";
 import { type RunControl, throwIfAborted, yieldToEventLoop } from "./progress";
-import { type FastRng, rngFor, sampleGram } from "./random";
+import { type FastRng, rngFor, sampleGram, sampleGramFactor } from "./random";
 import { type PaperCurriculum, type PaperSchedule, buildSchedule } from "./schedule";
 import { type JsState, jsRowCosines, jsStep, teacherRowInvNorms } from "./js-step";
 import { type NetState, applyUpdate, disposeCoefs, gradientPaper, makeStepCoefs } from "./train-step";
@@ -122,20 +122,28 @@ export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Pro
     state = { W: tf.zeros([1, 1, 1, 1]), c: tf.zeros([1, 1, 1, 1]) }; // placeholders, disposed in finally
   }
   const elementParams = elements.map((el) => params[el.paramIndex]);
-  const scratch = { D: new Float64Array(O * I), G: new Float64Array(O * I), gc: new Float64Array(P * Gd) };
+  const scratch = { D: new Float64Array(O * I), G: new Float64Array(O * I), gc: new Float64Array(P * Gd), T: new Float64Array(O * I) };
+  // js engine with B ≥ d_in: keep the Bartlett factor (same draws as S) and use triangular products
+  const factor = engine === "js" && B >= I;
+  const perElem = factor ? 2 * I * I : I * I;
   const stepLoss = new Float64Array(E);
   // js engine: cos_sim only where the tape reads it (NaN elsewhere); the tfjs engine logs every step
   const onTapeStep = new Uint8Array(T);
   sched.tapeSteps.forEach((t) => (onTapeStep[t] = 1));
   const tInv = teacherRowInvNorms(sched.teachers, O, I);
   if (cos && engine === "js") cos.forEach((c) => c.fill(NaN));
-  const Sbuf = new Float32Array(K * E * I * I);
+  const Sbuf = new Float32Array(K * E * I * I * (engine === "js" && B >= I ? 2 : 1));
   const L = new Float64Array(I * I);
   try {
     for (let start = 0; start < T; start += K) {
       throwIfAborted(opts.signal);
       const n = Math.min(K, T - start);
-      for (let k = 0; k < n; k++) for (let e = 0; e < E; e++) sampleGram(dataRngs[e], I, B, Sbuf, (k * E + e) * I * I, L);
+      for (let k = 0; k < n; k++) {
+        for (let e = 0; e < E; e++) {
+          if (factor) sampleGramFactor(dataRngs[e], I, B, Sbuf, (k * E + e) * perElem, L);
+          else sampleGram(dataRngs[e], I, B, Sbuf, (k * E + e) * perElem, L);
+        }
+      }
       if (js) {
         for (let k = 0; k < n; k++) {
           const t = start + k;
@@ -144,7 +152,7 @@ export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Pro
             if (cos && onTapeStep[t]) jsRowCosines(arch, js, e, sched.teachers, tInv, cos[e], t * P * M);
           }
           const block = Math.floor(t / sched.stepsPerBlock);
-          jsStep(arch, elementParams, js, sched.targets[sched.blockTarget[block]], Sbuf, k * E * I * I, stepLoss, scratch);
+          jsStep(arch, elementParams, js, sched.targets[sched.blockTarget[block]], Sbuf, k * E * perElem, stepLoss, scratch, factor ? "factor" : "S");
           for (let e = 0; e < E; e++) loss[e][t] = stepLoss[e];
         }
         opts.onProgress?.(start + n, T);
