@@ -16,7 +16,8 @@ export type ExperimentHostProps = {
   token: string;
   config: StudyConfig;
   curriculum: Curriculum;
-  resume: { mainTrialsDone: number; practiceDone: boolean };
+  /** Where to start: first unsaved main trial, practice done, practice trials already saved. */
+  resume: { mainTrialsDone: number; practiceDone: boolean; practiceTrialsSaved?: number };
   /** Dev/e2e only: run jsPsych.simulate in visual mode instead of waiting for key presses. */
   simulate?: boolean;
   /** Navigation seam for tests; default window.location.assign. */

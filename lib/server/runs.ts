@@ -9,6 +9,7 @@ import { z } from "zod";
 
 import { generateCurriculum, participantSeedFor } from "@/lib/core/curriculum";
 import { curriculumSchema, type Curriculum, type CurriculumTrial } from "@/lib/core/curriculum-schema";
+import { computePracticeStatus } from "@/lib/core/practice";
 import { studyConfigSchema, type StudyConfig } from "@/lib/core/study-config";
 import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
 
@@ -148,18 +149,19 @@ export async function fetchRunState(token: string) {
   const config = studyConfigSchema.parse(run.config);
   const db = getDb();
   const saved = await db.trial.findMany({ where: { runId: run.id, phase: "main" }, select: { trialIndex: true }, orderBy: { trialIndex: "asc" } });
-  const practiceCount = await db.trial.count({ where: { runId: run.id, phase: "practice" } });
+  const practice = await db.trial.findMany({ where: { runId: run.id, phase: "practice" }, select: { trialIndex: true, correct: true } });
   // Resume at the first main trial that is not saved (trials are saved in order).
   let mainTrialsDone = 0;
   for (const t of saved) {
     if (t.trialIndex !== mainTrialsDone) break;
     mainTrialsDone++;
   }
+  const status = computePracticeStatus(practice, curriculum.practice.length, config.practice);
   return {
     run,
     config,
     curriculum,
-    resume: { mainTrialsDone, practiceDone: mainTrialsDone > 0 || (practiceCount > 0 && curriculum.practice.length === 0) },
+    resume: { mainTrialsDone, practiceDone: mainTrialsDone > 0 || status.practiceDone, practiceTrialsSaved: status.practiceTrialsSaved },
   };
 }
 

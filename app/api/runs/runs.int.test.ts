@@ -187,7 +187,7 @@ describe("resume, heartbeat and completion", () => {
     const c = await curriculumOf(token);
     await post(token, { trials: c.trials.slice(0, 10).map((t) => record(t)) });
     const state = await fetchRunState(token);
-    expect(state.resume).toEqual({ mainTrialsDone: 10, practiceDone: true });
+    expect(state.resume).toEqual({ mainTrialsDone: 10, practiceDone: true, practiceTrialsSaved: 0 });
 
     const ctx = { params: Promise.resolve({ token }) };
     const early = await completePOST(new Request("http://test", { method: "POST" }), ctx);
