@@ -1,0 +1,62 @@
+import { generateCurriculum } from "@/lib/core/curriculum";
+import { defaultStudyConfig } from "@/lib/core/study-config";
+
+import { stimulusPresets } from "../presets";
+import { curriculumToStimulusTrials } from "../stimulus-trials";
+
+import { compareFits, compareStudy } from "./compare";
+import { fitRecoveryCurves } from "./curves";
+import { runRecovery } from "./recovery";
+
+const arch = stimulusPresets.flexible.arch;
+const seq = curriculumToStimulusTrials(generateCurriculum(defaultStudyConfig(), 2));
+
+describe("fit recovery (small sanity check)", () => {
+  it("recovers the generating model and β for clearly flexible and clearly forgetful participants", async () => {
+    const { participants, summary } = await runRecovery(arch, seq, {
+      n: 4, seed: 21,
+      ranges: {
+        flexible: { tauW: [0.08, 0.15], tauC: [0.01, 0.02], lambda: [0.02, 0.05], beta: [8, 12], lapse: [0.01, 0.03] },
+        forgetful: { tau: [0.08, 0.15], beta: [8, 12], lapse: [0.01, 0.03] },
+      },
+      fit: { designEngine: "js", designSize: 48, starts: 2 },
+    });
+    expect(summary.modelRecoveryRate).toBeGreaterThanOrEqual(0.75);
+    expect(summary.confusion.flexible.flexible + summary.confusion.forgetful.forgetful).toBe(summary.modelRecoveryRate * 4);
+    for (const p of participants) {
+      const fitted = p.fits[p.model].theta;
+      expect(fitted.beta! / p.theta.beta!).toBeGreaterThan(0.5);
+      expect(fitted.beta! / p.theta.beta!).toBeLessThan(2);
+    }
+    const forgetful = participants.filter((p) => p.model === "forgetful");
+    for (const p of forgetful) expect(Math.abs(Math.log(p.fits.forgetful.theta.tau! / p.theta.tau!))).toBeLessThan(0.5);
+  });
+});
+
+describe("fit comparison", () => {
+  it("prefers the lower BIC and sums BIC over participants", () => {
+    expect(compareFits({ bic: 100 }, { bic: 110 })).toEqual({ deltaBic: 10, preferred: "flexible", strength: "strong" });
+    expect(compareFits({ bic: 100 }, { bic: 97 }).preferred).toBe("forgetful");
+    const f = (bic: number, logLik: number) => ({ bic, logLik, nParams: 5, nTrials: 480 });
+    const s = compareStudy([{ flexible: f(100, -40), forgetful: f(110, -50) }, { flexible: f(200, -90), forgetful: f(195, -91) }])!;
+    expect(s.bic).toEqual({ flexible: 300, forgetful: 305 });
+    expect(s.preferredCount).toEqual({ flexible: 1, forgetful: 1 });
+    expect(s.preferred).toBe("flexible");
+    expect(s.nTrials).toBe(960);
+    expect(compareStudy([])).toBeNull();
+  });
+});
+
+describe("fit recovery curves", () => {
+  it("averages observed errors and predicted P(error) by position after a switch", () => {
+    const choices = Int8Array.from(seq.trials, (t) => (t.trialInBlock === 0 ? -t.target[0] : t.target[0]) as 1 | -1);
+    const pc = { m: Float64Array.from(seq.trials, (t) => (t.trialInBlock === 0 ? 0.2 : 0.9)) };
+    const pts = fitRecoveryCurves(seq, choices, pc, { positions: 3, levels: 2 });
+    expect(pts).toHaveLength(6);
+    for (const p of pts) {
+      expect(p.observed).toBe(p.position === 1 ? 1 : 0);
+      expect(p.predicted.m).toBeCloseTo(p.position === 1 ? 0.8 : 0.1, 10);
+      expect(p.n).toBeGreaterThan(0);
+    }
+  });
+});
