@@ -14,7 +14,7 @@ export type PaperSummary = {
   stepsToThreshold: { mean: number[]; sd: number[] };
   /** Fig 8B (spec §5.2): first 4 switches × j = 1…5, mean and population SD over seeds. */
   fig8B: { mean: number[][]; sd: number[][] };
-  /** Mean loss over the first 5 updates after switch k = 1…K (per step), mean and SD over seeds. */
+  /** Mean loss over the first 5 updates after switch k = 1…K, K = complete blocks on the tape (30 for Fig 8), per step; mean and SD over seeds. */
   postSwitchMean: { mean: number[]; sd: number[] };
   /** Sorted gates at the end of each block (mean over seeds): [block][P·G]. */
   gatesAtBlockEnds: number[][];
@@ -46,7 +46,7 @@ export function summarisePaper(res: PaperRunResult, paramIndex: number): PaperSu
       const g = res.gates[e].subarray(t * P * Gd, (t + 1) * P * Gd);
       return perm.flatMap((p) => Array.from(g.subarray(p * Gd, (p + 1) * Gd)));
     });
-    const post = postSwitchLoss(res.loss[e], sc.stepsPerBlock, complete - 1);
+    const post = postSwitchLoss(res.loss[e], sc.stepsPerBlock, Math.min(complete, sc.blocks.length - 1)); // switch k starts block k (k = 1…complete)
     return {
       f2: firstCrossingTimes(lossT, blocksT, sc.dtTape, tauW),
       steps: stepsToThreshold(res.loss[e], sc.stepsPerBlock, complete),
