@@ -129,6 +129,14 @@ describe("computeSwitchAnalysis", () => {
     expect(kept.switchCost.repeatTrials.meanRtMs).toBeGreaterThan(530);
   });
 
+  it("trims at exactly maxSd standard deviations", () => {
+    // Repeat RTs alternate 490/510 (SD ≈ 10); one trial at +3.5 SD is cut at 3 SD but kept at 4 SD.
+    const records = stream(1, 101, ({ trialIndex }) => ({ rtMs: trialIndex === 50 ? 536 : trialIndex % 2 ? 490 : 510 }));
+    const rtsOf = (maxSd: number) => computeSwitchAnalysis(records, { exclusions: { maxSd } }).exclusions.counts.slowOrFastOutlier;
+    expect(rtsOf(3)).toBe(1);
+    expect(rtsOf(4)).toBe(0);
+  });
+
   it("drops post-error RTs and the first block when asked", () => {
     const records = stream(3, 4, ({ trialIndex }) =>
       trialIndex === 5 ? { correct: false, response: "j" } : { rtMs: trialIndex === 6 ? 1000 : 500 },
