@@ -285,12 +285,11 @@ export async function markAbandonedRuns(idleMs = 30 * 60_000, now = new Date()) 
   return r.count;
 }
 
-/** A participant's view of their own run: status, stored trial indices per phase, optionally the curriculum. */
-export async function fetchRunProgress(token: string, opts: { includeCurriculum?: boolean } = {}) {
+/** A participant's view of their own run: status, stored trial indices per phase, optionally the curriculum and the stored trials. */
+export async function fetchRunProgress(token: string, opts: { includeCurriculum?: boolean; includeTrials?: boolean } = {}) {
   const run = await fetchRunByToken(token);
   const rows = await getDb().trial.findMany({
     where: { runId: run.id },
-    select: { phase: true, trialIndex: true },
     orderBy: [{ phase: "asc" }, { trialIndex: "asc" }],
   });
   return {
@@ -299,5 +298,6 @@ export async function fetchRunProgress(token: string, opts: { includeCurriculum?
     savedMain: rows.filter((r) => r.phase === "main").map((r) => r.trialIndex),
     savedPractice: rows.filter((r) => r.phase === "practice").map((r) => r.trialIndex),
     ...(opts.includeCurriculum ? { curriculum: curriculumSchema.parse(run.curriculum) } : {}),
+    ...(opts.includeTrials ? { trials: rows.map(({ runId: _runId, receivedAt: _receivedAt, ...t }) => t) } : {}),
   };
 }

@@ -1,5 +1,5 @@
-// GET /api/runs/<token>[?include=curriculum] → the participant's own run: status, which trials are
-// stored, and (on request) the curriculum.
+// GET /api/runs/<token>[?include=curriculum,trials] → the participant's own run: status, which
+// trials are stored, and on request the curriculum and the stored trials (their own data only).
 // Used by the client to confirm saves and by the e2e tests; reveals nothing about other runs.
 import { handle, json } from "@/lib/server/http";
 import { fetchRunProgress } from "@/lib/server/runs";
@@ -7,6 +7,6 @@ import { fetchRunProgress } from "@/lib/server/runs";
 type Ctx = { params: Promise<{ token: string }> };
 
 export const GET = handle(async (req: Request, { params }: Ctx) => {
-  const includeCurriculum = new URL(req.url).searchParams.get("include") === "curriculum";
-  return json(await fetchRunProgress((await params).token, { includeCurriculum }));
+  const include = (new URL(req.url).searchParams.get("include") ?? "").split(",");
+  return json(await fetchRunProgress((await params).token, { includeCurriculum: include.includes("curriculum"), includeTrials: include.includes("trials") }));
 });
