@@ -1,28 +1,14 @@
 // Fit jobs against a real, migrated database: a completed run is fitted by the "fit" job through the
-// registered handler, Fit rows carry provenance; the fits API is owner-only. Only the Auth.js
-// session lookup (`auth()` from @/auth) is mocked.
-import { vi } from "vitest";
-
-import { GET as fitsGET, POST as fitsPOST } from "@/app/api/studies/[id]/fits/route";
-import { auth } from "@/auth";
+// registered handler and the Fit rows carry provenance. The route (ownership) is tested in
+// app/api/studies/[id]/fits/fits.int.test.ts.
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
 import { studyConfigSchema } from "@/lib/core/study-config";
 
 import { getDb } from "./db";
-import { fitSeedFor } from "./fits";
+import { enqueueFit, fetchFitCurves, fetchFits, fitSeedFor } from "./fits";
 import { jobHandlers } from "./job-handlers";
 import { runNextJob } from "./job-runner";
 import { completeRun, createOrResumeRun } from "./runs";
-
-vi.mock("@/auth", () => ({ auth: vi.fn() }));
-type Session = { user: { id: string }; expires: string } | null;
-const signInAs = (userId: string | null) =>
-  (vi.mocked(auth) as unknown as { mockResolvedValue(v: Session): void }).mockResolvedValue(
-    userId ? { user: { id: userId }, expires: new Date(Date.now() + 3_600_000).toISOString() } : null,
-  );
-const ctx = (id: string) => ({ params: Promise.resolve({ id }) });
-const post = (id: string, body?: unknown) =>
-  fitsPOST(new Request(`http://test/api/studies/${id}/fits`, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body), headers: { "content-type": "application/json" } }), ctx(id));
 
 const config = studyConfigSchema.parse({ blocks: 4, trialsPerBlock: 8, practice: { trials: 0 } });
 const fitOnly = { fit: jobHandlers.fit };
@@ -51,10 +37,7 @@ async function completedRun(slug: string) {
 describe("fit jobs", () => {
   it("fits a completed run in a job and stores both models with provenance", async () => {
     const { owner, study, run, curriculum } = await completedRun("fit-1");
-    signInAs(owner.id);
-    const res = await post(study.id, { runId: run.id });
-    expect(res.status).toBe(202);
-    const { job } = (await res.json()) as { job: { id: string } };
+    const job = await enqueueFit(owner.id, study.id, { runId: run.id });
     expect(await runNextJob(fitOnly)).toBe(true);
     expect(await runNextJob(fitOnly)).toBe(false);
     const done = await getDb().job.findUniqueOrThrow({ where: { id: job.id } });
@@ -76,20 +59,20 @@ describe("fit jobs", () => {
       expect(f.model === "flexible" ? params.tauC : params.tau).toBeGreaterThan(0);
     }
     // GET lists fits, job progress and the comparison; with runId it adds the recovery curves
-    const list = await fitsGET(new Request(`http://test/api/studies/${study.id}/fits?runId=${run.id}`), ctx(study.id));
-    const body = (await list.json()) as { fits: unknown[]; jobs: { status: string }[]; comparison: { participants: number }; curves: { position: number; observed: number | null; predicted: Record<string, number> }[] };
+    const body = await fetchFits(owner.id, study.id);
     expect(body.fits).toHaveLength(2);
     expect(body.jobs[0].status).toBe("done");
-    expect(body.comparison.participants).toBe(1);
-    expect(body.curves.length).toBeGreaterThan(0);
-    expect(Object.keys(body.curves[0].predicted).sort()).toEqual(["flexible", "forgetful"]);
+    expect(body.comparison!.participants).toBe(1);
+    const curves = (await fetchFitCurves(owner.id, study.id, run.id))!;
+    expect(curves.length).toBeGreaterThan(0);
+    expect(Object.keys(curves[0].predicted).sort()).toEqual(["flexible", "forgetful"]);
+    expect(curves.every((p) => p.predicted.flexible === null || (p.predicted.flexible >= 0 && p.predicted.flexible <= 1))).toBe(true);
   });
 
   it("fits a whole study and stores per-run rows plus the study sums; a rerun replaces them", async () => {
     const { owner, study, run } = await completedRun("fit-2");
-    signInAs(owner.id);
     for (let i = 0; i < 2; i++) {
-      expect((await post(study.id)).status).toBe(202);
+      await enqueueFit(owner.id, study.id, {});
       expect(await runNextJob(fitOnly)).toBe(true);
     }
     const fits = await getDb().fit.findMany({ where: { studyId: study.id } });
@@ -98,19 +81,5 @@ describe("fit jobs", () => {
     const perRun = fits.filter((f) => f.runId === run.id);
     expect(sums.map((s) => s.model).sort()).toEqual(["flexible", "forgetful"]);
     for (const s of sums) expect(s.bic).toBeCloseTo(perRun.find((f) => f.model === s.model)!.bic, 9);
-  });
-
-  it("is owner-only and validates the request", async () => {
-    const { study, run } = await completedRun("fit-3");
-    const stranger = await getDb().user.create({ data: { email: "stranger@t", passwordHash: "x" } });
-    signInAs(null);
-    expect((await post(study.id, {})).status).toBe(401);
-    signInAs(stranger.id);
-    expect((await post(study.id, { runId: run.id })).status).toBe(404);
-    expect((await fitsGET(new Request(`http://test/api/studies/${study.id}/fits`), ctx(study.id))).status).toBe(404);
-    signInAs(study.ownerId);
-    expect((await post(study.id, { runId: 42 })).status).toBe(422);
-    expect((await post(study.id, { runId: "nope" })).status).toBe(404);
-    expect(await getDb().job.count({ where: { kind: "fit", studyId: study.id } })).toBe(0);
   });
 });

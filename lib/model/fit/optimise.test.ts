@@ -24,8 +24,9 @@ describe("fit optimiser", () => {
     const f = (x: number[]) => 0.5 * x.reduce((s, xi, i) => s + xi * x.reduce((t, xj, j) => t + A[i][j] * xj, 0), 0) + x[0];
     const H = await numericalHessian(async (xs) => xs.map(f), [0.3, -0.2, 0.1], [0.01, 0.01, 0.01]);
     H.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(A[i][j], 5)));
+    // A·H⁻¹ = I
     const inv = invertSpd(H)!;
-    const I = A.map((row, i) => row.map((_, j) => row.reduce((s, a, k) => s + a * inv[k][j], 0)));
+    const I = A.map((row) => row.map((_, j) => row.reduce((s, a, k) => s + a * inv[k][j], 0)));
     I.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(i === j ? 1 : 0, 5)));
     expect(invertSpd([[1, 2], [2, 1]])).toBeNull(); // indefinite
   });
