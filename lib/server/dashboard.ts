@@ -47,7 +47,7 @@ function runWhere(f: RunFilter) {
   return Prisma.join(parts, " AND ");
 }
 
-/** Human trials with the exclusion flags of applyExclusions, one row per trial (a CTE, not fetched). */
+/** Human trials with the exclusion flags of applyExclusions, one row per trial (a CTE, never fetched). */
 function humanFlaggedCte(f: RunFilter, o: AnalysisOptions) {
   const ex = o.exclusions;
   const minRt = ex.minRtMs ?? -1;
@@ -69,10 +69,13 @@ function humanFlaggedCte(f: RunFilter, o: AnalysisOptions) {
     ),
     kept AS (
       SELECT *,
-        ("correct" AND "rtMs" IS NOT NULL AND ${ex.dropPostError}::boolean AND coalesce(after_error, false)) AS ex_post_error,
-        ("correct" AND "rtMs" IS NOT NULL AND NOT (${ex.dropPostError}::boolean AND coalesce(after_error, false))) AS rt_pre_sd,
+        (NOT ex_first AND NOT ex_anticipation) AS is_kept,
+        (NOT ex_first AND NOT ex_anticipation AND "correct" AND "rtMs" IS NOT NULL
+          AND ${ex.dropPostError}::boolean AND coalesce(after_error, false)) AS ex_post_error,
+        (NOT ex_first AND NOT ex_anticipation AND "correct" AND "rtMs" IS NOT NULL
+          AND NOT (${ex.dropPostError}::boolean AND coalesce(after_error, false))) AS rt_pre_sd,
         ("blockIndex" >= 1 AND "trialInBlock" = 0) AS is_switch
-      FROM flagged WHERE NOT ex_first AND NOT ex_anticipation
+      FROM flagged
     ),
     moments AS (
       SELECT *, avg("rtMs") OVER c AS rt_mean, stddev_samp("rtMs") OVER c AS rt_sd
@@ -85,53 +88,65 @@ function humanFlaggedCte(f: RunFilter, o: AnalysisOptions) {
     )`;
 }
 
-/** Human cells of a study (or one run) after the exclusions in `options`. */
-export async function fetchHumanCells(filter: RunFilter, options: AnalysisOptions): Promise<SwitchCell[]> {
+type HumanRow = CellRow & {
+  is_total: number;
+  participants: number;
+  trialsIn: number;
+  firstBlock: number;
+  anticipation: number;
+  postError: number;
+  sd: number;
+};
+
+export type HumanAggregate = { cells: SwitchCell[]; report: ExclusionReport & { participants: number } };
+
+/**
+ * Human cells of a study (or one run) after the exclusions in `options`, and what the exclusions
+ * removed (summed over participants): one query, cells and grand total via GROUPING SETS.
+ */
+export async function fetchHumanAggregate(filter: RunFilter, options: AnalysisOptions): Promise<HumanAggregate> {
   const tail = cellTailPosition(options);
-  const rows = await getDb().$queryRaw<CellRow[]>`
-    WITH ${humanFlaggedCte(filter, options)}
-    SELECT "blockIndex", least("trialInBlock" + 1, ${tail}::int)::int AS position, "task",
-           count(*)::int AS n,
-           count(*) FILTER (WHERE NOT "correct")::int AS errors,
+  const rows = await getDb().$queryRaw<HumanRow[]>`
+    WITH ${humanFlaggedCte(filter, options)},
+    positioned AS (SELECT *, least("trialInBlock" + 1, ${tail}::int) AS position FROM analysed)
+    SELECT GROUPING("blockIndex")::int AS is_total, "blockIndex", position::int AS position, "task",
+           count(*) FILTER (WHERE is_kept)::int AS n,
+           count(*) FILTER (WHERE is_kept AND NOT "correct")::int AS errors,
            coalesce(sum("rtMs") FILTER (WHERE rt_pre_sd AND NOT ex_sd), 0)::float8 AS "rtSumMs",
            count(*) FILTER (WHERE rt_pre_sd AND NOT ex_sd)::int AS "nRt",
-           0::float8 AS "lossSum", 0::int AS "nLoss"
-    FROM analysed
-    GROUP BY 1, 2, 3
-    ORDER BY 1, 2, 3`;
-  return rows.map(toCell);
+           0::float8 AS "lossSum", 0::int AS "nLoss",
+           count(DISTINCT "runId")::int AS participants, count(*)::int AS "trialsIn",
+           count(*) FILTER (WHERE ex_first)::int AS "firstBlock",
+           count(*) FILTER (WHERE ex_anticipation)::int AS anticipation,
+           count(*) FILTER (WHERE ex_post_error)::int AS "postError",
+           count(*) FILTER (WHERE ex_sd)::int AS sd
+    FROM positioned
+    GROUP BY GROUPING SETS (("blockIndex", position, "task"), ())
+    ORDER BY 1, 2, 3, 4`;
+  const total = rows.find((r) => Number(r.is_total) === 1);
+  const cells = rows.filter((r) => Number(r.is_total) === 0 && Number(r.n) > 0).map(toCell);
+  const t = (k: keyof HumanRow) => Number(total?.[k] ?? 0);
+  return {
+    cells,
+    report: {
+      participants: t("participants"),
+      options: options.exclusions,
+      trialsIn: t("trialsIn"),
+      trialsKept: t("n"),
+      rtTrialsKept: t("nRt"),
+      counts: { anticipation: t("anticipation"), firstBlock: t("firstBlock"), slowOrFastOutlier: t("sd"), postError: t("postError") },
+    },
+  };
 }
 
-/** What the exclusions removed, summed over participants, and how many participants. */
-export async function fetchHumanExclusionReport(
-  filter: RunFilter,
-  options: AnalysisOptions,
-): Promise<ExclusionReport & { participants: number }> {
-  const [row] = await getDb().$queryRaw<
-    { participants: number; trialsIn: number; firstBlock: number; anticipation: number; postError: number; sd: number; rtKept: number }[]
-  >`
-    WITH ${humanFlaggedCte(filter, options)},
-    counts AS (
-      SELECT count(DISTINCT "runId")::int AS participants, count(*)::int AS "trialsIn",
-             count(*) FILTER (WHERE ex_first)::int AS "firstBlock",
-             count(*) FILTER (WHERE ex_anticipation)::int AS anticipation
-      FROM flagged
-    ),
-    rest AS (
-      SELECT count(*)::int AS kept, count(*) FILTER (WHERE ex_post_error)::int AS "postError",
-             count(*) FILTER (WHERE ex_sd)::int AS sd, count(*) FILTER (WHERE rt_pre_sd AND NOT ex_sd)::int AS "rtKept"
-      FROM analysed
-    )
-    SELECT * FROM counts, rest`;
-  const r = row as typeof row & { kept: number };
-  return {
-    participants: r.participants,
-    options: options.exclusions,
-    trialsIn: r.trialsIn,
-    trialsKept: r.kept,
-    rtTrialsKept: r.rtKept,
-    counts: { anticipation: r.anticipation, firstBlock: r.firstBlock, slowOrFastOutlier: r.sd, postError: r.postError },
-  };
+/** Human cells only (see fetchHumanAggregate). */
+export async function fetchHumanCells(filter: RunFilter, options: AnalysisOptions): Promise<SwitchCell[]> {
+  return (await fetchHumanAggregate(filter, options)).cells;
+}
+
+/** The exclusion report only (see fetchHumanAggregate). */
+export async function fetchHumanExclusionReport(filter: RunFilter, options: AnalysisOptions) {
+  return (await fetchHumanAggregate(filter, options)).report;
 }
 
 export type ModelStreamFilter = RunFilter & {
@@ -146,29 +161,26 @@ export async function fetchModelCells(
 ): Promise<Map<string, { cells: SwitchCell[]; streams: number }>> {
   const tail = cellTailPosition(options);
   const source = filter.source ?? "server";
-  const db = getDb();
-  const where = Prisma.sql`${runWhere(filter)} AND m."studyId" = ${filter.studyId} AND m."source" = ${source}::"ModelSource" AND m."status" = 'done'`;
-  const [rows, counts] = await Promise.all([
-    db.$queryRaw<(CellRow & { preset: string })[]>`
-      SELECT m."preset", mt."blockIndex", least(mt."trialInBlock" + 1, ${tail}::int)::int AS position, mt."task",
-             count(*)::int AS n, count(*) FILTER (WHERE NOT mt."correct")::int AS errors,
-             0::float8 AS "rtSumMs", 0::int AS "nRt",
-             sum(mt."loss")::float8 AS "lossSum", count(mt."loss")::int AS "nLoss"
+  const rows = await getDb().$queryRaw<(CellRow & { preset: string; is_total: number; streams: number })[]>`
+    WITH streams AS (
+      SELECT m."id", m."preset", mt."blockIndex", least(mt."trialInBlock" + 1, ${tail}::int) AS position,
+             mt."task", mt."correct", mt."loss"
       FROM "ModelTrial" mt
         JOIN "ModelRun" m ON m."id" = mt."modelRunId"
         JOIN "Run" r ON r."id" = m."runId"
-      WHERE ${where}
-      GROUP BY 1, 2, 3, 4
-      ORDER BY 1, 2, 3, 4`,
-    db.$queryRaw<{ preset: string; streams: number }[]>`
-      SELECT m."preset", count(*)::int AS streams
-      FROM "ModelRun" m JOIN "Run" r ON r."id" = m."runId"
-      WHERE ${where}
-      GROUP BY 1`,
-  ]);
+      WHERE ${runWhere(filter)} AND m."studyId" = ${filter.studyId} AND m."source" = ${source}::"ModelSource" AND m."status" = 'done'
+    )
+    SELECT GROUPING("blockIndex")::int AS is_total, "preset", "blockIndex", position::int AS position, "task",
+           count(*)::int AS n, count(*) FILTER (WHERE NOT "correct")::int AS errors,
+           0::float8 AS "rtSumMs", 0::int AS "nRt",
+           sum("loss")::float8 AS "lossSum", count("loss")::int AS "nLoss",
+           count(DISTINCT "id")::int AS streams
+    FROM streams
+    GROUP BY GROUPING SETS (("preset", "blockIndex", position, "task"), ("preset"))
+    ORDER BY 1, 2, 3, 4, 5`;
   const out = new Map<string, { cells: SwitchCell[]; streams: number }>();
-  for (const c of counts) out.set(c.preset, { cells: [], streams: c.streams });
-  for (const row of rows) out.get(row.preset)?.cells.push(toCell(row));
+  for (const row of rows) if (Number(row.is_total) === 1) out.set(row.preset, { cells: [], streams: Number(row.streams) });
+  for (const row of rows) if (Number(row.is_total) === 0) out.get(row.preset)?.cells.push(toCell(row));
   return out;
 }
 
@@ -197,19 +209,15 @@ export type DashboardData = {
 
 export const DASHBOARD_PRESETS = ["flexible", "forgetful"] as const;
 
-/** Everything the Fig. 8 view needs for a study (or one participant with `runId`), in four queries. */
+/** Everything the Fig. 8 view needs for a study (or one participant with `runId`), in three queries. */
 export async function fetchDashboard(
   filter: ModelStreamFilter,
   input: AnalysisOptionsInput = {},
 ): Promise<DashboardData> {
   const options = resolveAnalysisOptions({ positions: 8, ...input });
   const modelOptions = { ...options, exclusions: { minRtMs: null, maxSd: null, dropPostError: false, dropFirstBlock: false } };
-  const [humanCells, report, modelCells] = await Promise.all([
-    fetchHumanCells(filter, options),
-    fetchHumanExclusionReport(filter, options),
-    fetchModelCells(filter, modelOptions),
-  ]);
-  const { participants, ...exclusions } = report;
+  const [human, modelCells] = await Promise.all([fetchHumanAggregate(filter, options), fetchModelCells(filter, modelOptions)]);
+  const { participants, ...exclusions } = human.report;
   const models: Record<string, StreamAnalysis> = {};
   for (const preset of DASHBOARD_PRESETS) {
     const m = modelCells.get(preset) ?? { cells: [], streams: 0 };
@@ -218,7 +226,7 @@ export async function fetchDashboard(
   return {
     options,
     filter: { excludePilots: filter.excludePilots ?? true, completedOnly: filter.completedOnly ?? true, modelSource: filter.source ?? "server" },
-    human: { ...computeAnalysisFromCells(humanCells, options), streams: participants, exclusions },
+    human: { ...computeAnalysisFromCells(human.cells, options), streams: participants, exclusions },
     models,
   };
 }

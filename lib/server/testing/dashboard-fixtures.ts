@@ -59,36 +59,26 @@ export async function seedSyntheticStudy(
   const out: SyntheticStudy = { studyId: study.id, runs: [] };
   const total = opts.runs + (opts.pilot ?? 0) + (opts.incomplete ?? 0);
   const chunk = opts.chunk ?? 5000;
-  let humanRows: object[] = [];
-  let modelRows: object[] = [];
-  const flush = async (force: boolean) => {
-    if (humanRows.length >= chunk || (force && humanRows.length)) {
-      await db.trial.createMany({ data: humanRows as never });
-      humanRows = [];
-    }
-    if (modelRows.length >= chunk || (force && modelRows.length)) {
-      await db.modelTrial.createMany({ data: modelRows as never });
-      modelRows = [];
-    }
-  };
+  const runRows: object[] = [];
+  const modelRunRows: object[] = [];
+  const humanRows: object[] = [];
+  const modelRows: object[] = [];
   for (let p = 0; p < total; p++) {
     const isPilot = p >= opts.runs && p < opts.runs + (opts.pilot ?? 0);
     const status = p >= opts.runs + (opts.pilot ?? 0) ? "active" : "completed";
     const human = syntheticHumanStream(opts.seed * 1000 + p, opts.blocks, opts.perBlock);
-    const run = await db.run.create({
-      data: {
-        studyId: study.id, token: `${opts.slug}-${p}-${"t".repeat(24)}`, participantIndex: p, isPilot, seed: p, curriculum: {}, config: {},
-        codeVersion: "test", expectedTrials: human.length, status: status as "completed" | "active",
-      },
+    const run = { id: `${opts.slug}-run-${p}` };
+    runRows.push({
+      id: run.id, studyId: study.id, token: `${opts.slug}-${p}-${"t".repeat(24)}`, participantIndex: p, isPilot, seed: p, curriculum: {}, config: {},
+      codeVersion: "test", expectedTrials: human.length, status: status as "completed" | "active",
     });
     humanRows.push(...human.map(({ output: _o, loss: _l, gates: _g, ...r }) => ({ ...r, runId: run.id })));
     const models: Record<string, TrialRecord[]> = {};
     if (opts.models ?? true) {
       for (const preset of ["flexible", "forgetful"] as const) {
         const records = syntheticModelStream(human, opts.seed * 7 + p * 2 + (preset === "flexible" ? 0 : 1), preset === "flexible");
-        const mr = await db.modelRun.create({
-          data: { runId: run.id, studyId: study.id, preset, params: {}, seed: p, codeVersion: "test", source: "server", status: "done", expectedTrials: records.length },
-        });
+        const mr = { id: `${run.id}-${preset}` };
+        modelRunRows.push({ id: mr.id, runId: run.id, studyId: study.id, preset, params: {}, seed: p, codeVersion: "test", source: "server", status: "done", expectedTrials: records.length });
         modelRows.push(
           ...records.map((r) => ({
             modelRunId: mr.id, trialIndex: r.trialIndex, blockIndex: r.blockIndex, trialInBlock: r.trialInBlock, task: r.task, stimulus: r.stimulus,
@@ -99,8 +89,10 @@ export async function seedSyntheticStudy(
       }
     }
     out.runs.push({ runId: run.id, isPilot, status, human, models });
-    await flush(false);
   }
-  await flush(true);
+  await db.run.createMany({ data: runRows as never });
+  await db.modelRun.createMany({ data: modelRunRows as never });
+  for (let i = 0; i < humanRows.length; i += chunk) await db.trial.createMany({ data: humanRows.slice(i, i + chunk) as never });
+  for (let i = 0; i < modelRows.length; i += chunk) await db.modelTrial.createMany({ data: modelRows.slice(i, i + chunk) as never });
   return out;
 }
