@@ -163,6 +163,7 @@ export function ExperimentHost({ token, config, curriculum, resume, simulate = f
       if (cancelled) return;
       if (document.fullscreenElement) await document.exitFullscreen().catch(() => undefined);
       if (outcome.endedEarly) {
+        clearInterval(heartbeat); // declined or excluded: the run is no longer active
         setPhase({ kind: "ended-early" });
         return;
       }
