@@ -78,6 +78,23 @@ describe("buildTimeline (simulated, data-only)", () => {
     expect(records.filter((r) => r.phase === "main")).toHaveLength(24);
   });
 
+  it("counts attempts from earlier sessions against maxAttempts", async () => {
+    const fail = { simulation: { "task-trial": { data: { response: null, rt: null } } } };
+    // 1 attempt saved (8 trials) of 3, then two more failing attempts: indices 8…23, never beyond.
+    const a = await runSimulated(
+      { practice: { trials: 8, maxAttempts: 3, onFail: "end" } },
+      { ...fail, resume: { mainTrialsDone: 0, practiceDone: false, practiceTrialsSaved: 8 } },
+    );
+    expect(a.records.map((r) => r.trialIndex)).toEqual([...Array(16).keys()].map((i) => 8 + i));
+    expect(a.earlyEnds).toEqual(["practice-failed"]);
+    // All attempts used already: onFail "end" ends at once, "continue" goes straight to the main blocks.
+    const b = await runSimulated({ practice: { trials: 8, maxAttempts: 2, onFail: "end" } }, { resume: { mainTrialsDone: 0, practiceDone: false, practiceTrialsSaved: 13 } });
+    expect(b.records).toEqual([]);
+    expect(b.earlyEnds).toEqual(["practice-failed"]);
+    const c = await runSimulated({ practice: { trials: 8, maxAttempts: 2, onFail: "continue" } }, { resume: { mainTrialsDone: 0, practiceDone: false, practiceTrialsSaved: 13 } });
+    expect(c.records.map((r) => r.phase)).toEqual(Array(24).fill("main"));
+  });
+
   it("repeats practice up to maxAttempts and ends the run when practice fails with onFail 'end'", async () => {
     const { records, earlyEnds, practice } = await runSimulated(
       { practice: { trials: 8, maxAttempts: 2, onFail: "end" } },

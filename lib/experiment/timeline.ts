@@ -195,8 +195,19 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
   });
 
   if (!resuming && curriculum.practice.length > 0) {
+    // Attempts used in earlier sessions count against maxAttempts (the server accepts practice
+    // trialIndex < practiceLength·maxAttempts only).
     const firstAttempt = Math.ceil((resume.practiceTrialsSaved ?? 0) / curriculum.practice.length);
-    timeline.push(practiceNode(opts, pair, firstAttempt));
+    if (firstAttempt < config.practice.maxAttempts) timeline.push(practiceNode(opts, pair, firstAttempt));
+    else if (config.practice.onFail === "end") {
+      timeline.push({
+        type: HtmlButtonResponsePlugin,
+        stimulus: page("<h2>Practice finished</h2><p>All practice attempts have been used.</p>"),
+        choices: ["Finish"],
+        on_finish: () =>
+          endEarly("practice-failed", "<h2>Thank you</h2><p>The study ends here, because the practice was not passed. Thank you for your time.</p>"),
+      });
+    }
   }
 
   // Main blocks, from the first unsaved trial on.
@@ -236,7 +247,7 @@ function practiceNode(opts: BuildTimelineOptions, pair: TaskPair, firstAttempt: 
   let correctThisAttempt = 0;
   const accuracy = () => correctThisAttempt / n;
   const passed = () => accuracy() >= minAccuracy;
-  const lastAttempt = () => attempt + 1 >= maxAttempts;
+  const lastAttempt = () => firstAttempt + attempt + 1 >= maxAttempts;
 
   const trials = curriculum.practice.map((trial, i) =>
     taskTrialNode(trial, opts, pair, () => (firstAttempt + attempt) * n + i, true, (data) => {
@@ -263,7 +274,7 @@ function practiceNode(opts: BuildTimelineOptions, pair: TaskPair, firstAttempt: 
       if (!passed() && lastAttempt() && onFail === "end") {
         endEarly();
       } else if (passed() || lastAttempt()) {
-        opts.onPracticeDone?.({ attempts: attempt + 1, accuracy: accuracy(), passed: passed() });
+        opts.onPracticeDone?.({ attempts: firstAttempt + attempt + 1, accuracy: accuracy(), passed: passed() });
       }
     },
   };
