@@ -133,7 +133,8 @@ function bartlett(rng: FastRng, d: number, B: number, l: Float64Array): void {
 
 /**
  * The same draw as `sampleGram` (identical random stream), returned as the factor F = L/√B with
- * S = F Fᵀ: F row-major (lower) at out[offset…+d²) and Fᵀ row-major (upper) at out[offset+d²…+2d²).
+ * S = F Fᵀ: F row-major (lower triangle) at out[offset…+d²) and Fᵀ row-major (upper triangle) at
+ * out[offset+d²…+2d²); entries outside the triangles are not written.
  * Lets the js engine form G = (D F) Fᵀ with two triangular products instead of L Lᵀ plus D S. Needs B ≥ d.
  */
 export function sampleGramFactor(rng: FastRng, d: number, B: number, out: Float32Array, offset: number, L: Float64Array): void {
@@ -141,11 +142,12 @@ export function sampleGramFactor(rng: FastRng, d: number, B: number, out: Float3
   bartlett(rng, d, B, L);
   const sc = 1 / Math.sqrt(B);
   const d2 = d * d;
+  // only the triangles are written (and read by js-step.ts); the other entries are left as they are
   for (let i = 0; i < d; i++) {
-    for (let j = 0; j < d; j++) {
-      const v = j <= i ? L[i * d + j] * sc : 0;
-      out[offset + i * d + j] = v; // F[i, j]
-      out[offset + d2 + j * d + i] = v; // Fᵀ[j, i]
+    for (let j = 0; j <= i; j++) {
+      const v = L[i * d + j] * sc;
+      out[offset + i * d + j] = v; // F[i, j], lower
+      out[offset + d2 + j * d + i] = v; // Fᵀ[j, i], upper
     }
   }
 }
