@@ -132,4 +132,12 @@ describe("engines", () => {
       }
     }
   });
+
+  it("also agree with a batch smaller than d_in (explicit X, S-form js path)", async () => {
+    const p = paperPresets["fig8-flexible"];
+    const cur = { ...p.curriculum, tTot: 2, tapeLength: 200, batchSize: 5 };
+    const run = (engine: "js" | "tfjs") => runPaper({ arch: p.arch, curriculum: cur, params: [p.params] }, { seeds: 2, seed: 3, engine });
+    const [a, b] = [await run("js"), await run("tfjs")];
+    for (let t = 0; t < a.loss[1].length; t++) expect(Math.abs(a.loss[1][t] - b.loss[1][t])).toBeLessThan(2e-4 * Math.max(1, a.loss[1][t]));
+  });
 });
