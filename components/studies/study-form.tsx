@@ -70,12 +70,12 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
       ],
     },
     {
-      legend: "Timing (ms)",
+      legend: "Timing",
       fields: [
-        { name: "config.timing.fixationMs", label: "Fixation", kind: "number" },
-        { name: "config.timing.responseWindowMs", label: "Response window", kind: "number" },
-        { name: "config.timing.feedbackMs", label: "Feedback", kind: "number" },
-        { name: "config.timing.itiMs", label: "Inter-trial interval", kind: "number" },
+        { name: "config.timing.fixationMs", label: "Fixation (ms)", kind: "number" },
+        { name: "config.timing.responseWindowMs", label: "Response window (ms)", kind: "number" },
+        { name: "config.timing.feedbackMs", label: "Feedback display (ms)", kind: "number" },
+        { name: "config.timing.itiMs", label: "Inter-trial interval (ms)", kind: "number" },
       ],
     },
     {
@@ -135,14 +135,19 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
 function FieldView({ field, value, error }: { field: Field; value: Value | undefined; error?: string }) {
   const id = `f-${field.name.replace(/\./g, "-")}`;
   const errorId = `${id}-error`;
-  const describedBy = error ? errorId : undefined;
+  const helpId = `${id}-help`;
+  const describedBy = [field.help ? helpId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
   const wide = "wide" in field && field.wide;
   const errorLine = error ? (
     <span id={errorId} className="r-field-error" data-testid={`error-${field.name}`}>
       {error}
     </span>
   ) : null;
-  const help = field.help ? <span className="r-help">{field.help}</span> : null;
+  const help = field.help ? (
+    <span id={helpId} className="r-help">
+      {field.help}
+    </span>
+  ) : null;
 
   if (field.kind === "checkbox") {
     return (
@@ -203,13 +208,15 @@ function FieldView({ field, value, error }: { field: Field; value: Value | undef
       />
     );
   }
+  // The <label> holds only the field's name, so its accessible name is exactly that; help and
+  // error are linked through aria-describedby.
   return (
-    <label className={`r-field${wide ? " r-wide" : ""}${error ? " r-invalid" : ""}`} htmlFor={id}>
-      <span>{field.label}</span>
+    <div className={`r-field${wide ? " r-wide" : ""}${error ? " r-invalid" : ""}`}>
+      <label htmlFor={id}>{field.label}</label>
       {control}
       {help}
       {errorLine}
-    </label>
+    </div>
   );
 }
 
