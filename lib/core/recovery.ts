@@ -285,3 +285,63 @@ export function toTrialChartData(
   }
   return { rows: [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, row]) => row), blocks, models: modelInfo };
 }
+
+export type Fig8Panel = {
+  key: string;
+  label: string;
+  streams: number;
+  error: RecoveryChartData;
+  /** Humans: correct RT; models: loss. */
+  second: RecoveryChartData;
+  secondMeasure: RecoveryMeasure;
+};
+
+export type CostRow = {
+  key: string;
+  label: string;
+  switchErrorPct: number | null;
+  repeatErrorPct: number | null;
+  errorCostPct: number | null;
+  switchRtMs: number | null;
+  repeatRtMs: number | null;
+  rtCostMs: number | null;
+  switchLoss: number | null;
+  repeatLoss: number | null;
+  lossCost: number | null;
+  errorSlopePct: number | null;
+};
+
+/**
+ * The Fig. 8 view of a study: humans and each model preset in the same layout (recovery curves per
+ * practice level), their post-switch trends on one axis, and the switch − repeat cost table.
+ */
+export function toFig8View(
+  streams: readonly { key: string; label: string; streams: number; analysis: CellAnalysis; isHuman: boolean }[],
+  maxLevels = Infinity,
+) {
+  const pct = (x: number | null) => (x === null ? null : 100 * x);
+  const panels: Fig8Panel[] = streams.map((s) => {
+    const secondMeasure: RecoveryMeasure = s.isHuman ? "meanRtMs" : "meanLoss";
+    return {
+      key: s.key, label: s.label, streams: s.streams, secondMeasure,
+      error: toRecoveryChartData(s.analysis.recovery, "errorPct", maxLevels),
+      second: toRecoveryChartData(s.analysis.recovery, secondMeasure, maxLevels),
+    };
+  });
+  const trendStreams = streams.map((s) => ({ key: s.key, label: s.label, perSwitch: s.analysis.trend.perSwitch }));
+  const costs: CostRow[] = streams.map(({ key, label, analysis: { switchCost: c, trend } }) => ({
+    key, label,
+    switchErrorPct: pct(c.switchTrials.errorRate), repeatErrorPct: pct(c.repeatTrials.errorRate), errorCostPct: pct(c.errorRate),
+    switchRtMs: c.switchTrials.meanRtMs, repeatRtMs: c.repeatTrials.meanRtMs, rtCostMs: c.rtMs,
+    switchLoss: c.switchTrials.meanLoss, repeatLoss: c.repeatTrials.meanLoss, lossCost: c.loss,
+    errorSlopePct: pct(trend.errorRateSlope),
+  }));
+  return {
+    panels,
+    trendError: toTrendChartData(trendStreams, "errorPct"),
+    trendRt: toTrendChartData(trendStreams.filter((_, i) => streams[i].isHuman), "meanRtMs"),
+    trendLoss: toTrendChartData(trendStreams.filter((_, i) => !streams[i].isHuman), "meanLoss"),
+    costs,
+  };
+}
+export type Fig8View = ReturnType<typeof toFig8View>;

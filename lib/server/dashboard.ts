@@ -230,3 +230,41 @@ export async function fetchDashboard(
     models,
   };
 }
+
+/**
+ * One participant run of an owned study with its human trials and, per preset, the newest finished
+ * model stream (server first, else one computed in a researcher's browser). Null if not in the study.
+ */
+export async function fetchRunStreams(studyId: string, runId: string) {
+  const db = getDb();
+  const run = await db.run.findFirst({ where: { id: runId, studyId } });
+  if (!run) return null;
+  const [trials, modelRuns] = await Promise.all([
+    db.trial.findMany({ where: { runId, phase: "main" }, orderBy: { trialIndex: "asc" } }),
+    db.modelRun.findMany({ where: { runId, status: "done", source: { in: ["server", "researcher_browser"] } }, orderBy: { finishedAt: "desc" } }),
+  ]);
+  const chosen = new Map<string, (typeof modelRuns)[number]>();
+  for (const preset of DASHBOARD_PRESETS) {
+    const m = modelRuns.find((r) => r.preset === preset && r.source === "server") ?? modelRuns.find((r) => r.preset === preset);
+    if (m) chosen.set(preset, m);
+  }
+  const models = await Promise.all(
+    [...chosen.entries()].map(async ([preset, m]) => ({
+      preset,
+      source: m.source,
+      seed: m.seed,
+      finishedAt: m.finishedAt,
+      records: (await db.modelTrial.findMany({ where: { modelRunId: m.id }, orderBy: { trialIndex: "asc" } })).map((t) => ({
+        phase: "main" as const, trialIndex: t.trialIndex, blockIndex: t.blockIndex, trialInBlock: t.trialInBlock, task: t.task, stimulus: t.stimulus,
+        correctResponse: t.correctResponse, congruent: t.congruent, response: t.response, correct: t.correct, rtMs: null, timeElapsedMs: null,
+        output: t.output, loss: t.loss, gates: t.gates,
+      })),
+    })),
+  );
+  const human = trials.map((t) => ({
+    phase: t.phase, trialIndex: t.trialIndex, blockIndex: t.blockIndex, trialInBlock: t.trialInBlock, task: t.task, stimulus: t.stimulus,
+    correctResponse: t.correctResponse, congruent: t.congruent, response: t.response, correct: t.correct, rtMs: t.rtMs, timeElapsedMs: t.timeElapsedMs,
+    output: null, loss: null, gates: null,
+  }));
+  return { run, human, models };
+}

@@ -1,0 +1,77 @@
+// One participant (owner only): trial-by-trial accuracy and RT with blocks shaded, the model's loss
+// and gates on the same trial axis, recovery curves of this participant vs the models, and buttons
+// to (re)compute the model streams in this browser or on the server.
+import Link from "next/link";
+import { notFound } from "next/navigation";
+
+import { TrialTimeline } from "@/components/charts/trial-timeline";
+import { BrowserModelRunner } from "@/components/dashboard/browser-model-runner";
+import { Fig8Panels } from "@/components/dashboard/fig8-panels";
+import { ModelJobsButton } from "@/components/dashboard/model-jobs-button";
+import { CostsTable } from "@/components/dashboard/summary-tables";
+import { noExclusions } from "@/lib/core/analysis";
+import { curriculumSchema } from "@/lib/core/curriculum-schema";
+import { computeCellAnalysisOfRecords, toFig8View, toTrialChartData } from "@/lib/core/recovery";
+import { deriveSeed } from "@/lib/core/rng";
+import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
+import { fetchRunStreams } from "@/lib/server/dashboard";
+import { fetchOwnedStudy } from "@/lib/server/studies";
+
+import "../../../../dashboard.css";
+import { requireResearcherId } from "../../../require-researcher";
+
+export const dynamic = "force-dynamic";
+
+const WINDOW = 5;
+const SOURCE_TEXT: Record<string, string> = { server: "server", researcher_browser: "a researcher's browser" };
+
+export default async function RunPage({ params }: { params: Promise<{ id: string; runId: string }> }) {
+  const { id, runId } = await params;
+  const userId = await requireResearcherId(`/studies/${id}/runs/${runId}`);
+  const study = await fetchOwnedStudy(userId, id);
+  const data = study ? await fetchRunStreams(study.id, runId) : null;
+  if (!study || !data) notFound();
+  const { run, human, models } = data;
+  const sequence = curriculumToStimulusTrials(curriculumSchema.parse(run.curriculum));
+  // Same seeds as the server job (lib/server/model-streams modelSeedFor), so both runs are comparable.
+  const seeds = { flexible: deriveSeed(run.seed, 101), forgetful: deriveSeed(run.seed, 102) };
+  const options = { positions: 8, switchesPerLevel: 1 };
+  const streams = [
+    { key: "human", label: "This participant", streams: human.length ? 1 : 0, analysis: computeCellAnalysisOfRecords(human, options), isHuman: true },
+    ...(["flexible", "forgetful"] as const).map((preset) => {
+      const m = models.find((x) => x.preset === preset);
+      return {
+        key: preset, label: `${preset === "flexible" ? "Flexible" : "Forgetful"} model`, streams: m ? 1 : 0, isHuman: false,
+        analysis: computeCellAnalysisOfRecords(m?.records ?? [], { ...options, exclusions: noExclusions }),
+      };
+    }),
+  ];
+  const view = toFig8View(streams, 4);
+  const timeline = toTrialChartData(human, models.map((m) => ({ preset: m.preset, records: m.records })), WINDOW);
+  return (
+    <main>
+      <p>
+        <Link href={`/studies/${study.id}`}>← {study.title}</Link> · <Link href={`/studies/${study.id}/dashboard`}>Study dashboard</Link>
+      </p>
+      <h1>
+        Participant #{run.participantIndex} <span className={`r-badge r-${run.status}`}>{run.status}</span>{" "}
+        {run.isPilot ? <span className="r-badge r-pilot">pilot</span> : null}
+      </h1>
+      <p className="muted">
+        {human.length} of {run.expectedTrials} main trials saved · curriculum seed {run.seed} · model streams:{" "}
+        {models.length ? models.map((m) => `${m.preset} (from ${SOURCE_TEXT[m.source] ?? m.source}, seed ${m.seed})`).join(", ") : "none yet"}
+      </p>
+      <section className="card r-stack" style={{ margin: "1rem 0" }}>
+        <BrowserModelRunner studyId={study.id} runId={run.id} sequence={sequence} seeds={seeds} />
+        {run.status === "completed" ? <ModelJobsButton studyId={study.id} runId={run.id} rerun label="Re-run on server" /> : <span className="muted">Server runs start once the run is completed.</span>}
+      </section>
+      <h2>Trial by trial</h2>
+      <TrialTimeline data={timeline} window={WINDOW} />
+      <h2>Recovery after switches 1–4: this participant vs the models</h2>
+      <p className="muted">One participant gives one trial per position and switch, so the participant&apos;s curves are 0 % or 100 % per point; read them together.</p>
+      <Fig8Panels view={view} positions={options.positions} emptyModelText="No model stream yet: run it in this browser or on the server." />
+      <h2>Switch − repeat costs</h2>
+      <CostsTable rows={view.costs} repeatFrom={2} />
+    </main>
+  );
+}
