@@ -140,3 +140,29 @@ test("the recruiter redirect happens only after the last trial is saved", async 
   expect(final.status).toBe("completed");
   expect(final.savedMain).toHaveLength(curriculum.trials.length);
 });
+
+test("with the study option on, the model learns the participant's curriculum in their browser's worker", async ({ page }) => {
+  const { token, curriculum } = await enter(page, "e2e-model", "e2e-participant-3");
+  const workers: string[] = [];
+  page.on("worker", (w) => workers.push(w.url()));
+  await startScreens(page, { consent: true });
+  for (const t of curriculum.practice) await answer(page, t, t.correctResponse);
+  await page.getByRole("button", { name: "Continue" }).click();
+  for (const t of curriculum.trials) {
+    if (t.trialIndex === 12) await page.getByRole("button", { name: "Continue" }).click();
+    await answer(page, t, t.correctResponse);
+  }
+  await expect(page.getByTestId("completion-code")).toHaveText("E2E-MODEL");
+  expect(workers.length).toBeGreaterThan(0);
+  const streams = (await (await page.request.get(`/api/runs/${token}?include=model`)).json()).modelStreams as {
+    preset: string;
+    source: string;
+    status: string;
+    trials: number;
+  }[];
+  const browser = streams.filter((s) => s.source === "participant_browser");
+  expect(browser.map((s) => [s.preset, s.status, s.trials])).toEqual([
+    ["flexible", "done", 18],
+    ["forgetful", "done", 18],
+  ]);
+});

@@ -11,7 +11,7 @@ async function main() {
   const owner = await db.user.findUniqueOrThrow({ where: { email: "demo@nta.lab" } });
   await upsertResearcher({ ...E2E_STRANGER, name: "Stranger" });
   const port = process.env.E2E_PORT ?? "3100";
-  const short = (redirectUrl: string, code: string) =>
+  const short = (redirectUrl: string, code: string, runInParticipantBrowser = false) =>
     studyConfigSchema.parse({
       blocks: 3,
       trialsPerBlock: 6,
@@ -19,10 +19,12 @@ async function main() {
       breakEveryBlocks: 2,
       timing: { fixationMs: 100, responseWindowMs: 3000, feedbackMs: 100, itiMs: 50 },
       recruitment: { completionCode: code, redirectUrl },
+      model: { runInParticipantBrowser },
     });
   for (const [slug, config] of [
     ["e2e-short", short("", "E2E-CODE")],
     ["e2e-redirect", short(`http://127.0.0.1:${port}/?completed=1`, "E2E-REDIRECT")],
+    ["e2e-model", short("", "E2E-MODEL", true)],
   ] as const) {
     await db.study.upsert({
       where: { slug },

@@ -12,6 +12,8 @@ import type { Curriculum } from "@/lib/core/curriculum-schema";
 import type { StudyConfig } from "@/lib/core/study-config";
 import { createSaveQueue, type SaveQueue, type SaveQueueStatus } from "@/lib/experiment/save-queue";
 
+import { startParticipantModel, type ParticipantModel } from "./participant-model";
+
 export type ExperimentHostProps = {
   token: string;
   config: StudyConfig;
@@ -87,6 +89,7 @@ async function postJson(url: string, body: unknown = {}): Promise<Response> {
 export function ExperimentHost({ token, config, curriculum, resume, simulate = false, navigate }: ExperimentHostProps) {
   const stageRef = useRef<HTMLDivElement>(null);
   const queueRef = useRef<SaveQueue | null>(null);
+  const modelRef = useRef<ParticipantModel | null>(null);
   const [phase, setPhase] = useState<Phase>({ kind: "loading" });
   const [save, setSave] = useState<SaveQueueStatus | null>(null);
 
@@ -98,6 +101,8 @@ export function ExperimentHost({ token, config, curriculum, resume, simulate = f
     setPhase({ kind: "saving" });
     queue.retryNow();
     await queue.whenDrained();
+    // The model stream (study option) is given a few seconds; the server recomputes it anyway.
+    if (modelRef.current) await Promise.race([modelRef.current.whenDone(), new Promise((r) => setTimeout(r, 5000))]);
     try {
       const res = await postJson(`${base}/complete`);
       const body = (await res.json().catch(() => ({}))) as { completionCode?: string; redirectUrl?: string; error?: string };
@@ -155,9 +160,14 @@ export function ExperimentHost({ token, config, curriculum, resume, simulate = f
         onTrialRecord: (record) => queue.enqueue(record),
         onEarlyEnd: () => {
           outcome.endedEarly = true;
+          // Declined consent, failed practice or unsuitable browser: the participant is done.
+          void postJson(`${base}/return`).catch(() => undefined);
         },
       });
       setPhase({ kind: "running" });
+      if (config.model.runInParticipantBrowser && config.model.presets.length > 0) {
+        modelRef.current = startParticipantModel(token, curriculum, config.model.presets);
+      }
       if (simulate) await jsPsych.simulate(timeline, "visual");
       else await jsPsych.run(timeline);
       if (cancelled) return;
@@ -174,6 +184,7 @@ export function ExperimentHost({ token, config, curriculum, resume, simulate = f
 
     return () => {
       cancelled = true;
+      modelRef.current?.stop();
       clearInterval(heartbeat);
       window.removeEventListener("pagehide", onPageHide);
       document.removeEventListener("visibilitychange", onVisibility);

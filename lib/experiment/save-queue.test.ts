@@ -225,4 +225,21 @@ describe("createSaveQueue", () => {
     expect(calls).toEqual([false, true]);
     q.dispose();
   });
+
+  it("sends extra body fields and keeps its own storage, so a model-stream queue lives beside the trial queue", async () => {
+    const storage = memoryStorage();
+    const bodies: Record<string, unknown>[] = [];
+    const fetch: FetchLike = async (_url, init) => {
+      bodies.push(JSON.parse(init.body));
+      return { ok: true, status: 200, text: async () => "{}" };
+    };
+    const trialsQ = createSaveQueue({ token: "t", storage, fetch: async () => ({ ok: false, status: 503, text: async () => "" }) });
+    trialsQ.enqueue(record(0));
+    const modelQ = createSaveQueue({ token: "t", storage, fetch, storageKey: "model:t:flexible", bodyFields: { preset: "flexible", seed: 7 } });
+    modelQ.enqueue(record(0));
+    await drain(modelQ);
+    expect(bodies).toEqual([{ preset: "flexible", seed: 7, trials: [record(0)] }]);
+    expect(JSON.parse(storage.map.get(saveQueueStorageKey("t"))!)).toHaveLength(1);
+    trialsQ.dispose();
+  });
 });

@@ -36,6 +36,10 @@ export type SaveQueueOptions = {
   token: string;
   /** Default `/api/runs/${token}/trials`. */
   endpoint?: string;
+  /** Extra fields sent with every batch, e.g. {preset, seed} for a model stream. */
+  bodyFields?: Record<string, unknown>;
+  /** Storage key of this queue; default saveQueueStorageKey(token). Give a second queue its own. */
+  storageKey?: string;
   /** localStorage-like; null keeps records in memory only. */
   storage?: StorageLike | null;
   fetch?: FetchLike;
@@ -90,7 +94,8 @@ export function createSaveQueue(options: SaveQueueOptions): SaveQueue {
   const batchSize = options.batchSize ?? 20;
   const baseDelayMs = options.baseDelayMs ?? 500;
   const maxDelayMs = options.maxDelayMs ?? 10_000;
-  const pendingKey = saveQueueStorageKey(options.token);
+  const pendingKey = options.storageKey ?? saveQueueStorageKey(options.token);
+  const bodyOf = (trials: TrialRecordInput[]) => JSON.stringify({ ...options.bodyFields, trials });
   const rejectedKey = `${pendingKey}:rejected`;
 
   let queue: TrialRecordInput[] = read(pendingKey);
@@ -168,7 +173,7 @@ export function createSaveQueue(options: SaveQueueOptions): SaveQueue {
       const res = await doFetch(endpoint, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ trials: batch }),
+        body: bodyOf(batch),
       });
       if (res.ok) outcome = "ok";
       else {
@@ -237,7 +242,7 @@ export function createSaveQueue(options: SaveQueueOptions): SaveQueue {
       if (queue.length === 0) return true;
       let all = true;
       for (let i = 0; i < queue.length; i += batchSize) {
-        const body = JSON.stringify({ trials: queue.slice(i, i + batchSize) });
+        const body = bodyOf(queue.slice(i, i + batchSize));
         if (sendBeacon) {
           const blob = typeof Blob === "function" ? new Blob([body], { type: "application/json" }) : body;
           all = sendBeacon(endpoint, blob) && all;

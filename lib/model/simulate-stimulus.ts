@@ -4,7 +4,6 @@
 // Logged per trial, before that trial's update (spec §3): ŷ, L_task = ½‖y* − ŷ‖², gates c.
 import * as tf from "@tensorflow/tfjs";
 
-import type { TrialRecord } from "@/lib/core/trial-record";
 
 import { type Architecture, type ModelParams, gatesPerPath, validateArchitecture, validateParams } from "./config";
 import { type RunControl, throwIfAborted, yieldToEventLoop } from "./progress";
@@ -106,28 +105,5 @@ export async function runStimulus(input: StimulusRunInput, opts: StimulusRunOpti
   }
 }
 
-/** The model's trials of batch element e as TrialRecords (lib/core/trial-record.ts), phase "main". */
-export function toTrialRecords(res: StimulusRunResult, seq: StimulusSequence, e: number): TrialRecord[] {
-  const { dOut: O, paths: P } = res.arch;
-  const Gd = gatesPerPath(res.arch);
-  return seq.trials.map((tr, t) => {
-    const y = res.output[e][t * O];
-    return {
-      phase: "main",
-      trialIndex: tr.trialIndex,
-      blockIndex: tr.blockIndex,
-      trialInBlock: tr.trialInBlock,
-      task: tr.task,
-      stimulus: tr.stimulus,
-      correctResponse: tr.correctResponse,
-      congruent: tr.congruent,
-      response: y > 0 ? seq.keys.right : seq.keys.left,
-      correct: res.correct[e][t] === 1,
-      rtMs: null,
-      timeElapsedMs: null,
-      output: y,
-      loss: res.loss[e][t],
-      gates: Array.from(res.gates[e].subarray(t * P * Gd, (t + 1) * P * Gd)),
-    };
-  });
-}
+// Re-exported from the TF.js-free module so a browser page can convert results without loading TF.js.
+export { toTrialRecords } from "./stimulus-trials";

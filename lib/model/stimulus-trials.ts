@@ -3,6 +3,10 @@
 // maps a curriculum trial to (input x ∈ R^{d_in}, target y* ∈ R^{d_out}).
 import type { Curriculum, CurriculumTrial } from "@/lib/core/curriculum-schema";
 import { encodeStimulus, getTaskPair, targetFor } from "@/lib/core/task-pairs";
+import type { TrialRecord } from "@/lib/core/trial-record";
+
+import { gatesPerPath } from "./config";
+import type { StimulusRunResult } from "./simulate-stimulus";
 
 export type StimulusTrial = {
   input: number[]; // x: [d_in]
@@ -51,4 +55,30 @@ export function validateSequence(seq: StimulusSequence): { dIn: number; dOut: nu
     if (![...t.input, ...t.target].every(Number.isFinite)) throw new Error(`trials[${i}] has a non-finite input or target`);
   });
   return { dIn, dOut };
+}
+
+/** The model's trials of batch element e as TrialRecords (lib/core/trial-record.ts), phase "main". */
+export function toTrialRecords(res: Pick<StimulusRunResult, "arch" | "output" | "loss" | "gates" | "correct">, seq: StimulusSequence, e: number): TrialRecord[] {
+  const { dOut: O, paths: P } = res.arch;
+  const Gd = gatesPerPath(res.arch);
+  return seq.trials.map((tr, t) => {
+    const y = res.output[e][t * O];
+    return {
+      phase: "main",
+      trialIndex: tr.trialIndex,
+      blockIndex: tr.blockIndex,
+      trialInBlock: tr.trialInBlock,
+      task: tr.task,
+      stimulus: tr.stimulus,
+      correctResponse: tr.correctResponse,
+      congruent: tr.congruent,
+      response: y > 0 ? seq.keys.right : seq.keys.left,
+      correct: res.correct[e][t] === 1,
+      rtMs: null,
+      timeElapsedMs: null,
+      output: y,
+      loss: res.loss[e][t],
+      gates: Array.from(res.gates[e].subarray(t * P * Gd, (t + 1) * P * Gd)),
+    };
+  });
 }

@@ -7,11 +7,11 @@ import "server-only";
 import { z } from "zod";
 
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
-import { deriveSeed } from "@/lib/core/rng";
 import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
 import { initBackend } from "@/lib/model/backend";
 import { stimulusPresets } from "@/lib/model/presets";
 import { runStimulus, toTrialRecords } from "@/lib/model/simulate-stimulus";
+import { modelSeedFor } from "@/lib/model/seeds";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
 
 import { getDb } from "./db";
@@ -23,10 +23,7 @@ import { codeVersion } from "./version";
 export const modelStreamPresetSchema = z.enum(["flexible", "forgetful"]);
 export type ModelStreamPreset = z.infer<typeof modelStreamPresetSchema>;
 
-/** The model's initialisation seed for a run and preset: derived from the run's seed, stored. */
-export function modelSeedFor(runSeed: number, preset: ModelStreamPreset) {
-  return deriveSeed(runSeed, preset === "flexible" ? 101 : 102);
-}
+export { modelSeedFor } from "@/lib/model/seeds";
 
 /** Run a stimulus preset on a run's curriculum in this process (Node, TF.js wasm backend). */
 export async function computeModelStream(
@@ -164,4 +161,74 @@ export async function storeBrowserModelStream(
     records: upload.trials,
     expectedTrials: run.expectedTrials,
   });
+}
+
+export const modelTrialChunkSchema = z.object({
+  preset: modelStreamPresetSchema,
+  seed: z.number().int().min(0).max(2_147_483_647),
+  trials: z.array(trialRecordSchema).min(1).max(100),
+});
+
+/**
+ * Append a chunk of a model stream computed in the participant's browser, posted through the
+ * same idempotent save queue as the human trials: keyed by (stream, trialIndex), so a retried or
+ * duplicated chunk changes nothing. Every record must match the curriculum at its index; the
+ * stream is "done" once it holds every main trial.
+ */
+export async function appendParticipantModelTrials(
+  run: { id: string; studyId: string; curriculum: unknown; expectedTrials: number },
+  body: unknown,
+) {
+  const chunk = parseOr422(modelTrialChunkSchema, body);
+  const curriculum = curriculumSchema.parse(run.curriculum);
+  for (const rec of chunk.trials) {
+    const c = curriculum.trials[rec.trialIndex];
+    const same =
+      c !== undefined && rec.phase === "main" && rec.blockIndex === c.blockIndex && rec.trialInBlock === c.trialInBlock &&
+      rec.task === c.task && rec.stimulus === c.stimulus && rec.correctResponse === c.correctResponse && rec.congruent === c.congruent;
+    if (!same) throw new HttpError(422, `model trial ${rec.trialIndex} does not match the run's curriculum`);
+    if (rec.output === null || rec.loss === null || rec.gates === null) throw new HttpError(422, `model trial ${rec.trialIndex} needs output, loss and gates`);
+    if (rec.correct !== (rec.response === rec.correctResponse)) throw new HttpError(422, `model trial ${rec.trialIndex}: "correct" disagrees with response`);
+  }
+  const p = stimulusPresets[chunk.preset];
+  const db = getDb();
+  const modelRun = await db.modelRun.upsert({
+    where: { runId_preset_source: { runId: run.id, preset: chunk.preset, source: "participant_browser" } },
+    create: {
+      runId: run.id,
+      studyId: run.studyId,
+      preset: chunk.preset,
+      source: "participant_browser",
+      params: { ...p.params, arch: p.arch },
+      seed: chunk.seed,
+      codeVersion: codeVersion(),
+      expectedTrials: run.expectedTrials,
+      status: "running",
+    },
+    update: {},
+  });
+  if (modelRun.seed !== chunk.seed) throw new HttpError(409, `This stream was started with seed ${modelRun.seed}, not ${chunk.seed}`);
+  const created = await db.modelTrial.createMany({
+    data: chunk.trials.map((r) => ({
+      modelRunId: modelRun.id,
+      trialIndex: r.trialIndex,
+      blockIndex: r.blockIndex,
+      trialInBlock: r.trialInBlock,
+      task: r.task,
+      stimulus: r.stimulus,
+      correctResponse: r.correctResponse,
+      congruent: r.congruent,
+      response: r.response ?? "",
+      correct: r.correct,
+      output: r.output ?? 0,
+      loss: r.loss ?? 0,
+      gates: r.gates ?? [],
+    })),
+    skipDuplicates: true,
+  });
+  const stored = await db.modelTrial.count({ where: { modelRunId: modelRun.id } });
+  if (stored >= run.expectedTrials && modelRun.status !== "done") {
+    await db.modelRun.update({ where: { id: modelRun.id }, data: { status: "done", finishedAt: new Date() } });
+  }
+  return { saved: created.count, duplicates: chunk.trials.length - created.count, stored, expected: run.expectedTrials };
 }

@@ -286,7 +286,10 @@ export async function markAbandonedRuns(idleMs = 30 * 60_000, now = new Date()) 
 }
 
 /** A participant's view of their own run: status, stored trial indices per phase, optionally the curriculum and the stored trials. */
-export async function fetchRunProgress(token: string, opts: { includeCurriculum?: boolean; includeTrials?: boolean } = {}) {
+export async function fetchRunProgress(
+  token: string,
+  opts: { includeCurriculum?: boolean; includeTrials?: boolean; includeModel?: boolean } = {},
+) {
   const run = await fetchRunByToken(token);
   const rows = await getDb().trial.findMany({
     where: { runId: run.id },
@@ -299,5 +302,16 @@ export async function fetchRunProgress(token: string, opts: { includeCurriculum?
     savedPractice: rows.filter((r) => r.phase === "practice").map((r) => r.trialIndex),
     ...(opts.includeCurriculum ? { curriculum: curriculumSchema.parse(run.curriculum) } : {}),
     ...(opts.includeTrials ? { trials: rows.map(({ runId: _runId, receivedAt: _receivedAt, ...t }) => t) } : {}),
+    ...(opts.includeModel
+      ? {
+          modelStreams: (
+            await getDb().modelRun.findMany({
+              where: { runId: run.id },
+              select: { preset: true, source: true, status: true, seed: true, _count: { select: { trials: true } } },
+              orderBy: [{ source: "asc" }, { preset: "asc" }],
+            })
+          ).map(({ _count, ...m }) => ({ ...m, trials: _count.trials })),
+        }
+      : {}),
   };
 }

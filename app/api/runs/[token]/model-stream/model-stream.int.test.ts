@@ -20,17 +20,21 @@ const post = (token: string, body: unknown) =>
   POST(new Request("http://test", { method: "POST", body: JSON.stringify(body) }), { params: Promise.resolve({ token }) });
 
 describe("POST /api/runs/<token>/model-stream", () => {
-  it("stores a full stream from the participant's browser, once", async () => {
+  it("stores a stream from the participant's browser in chunks, idempotently, and marks it done when whole", async () => {
     const run = await runFor("pm-on", true);
     const trials = await computeModelStream(run.curriculum, "flexible", 11);
-    const r1 = await post(run.token, { preset: "flexible", seed: 11, trials });
-    expect(r1.status).toBe(200);
-    const r2 = await post(run.token, { preset: "flexible", seed: 11, trials });
-    expect(r2.status).toBe(200);
+    const r1 = await post(run.token, { preset: "flexible", seed: 11, trials: trials.slice(0, 10) });
+    expect(await r1.json()).toEqual({ saved: 10, duplicates: 0, stored: 10, expected: 16 });
+    expect((await getDb().modelRun.findFirstOrThrow({ where: { runId: run.id } })).status).toBe("running");
+    const r2 = await post(run.token, { preset: "flexible", seed: 11, trials: trials.slice(5) });
+    expect(await r2.json()).toEqual({ saved: 6, duplicates: 5, stored: 16, expected: 16 });
+    expect((await post(run.token, { preset: "flexible", seed: 12, trials: trials.slice(0, 1) })).status).toBe(409);
     const streams = await getDb().modelRun.findMany({ where: { runId: run.id }, include: { _count: { select: { trials: true } } } });
     expect(streams).toHaveLength(1);
     expect(streams[0].source).toBe("participant_browser");
     expect(streams[0]._count.trials).toBe(16);
+    expect(streams[0].status).toBe("done");
+    expect(streams[0].seed).toBe(11);
   });
 
   it("refuses when the study does not enable it, and on a malformed stream", async () => {

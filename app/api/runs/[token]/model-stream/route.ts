@@ -1,9 +1,9 @@
-// POST /api/runs/<token>/model-stream {preset, seed, trials} → 200 {modelRunId, status}
-// The model stream computed in the participant's own browser (study option
-// model.runInParticipantBrowser). Idempotent: posting the same stream again replaces it.
-// 404 unknown token · 403 option off · 413 too large · 422 not matching the curriculum.
+// POST /api/runs/<token>/model-stream {preset, seed, trials (≤ 100)} → 200 {saved, duplicates, stored, expected}
+// Chunks of the model stream computed in the participant's own browser (study option
+// model.runInParticipantBrowser), sent by the same idempotent save queue as the human trials.
+// 404 unknown token · 403 option off · 409 seed differs · 413 too large · 422 not matching the curriculum.
 import { handle, HttpError, json, readJsonBody } from "@/lib/server/http";
-import { storeBrowserModelStream } from "@/lib/server/model-streams";
+import { appendParticipantModelTrials } from "@/lib/server/model-streams";
 import { fetchRunByToken } from "@/lib/server/runs";
 import { studyConfigSchema } from "@/lib/core/study-config";
 
@@ -17,6 +17,5 @@ export const POST = handle(async (req: Request, { params }: Ctx) => {
     throw new HttpError(403, "This study does not run the model in the participant's browser");
   }
   const body = await readJsonBody(req, MAX_MODEL_STREAM_BYTES);
-  const stored = await storeBrowserModelStream(run, "participant_browser", body);
-  return json({ modelRunId: stored.id, status: stored.status });
+  return json(await appendParticipantModelTrials(run, body));
 });
