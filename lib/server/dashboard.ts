@@ -90,7 +90,6 @@ function humanFlaggedCte(f: RunFilter, o: AnalysisOptions) {
 
 type HumanRow = CellRow & {
   is_total: number;
-  participants: number;
   trialsIn: number;
   firstBlock: number;
   anticipation: number;
@@ -106,7 +105,10 @@ export type HumanAggregate = { cells: SwitchCell[]; report: ExclusionReport & { 
  */
 export async function fetchHumanAggregate(filter: RunFilter, options: AnalysisOptions): Promise<HumanAggregate> {
   const tail = cellTailPosition(options);
-  const rows = await getDb().$queryRaw<HumanRow[]>`
+  const participantsQuery = getDb().$queryRaw<{ participants: number }[]>`
+    SELECT count(*)::int AS participants FROM "Run" r
+    WHERE ${runWhere(filter)} AND EXISTS (SELECT 1 FROM "Trial" t WHERE t."runId" = r."id" AND t."phase" = ${options.phase}::"TrialPhase")`;
+  const rowsQuery = getDb().$queryRaw<HumanRow[]>`
     WITH ${humanFlaggedCte(filter, options)},
     positioned AS (SELECT *, least("trialInBlock" + 1, ${tail}::int) AS position FROM analysed)
     SELECT GROUPING("blockIndex")::int AS is_total, "blockIndex", position::int AS position, "task",
@@ -115,7 +117,7 @@ export async function fetchHumanAggregate(filter: RunFilter, options: AnalysisOp
            coalesce(sum("rtMs") FILTER (WHERE rt_pre_sd AND NOT ex_sd), 0)::float8 AS "rtSumMs",
            count(*) FILTER (WHERE rt_pre_sd AND NOT ex_sd)::int AS "nRt",
            0::float8 AS "lossSum", 0::int AS "nLoss",
-           count(DISTINCT "runId")::int AS participants, count(*)::int AS "trialsIn",
+           count(*)::int AS "trialsIn",
            count(*) FILTER (WHERE ex_first)::int AS "firstBlock",
            count(*) FILTER (WHERE ex_anticipation)::int AS anticipation,
            count(*) FILTER (WHERE ex_post_error)::int AS "postError",
@@ -123,13 +125,14 @@ export async function fetchHumanAggregate(filter: RunFilter, options: AnalysisOp
     FROM positioned
     GROUP BY GROUPING SETS (("blockIndex", position, "task"), ())
     ORDER BY 1, 2, 3, 4`;
+  const [rows, [{ participants }]] = await Promise.all([rowsQuery, participantsQuery]);
   const total = rows.find((r) => Number(r.is_total) === 1);
   const cells = rows.filter((r) => Number(r.is_total) === 0 && Number(r.n) > 0).map(toCell);
   const t = (k: keyof HumanRow) => Number(total?.[k] ?? 0);
   return {
     cells,
     report: {
-      participants: t("participants"),
+      participants: Number(participants),
       options: options.exclusions,
       trialsIn: t("trialsIn"),
       trialsKept: t("n"),
@@ -170,17 +173,21 @@ export async function fetchModelCells(
         JOIN "Run" r ON r."id" = m."runId"
       WHERE ${runWhere(filter)} AND m."studyId" = ${filter.studyId} AND m."source" = ${source}::"ModelSource" AND m."status" = 'done'
     )
-    SELECT GROUPING("blockIndex")::int AS is_total, "preset", "blockIndex", position::int AS position, "task",
+    SELECT 0 AS is_total, "preset", "blockIndex", position::int AS position, "task",
            count(*)::int AS n, count(*) FILTER (WHERE NOT "correct")::int AS errors,
            0::float8 AS "rtSumMs", 0::int AS "nRt",
            sum("loss")::float8 AS "lossSum", count("loss")::int AS "nLoss",
-           count(DISTINCT "id")::int AS streams
+           0::int AS streams
     FROM streams
-    GROUP BY GROUPING SETS (("preset", "blockIndex", position, "task"), ("preset"))
+    GROUP BY "preset", "blockIndex", position, "task"
     ORDER BY 1, 2, 3, 4, 5`;
+  const counts = await getDb().$queryRaw<{ preset: string; streams: number }[]>`
+    SELECT m."preset", count(*)::int AS streams FROM "ModelRun" m JOIN "Run" r ON r."id" = m."runId"
+    WHERE ${runWhere(filter)} AND m."studyId" = ${filter.studyId} AND m."source" = ${source}::"ModelSource" AND m."status" = 'done'
+    GROUP BY 1`;
   const out = new Map<string, { cells: SwitchCell[]; streams: number }>();
-  for (const row of rows) if (Number(row.is_total) === 1) out.set(row.preset, { cells: [], streams: Number(row.streams) });
-  for (const row of rows) if (Number(row.is_total) === 0) out.get(row.preset)?.cells.push(toCell(row));
+  for (const c of counts) out.set(c.preset, { cells: [], streams: Number(c.streams) });
+  for (const row of rows) out.get(row.preset)?.cells.push(toCell(row));
   return out;
 }
 
