@@ -1,0 +1,2 @@
+// The paper-reproduction page uses the researcher shell (header, sign-out, styles).
+export { default } from "../studies/layout";
