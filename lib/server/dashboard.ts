@@ -275,3 +275,14 @@ export async function fetchRunStreams(studyId: string, runId: string) {
   }));
   return { run, human, models };
 }
+
+/** Runs of a study for the dashboard's participant list (newest first, at most `limit`). */
+export async function fetchDashboardRuns(studyId: string, limit = 200) {
+  const runs = await getDb().run.findMany({
+    where: { studyId },
+    orderBy: { participantIndex: "desc" },
+    take: limit,
+    select: { id: true, participantIndex: true, status: true, isPilot: true, externalId: true, _count: { select: { trials: true, modelRuns: true } } },
+  });
+  return runs.map(({ _count, ...r }) => ({ ...r, savedTrials: _count.trials, modelStreams: _count.modelRuns }));
+}

@@ -9,7 +9,7 @@ import { CostsTable, ExclusionList } from "@/components/dashboard/summary-tables
 import { ModelJobsButton } from "@/components/dashboard/model-jobs-button";
 import { switchesPerLevelFor, toFig8View } from "@/lib/core/recovery";
 import { studyConfigSchema } from "@/lib/core/study-config";
-import { fetchDashboard } from "@/lib/server/dashboard";
+import { fetchDashboard, fetchDashboardRuns } from "@/lib/server/dashboard";
 import { fetchOwnedStudy } from "@/lib/server/studies";
 
 import "../../../dashboard.css";
@@ -33,6 +33,7 @@ export default async function DashboardPage({ params, searchParams }: { params: 
     { studyId: study.id, excludePilots: sp.pilots !== "include" },
     { positions: 8, switchesPerLevel, exclusions: { dropPostError: sp.postError === "1" } },
   );
+  const runs = await fetchDashboardRuns(study.id);
   const view = toFig8View(
     [
       { key: "human", label: "Participants", streams: d.human.streams, analysis: d.human, isHuman: true },
@@ -75,6 +76,25 @@ export default async function DashboardPage({ params, searchParams }: { params: 
       <CostsTable rows={view.costs} repeatFrom={d.options.repeatFromPosition} />
       <h2>Exclusions (participants only)</h2>
       <ExclusionList report={d.human.exclusions} pilotsExcluded={d.filter.excludePilots} />
+      <h2>Participants</h2>
+      {runs.length === 0 ? (
+        <p className="muted">No participant has started yet.</p>
+      ) : (
+        <ul className="r-run-list" data-testid="dashboard-runs">
+          {runs.map((r) => (
+            <li key={r.id}>
+              <Link href={`/studies/${study.id}/runs/${r.id}`} data-testid="run-link">
+                Participant #{r.participantIndex}
+                {r.externalId ? ` (${r.externalId})` : ""}
+              </Link>{" "}
+              <span className={`r-badge r-${r.status}`}>{r.status}</span> {r.isPilot ? <span className="r-badge r-pilot">pilot</span> : null}{" "}
+              <span className="muted">
+                {r.savedTrials} trials · {r.modelStreams} model streams
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
     </main>
   );
 }
