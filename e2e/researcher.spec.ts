@@ -88,7 +88,7 @@ test("the demo researcher creates a study, previews it, opens and closes it, wat
   await expect(page.getByTestId("study-status")).toHaveText("draft");
   const preview = page.getByTestId("curriculum-preview");
   await expect(preview).toContainText("48 main trials in 6 blocks");
-  await expect(preview.locator("tbody tr")).toHaveCount(12);
+  await expect(preview.locator("tbody tr")).toHaveCount(13); // 12 trials + the "not shown" gap row
   await expect(preview).toContainText("(switch)");
   await expect(page.getByTestId("participant-link")).toContainText(`/s/${slug}`);
   await expect(page.getByTestId("prolific-link")).toContainText("PROLIFIC_PID={{%PROLIFIC_PID%}}");
@@ -137,6 +137,7 @@ test("another researcher gets 404 for the demo study's pages and APIs and does n
   for (const path of [`/studies/${id}`, `/studies/${id}/edit`]) {
     const res = await page.goto(path);
     expect(res?.status(), path).toBe(404);
+    await expect(page.getByRole("heading", { name: "Study not found" })).toBeVisible();
     await expect(page.locator("body")).not.toContainText("Parity / magnitude switching (demo)");
   }
   await page.screenshot({ path: "e2e/screenshots/researcher-stranger-404.png", fullPage: true });

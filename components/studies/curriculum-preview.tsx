@@ -1,5 +1,7 @@
 // What participant 0 would see: the block schedule and the first trials around the first switch.
 // Plain data in (computed on the server with lib/core's generateCurriculum), no logic here.
+import { Fragment } from "react";
+
 type PreviewTrial = { trialIndex: number; blockIndex: number; trialInBlock: number; task: string; label: string; stimulus: string; correctResponse: string; congruent: boolean };
 
 export type CurriculumPreviewData = {
@@ -40,23 +42,36 @@ export function CurriculumPreview({ preview }: { preview: CurriculumPreviewData 
           </tr>
         </thead>
         <tbody>
-          {preview.examples.map((t) => (
-            <tr key={t.trialIndex} style={t.trialInBlock === 0 && t.blockIndex > 0 ? { borderTop: "3px solid var(--accent)" } : undefined}>
-              <td className="r-num">{t.trialIndex + 1}</td>
-              <td>
-                {t.blockIndex + 1}
-                {t.trialInBlock === 0 && t.blockIndex > 0 ? <span className="muted"> (switch)</span> : null}
-              </td>
-              <td className="r-task">{t.task}</td>
-              <td>
-                <code>{t.stimulus}</code>
-              </td>
-              <td>
-                <kbd>{t.correctResponse.toUpperCase()}</kbd>
-              </td>
-              <td>{t.congruent ? "yes" : "no"}</td>
-            </tr>
-          ))}
+          {preview.examples.map((t, i) => {
+            const isSwitch = t.trialInBlock === 0 && t.blockIndex > 0;
+            const skipped = i > 0 && t.trialIndex > preview.examples[i - 1].trialIndex + 1;
+            return (
+              <Fragment key={t.trialIndex}>
+                {skipped ? (
+                  <tr>
+                    <td colSpan={6} className="muted">
+                      … trials {preview.examples[i - 1].trialIndex + 2}–{t.trialIndex} not shown …
+                    </td>
+                  </tr>
+                ) : null}
+                <tr style={isSwitch ? { borderTop: "3px solid var(--accent)" } : undefined}>
+                  <td className="r-num">{t.trialIndex + 1}</td>
+                  <td>
+                    {t.blockIndex + 1}
+                    {isSwitch ? <span className="muted"> (switch)</span> : null}
+                  </td>
+                  <td className="r-task">{t.task}</td>
+                  <td>
+                    <code>{t.stimulus}</code>
+                  </td>
+                  <td>
+                    <kbd>{t.correctResponse.toUpperCase()}</kbd>
+                  </td>
+                  <td>{t.congruent ? "yes" : "no"}</td>
+                </tr>
+              </Fragment>
+            );
+          })}
         </tbody>
       </table>
       <p className="muted" style={{ marginBottom: 0 }}>

@@ -52,8 +52,8 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
           label: "Cue",
           kind: "select",
           options: [
-            { value: "none", label: "Uncued: switches found from feedback" },
-            { value: "cued", label: "Cued: colour and label show the task" },
+            { value: "none", label: "Uncued (found via feedback)" },
+            { value: "cued", label: "Cued (colour + label)" },
           ],
         },
         {
