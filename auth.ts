@@ -1,13 +1,12 @@
 // Auth.js v5: researchers sign in with email + password (Credentials, bcrypt hashes in User),
 // sessions are JWT cookies. Sign-in attempts are rate-limited per email + client IP in the
-// database, inside authorize(), so the limit also covers direct POSTs to /api/auth/callback.
+// database, inside authorize() (lib/server/sign-in.ts), so the limit also covers direct POSTs to
+// /api/auth/callback/credentials.
 import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { z } from "zod";
 
 import { resolveAuthSecret } from "@/lib/server/auth-secret";
-import { clientIpFrom, hitRateLimit } from "@/lib/server/rate-limit";
-import { verifyResearcher } from "@/lib/server/users";
+import { checkResearcherCredentials } from "@/lib/server/sign-in";
 
 import { authConfig } from "./auth.config";
 
@@ -17,18 +16,10 @@ declare module "next-auth" {
   }
 }
 
-/** 10 attempts per 10 minutes per email + IP: enough for typos, far too few for guessing. */
-export const SIGN_IN_LIMIT = { attempts: 10, windowMs: 10 * 60_000 } as const;
-
 /** Thrown by authorize() when the limit is reached; the login action turns it into a message. */
 export class SignInRateLimited extends CredentialsSignin {
   code = "rate_limited";
 }
-
-const credentialsSchema = z.object({
-  email: z.string().trim().toLowerCase().min(1).max(200),
-  password: z.string().min(1).max(200),
-});
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
@@ -44,12 +35,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(raw, request) {
-        const parsed = credentialsSchema.safeParse(raw);
-        if (!parsed.success) return null;
-        const { email, password } = parsed.data;
-        const limit = await hitRateLimit(`sign-in:${email}|${clientIpFrom(request.headers)}`, SIGN_IN_LIMIT.attempts, SIGN_IN_LIMIT.windowMs);
-        if (!limit.allowed) throw new SignInRateLimited();
-        return verifyResearcher(email, password);
+        const check = await checkResearcherCredentials(raw, request.headers);
+        if (check.kind === "rate-limited") throw new SignInRateLimited();
+        return check.kind === "ok" ? check.user : null;
       },
     }),
   ],

@@ -56,6 +56,18 @@ test("a wrong password stays out with a message", async ({ page }) => {
   await expect(page).toHaveURL(/\/login\?callbackUrl=/);
 });
 
+test("after 10 failed attempts sign-in is refused with a friendly message, even with a valid account's password", async ({ page }) => {
+  // An address no other test uses, so the per email + IP counter starts at zero.
+  const who = { email: `locked-${Date.now()}@nta.lab`, password: "wrong-password" };
+  for (let i = 0; i < 10; i++) {
+    await signIn(page, who);
+    await expect(page.getByTestId("login-error")).toHaveText("Wrong email or password.");
+  }
+  await signIn(page, who);
+  await expect(page.getByTestId("login-error")).toContainText("Too many sign-in attempts");
+  await page.screenshot({ path: "e2e/screenshots/researcher-login-rate-limited.png", fullPage: true });
+});
+
 test("the demo researcher creates a study, previews it, opens and closes it, watches a pilot run arrive and exports CSV", async ({ page }) => {
   await signIn(page, DEMO);
   await expect(page).toHaveURL(/\/studies$/);

@@ -51,8 +51,9 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
           name: "config.cueMode",
           label: "Cue",
           kind: "select",
+          help: "Uncued: participants notice a switch from feedback, like the model.",
           options: [
-            { value: "none", label: "Uncued (found via feedback)" },
+            { value: "none", label: "Uncued" },
             { value: "cued", label: "Cued (colour + label)" },
           ],
         },

@@ -54,3 +54,8 @@ export function clientIpFrom(headers: Headers): string {
   const hops = (headers.get("x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter(Boolean);
   return (hops.at(-1) ?? headers.get("x-real-ip") ?? "unknown").slice(0, 64);
 }
+
+/** Forget a key's counter (e.g. after a successful sign-in, so typos earlier do not linger). */
+export async function resetRateLimit(key: string) {
+  await getDb().rateLimit.deleteMany({ where: { key } });
+}
