@@ -33,6 +33,7 @@ export default defineConfig({
           environment: "node",
           include: ["**/*.int.test.ts"],
           exclude: ["node_modules/**"],
+          globalSetup: ["lib/server/testing/global-setup-db.ts"],
           setupFiles: ["lib/server/testing/setup-db.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,

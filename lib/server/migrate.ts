@@ -138,13 +138,19 @@ function postgresFactory(url: string) {
   const fields = pgFields(url);
   const factory = new PrismaPg(fields);
   const connect = factory.connect.bind(factory);
+  const open: { dispose(): Promise<void> }[] = [];
   const wrapped = {
     provider: factory.provider,
     adapterName: factory.adapterName,
     async connect() {
       const adapter = await connect();
       patchCharOid(adapter);
+      open.push(adapter);
       return adapter;
+    },
+    /** Close the pools the engine opened, so the database can be dropped or used as a template. */
+    async disposeAll() {
+      await Promise.all(open.splice(0).map((a) => a.dispose().catch(() => undefined)));
     },
     async connectToShadowDb() {
       const name = `prisma_shadow_${randomBytes(6).toString("hex")}`;
@@ -215,7 +221,8 @@ function explain(err: unknown, adapter: { errorRegistry?: { consumeError?: (id: 
 
 async function withEngine<T>(target: MigrationTarget, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const rt = await loadEngineModule();
-  const adapter = bindMigrationAwareSqlAdapterFactory(factoryFor(target) as never);
+  const factory = factoryFor(target);
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory as never);
   const schemaText = fs.readFileSync(projectPaths.schema, "utf8");
   const engine = await rt.SchemaEngine.new({ datamodels: [[projectPaths.schema, schemaText]] }, () => {}, adapter);
   try {
@@ -224,6 +231,7 @@ async function withEngine<T>(target: MigrationTarget, fn: (engine: SchemaEngine)
     throw explain(err, adapter as never);
   } finally {
     engine.free();
+    if ("disposeAll" in factory) await (factory as { disposeAll(): Promise<void> }).disposeAll();
   }
 }
 

@@ -1,8 +1,9 @@
 // vitest setup for *.int.test.ts: every test file gets its own fresh, migrated database —
 // an in-memory PGlite by default, or (when DATABASE_URL points at a PostgreSQL server) a new
-// database on that server, dropped when the file is done. Migrations go through the same
-// wasm schema engine as `npm run db:migrate`.
+// database on that server, dropped when the file is done. global-setup-db.ts migrated a template
+// once with the real migrator (the wasm schema engine); each file starts from a copy of it.
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -12,7 +13,6 @@ import { afterAll } from "vitest";
 
 import { installPrismaForTests } from "../db";
 import { PrismaClient } from "../generated/prisma/client";
-import { applyMigrations } from "../migrate";
 
 const serverUrl = process.env.DATABASE_URL;
 
@@ -21,11 +21,19 @@ async function setUp(): Promise<() => Promise<void>> {
     const name = `nta_test_${randomBytes(5).toString("hex")}`;
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
+    // Files start in parallel; PostgreSQL refuses a template that is being copied at that moment.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${process.env.NTA_TEST_TEMPLATE_DB}"`);
+        break;
+      } catch (err) {
+        if (attempt >= 20 || !/being accessed by other users/.test(String(err))) throw err;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }
     await admin.end();
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    await applyMigrations({ kind: "postgres", url: url.toString() });
     const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: 20 }) });
     installPrismaForTests(client);
     process.env.NTA_TEST_DATABASE_URL = url.toString();
@@ -37,9 +45,9 @@ async function setUp(): Promise<() => Promise<void>> {
       await drop.end();
     };
   }
-  const pglite = new PGlite();
+  const dump = fs.readFileSync(process.env.NTA_TEST_PGLITE_DUMP!);
+  const pglite = new PGlite({ loadDataDir: new Blob([dump]) });
   await pglite.waitReady;
-  await applyMigrations({ kind: "pglite", client: pglite });
   const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   installPrismaForTests(client);
   return async () => {
