@@ -8,7 +8,7 @@ import { LEVEL_COLORS, LinePanel } from "./line-panel";
 export const MEASURE_LABEL: Record<RecoveryMeasure, string> = {
   errorPct: "Error rate (%)",
   meanRtMs: "Mean correct RT (ms)",
-  meanLoss: "Model loss (squared error)",
+  meanLoss: "Loss (squared error)",
 };
 
 export function RecoveryChart({
@@ -16,7 +16,7 @@ export function RecoveryChart({
 }: { title: string; rows: ChartRows; series: ChartSeries[]; measure: RecoveryMeasure; testId?: string; height?: number; emptyText?: string }) {
   return (
     <LinePanel
-      title={title} rows={rows} xKey="position" xLabel="Trial after the switch (1 = first trial of the new rule)"
+      title={title} rows={rows} xKey="position" xLabel="Trial after switch (j)"
       yLabel={MEASURE_LABEL[measure]} series={series.map((s, i) => ({ ...s, color: LEVEL_COLORS[i % LEVEL_COLORS.length] }))}
       yDomain={measure === "errorPct" ? [0, "auto"] : measure === "meanLoss" ? [0, "auto"] : ["auto", "auto"]}
       digits={measure === "meanLoss" ? 3 : 1} testId={testId} height={height} emptyText={emptyText}

@@ -13,8 +13,8 @@ export function TrendChart({
 }: { title: string; rows: ChartRows; series: ChartSeries[]; measure: RecoveryMeasure; positions: number; testId?: string; height?: number }) {
   return (
     <LinePanel
-      title={title} rows={rows} xKey="switchIndex" xLabel="Switch number k (practice →)"
-      yLabel={`${MEASURE_LABEL[measure]}, trials 1–${positions}`}
+      title={`${title} (mean of trials 1–${positions})`} rows={rows} xKey="switchIndex" xLabel="Switch k (practice →)"
+      yLabel={MEASURE_LABEL[measure]}
       series={series.map((s) => ({ ...s, color: STREAM_COLORS[s.key] }))}
       yDomain={[0, "auto"]} digits={measure === "meanLoss" ? 3 : 1} testId={testId} height={height}
     />

@@ -51,8 +51,9 @@ export default async function DashboardPage({ params, searchParams }: { params: 
       <h1>Switch dashboard: participants vs NTA model</h1>
       <p className="muted">
         After each rule switch (uncued; {config.blocks} blocks × {config.trialsPerBlock} trials, so {switches} switches), how fast do participants and the model
-        recover? Each line is one practice level ({first4 ? "switches 1–4 individually, as in Fig. 8B of Sandbrink et al. 2024" : `${switchesPerLevel} consecutive switch${switchesPerLevel > 1 ? "es" : ""} pooled`});
-        darker = earlier. Lower is better on every axis. Only completed runs count.
+        recover? x = trial j after a switch (j = 1 is the first trial under the new rule); each line is one practice level (
+        {first4 ? "switches 1–4 individually, as in Fig. 8B of Sandbrink et al. 2024" : switchesPerLevel > 1 ? `${switchesPerLevel} consecutive switches pooled` : "one line per switch"});
+        darker = earlier. Lower is better on every axis (y is not inverted). Only completed runs count.
       </p>
       <div className="r-options" data-testid="dashboard-options">
         <span>Practice levels:</span>
@@ -65,7 +66,7 @@ export default async function DashboardPage({ params, searchParams }: { params: 
       <section className="card" style={{ margin: "1rem 0" }}>
         <div className="row" style={{ justifyContent: "space-between", alignItems: "flex-start", gap: "1rem" }}>
           <p style={{ margin: 0 }} data-testid="dashboard-counts">
-            <strong>{d.human.streams}</strong> participants · <strong>{d.models.flexible.streams}</strong> flexible and{" "}
+            <strong>{d.human.streams}</strong> participant{d.human.streams === 1 ? "" : "s"} · <strong>{d.models.flexible.streams}</strong> flexible and{" "}
             <strong>{d.models.forgetful.streams}</strong> forgetful model streams (server-computed)
           </p>
           <ModelJobsButton studyId={study.id} label="Run models for all completed runs" />
