@@ -56,7 +56,7 @@ test("a wrong password stays out with a message", async ({ page }) => {
   await expect(page).toHaveURL(/\/login\?callbackUrl=/);
 });
 
-test("after 10 failed attempts sign-in is refused with a friendly message, even with a valid account's password", async ({ page }) => {
+test("after 10 failed attempts on one email from one address, sign-in is refused with a friendly message", async ({ page }) => {
   // An address no other test uses, so the per email + IP counter starts at zero.
   const who = { email: `locked-${Date.now()}@nta.lab`, password: "wrong-password" };
   for (let i = 0; i < 10; i++) {
