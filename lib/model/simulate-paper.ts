@@ -7,9 +7,9 @@ import * as tf from "@tensorflow/tfjs";
 
 import { type Architecture, type ModelParams, REF_BATCH_SIZE, gatesPerPath, validateArchitecture, validateParams } from "./config";
 import { type RunControl, throwIfAborted, yieldToEventLoop } from "./progress";
-import { type FastRng, rngFor, sampleGram, sampleGramFactor } from "./random";
+import { type FastRng, rngFor, sampleGram } from "./random";
 import { type PaperCurriculum, type PaperSchedule, buildSchedule } from "./schedule";
-import { type JsState, jsRowCosines, jsStep, teacherRowInvNorms } from "./js-step";
+import { JsPaperElement, allocLogs, jsPaperSetup } from "./js-paper";
 import { type NetState, applyUpdate, disposeCoefs, gradientPaper, makeStepCoefs } from "./train-step";
 
 export type PaperRunInput = {
@@ -92,6 +92,26 @@ export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Pro
   const E = elements.length;
   const T = sched.totalSteps;
   const record = opts.recordAlignment ?? true;
+  if ((opts.engine ?? "js") === "js") {
+    // element by element over chunks of steps (js-paper.ts); no TF.js tensors
+    const setup = jsPaperSetup(arch, curriculum, record, sched);
+    const els = elements.map((el) => new JsPaperElement(setup, params[el.paramIndex], seed, el.seedIndex));
+    const logs = elements.map(() => allocLogs(setup));
+    const Kjs = opts.chunkSteps ?? 1024;
+    for (let start = 0; start < T; start += Kjs) {
+      throwIfAborted(opts.signal);
+      const end = Math.min(T, start + Kjs);
+      els.forEach((x, e) => x.run(start, end, logs[e]));
+      opts.onProgress?.(end, T);
+      await yieldToEventLoop();
+    }
+    return {
+      arch, params, schedule: sched, seeds: opts.seeds, seed, elements,
+      loss: logs.map((l) => l.loss), gates: logs.map((l) => l.gates), cos: record ? logs.map((l) => l.cos!) : null,
+      finalW: els.map((x) => Float32Array.from(x.W)), finalC: els.map((x) => Float32Array.from(x.c)),
+      backend: "js", wallMs: performance.now() - t0,
+    };
+  }
 
   const initRngs = elements.map((el) => rngFor(seed, el.seedIndex, 0));
   const dataRngs = elements.map((el) => rngFor(seed, el.seedIndex, 1));
@@ -113,51 +133,15 @@ export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Pro
   const loss = elements.map(() => new Float32Array(T));
   const gates = elements.map(() => new Float32Array(T * P * Gd));
   const cos = record ? elements.map(() => new Float32Array(T * P * M)) : null;
-  const engine = opts.engine ?? "js";
   let state = initialState(arch, initRngs);
-  let js: JsState | null = null;
-  if (engine === "js") {
-    js = { W: Float64Array.from(await state.W.data()), c: Float64Array.from(await state.c.data()) };
-    tf.dispose([state.W, state.c]);
-    state = { W: tf.zeros([1, 1, 1, 1]), c: tf.zeros([1, 1, 1, 1]) }; // placeholders, disposed in finally
-  }
-  const elementParams = elements.map((el) => params[el.paramIndex]);
-  const scratch = { D: new Float64Array(O * I), G: new Float64Array(O * I), gc: new Float64Array(P * Gd), T: new Float64Array(O * I) };
-  // js engine with B ≥ d_in: keep the Bartlett factor (same draws as S) and use triangular products
-  const factor = engine === "js" && B >= I;
-  const perElem = factor ? 2 * I * I : I * I;
-  const stepLoss = new Float64Array(E);
-  // js engine: cos_sim only where the tape reads it (NaN elsewhere); the tfjs engine logs every step
-  const onTapeStep = new Uint8Array(T);
-  sched.tapeSteps.forEach((t) => (onTapeStep[t] = 1));
-  const tInv = teacherRowInvNorms(sched.teachers, O, I);
-  if (cos && engine === "js") cos.forEach((c) => c.fill(NaN));
-  const Sbuf = new Float32Array(K * E * I * I * (engine === "js" && B >= I ? 2 : 1));
+  const Sbuf = new Float32Array(K * E * I * I);
   const L = new Float64Array(I * I);
   try {
     for (let start = 0; start < T; start += K) {
       throwIfAborted(opts.signal);
       const n = Math.min(K, T - start);
       for (let k = 0; k < n; k++) {
-        for (let e = 0; e < E; e++) {
-          if (factor) sampleGramFactor(dataRngs[e], I, B, Sbuf, (k * E + e) * perElem, L);
-          else sampleGram(dataRngs[e], I, B, Sbuf, (k * E + e) * perElem, L);
-        }
-      }
-      if (js) {
-        for (let k = 0; k < n; k++) {
-          const t = start + k;
-          for (let e = 0; e < E; e++) {
-            for (let g = 0; g < P * Gd; g++) gates[e][t * P * Gd + g] = js.c[e * P * Gd + g]; // logged before the update
-            if (cos && onTapeStep[t]) jsRowCosines(arch, js, e, sched.teachers, tInv, cos[e], t * P * M);
-          }
-          const block = Math.floor(t / sched.stepsPerBlock);
-          jsStep(arch, elementParams, js, sched.targets[sched.blockTarget[block]], Sbuf, k * E * perElem, stepLoss, scratch, factor ? "factor" : "S");
-          for (let e = 0; e < E; e++) loss[e][t] = stepLoss[e];
-        }
-        opts.onProgress?.(start + n, T);
-        await yieldToEventLoop();
-        continue;
+        for (let e = 0; e < E; e++) sampleGram(dataRngs[e], I, B, Sbuf, (k * E + e) * I * I, L);
       }
       const prev = state;
       const out = tf.tidy(() => {
@@ -195,12 +179,12 @@ export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Pro
       opts.onProgress?.(start + n, T);
       await yieldToEventLoop();
     }
-    const [Wd, cd] = js ? [js.W, js.c] : await Promise.all([state.W.data(), state.c.data()]);
+    const [Wd, cd] = await Promise.all([state.W.data(), state.c.data()]);
     return {
       arch, params, schedule: sched, seeds: opts.seeds, seed, elements, loss, gates, cos,
       finalW: elements.map((_, e) => Float32Array.from(Wd.subarray(e * P * O * I, (e + 1) * P * O * I))),
       finalC: elements.map((_, e) => Float32Array.from(cd.subarray(e * P * Gd, (e + 1) * P * Gd))),
-      backend: js ? "js" : tf.getBackend(),
+      backend: tf.getBackend(),
       wallMs: performance.now() - t0,
     };
   } finally {
