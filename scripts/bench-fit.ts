@@ -1,4 +1,4 @@
-// npm run bench:fit [-- --design tfjs|js] — wall time of one participant fit (flexible + forgetful)
+// npm run bench:fit [-- --design js|tfjs] — wall time of one participant fit (flexible + forgetful)
 // on the default 480-trial curriculum, target ≤ 20 s, plus the engines' raw speed.
 import { parseArgs } from "node:util";
 
@@ -11,7 +11,7 @@ import { simulateParticipant } from "@/lib/model/fit/simulate";
 import { stimulusPresets } from "@/lib/model/presets";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
 
-const { values } = parseArgs({ options: { design: { type: "string", default: "tfjs" } } });
+const { values } = parseArgs({ options: { design: { type: "string", default: "js" } } });
 const backend = await initBackend();
 const arch = stimulusPresets.flexible.arch;
 const seq = curriculumToStimulusTrials(generateCurriculum(defaultStudyConfig(), 1));
@@ -24,7 +24,7 @@ for (const [name, engine] of [["tfjs (one batched runStimulus)", tfjsEngine(arch
 }
 const sim = simulateParticipant(arch, seq, "flexible", { tauW: 0.1, tauC: 0.02, lambda: 0.05, beta: 8, lapse: 0.03 }, 11, 12);
 const t = performance.now();
-const fit = await fitParticipant(arch, seq, sim.choices, { seed: 3, designEngine: values.design === "js" ? "js" : "tfjs" });
+const fit = await fitParticipant(arch, seq, sim.choices, { seed: 3, designEngine: values.design === "tfjs" ? "tfjs" : "js" });
 const s = (performance.now() - t) / 1000;
 console.log(`fit one participant (${seq.trials.length} trials, flexible + forgetful, design ${values.design}): ${s.toFixed(2)} s  target ≤ 20 s  ${s <= 20 ? "ok" : "SLOW"}`);
 console.log(`  flexible  logLik ${fit.flexible.logLik.toFixed(2)}  BIC ${fit.flexible.bic.toFixed(2)}  ${fit.flexible.evals} evals  ${(fit.flexible.wallMs / 1000).toFixed(2)} s`);

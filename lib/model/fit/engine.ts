@@ -19,7 +19,8 @@ import type { StimulusSequence } from "../stimulus-trials";
 
 export type FitArch = Omit<Architecture, "dIn" | "dOut">;
 
-/** ŷ per parameter set: Float64Array [N] (d_out = 1; fitting needs one output unit). */
+/** ŷ per parameter set and initialisation: Float64Array [N] (d_out = 1; fitting needs one output
+ * unit). With S initialisations per set the result has params.length × S entries, parameter-major. */
 export type OutputEngine = (params: readonly ModelParams[]) => Promise<Float64Array[]>;
 
 function assertSingleOutput(seq: StimulusSequence): { I: number } {
@@ -28,35 +29,62 @@ function assertSingleOutput(seq: StimulusSequence): { I: number } {
   return { I: seq.trials[0].input.length };
 }
 
-/** Initial W of seed index 0, exactly as simulate-paper.ts `initialState` draws it (float32). */
-export function initialWeights(arch: FitArch, dIn: number, seed: number): Float64Array {
-  const rng = rngFor(seed, 0, 0);
+/** Initial W of seed index `seedIndex`, exactly as simulate-paper.ts `initialState` draws it (float32). */
+export function initialWeights(arch: FitArch, dIn: number, seed: number, seedIndex = 0): Float64Array {
+  const rng = rngFor(seed, seedIndex, 0);
   const sd = arch.initScale / Math.sqrt(dIn);
   return Float64Array.from({ length: arch.paths * dIn }, () => Math.fround(sd * rng.normal())); // [P, 1, d_in]
 }
 
-/** Plain float64 engine: ŷ_t for one parameter set. */
-export function simulateOutputsJs(arch: FitArch, p: ModelParams, seq: StimulusSequence, seed: number): Float64Array {
-  if (arch.gating !== "path") throw new Error(`jsEngine supports per-path gates only, got "${arch.gating}"`);
+/** The sequence as flat arrays, inputs as sparse (index, value) lists (one-hot stimuli: one entry). */
+type Packed = { I: number; N: number; start: Int32Array; idx: Int32Array; val: Float64Array; target: Float64Array };
+const packedCache = new WeakMap<StimulusSequence, Packed>();
+function pack(seq: StimulusSequence): Packed {
+  const hit = packedCache.get(seq);
+  if (hit) return hit;
   const { I } = assertSingleOutput(seq);
-  const P = arch.paths, N = seq.trials.length;
+  const N = seq.trials.length;
+  const start = new Int32Array(N + 1), idx: number[] = [], val: number[] = [];
+  seq.trials.forEach((tr, t) => {
+    tr.input.forEach((v, i) => {
+      if (v !== 0) (idx.push(i), val.push(v));
+    });
+    start[t + 1] = idx.length;
+  });
+  const packed = { I, N, start, idx: Int32Array.from(idx), val: Float64Array.from(val), target: Float64Array.from(seq.trials, (t) => t.target[0]) };
+  packedCache.set(seq, packed);
+  return packed;
+}
+
+/** Plain float64 engine: ŷ_t for one parameter set and one initialisation (runStimulus seed index
+ * `seedIndex` of `seed`). `gatesOut` ([N × P], optional) receives the gates c after each trial's
+ * update (for the mechanism diagnostics in signature.ts). */
+export function simulateOutputsJs(arch: FitArch, p: ModelParams, seq: StimulusSequence, seed: number, seedIndex = 0, gatesOut?: Float64Array): Float64Array {
+  const { I } = assertSingleOutput(seq);
+  return runJs(arch, p, pack(seq), initialWeights(arch, I, seed, seedIndex), gatesOut);
+}
+
+function runJs(arch: FitArch, p: ModelParams, seq: Packed, W0: Float64Array, gatesOut?: Float64Array): Float64Array {
+  if (arch.gating !== "path") throw new Error(`jsEngine supports per-path gates only, got "${arch.gating}"`);
+  const { I, N, start, idx, val, target } = seq;
+  const P = arch.paths;
   const etaW = arch.dt / p.tauW, etaC = arch.dt / p.tauC; // the step size dt/τ
   const decay = 1 - 2 * etaW * p.lambdaW;
-  const W = initialWeights(arch, I, seed); // [P, d_in]
+  const W = W0.slice(); // [P, d_in]
   const c = new Float64Array(P).fill(arch.initGate);
   const gTask = new Float64Array(P);
   const out = new Float64Array(N);
   for (let t = 0; t < N; t++) {
-    const x = seq.trials[t].input;
+    const a = start[t], b = start[t + 1];
     let y = 0;
     for (let q = 0; q < P; q++) {
       let wx = 0;
-      for (let i = 0; i < I; i++) wx += W[q * I + i] * x[i];
+      for (let k = a; k < b; k++) wx += W[q * I + idx[k]] * val[k];
       gTask[q] = wx; // W_p x (⟨W_p, G⟩ = e · W_p x)
       y += c[q] * wx; // ŷ = Σ_p c_p W_p x
     }
     out[t] = y;
-    const e = seq.trials[t].target[0] - y;
+    const e = target[t] - y;
     let n1 = 0, n2 = 0;
     for (let q = 0; q < P; q++) {
       n1 += Math.abs(c[q]);
@@ -70,22 +98,28 @@ export function simulateOutputsJs(arch: FitArch, p: ModelParams, seq: StimulusSe
       let reg = 2 * p.lambdaL1 * (n1 - 1) * sgn - p.lambdaNonneg * (1 - sgn) / 2;
       if (p.lambdaL2 !== 0) reg += 2 * p.lambdaL2 * (n2 - 1) * (cq / n2);
       c[q] = cq + etaC * (e * gTask[q] - reg); // c ← c − η_c ∂L/∂c
-      for (let i = 0; i < I; i++) W[q * I + i] = decay * W[q * I + i] + etaW * cq * e * x[i]; // W ← W − η_w ∂L/∂W
+      // W ← W − η_w ∂L/∂W (G = e xᵀ is zero off the input's support)
+      if (decay !== 1) for (let i = 0; i < I; i++) W[q * I + i] *= decay;
+      for (let k = a; k < b; k++) W[q * I + idx[k]] += etaW * cq * e * val[k];
     }
+    if (gatesOut) for (let q = 0; q < P; q++) gatesOut[t * P + q] = c[q];
   }
   return out;
 }
 
-export function jsEngine(arch: FitArch, seq: StimulusSequence, seed: number): OutputEngine {
-  return async (params) => params.map((p) => simulateOutputsJs(arch, p, seq, seed));
+/** `seeds` initialisations per parameter set (seed indices 0…seeds−1), parameter-major like runStimulus' elements. */
+export function jsEngine(arch: FitArch, seq: StimulusSequence, seed: number, seeds = 1): OutputEngine {
+  const packed = pack(seq);
+  const W0 = Array.from({ length: seeds }, (_, s) => initialWeights(arch, packed.I, seed, s));
+  return async (params) => params.flatMap((p) => W0.map((w) => runJs(arch, p, packed, w)));
 }
 
-/** One batched TF.js computation (runStimulus over all parameter sets, one seed). */
-export function tfjsEngine(arch: FitArch, seq: StimulusSequence, seed: number, signal?: AbortSignal): OutputEngine {
+/** One batched TF.js computation (runStimulus over all parameter sets × `seeds` initialisations). */
+export function tfjsEngine(arch: FitArch, seq: StimulusSequence, seed: number, signal?: AbortSignal, seeds = 1): OutputEngine {
   assertSingleOutput(seq);
   return async (params) => {
     if (params.length === 0) return [];
-    const res = await runStimulus({ arch, params: [...params], sequence: seq }, { seeds: 1, seed, signal });
+    const res = await runStimulus({ arch, params: [...params], sequence: seq }, { seeds, seed, signal });
     return res.output.map((o) => Float64Array.from(o));
   };
 }

@@ -9,14 +9,14 @@
 import { createRng } from "@/lib/core/rng";
 
 import { type OutputEngine } from "./engine";
-import { countChoices, logLikelihood } from "./likelihood";
+import { countChoices, marginalLogLikelihood } from "./likelihood";
 import { type Box, invertSpd, latinHypercube, nelderMead, numericalHessian } from "./optimise";
 import {
   MODEL_PARAMS, type ModelName, type Theta, boundsU, dThetaDu, fromU, linkIndices, modelParamsFor, thetaFromU, toU,
 } from "./transforms";
 
 export type FitOptions = {
-  /** Model initialisation seed (runStimulus seed index 0); stored with the fit. */
+  /** Model initialisation seed; the engine's S initialisations are its seed indices 0…S−1. Stored with the fit. */
   seed: number;
   /** Seed of the multi-start design (LHS). */
   designSeed?: number;
@@ -58,8 +58,31 @@ export type ModelFit = {
 
 export const bic = (logLik: number, k: number, n: number): number => k * Math.log(n) - 2 * logLik;
 
-const BETA_GRID = Array.from({ length: 12 }, (_, i) => Math.exp(Math.log(0.3) + (i / 11) * Math.log(100)));
-const LAPSE_GRID = [0.005, 0.02, 0.05, 0.1, 0.2, 0.35];
+const BETA_GRID = Array.from({ length: 10 }, (_, i) => Math.exp(Math.log(0.3) + (i / 9) * Math.log(100)));
+const LAPSE_GRID = [0.005, 0.02, 0.06, 0.15, 0.35];
+const DESIGN_INITS = 4;
+
+/** Marginal log-likelihood (over the S initialisations) at every (β, lapse) of the design grid, β-major. */
+function gridLogLik(outs: Float64Array[], choices: Int8Array): Float64Array {
+  const L = LAPSE_GRID.length, res = new Float64Array(BETA_GRID.length * L);
+  const perInit = outs.map(() => new Float64Array(res.length));
+  outs.forEach((y, s) => {
+    for (let t = 0; t < choices.length; t++) {
+      const c = choices[t];
+      if (c === 0) continue;
+      const yc = Number.isFinite(y[t]) ? y[t] * c : 0;
+      for (let b = 0; b < BETA_GRID.length; b++) {
+        const sig = 1 / (1 + Math.exp(-BETA_GRID[b] * yc));
+        for (let l = 0; l < L; l++) perInit[s][b * L + l] += Math.log(LAPSE_GRID[l] / 2 + (1 - LAPSE_GRID[l]) * sig);
+      }
+    }
+  });
+  for (let g = 0; g < res.length; g++) {
+    const m = Math.max(...perInit.map((v) => v[g]));
+    res[g] = m + Math.log(perInit.reduce((a, v) => a + Math.exp(v[g] - m), 0) / perInit.length);
+  }
+  return res;
+}
 
 export async function fitModel(model: ModelName, engine: OutputEngine, choices: Int8Array, opts: FitOptions): Promise<ModelFit> {
   const t0 = performance.now();
@@ -73,16 +96,22 @@ export async function fitModel(model: ModelName, engine: OutputEngine, choices: 
   const report = opts.onProgress ?? (() => {});
   let evals = 0;
 
+  // S initialisations per parameter set (the engine's `seeds`); the likelihood marginalises over them
+  const perInit = (outs: Float64Array[], count: number) => {
+    const S = outs.length / count;
+    if (!Number.isInteger(S) || S < 1) throw new Error(`Engine returned ${outs.length} trajectories for ${count} parameter sets`);
+    return Array.from({ length: count }, (_, i) => outs.slice(i * S, (i + 1) * S));
+  };
   const nllBatch = async (us: number[][]): Promise<number[]> => {
     evals += us.length;
-    const outs = await engine(us.map((u) => modelParamsFor(model, thetaFromU(model, u))));
-    return us.map((u, i) => -logLikelihood(outs[i], choices, fromU(specs[link.beta], u[link.beta]), fromU(specs[link.lapse], u[link.lapse])));
+    const outs = perInit(await engine(us.map((u) => modelParamsFor(model, thetaFromU(model, u)))), us.length);
+    return us.map((u, i) => -marginalLogLikelihood(outs[i], choices, fromU(specs[link.beta], u[link.beta]), fromU(specs[link.lapse], u[link.lapse])));
   };
   const nll = async (u: number[]) => (await nllBatch([u]))[0];
 
   // 1. design over trajectory parameters (one batch), (β, lapse) on an analytic grid
   const trajBox = { lo: trajDims.map((i) => box.lo[i]), hi: trajDims.map((i) => box.hi[i]) };
-  const design = latinHypercube(opts.designSize ?? 256, trajBox, createRng(opts.designSeed ?? 1));
+  const design = latinHypercube(opts.designSize ?? 512, trajBox, createRng(opts.designSeed ?? 1));
   report(0.05, `design: ${design.length} parameter sets in one batch`);
   const full = (z: number[], beta: number, lapse: number) => {
     const u = new Array<number>(k);
@@ -91,22 +120,23 @@ export async function fitModel(model: ModelName, engine: OutputEngine, choices: 
     u[link.lapse] = toU(specs[link.lapse], lapse);
     return u;
   };
-  const designOuts = await (opts.designEngine ?? engine)(design.map((z) => modelParamsFor(model, thetaFromU(model, full(z, 1, 0.1)))));
+  const designOuts = perInit(await (opts.designEngine ?? engine)(design.map((z) => modelParamsFor(model, thetaFromU(model, full(z, 1, 0.1))))), design.length);
   evals += design.length;
   const scored = design.map((z, i) => {
+    // ranking starts only: the first DESIGN_INITS initialisations are enough (Nelder–Mead re-scores with all S)
+    const grid = gridLogLik(designOuts[i].slice(0, DESIGN_INITS), choices);
     let best = { f: Infinity, beta: 1, lapse: 0.1 };
-    for (const beta of BETA_GRID)
-      for (const lapse of LAPSE_GRID) {
-        const f = -logLikelihood(designOuts[i], choices, beta, lapse);
-        if (f < best.f) best = { f, beta, lapse };
-      }
+    BETA_GRID.forEach((beta, b) => LAPSE_GRID.forEach((lapse, l) => {
+      const f = -grid[b * LAPSE_GRID.length + l];
+      if (f < best.f) best = { f, beta, lapse };
+    }));
     return { u: full(z, best.beta, best.lapse), f: best.f };
   });
   scored.sort((a, b) => a.f - b.f);
 
   // 2. Nelder–Mead from the best starts, then a restart from the winner
-  const starts = scored.slice(0, opts.starts ?? 4);
-  let best = { x: starts[0].u, f: starts[0].f };
+  const starts = scored.slice(0, opts.starts ?? 8);
+  let best = { x: starts[0].u, f: Infinity };
   for (const [i, s] of starts.entries()) {
     report(0.1 + (0.75 * i) / starts.length, `Nelder–Mead from start ${i + 1}/${starts.length}`);
     const r = await nelderMead(nll, s.u, box, { maxEvals: opts.maxEvals ?? 150 * k });

@@ -2,7 +2,7 @@ import { initBackend } from "../backend";
 import type { StimulusSequence } from "../stimulus-trials";
 
 import { jsEngine, tfjsEngine } from "./engine";
-import { choiceProb, choicesFor, countChoices, logLikelihood, predictedCorrect } from "./likelihood";
+import { choiceProb, choicesFor, countChoices, logLikelihood, marginalLogLikelihood, predictedCorrect } from "./likelihood";
 import { modelParamsFor } from "./transforms";
 
 beforeAll(async () => {
@@ -58,5 +58,15 @@ describe("fit likelihood", () => {
     expect(pc[0]).toBeGreaterThan(0.5); // target +1, ŷ > 0
     expect(pc[1]).toBeLessThan(0.5); // target +1, ŷ < 0
     expect(pc[2]).toBeLessThan(0.5); // target −1, ŷ > 0
+  });
+});
+
+describe("marginal likelihood over initialisations", () => {
+  it("equals the single-trajectory likelihood when all initialisations agree, and log-mean-exps otherwise", () => {
+    const y = Float64Array.from([0.5, -0.2, 0.9]), z = Float64Array.from([-0.5, 0.2, -0.9]);
+    const ch = Int8Array.from([1, -1, 0]);
+    expect(marginalLogLikelihood([y, y, y], ch, 4, 0.05)).toBeCloseTo(logLikelihood(y, ch, 4, 0.05), 12);
+    const a = logLikelihood(y, ch, 4, 0.05), b = logLikelihood(z, ch, 4, 0.05);
+    expect(marginalLogLikelihood([y, z], ch, 4, 0.05)).toBeCloseTo(Math.log((Math.exp(a) + Math.exp(b)) / 2), 12);
   });
 });

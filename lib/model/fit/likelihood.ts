@@ -41,6 +41,29 @@ export function logLikelihood(outputs: ArrayLike<number>, choices: Int8Array, be
   return ll;
 }
 
+/**
+ * Marginal log-likelihood over the model's initialisation noise: log (1/S) Σ_s Π_t p(choice_t | ŷ^(s)),
+ * a Monte-Carlo estimate over S initial weight draws (seed indices 0…S−1). The model's gates break
+ * their symmetry from the tiny initial weights, and WHEN the paths specialise depends on that draw,
+ * so for a flexible participant one fixed draw can miss the participant's trajectory by tens of log
+ * units (docs/fitting.md "Initialisation noise"). The participant's own draw is unknown: marginalise it.
+ */
+export function marginalLogLikelihood(outputsPerInit: readonly ArrayLike<number>[], choices: Int8Array, beta: number, lapse: number): number {
+  const lls = outputsPerInit.map((o) => logLikelihood(o, choices, beta, lapse));
+  const m = Math.max(...lls);
+  if (!Number.isFinite(m)) return m;
+  return m + Math.log(lls.reduce((s, v) => s + Math.exp(v - m), 0) / lls.length);
+}
+
+/** Posterior weights of the S initialisations given the choices (for predictions that mix them). */
+export function initWeights(outputsPerInit: readonly ArrayLike<number>[], choices: Int8Array, beta: number, lapse: number): number[] {
+  const lls = outputsPerInit.map((o) => logLikelihood(o, choices, beta, lapse));
+  const m = Math.max(...lls);
+  const w = lls.map((v) => Math.exp(v - m));
+  const z = w.reduce((s, v) => s + v, 0);
+  return w.map((v) => v / z);
+}
+
 /** P(the correct key) per trial: the model-predicted accuracy curve for a fitted (β, lapse). */
 export function predictedCorrect(outputs: ArrayLike<number>, seq: StimulusSequence, beta: number, lapse: number): Float64Array {
   return Float64Array.from(seq.trials, (t, i) => choiceProb(outputs[i], t.target[0] > 0 ? 1 : -1, beta, lapse));

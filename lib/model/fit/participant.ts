@@ -8,20 +8,27 @@ import { type FitArch, jsEngine, tfjsEngine } from "./engine";
 import { type FitOptions, type ModelFit, fitModel } from "./fit";
 import type { ModelName } from "./transforms";
 
+/** Default number of model initialisations marginalised in the likelihood (docs/fitting.md). */
+export const INIT_SEEDS = 8;
+
 export type ParticipantFit = { flexible: ModelFit; forgetful: ModelFit; comparison: Comparison; wallMs: number };
 
 export type ParticipantFitOptions = Omit<FitOptions, "designEngine" | "onProgress"> & {
-  /** "tfjs" (default): the multi-start design is one batched TF.js runStimulus call; "js": float64 engine throughout. */
+  /** "js" (default): float64 engine throughout (sparse one-hot inputs: 256 sets × 8 initialisations ≈ 0.1 s);
+   * "tfjs": the multi-start design is one batched TF.js runStimulus call (≈ 1.7 s for the same batch). */
   designEngine?: "tfjs" | "js";
   models?: ModelName[];
+  /** Initialisations (seed indices 0…S−1 of `seed`) the likelihood marginalises over (default INIT_SEEDS). */
+  initSeeds?: number;
   signal?: AbortSignal;
   onProgress?: (fraction: number, message: string) => void;
 };
 
 export async function fitParticipant(arch: FitArch, seq: StimulusSequence, choices: Int8Array, opts: ParticipantFitOptions): Promise<ParticipantFit> {
   const t0 = performance.now();
-  const refine = jsEngine(arch, seq, opts.seed);
-  const design = opts.designEngine === "js" ? refine : tfjsEngine(arch, seq, opts.seed, opts.signal);
+  const S = opts.initSeeds ?? INIT_SEEDS;
+  const refine = jsEngine(arch, seq, opts.seed, S);
+  const design = opts.designEngine === "tfjs" ? tfjsEngine(arch, seq, opts.seed, opts.signal, S) : refine;
   const models: ModelName[] = ["flexible", "forgetful"];
   const fits = {} as Record<ModelName, ModelFit>;
   for (const [i, model] of models.entries()) {

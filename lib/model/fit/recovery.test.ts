@@ -19,7 +19,7 @@ describe("fit recovery (small sanity check)", () => {
         flexible: { tauW: [0.08, 0.15], tauC: [0.01, 0.02], lambda: [0.02, 0.05], beta: [8, 12], lapse: [0.01, 0.03] },
         forgetful: { tau: [0.08, 0.15], beta: [8, 12], lapse: [0.01, 0.03] },
       },
-      fit: { designEngine: "js", designSize: 48, starts: 2 },
+      fit: { designEngine: "js", designSize: 48, starts: 2, initSeeds: 4 },
     });
     expect(summary.modelRecoveryRate).toBeGreaterThanOrEqual(0.75);
     expect(summary.confusion.flexible.flexible + summary.confusion.forgetful.forgetful).toBe(summary.modelRecoveryRate * 4);

@@ -6,20 +6,29 @@ import { createRng, deriveSeed } from "@/lib/core/rng";
 
 import type { StimulusSequence } from "../stimulus-trials";
 
-import type { FitArch } from "./engine";
+import { type FitArch, jsEngine } from "./engine";
 import type { ModelFit } from "./fit";
-import { type ParticipantFitOptions, fitParticipant } from "./participant";
+import { marginalLogLikelihood } from "./likelihood";
+import { INIT_SEEDS, type ParticipantFitOptions, fitParticipant } from "./participant";
 import { type GeneratingRanges, drawTheta, simulateParticipant } from "./simulate";
-import { MODEL_PARAMS, type ModelName, type ParamName, type Theta, toU } from "./transforms";
+import { type MechanismStats, mechanismStats } from "./signature";
+import { MODEL_PARAMS, type ModelName, type ParamName, type Theta, modelParamsFor, toU } from "./transforms";
 
 export type RecoveredParticipant = {
   id: number;
   model: ModelName;
   theta: Theta;
   accuracy: number;
+  /** Fig. 8 signature statistics of the generating model on its own initialisation (signature.ts). */
+  mechanism: MechanismStats;
+  /** Draws needed to get an admissible θ (1 without a filter). */
+  draws: number;
   fits: Record<ModelName, Pick<ModelFit, "theta" | "logLik" | "bic" | "nParams" | "uncertainty" | "wallMs">>;
   preferred: ModelName;
   deltaBic: number;
+  /** Log-likelihood of the generating θ under the fitting likelihood (fit seed, S initialisations): if it
+   * beats the generating model's fitted optimum, the optimiser failed (not identifiability). */
+  truthLogLik: number;
 };
 
 export type ParamRecovery = { param: string; model: ModelName; n: number; r: number; bias: number; rmse: number; scale: "log" | "logit" };
@@ -31,6 +40,10 @@ export type RecoverySummary = {
   confusion: Record<ModelName, Record<ModelName, number>>;
   modelRecoveryRate: number;
   meanFitMs: number;
+  /** Participants whose generating θ beats the fitted optimum of the generating model by > 0.5 log units. */
+  optimiserMisses: number;
+  /** Largest such shortfall (log units; ≤ 0 when the optimum is always at least as good as the truth). */
+  worstShortfall: number;
 };
 
 export const pearson = (a: readonly number[], b: readonly number[]): number => {
@@ -49,6 +62,11 @@ export type RecoveryOptions = {
   n: number;
   seed: number;
   ranges?: Partial<Record<ModelName, GeneratingRanges>>;
+  /**
+   * Admissibility of a generating participant, judged on the generating model alone (never on a fit):
+   * draws are repeated until it holds (rejection sampling inside `ranges`). Default: all admissible.
+   */
+  admit?: (model: ModelName, theta: Theta, mechanism: MechanismStats) => boolean;
   fit?: Omit<ParticipantFitOptions, "seed">;
   onParticipant?: (p: RecoveredParticipant, done: number, total: number) => void;
 };
@@ -58,15 +76,24 @@ export async function runRecovery(arch: FitArch, seq: StimulusSequence, opts: Re
   const participants: RecoveredParticipant[] = [];
   for (let id = 0; id < opts.n; id++) {
     const model: ModelName = id % 2 === 0 ? "flexible" : "forgetful";
-    const theta = drawTheta(model, rng, opts.ranges?.[model]);
     // generating and fitting model seeds differ: the fit must not rely on knowing the init noise
-    const sim = simulateParticipant(arch, seq, model, theta, deriveSeed(opts.seed, 3 * id), deriveSeed(opts.seed, 3 * id + 1));
-    const fit = await fitParticipant(arch, seq, sim.choices, { ...opts.fit, seed: deriveSeed(opts.seed, 3 * id + 2) });
+    const genSeed = deriveSeed(opts.seed, 3 * id);
+    let theta: Theta, mechanism: MechanismStats, draws = 0;
+    do {
+      if (++draws > 1000) throw new Error(`No admissible ${model} participant in 1000 draws`);
+      theta = drawTheta(model, rng, opts.ranges?.[model]);
+      mechanism = mechanismStats(arch, modelParamsFor(model, theta), seq, genSeed);
+    } while (opts.admit && !opts.admit(model, theta, mechanism));
+    const sim = simulateParticipant(arch, seq, model, theta, genSeed, deriveSeed(opts.seed, 3 * id + 1));
+    const fitSeed = deriveSeed(opts.seed, 3 * id + 2);
+    const fit = await fitParticipant(arch, seq, sim.choices, { ...opts.fit, seed: fitSeed });
+    const truthOuts = await jsEngine(arch, seq, fitSeed, opts.fit?.initSeeds ?? INIT_SEEDS)([modelParamsFor(model, theta)]);
+    const truthLogLik = marginalLogLikelihood(truthOuts, sim.choices, theta.beta!, theta.lapse!);
     const accuracy = sim.choices.reduce((s, c, t) => s + (c === seq.trials[t].target[0] ? 1 : 0), 0) / seq.trials.length;
     const pick = (f: ModelFit) => ({ theta: f.theta, logLik: f.logLik, bic: f.bic, nParams: f.nParams, uncertainty: f.uncertainty, wallMs: f.wallMs });
     const p: RecoveredParticipant = {
-      id, model, theta, accuracy, fits: { flexible: pick(fit.flexible), forgetful: pick(fit.forgetful) },
-      preferred: fit.comparison.preferred, deltaBic: fit.comparison.deltaBic,
+      id, model, theta, accuracy, mechanism, draws, fits: { flexible: pick(fit.flexible), forgetful: pick(fit.forgetful) },
+      preferred: fit.comparison.preferred, deltaBic: fit.comparison.deltaBic, truthLogLik,
     };
     participants.push(p);
     opts.onParticipant?.(p, id + 1, opts.n);
@@ -108,5 +135,7 @@ export function summariseRecovery(ps: readonly RecoveredParticipant[]): Recovery
     participants: ps.length, params, confusion,
     modelRecoveryRate: ps.filter((p) => p.preferred === p.model).length / Math.max(1, ps.length),
     meanFitMs: fitMs.reduce((s, v) => s + v, 0) / Math.max(1, fitMs.length),
+    optimiserMisses: ps.filter((p) => p.truthLogLik - p.fits[p.model].logLik > 0.5).length,
+    worstShortfall: Math.max(...ps.map((p) => p.truthLogLik - p.fits[p.model].logLik)),
   };
 }
