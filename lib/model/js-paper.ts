@@ -7,6 +7,7 @@
 // summation orders.
 import { type Architecture, type ModelParams, REF_BATCH_SIZE, gatesPerPath } from "./config";
 import { jsRowCosines, teacherRowInvNorms } from "./js-step";
+import { throwIfAborted } from "./progress";
 import { type FastRng, rngFor, sampleGram } from "./random";
 import { type PaperCurriculum, type PaperSchedule, buildSchedule } from "./schedule";
 
@@ -292,7 +293,7 @@ export type PaperElementOutput = JsPaperLogs & { W: Float64Array; c: Float64Arra
 
 /** Run a job's elements synchronously over the whole schedule (a worker thread's body). Each
  * element runs all its steps before the next starts; onProgress gets element-steps done. */
-export function runPaperElements(job: PaperThreadJob, onProgress?: (elementStepsDone: number) => void): PaperElementOutput[] {
+export function runPaperElements(job: PaperThreadJob, onProgress?: (elementStepsDone: number) => void, signal?: AbortSignal): PaperElementOutput[] {
   const setup = jsPaperSetup(job.arch, job.curriculum, job.record);
   const T = setup.sched.totalSteps;
   let done = 0;
@@ -300,6 +301,7 @@ export function runPaperElements(job: PaperThreadJob, onProgress?: (elementSteps
     const x = new JsPaperElement(setup, job.params[el.paramIndex], job.seed, el.seedIndex);
     const logs = allocLogs(setup);
     for (let t = 0; t < T; t += job.chunkSteps) {
+      throwIfAborted(signal);
       const end = Math.min(T, t + job.chunkSteps);
       x.run(t, end, logs);
       done += end - t;

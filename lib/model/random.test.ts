@@ -2,7 +2,7 @@
 // These tests prove the two are statistically the same for what the model uses: the logged loss
 // ½ tr(D S Dᵀ) and the gradient entries G = D S, for a fixed D (means and variances), plus the
 // moments of the building blocks.
-import { FastRng, sampleGram, sampleGramExplicit } from "./random";
+import { FastRng, sampleGram, sampleGramExplicit, sampleGramFactor } from "./random";
 
 const moments = (xs: number[]) => {
   const m = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -94,4 +94,18 @@ describe("Wishart (Bartlett) S is statistically identical to S from an explicit 
     expect(Math.abs(moments(trRight).m - d)).toBeLessThan(0.05);
     expect(Math.abs(moments(tr).m - d)).toBeGreaterThan(1);
   });
+});
+
+it("bartlettFactor (the js engine's bulk draw) gives sampleGramFactor's values and stream position", () => {
+  for (const [d, B] of [[20, 200], [5, 5], [7, 30]] as const) {
+    const a = new FastRng(31), b = new FastRng(31);
+    const F = new Float64Array(d * d), ref = new Float32Array(2 * d * d), L = new Float64Array(d * d);
+    for (let n = 0; n < 50; n++) {
+      a.bartlettFactor(d, B, F);
+      sampleGramFactor(b, d, B, ref, 0, L);
+      for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) expect(F[i * d + j]).toBe(ref[i * d + j]);
+    }
+    expect(a.uniform()).toBe(b.uniform());
+  }
+  expect(() => new FastRng(1).bartlettFactor(20, 10, new Float64Array(400))).toThrow(/B ≥ d/);
 });

@@ -1,0 +1,130 @@
+// Node-only: a paper-mode run (js engine) with its batch elements split over worker_threads.
+// Elements are independent (own init and data streams, js-paper.ts), so the result is
+// bit-identical to runPaper's for the same input and seed; only the wall time changes. The
+// browser keeps its single Web Worker (worker.ts); this module is for the CLI, the bench and
+// server jobs, and must not be imported from client code.
+//
+// When it pays (measured, docs/model.md "Benchmark"): a worker costs ~0.1–0.3 s to start under
+// tsx (it compiles the engine's modules again), so `threads: "auto"` uses them only when the run
+// has ≥ 2 elements and ≥ 1e5 element-steps (Fig 8 × 10 seeds has 3.2e4, Fig 2 × 10 seeds 2.2e5).
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+
+import { type PaperElementOutput, type PaperThreadJob, runPaperElements } from "./js-paper";
+import { CancelledError, throwIfAborted } from "./progress";
+import { buildSchedule } from "./schedule";
+import { type PaperRunInput, type PaperRunOptions, type PaperRunResult, runPaper } from "./simulate-paper";
+
+export type ThreadedPaperRunOptions = PaperRunOptions & {
+  /** Worker threads (the main thread runs one share itself). "auto": min(cores, elements) when the
+   * run is large enough to repay the start-up, else 1. Default "auto". 1: plain runPaper. */
+  threads?: number | "auto";
+};
+
+/** Element-steps below which "auto" stays on one thread. */
+export const AUTO_THREAD_MIN_WORK = 1e5;
+
+export function chooseThreads(elements: number, totalSteps: number, threads: number | "auto" = "auto"): number {
+  if (threads !== "auto") return Math.max(1, Math.min(Math.floor(threads), elements));
+  if (elements < 2 || elements * totalSteps < AUTO_THREAD_MIN_WORK) return 1;
+  return Math.max(1, Math.min(availableParallelism(), elements));
+}
+
+/** Contiguous, balanced split of n items into k groups. */
+export function splitEven<T>(items: T[], k: number): T[][] {
+  const out: T[][] = [];
+  for (let g = 0, start = 0; g < k; g++) {
+    const n = Math.floor(items.length / k) + (g < items.length % k ? 1 : 0);
+    out.push(items.slice(start, start + n));
+    start += n;
+  }
+  return out;
+}
+
+const WORKER_URL = new URL("./paper-thread-worker.ts", import.meta.url);
+
+// Node 20 does not carry the parent's tsx loader hooks into worker threads, so the worker is a small
+// CommonJS bootstrap that registers tsx's ESM loader in the thread and then imports the .ts entry.
+const BOOTSTRAP = `
+const { workerData } = require("node:worker_threads");
+import(workerData.tsxApi).then((api) => { api.register(); return import(workerData.entry); });
+`;
+
+/** Start a worker for one job and resolve with its elements' outputs. */
+function startWorker(job: PaperThreadJob, onProgress: (done: number) => void, signal?: AbortSignal): Promise<PaperElementOutput[]> {
+  // tsx's ESM api (dist/esm/api/index.mjs); its "require" export cannot register from an ESM import
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+  const w = new Worker(BOOTSTRAP, { eval: true, workerData: { ...job, tsxApi, entry: WORKER_URL.href } });
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      void w.terminate();
+      reject(new CancelledError());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const finish = () => signal?.removeEventListener("abort", onAbort);
+    w.on("message", (m: { type: "progress"; done: number } | { type: "done"; out: PaperElementOutput[] } | { type: "error"; message: string }) => {
+      if (m.type === "progress") onProgress(m.done);
+      else if (m.type === "done") {
+        finish();
+        resolve(m.out);
+        void w.terminate();
+      } else {
+        finish();
+        reject(new Error(`paper-mode worker failed: ${m.message}`));
+        void w.terminate();
+      }
+    });
+    w.on("error", (e) => {
+      finish();
+      reject(e);
+    });
+    w.on("exit", (code) => {
+      finish();
+      reject(new Error(`paper-mode worker exited with code ${code} before finishing`)); // no-op once settled
+    });
+  });
+}
+
+/**
+ * runPaper with the batch elements split over worker threads (js engine only; the tfjs engine and
+ * single-thread runs go to runPaper unchanged). Same result as runPaper, bit for bit.
+ */
+export async function runPaperThreaded(input: PaperRunInput, opts: ThreadedPaperRunOptions): Promise<PaperRunResult> {
+  const t0 = performance.now();
+  const { arch, curriculum, params } = input;
+  if ((opts.engine ?? "js") !== "js" || !(Number.isInteger(opts.seeds) && opts.seeds > 0)) return runPaper(input, opts);
+  const sched = buildSchedule(curriculum, arch.dt, arch.dIn, arch.dOut);
+  const elements = params.flatMap((_, pi) => Array.from({ length: opts.seeds }, (_, si) => ({ paramIndex: pi, seedIndex: si })));
+  const threads = chooseThreads(elements.length, sched.totalSteps, opts.threads);
+  if (threads <= 1) return runPaper(input, opts);
+  throwIfAborted(opts.signal);
+  const seed = opts.seed ?? 0;
+  const record = opts.recordAlignment ?? true;
+  const T = sched.totalSteps, E = elements.length;
+  const groups = splitEven(elements, threads);
+  const base = { arch, curriculum, params, seed, record, chunkSteps: opts.chunkSteps ?? 1024 };
+  const done = new Array<number>(threads).fill(0);
+  const report = (g: number) => (d: number) => {
+    done[g] = d;
+    opts.onProgress?.(Math.floor(done.reduce((a, b) => a + b, 0) / E), T);
+  };
+  // groups 1… in workers; group 0 on this thread after they have been started
+  const pending = groups.slice(1).map((els, i) => startWorker({ ...base, elements: els }, report(i + 1), opts.signal));
+  let mine: PaperElementOutput[];
+  try {
+    mine = runPaperElements({ ...base, elements: groups[0] }, report(0), opts.signal);
+  } catch (e) {
+    await Promise.allSettled(pending);
+    throw e;
+  }
+  const outs = [mine, ...(await Promise.all(pending))].flat();
+  return {
+    arch, params, schedule: sched, seeds: opts.seeds, seed, elements,
+    loss: outs.map((o) => o.loss), gates: outs.map((o) => o.gates), cos: record ? outs.map((o) => o.cos!) : null,
+    finalW: outs.map((o) => Float32Array.from(o.W)),
+    finalC: outs.map((o) => Float32Array.from(o.c)),
+    backend: "js", wallMs: performance.now() - t0,
+  };
+}
