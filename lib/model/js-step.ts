@@ -27,6 +27,29 @@ export function jsRowCosines(
   const { paths: P, dOut: O, dIn: I } = arch;
   const M = teachers.length;
   const W = st.W;
+  if (M === 2) {
+    // one pass over each W row for its norm and both teacher dots (same sums, same order)
+    const T0 = teachers[0], T1 = teachers[1];
+    for (let q = 0; q < P; q++) {
+      const k = off + q * 2;
+      out[k] = 0;
+      out[k + 1] = 0;
+      for (let o = 0; o < O; o++) {
+        const wr = e * P * O * I + (q * O + o) * I, tr = o * I;
+        let nw = 0, d0 = 0, d1 = 0;
+        for (let i = 0; i < I; i++) {
+          const w = W[wr + i];
+          nw += w * w;
+          d0 += w * T0[tr + i];
+          d1 += w * T1[tr + i];
+        }
+        const inv = 1 / Math.sqrt(nw);
+        out[k] += (d0 * inv * tInv[o]) / O;
+        out[k + 1] += (d1 * inv * tInv[O + o]) / O;
+      }
+    }
+    return;
+  }
   for (let q = 0; q < P; q++) {
     for (let m = 0; m < M; m++) out[off + q * M + m] = 0;
     for (let o = 0; o < O; o++) {
