@@ -2,9 +2,9 @@
 // so the proxy stays light; the secret is supplied where NextAuth() is instantiated (Node only).
 import type { NextAuthConfig } from "next-auth";
 
-/** Researcher pages: everything under /studies needs a signed-in researcher. */
+/** Researcher pages: everything under /studies, and the paper-reproduction page. */
 export function isResearcherPath(pathname: string) {
-  return pathname === "/studies" || pathname.startsWith("/studies/");
+  return pathname === "/studies" || pathname.startsWith("/studies/") || pathname === "/paper";
 }
 
 export const authConfig = {

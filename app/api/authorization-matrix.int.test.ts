@@ -109,7 +109,8 @@ describe("authorization matrix", () => {
   it.each(researcherRoutes)("%s %s: anonymous → 401, even with a participant token", async (route, method) => {
     signInAs(null);
     const handler = (await load(route))[method]!;
-    for (const headers of [{}, { authorization: `Bearer ${tokenA}` }, { cookie: `nta_run_matrix=${tokenA}` }]) {
+    const variants: Record<string, string>[] = [{}, { authorization: `Bearer ${tokenA}` }, { cookie: `nta_run_matrix=${tokenA}` }];
+    for (const headers of variants) {
       const r = await handler(request(method, headers), { params: Promise.resolve(params(route)) });
       expect(r.status).toBe(401);
     }
