@@ -146,7 +146,7 @@ test("another researcher gets 404 for the demo study's pages and APIs and does n
   await signIn(page, STRANGER);
   await expect(page).toHaveURL(/\/studies$/);
   await expect(page.locator("main")).not.toContainText("Parity / magnitude switching (demo)");
-  for (const path of [`/studies/${id}`, `/studies/${id}/edit`]) {
+  for (const path of [`/studies/${id}`, `/studies/${id}/edit`, `/studies/${id}/dashboard`]) {
     const res = await page.goto(path);
     expect(res?.status(), path).toBe(404);
     await expect(page.getByRole("heading", { name: "Study not found" })).toBeVisible();

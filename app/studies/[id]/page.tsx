@@ -50,6 +50,9 @@ export default async function StudyPage({ params, searchParams }: { params: Prom
           </span>
         </h1>
         <div className="r-actions">
+          <Link className="button secondary" href={`/studies/${study.id}/dashboard`}>
+            Human vs model dashboard
+          </Link>
           <Link className="button secondary" href={`/studies/${study.id}/edit`}>
             Edit settings
           </Link>
