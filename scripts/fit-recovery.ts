@@ -11,7 +11,11 @@ import { defaultStudyConfig } from "@/lib/core/study-config";
 import { initBackend } from "@/lib/model/backend";
 import { type RecoveredParticipant, type RecoverySummary, runRecovery } from "@/lib/model/fit/recovery";
 import type { GeneratingRanges } from "@/lib/model/fit/simulate";
+import { deriveSeed } from "@/lib/core/rng";
+import { jsEngine } from "@/lib/model/fit/engine";
 import { INIT_SEEDS } from "@/lib/model/fit/participant";
+import { profileRatio } from "@/lib/model/fit/profile";
+import { simulateParticipant } from "@/lib/model/fit/simulate";
 import { type MechanismStats, showsMechanism } from "@/lib/model/fit/signature";
 import { MODEL_PARAMS, type ModelName, PRIOR, type Theta, toU } from "@/lib/model/fit/transforms";
 import { stimulusPresets } from "@/lib/model/presets";
@@ -20,6 +24,8 @@ import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
 const { values } = parseArgs({ options: {
   n: { type: "string", default: "40" }, seed: { type: "string", default: "7" }, design: { type: "string", default: "js" },
   range: { type: "string", default: "main" }, out: { type: "string" }, inits: { type: "string" },
+  /** --profile K: profile likelihood of τ_c/τ_w for the first K flexible participants of <out>/summary.json → <out>/profile.md */
+  profile: { type: "string" },
 } });
 if (values.range !== "main" && values.range !== "wide") throw new Error(`--range must be main or wide, got ${values.range}`);
 const out = values.out ?? (values.range === "main" ? "reports/fit-recovery" : "reports/fit-recovery/wide");
@@ -41,6 +47,10 @@ const n = Number(values.n), seed = Number(values.seed);
 if (!(n >= 2)) throw new Error(`--n must be ≥ 2, got ${values.n}`);
 const backend = values.design === "tfjs" ? await initBackend() : "none";
 const initSeeds = values.inits ? Number(values.inits) : INIT_SEEDS;
+if (values.profile) {
+  await writeProfiles(Number(values.profile));
+  process.exit(0);
+}
 const config = defaultStudyConfig();
 const seq = curriculumToStimulusTrials(generateCurriculum(config, seed));
 const arch = stimulusPresets.flexible.arch;
@@ -118,4 +128,28 @@ function svg(ps: RecoveredParticipant[], s: RecoverySummary): string {
   });
   const rows = Math.ceil(panels.length / cols);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${cols * W}" height="${rows * H}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n${out.join("\n")}\n</svg>\n`;
+}
+
+/** Profile likelihood of log τ_c/τ_w (lib/model/fit/profile.ts) for the first k flexible participants of an existing run. */
+async function writeProfiles(k: number) {
+  const run = JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8")) as { meta: { seed: number; initSeeds: number }; participants: ReturnType<typeof compact>[] };
+  const seq = curriculumToStimulusTrials(generateCurriculum(defaultStudyConfig(), run.meta.seed));
+  const arch = stimulusPresets.flexible.arch;
+  const deltas = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
+  const lines = [
+    `# Profile likelihood of log τ_c/τ_w (npm run fit:recovery -- --range ${values.range} --profile ${k})`, "",
+    "For each flexible participant: the maximised log-likelihood (over τ_w, λ, β, lapse; Nelder–Mead from the generating and the fitted θ) with log τ_c/τ_w fixed at the generating value + Δ. Columns: Δ. A profile within ~2 log units over a wide Δ range means the ratio is not identified by 480 choices.", "",
+    `| id | true log ρ | fitted log ρ | fitted logLik | ${deltas.map((d) => `Δ ${d}`).join(" | ")} |`, `|---|---|---|---|${deltas.map(() => "---").join("|")}|`,
+  ];
+  for (const p of run.participants.filter((q) => q.model === "flexible").slice(0, k)) {
+    const sim = simulateParticipant(arch, seq, "flexible", p.true, deriveSeed(run.meta.seed, 3 * p.id), deriveSeed(run.meta.seed, 3 * p.id + 1));
+    const engine = jsEngine(arch, seq, deriveSeed(run.meta.seed, 3 * p.id + 2), run.meta.initSeeds);
+    const lr = Math.log(p.true.tauC / p.true.tauW);
+    const fitted = p.flexible as Theta;
+    const prof = await profileRatio(engine, sim.choices, deltas.map((d) => lr + d), [p.true, fitted]);
+    const row = `| ${p.id} | ${lr.toFixed(2)} | ${Math.log(fitted.tauC! / fitted.tauW!).toFixed(2)} | ${p.fittedLogLik.toFixed(1)} | ${prof.map((q) => (Number.isFinite(q.logLik) ? q.logLik.toFixed(1) : "out of box")).join(" | ")} |`;
+    console.log(row);
+    lines.push(row);
+  }
+  fs.writeFileSync(path.join(out, "profile.md"), lines.join("\n") + "\n");
 }
