@@ -11,7 +11,7 @@ import { defaultStudyConfig } from "@/lib/core/study-config";
 import { type BackendName, initBackend } from "@/lib/model/backend";
 import type { ModelParams } from "@/lib/model/config";
 import { paperPresets, stimulusPresets } from "@/lib/model/presets";
-import { chooseThreads, runPaperThreaded } from "@/lib/model/paper-threads";
+import { chooseThreads, runPaperThreaded, workerMode } from "@/lib/model/paper-threads";
 import { runPaper } from "@/lib/model/simulate-paper";
 import { runStimulus } from "@/lib/model/simulate-stimulus";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
@@ -38,7 +38,7 @@ const line = (name: string, ms: number, updates: number, target: number, engine:
     const c = process.cpuUsage();
     const r = await runPaperThreaded({ arch: p.arch, curriculum: { ...p.curriculum, tTot: 0.5, tapeLength: 10 }, params: [p.params] }, { seeds: 2, threads: 2 });
     const cu = process.cpuUsage(c);
-    console.log(`worker start-up (tiny run on 2 threads): wall ${(r.wallMs / 1000).toFixed(3)} s  cpu ${((cu.user + cu.system) / 1e6).toFixed(3)} s`);
+    console.log(`worker start-up (tiny run on 2 threads, first in this process; workers start by ${workerMode()}): wall ${(r.wallMs / 1000).toFixed(3)} s  cpu ${((cu.user + cu.system) / 1e6).toFixed(3)} s`);
   }
 }
 console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);

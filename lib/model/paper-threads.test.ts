@@ -1,7 +1,7 @@
 // The worker_threads split of a paper-mode run (paper-threads.ts) and the element-wise js engine
 // (js-paper.ts): same numbers, bit for bit, however the elements and steps are split.
 import { runPaperElements } from "./js-paper";
-import { chooseThreads, runPaperThreaded, splitEven } from "./paper-threads";
+import { chooseThreads, runPaperThreaded, splitEven, workerMode } from "./paper-threads";
 import { paperPresets } from "./presets";
 import { CancelledError } from "./progress";
 import { type PaperRunResult, runPaper } from "./simulate-paper";
@@ -29,6 +29,7 @@ describe("runPaperThreaded", () => {
     const [a, b] = [await runPaper(input, { seeds: 3, seed: 5 }), await runPaperThreaded(input, { seeds: 3, seed: 5, threads: 2, onProgress: (d) => progress.push(d) })];
     same(a, b);
     expect(b.backend).toBe("js");
+    expect(workerMode()).toBe("bundle"); // esbuild (tsx's dependency) bundles the worker; no loader per thread
     expect(progress.at(-1)).toBe(a.schedule.totalSteps);
   }, 60_000);
 

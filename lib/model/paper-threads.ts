@@ -4,12 +4,13 @@
 // browser keeps its single Web Worker (worker.ts); this module is for the CLI, the bench and
 // server jobs, and must not be imported from client code.
 //
-// When it pays (measured, docs/model.md "Benchmark"): a worker costs ~0.1–0.3 s to start under
-// tsx (it compiles the engine's modules again), so `threads: "auto"` uses them only when the run
-// has ≥ 2 elements and ≥ 1e5 element-steps (Fig 8 × 10 seeds has 3.2e4, Fig 2 × 10 seeds 2.2e5).
+// When it pays (measured, docs/model.md "Benchmark"): the first worker costs ~0.1–0.3 s of wall
+// time (an esbuild bundle of the worker, once per process, then ~0.05 s per thread start), so
+// `threads: "auto"` uses workers only when the run has ≥ 2 elements and ≥ 1e5 element-steps
+// (Fig 8 × 10 seeds has 3.2e4 and runs ~0.3 s on one thread; Fig 2 × 10 seeds has 2.2e5).
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 
 import { type PaperElementOutput, type PaperThreadJob, runPaperElements } from "./js-paper";
@@ -45,18 +46,46 @@ export function splitEven<T>(items: T[], k: number): T[][] {
 
 const WORKER_URL = new URL("./paper-thread-worker.ts", import.meta.url);
 
-// Node 20 does not carry the parent's tsx loader hooks into worker threads, so the worker is a small
-// CommonJS bootstrap that registers tsx's ESM loader in the thread and then imports the .ts entry.
+// Node 20 does not carry the parent's tsx loader hooks into worker threads. Preferred: bundle the
+// worker entry once per process with esbuild (tsx's own dependency) into one CommonJS script and
+// run it with `eval` (no loader in the thread: ~0.05 s to start). Fallback: a bootstrap that
+// registers tsx's ESM loader in the thread and imports the .ts entry (~0.3 s of CPU per worker).
 const BOOTSTRAP = `
 const { workerData } = require("node:worker_threads");
 import(workerData.tsxApi).then((api) => { api.register(); return import(workerData.entry); });
 `;
+let bundled: string | null | undefined;
+
+function bundleWorker(): string | null {
+  if (bundled !== undefined) return bundled;
+  try {
+    const req = createRequire(createRequire(import.meta.url).resolve("tsx/package.json"));
+    const esbuild = req("esbuild") as typeof import("esbuild");
+    const out = esbuild.buildSync({
+      entryPoints: [fileURLToPath(WORKER_URL)], bundle: true, format: "cjs", platform: "node", target: "node20",
+      write: false, logLevel: "silent", absWorkingDir: process.cwd(),
+    });
+    bundled = out.outputFiles[0].text;
+  } catch {
+    bundled = null;
+  }
+  return bundled;
+}
+
+/** How workers start in this process: "bundle" (esbuild, preferred) or "tsx" (loader in each thread). */
+export const workerMode = (): "bundle" | "tsx" => (bundleWorker() ? "bundle" : "tsx");
+
+function spawn(job: PaperThreadJob): Worker {
+  const code = bundleWorker();
+  if (code) return new Worker(code, { eval: true, workerData: job });
+  // tsx's ESM api (dist/esm/api/index.mjs); its "require" export cannot register from an ESM import
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+  return new Worker(BOOTSTRAP, { eval: true, workerData: { ...job, tsxApi, entry: WORKER_URL.href } });
+}
 
 /** Start a worker for one job and resolve with its elements' outputs. */
 function startWorker(job: PaperThreadJob, onProgress: (done: number) => void, signal?: AbortSignal): Promise<PaperElementOutput[]> {
-  // tsx's ESM api (dist/esm/api/index.mjs); its "require" export cannot register from an ESM import
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
-  const w = new Worker(BOOTSTRAP, { eval: true, workerData: { ...job, tsxApi, entry: WORKER_URL.href } });
+  const w = spawn(job);
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       void w.terminate();
