@@ -2,9 +2,10 @@
 // so the proxy stays light; the secret is supplied where NextAuth() is instantiated (Node only).
 import type { NextAuthConfig } from "next-auth";
 
-/** Researcher pages: everything under /studies, and the paper-reproduction page. */
+/** Researcher pages: everything under /studies needs a signed-in researcher. (/paper guards
+ * itself: through the proxy its callbackUrl would be absolute.) */
 export function isResearcherPath(pathname: string) {
-  return pathname === "/studies" || pathname.startsWith("/studies/") || pathname === "/paper";
+  return pathname === "/studies" || pathname.startsWith("/studies/");
 }
 
 export const authConfig = {

@@ -18,4 +18,4 @@ export default function proxy(req: NextRequest, ev: NextFetchEvent) {
   return guard(req, ev);
 }
 
-export const config = { matcher: ["/studies", "/studies/:path*", "/paper"] };
+export const config = { matcher: ["/studies", "/studies/:path*"] };
