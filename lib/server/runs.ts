@@ -95,11 +95,12 @@ export async function createOrResumeRun(
   }
   const config = studyConfigSchema.parse(study.config);
   // The counter update is atomic, so concurrent entries get distinct participant indices.
-  const { runCounter: participantIndex } = await db.study.update({
+  const { runCounter } = await db.study.update({
     where: { id: study.id },
     data: { runCounter: { increment: 1 } },
     select: { runCounter: true },
   });
+  const participantIndex = runCounter - 1; // 0-based, like the curriculum preview's "participant 0"
   const seed = participantSeedFor(config.seed, participantIndex);
   const curriculum = generateCurriculum(config, seed, participantIndex);
   try {

@@ -235,3 +235,15 @@ describe("run creation rate limit", () => {
     }
   });
 });
+
+describe("participant indices", () => {
+  it("start at 0, so the first participant gets the curriculum the study preview shows", async () => {
+    const study = await makeStudy("index-0");
+    const token = await newRun("index-0");
+    const run = await getDb().run.findUniqueOrThrow({ where: { token } });
+    expect(run.participantIndex).toBe(0);
+    const { generateCurriculum, participantSeedFor } = await import("@/lib/core/curriculum");
+    const seed = participantSeedFor(studyConfigSchema.parse(study.config).seed, 0);
+    expect(run.curriculum).toEqual(generateCurriculum(config, seed, 0));
+  });
+});
