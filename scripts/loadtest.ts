@@ -29,8 +29,8 @@ type Scenario = {
 };
 
 const SCENARIOS: Scenario[] = [
-  { name: "postgres", db: "postgres", participants: 200, trials: 100, instances: 1, fault: "none", description: "200 participants × 100 trials, client faults only, one app on PostgreSQL" },
-  { name: "pglite", db: "pglite", participants: 50, trials: 100, instances: 1, fault: "none", description: "50 participants × 100 trials, client faults only, embedded PGlite" },
+  { name: "postgres", db: "postgres", participants: 200, trials: 100, instances: 1, fault: "none", description: "client faults only, one app on PostgreSQL" },
+  { name: "pglite", db: "pglite", participants: 50, trials: 100, instances: 1, fault: "none", description: "client faults only, embedded PGlite" },
   { name: "kill-app", db: "postgres", participants: 100, trials: 60, instances: 1, fault: "kill-app", description: "app server killed (SIGKILL) and restarted mid-run, PostgreSQL" },
   { name: "restart-postgres", db: "postgres", participants: 100, trials: 60, instances: 1, fault: "restart-postgres", description: "PostgreSQL server restarted mid-run" },
   { name: "two-instances", db: "postgres", participants: 200, trials: 60, instances: 2, fault: "none", description: "two app instances on one PostgreSQL, participants split across them" },
@@ -230,7 +230,7 @@ async function participant(i: number, base: () => string, s: Scenario, stats: St
 }
 
 async function runScenario(s: Scenario) {
-  console.log(`\n=== ${s.name}: ${s.description}`);
+  console.log(`\n=== ${s.name}: ${s.participants} participants × ${s.trials} trials, ${s.description}`);
   const perBlock = 20;
   if (s.trials % perBlock !== 0 || s.trials < 2 * perBlock) throw new Error(`--trials must be a multiple of ${perBlock}, at least ${2 * perBlock}`);
   const config = studyConfigSchema.parse({ blocks: s.trials / perBlock, trialsPerBlock: perBlock, practice: { trials: 0 }, model: { presets: [] } });
