@@ -47,7 +47,9 @@ function pack(seq: StimulusSequence): Packed {
   const start = new Int32Array(N + 1), idx: number[] = [], val: number[] = [];
   seq.trials.forEach((tr, t) => {
     tr.input.forEach((v, i) => {
-      if (v !== 0) (idx.push(i), val.push(v));
+      if (v === 0) return;
+      idx.push(i);
+      val.push(v);
     });
     start[t + 1] = idx.length;
   });
