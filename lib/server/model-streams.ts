@@ -6,7 +6,7 @@ import "server-only";
 
 import { z } from "zod";
 
-import { curriculumSchema } from "@/lib/core/curriculum-schema";
+import { curriculumMismatch, curriculumSchema, type Curriculum } from "@/lib/core/curriculum-schema";
 import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
 import { initBackend } from "@/lib/model/backend";
 import { stimulusPresets } from "@/lib/model/presets";
@@ -40,6 +40,32 @@ export async function computeModelStream(
   return toTrialRecords(result, sequence, 0);
 }
 
+/** A model TrialRecord as a ModelTrial row (without its stream id). */
+function toModelTrialRow(r: TrialRecord) {
+  return {
+    trialIndex: r.trialIndex,
+    blockIndex: r.blockIndex,
+    trialInBlock: r.trialInBlock,
+    task: r.task,
+    stimulus: r.stimulus,
+    correctResponse: r.correctResponse,
+    congruent: r.congruent,
+    response: r.response ?? "",
+    correct: r.correct,
+    output: r.output ?? 0,
+    loss: r.loss ?? 0,
+    gates: r.gates ?? [],
+  };
+}
+
+/** 422 unless a model record is the curriculum trial at its index, with output, loss and gates. */
+function checkModelRecord(curriculum: Curriculum, rec: TrialRecord) {
+  const expected = curriculum.trials[rec.trialIndex];
+  const mismatch = expected ? curriculumMismatch(expected, rec) : "out of range";
+  if (mismatch) throw new HttpError(422, `model trial ${rec.trialIndex} does not match the run's curriculum: ${mismatch}`);
+  if (rec.output === null || rec.loss === null || rec.gates === null) throw new HttpError(422, `model trial ${rec.trialIndex} needs output, loss and gates`);
+}
+
 /**
  * Store (or replace) the stream of one model on one run. One stream per (run, preset, source):
  * storing again replaces the previous trials in one transaction, so readers never see a mix.
@@ -55,20 +81,7 @@ export async function storeModelStream(input: {
   expectedTrials: number;
 }) {
   const db = getDb();
-  const data = input.records.map((r) => ({
-    trialIndex: r.trialIndex,
-    blockIndex: r.blockIndex,
-    trialInBlock: r.trialInBlock,
-    task: r.task,
-    stimulus: r.stimulus,
-    correctResponse: r.correctResponse,
-    congruent: r.congruent,
-    response: r.response ?? "",
-    correct: r.correct,
-    output: r.output ?? 0,
-    loss: r.loss ?? 0,
-    gates: r.gates ?? [],
-  }));
+  const data = input.records.map(toModelTrialRow);
   return db.$transaction(async (tx) => {
     const modelRun = await tx.modelRun.upsert({
       where: { runId_preset_source: { runId: input.runId, preset: input.preset, source: input.source } },
@@ -122,8 +135,8 @@ export const modelStreamJob: JobHandler = async (job, ctx) => {
 export const modelStreamUploadSchema = z.object({
   preset: modelStreamPresetSchema,
   seed: z.number().int().min(0).max(2_147_483_647),
-  /** Trials in order; a stream may be posted in several chunks (fromIndex = first trialIndex). */
-  trials: z.array(trialRecordSchema).min(1).max(500),
+  /** Every main trial, in order. */
+  trials: z.array(trialRecordSchema).min(1).max(2000),
 });
 
 /**
@@ -142,13 +155,8 @@ export async function storeBrowserModelStream(
     throw new HttpError(422, `A model stream must hold all ${curriculum.trials.length} main trials (got ${upload.trials.length})`);
   }
   upload.trials.forEach((rec, i) => {
-    const c = curriculum.trials[i];
-    const same =
-      rec.phase === "main" && rec.trialIndex === c.trialIndex && rec.blockIndex === c.blockIndex && rec.trialInBlock === c.trialInBlock &&
-      rec.task === c.task && rec.stimulus === c.stimulus && rec.correctResponse === c.correctResponse && rec.congruent === c.congruent;
-    if (!same) throw new HttpError(422, `model trial ${i} does not match the run's curriculum`);
-    if (rec.output === null || rec.loss === null || rec.gates === null) throw new HttpError(422, `model trial ${i} needs output, loss and gates`);
-    if (rec.correct !== (rec.response === rec.correctResponse)) throw new HttpError(422, `model trial ${i}: "correct" disagrees with response`);
+    if (rec.trialIndex !== i) throw new HttpError(422, `model trial ${i} does not match the run's curriculum: trialIndex is ${rec.trialIndex}`);
+    checkModelRecord(curriculum, rec);
   });
   const p = stimulusPresets[upload.preset];
   return storeModelStream({
@@ -181,15 +189,7 @@ export async function appendParticipantModelTrials(
 ) {
   const chunk = parseOr422(modelTrialChunkSchema, body);
   const curriculum = curriculumSchema.parse(run.curriculum);
-  for (const rec of chunk.trials) {
-    const c = curriculum.trials[rec.trialIndex];
-    const same =
-      c !== undefined && rec.phase === "main" && rec.blockIndex === c.blockIndex && rec.trialInBlock === c.trialInBlock &&
-      rec.task === c.task && rec.stimulus === c.stimulus && rec.correctResponse === c.correctResponse && rec.congruent === c.congruent;
-    if (!same) throw new HttpError(422, `model trial ${rec.trialIndex} does not match the run's curriculum`);
-    if (rec.output === null || rec.loss === null || rec.gates === null) throw new HttpError(422, `model trial ${rec.trialIndex} needs output, loss and gates`);
-    if (rec.correct !== (rec.response === rec.correctResponse)) throw new HttpError(422, `model trial ${rec.trialIndex}: "correct" disagrees with response`);
-  }
+  for (const rec of chunk.trials) checkModelRecord(curriculum, rec);
   const p = stimulusPresets[chunk.preset];
   const db = getDb();
   const modelRun = await db.modelRun.upsert({
@@ -209,21 +209,7 @@ export async function appendParticipantModelTrials(
   });
   if (modelRun.seed !== chunk.seed) throw new HttpError(409, `This stream was started with seed ${modelRun.seed}, not ${chunk.seed}`);
   const created = await db.modelTrial.createMany({
-    data: chunk.trials.map((r) => ({
-      modelRunId: modelRun.id,
-      trialIndex: r.trialIndex,
-      blockIndex: r.blockIndex,
-      trialInBlock: r.trialInBlock,
-      task: r.task,
-      stimulus: r.stimulus,
-      correctResponse: r.correctResponse,
-      congruent: r.congruent,
-      response: r.response ?? "",
-      correct: r.correct,
-      output: r.output ?? 0,
-      loss: r.loss ?? 0,
-      gates: r.gates ?? [],
-    })),
+    data: chunk.trials.map((r) => ({ ...toModelTrialRow(r), modelRunId: modelRun.id })),
     skipDuplicates: true,
   });
   const stored = await db.modelTrial.count({ where: { modelRunId: modelRun.id } });

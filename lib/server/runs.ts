@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
 import { generateCurriculum, participantSeedFor } from "@/lib/core/curriculum";
-import { curriculumSchema, type Curriculum, type CurriculumTrial } from "@/lib/core/curriculum-schema";
+import { curriculumMismatch, curriculumSchema, type Curriculum, type CurriculumTrial } from "@/lib/core/curriculum-schema";
 import { computePracticeStatus } from "@/lib/core/practice";
 import { studyConfigSchema, type StudyConfig } from "@/lib/core/study-config";
 import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
@@ -186,15 +186,8 @@ function expectedTrial(curriculum: Curriculum, config: StudyConfig, rec: TrialRe
 
 /** Reject a record that does not match the curriculum trial at its index (422). */
 function checkAgainstCurriculum(expected: CurriculumTrial, rec: TrialRecord) {
-  const fields = ["blockIndex", "trialInBlock", "task", "stimulus", "correctResponse", "congruent"] as const;
-  for (const f of fields) {
-    if (expected[f] !== rec[f]) {
-      throw new HttpError(422, `${rec.phase} trial ${rec.trialIndex}: ${f} is ${JSON.stringify(rec[f])} but the curriculum says ${JSON.stringify(expected[f])}`);
-    }
-  }
-  if (rec.correct !== (rec.response === rec.correctResponse)) {
-    throw new HttpError(422, `${rec.phase} trial ${rec.trialIndex}: "correct" does not agree with response and correctResponse`);
-  }
+  const mismatch = curriculumMismatch(expected, rec);
+  if (mismatch) throw new HttpError(422, `${rec.phase} trial ${rec.trialIndex}: ${mismatch}`);
   if ((rec.response === null) !== (rec.rtMs === null)) {
     throw new HttpError(422, `${rec.phase} trial ${rec.trialIndex}: rtMs must be null exactly when there is no response`);
   }
@@ -214,11 +207,7 @@ export async function appendTrials(token: string, body: unknown) {
   const { trials } = parseOr422(trialBatchSchema, body);
   const curriculum = curriculumSchema.parse(run.curriculum);
   const config = studyConfigSchema.parse(run.config);
-  const seen = new Set<string>();
-  for (const rec of trials) {
-    checkAgainstCurriculum(expectedTrial(curriculum, config, rec), rec);
-    seen.add(`${rec.phase}:${rec.trialIndex}`);
-  }
+  for (const rec of trials) checkAgainstCurriculum(expectedTrial(curriculum, config, rec), rec);
   const db = getDb();
   const [created] = await db.$transaction([
     db.trial.createMany({
