@@ -2,62 +2,9 @@
 // (3 blocks × 6 trials, 4 practice trials): consent → practice → main blocks with a reload in the
 // middle (resumes at the first unsaved trial) and a stretch offline (nothing lost) → end screen;
 // and a study with a recruiter redirect, which must happen only after the last save.
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
-type CurriculumTrial = { trialIndex: number; blockIndex: number; stimulus: string; correctResponse: string };
-type Progress = {
-  status: string;
-  expectedTrials: number;
-  savedMain: number[];
-  savedPractice: number[];
-  curriculum?: { practice: CurriculumTrial[]; trials: CurriculumTrial[]; keys: { left: string; right: string } };
-  trials?: { phase: string; trialIndex: number; rtMs: number | null; response: string | null; correct: boolean }[];
-};
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/participant-${name}.png` });
-
-async function progress(page: Page, token: string, include = ""): Promise<Progress> {
-  const r = await page.request.get(`/api/runs/${token}${include ? `?include=${include}` : ""}`);
-  expect(r.status()).toBe(200);
-  return r.json();
-}
-
-async function enter(page: Page, slug: string, participant: string) {
-  await page.goto(`/s/${slug}?participant=${participant}`);
-  await expect(page).toHaveURL(/\/run\/[A-Za-z0-9_-]+$/);
-  const token = page.url().split("/run/")[1];
-  const p = await progress(page, token, "curriculum");
-  return { token, curriculum: p.curriculum! };
-}
-
-/** Click through the screens before the first task trial (consent, fullscreen, instructions). */
-async function startScreens(page: Page, opts: { consent: boolean }) {
-  if (opts.consent) {
-    await expect(page.getByRole("heading", { name: "Welcome" })).toBeVisible();
-    await shot(page, "consent");
-    await page.getByRole("button", { name: "I agree" }).click();
-  }
-  await page.getByRole("button", { name: "Go full screen" }).click();
-  const next = page.locator("#jspsych-instructions-next");
-  await expect(next).toBeVisible();
-  if (opts.consent) await shot(page, "instructions");
-  while (await next.isVisible()) {
-    await next.click();
-    await page.waitForTimeout(50);
-  }
-}
-
-/** Answer one task trial: wait for the digit, check it is the expected one, press a key. */
-async function answer(page: Page, trial: CurriculumTrial, key: string, name?: string) {
-  const stimulus = page.locator("#task-trial-stimulus");
-  await expect(stimulus).toBeVisible();
-  await expect(stimulus).toHaveText(trial.stimulus);
-  if (name) await shot(page, name);
-  await page.keyboard.press(key);
-  await expect(stimulus).toHaveCount(0);
-}
-
-const wrong = (c: { left: string; right: string }, key: string) => (key === c.left ? c.right : c.left);
+import { answer, enter, progress, shot, startScreens, wrong } from "./helpers";
 
 test("a participant runs through practice and main blocks, survives a reload and going offline, and nothing is lost", async ({ page, context }) => {
   const { token, curriculum } = await enter(page, "e2e-short", "e2e-participant-1");

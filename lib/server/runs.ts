@@ -199,42 +199,60 @@ function checkAgainstCurriculum(expected: CurriculumTrial, rec: TrialRecord) {
  * record rejects the whole batch before anything is written.
  */
 export async function appendTrials(token: string, body: unknown) {
-  const run = await fetchRunByToken(token);
+  if (!tokenSchema.safeParse(token).success) throw new HttpError(404, "Unknown run");
+  const db = getDb();
+  // The hot path of a running study: read only the run's mutable fields; the curriculum and
+  // config snapshot never change after creation and come from a per-process cache.
+  const run = await db.run.findUnique({ where: { token }, select: { id: true, status: true, lastSeenAt: true } });
+  if (!run) throw new HttpError(404, "Unknown run");
   // An "abandoned" run (silent too long) that comes back is revived: data is never refused for lateness.
   if (run.status === "completed" || run.status === "returned") {
     throw new HttpError(409, `This run is ${run.status}; no more trials are accepted`);
   }
   const { trials } = parseOr422(trialBatchSchema, body);
-  const curriculum = curriculumSchema.parse(run.curriculum);
-  const config = studyConfigSchema.parse(run.config);
+  const { curriculum, config } = await fetchRunSnapshot(run.id);
   for (const rec of trials) checkAgainstCurriculum(expectedTrial(curriculum, config, rec), rec);
-  const db = getDb();
-  const [created] = await db.$transaction([
-    db.trial.createMany({
-      data: trials.map((t) => ({
-        runId: run.id,
-        phase: t.phase,
-        trialIndex: t.trialIndex,
-        blockIndex: t.blockIndex,
-        trialInBlock: t.trialInBlock,
-        task: t.task,
-        stimulus: t.stimulus,
-        correctResponse: t.correctResponse,
-        congruent: t.congruent,
-        response: t.response,
-        correct: t.correct,
-        rtMs: t.rtMs,
-        timeElapsedMs: t.timeElapsedMs,
-      })),
-      skipDuplicates: true,
-    }),
-    db.run.update({ where: { id: run.id }, data: { status: "active", lastSeenAt: new Date() } }),
-  ]);
+  const created = await db.trial.createMany({
+    data: trials.map(({ output: _o, loss: _l, gates: _g, ...t }) => ({ ...t, runId: run.id })),
+    skipDuplicates: true,
+  });
+  // Saves double as a heartbeat; writing the run row at most every few seconds keeps it cheap.
+  if (run.status !== "active" || Date.now() - run.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+    await db.run.update({ where: { id: run.id }, data: { status: "active", lastSeenAt: new Date() } });
+  }
   return { saved: created.count, duplicates: trials.length - created.count };
 }
 
+/** How stale Run.lastSeenAt may get while trials keep arriving (heartbeats also refresh it). */
+const LAST_SEEN_RESOLUTION_MS = 5000;
+
+type RunSnapshot = { curriculum: Curriculum; config: StudyConfig };
+const snapshotCache = new Map<string, RunSnapshot>();
+const SNAPSHOT_CACHE_SIZE = 2000;
+
+/**
+ * A run's curriculum and config as parsed objects. They are written once when the run is created
+ * and never updated, so caching them per process cannot disagree with the database or with
+ * another app instance. Least-recently-used entries are dropped beyond SNAPSHOT_CACHE_SIZE.
+ */
+async function fetchRunSnapshot(runId: string): Promise<RunSnapshot> {
+  const hit = snapshotCache.get(runId);
+  if (hit) {
+    snapshotCache.delete(runId);
+    snapshotCache.set(runId, hit);
+    return hit;
+  }
+  const row = await getDb().run.findUniqueOrThrow({ where: { id: runId }, select: { curriculum: true, config: true } });
+  const snapshot = { curriculum: curriculumSchema.parse(row.curriculum), config: studyConfigSchema.parse(row.config) };
+  snapshotCache.set(runId, snapshot);
+  if (snapshotCache.size > SNAPSHOT_CACHE_SIZE) snapshotCache.delete(snapshotCache.keys().next().value!);
+  return snapshot;
+}
+
 export async function heartbeat(token: string) {
-  const run = await fetchRunByToken(token);
+  if (!tokenSchema.safeParse(token).success) throw new HttpError(404, "Unknown run");
+  const run = await getDb().run.findUnique({ where: { token }, select: { id: true, status: true } });
+  if (!run) throw new HttpError(404, "Unknown run");
   if (run.status === "completed" || run.status === "returned") return { status: run.status };
   await getDb().run.update({ where: { id: run.id }, data: { lastSeenAt: new Date(), status: "active" } });
   return { status: "active" as const };

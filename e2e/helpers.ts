@@ -1,0 +1,58 @@
+// Shared Playwright helpers: a participant moving through the real jsPsych screens with key presses.
+import { expect, type Page } from "@playwright/test";
+
+export type CurriculumTrial = { trialIndex: number; blockIndex: number; stimulus: string; correctResponse: string };
+export type Progress = {
+  status: string;
+  expectedTrials: number;
+  savedMain: number[];
+  savedPractice: number[];
+  curriculum?: { practice: CurriculumTrial[]; trials: CurriculumTrial[]; keys: { left: string; right: string } };
+  trials?: { phase: string; trialIndex: number; rtMs: number | null; response: string | null; correct: boolean }[];
+};
+
+export const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/participant-${name}.png` });
+
+export async function progress(page: Page, token: string, include = ""): Promise<Progress> {
+  const r = await page.request.get(`/api/runs/${token}${include ? `?include=${include}` : ""}`);
+  expect(r.status()).toBe(200);
+  return r.json();
+}
+
+export async function enter(page: Page, slug: string, participant: string) {
+  await page.goto(`/s/${slug}?participant=${participant}`);
+  await expect(page).toHaveURL(/\/run\/[A-Za-z0-9_-]+$/);
+  const token = page.url().split("/run/")[1];
+  const p = await progress(page, token, "curriculum");
+  return { token, curriculum: p.curriculum! };
+}
+
+/** Click through the screens before the first task trial (consent, fullscreen, instructions). */
+export async function startScreens(page: Page, opts: { consent: boolean }) {
+  if (opts.consent) {
+    await expect(page.getByRole("heading", { name: "Welcome" })).toBeVisible();
+    await shot(page, "consent");
+    await page.getByRole("button", { name: "I agree" }).click();
+  }
+  await page.getByRole("button", { name: "Go full screen" }).click();
+  const next = page.locator("#jspsych-instructions-next");
+  await expect(next).toBeVisible();
+  if (opts.consent) await shot(page, "instructions");
+  while (await next.isVisible()) {
+    await next.click();
+    await page.waitForTimeout(50);
+  }
+}
+
+/** Answer one task trial: wait for the digit, check it is the expected one, press a key. */
+export async function answer(page: Page, trial: CurriculumTrial, key: string, name?: string) {
+  const stimulus = page.locator("#task-trial-stimulus");
+  await expect(stimulus).toBeVisible();
+  await expect(stimulus).toHaveText(trial.stimulus);
+  if (name) await shot(page, name);
+  await page.keyboard.press(key);
+  await expect(stimulus).toHaveCount(0);
+}
+
+export const wrong = (c: { left: string; right: string }, key: string) => (key === c.left ? c.right : c.left);
+
