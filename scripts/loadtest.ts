@@ -91,6 +91,7 @@ async function prepareDatabase(s: Scenario, config: unknown): Promise<{ env: Nod
   const seedSql = [
     `INSERT INTO "User" ("id","email","passwordHash") VALUES ('load-owner','load@nta.lab','x')`,
     `INSERT INTO "Study" ("id","slug","title","ownerId","config","status","updatedAt") VALUES ('load-study','load','Load test','load-owner','${JSON.stringify(config).replaceAll("'", "''")}','open',now())`,
+    `INSERT INTO "Study" ("id","slug","title","ownerId","config","status","updatedAt") VALUES ('warmup-study','warmup','Warm-up','load-owner','${JSON.stringify(config).replaceAll("'", "''")}','open',now())`,
   ];
   if (s.db === "postgres") {
     const name = `nta_load_${Date.now()}`;
@@ -229,6 +230,21 @@ async function participant(i: number, base: () => string, s: Scenario, stats: St
   return { token, completed };
 }
 
+/** One quick participant on the warm-up study: every participant route, no pacing, no faults. */
+async function warmUp(base: string, id: number) {
+  for (let i = 0; i < 3; i++) {
+    const entry = await fetch(`${base}/s/warmup?participant=warm${id}-${i}`, { redirect: "manual" });
+    const token = /\/run\/([A-Za-z0-9_-]+)/.exec(entry.headers.get("location") ?? "")![1];
+    const { curriculum } = (await (await fetch(`${base}/api/runs/${token}?include=curriculum`)).json()) as { curriculum: { trials: Trial[] } };
+    for (const t of curriculum.trials) {
+      const rec = { ...t, response: t.correctResponse, correct: true, rtMs: 500, timeElapsedMs: 0 };
+      await fetch(`${base}/api/runs/${token}/trials`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ trials: [rec] }) });
+      if (t.trialIndex % 20 === 0) await fetch(`${base}/api/runs/${token}/heartbeat`, { method: "POST" });
+    }
+    await fetch(`${base}/api/runs/${token}/complete`, { method: "POST" });
+  }
+}
+
 async function runScenario(s: Scenario) {
   console.log(`\n=== ${s.name}: ${s.participants} participants × ${s.trials} trials, ${s.description}`);
   const perBlock = 20;
@@ -237,6 +253,9 @@ async function runScenario(s: Scenario) {
   const db = await prepareDatabase(s, config);
   const servers = Array.from({ length: s.instances }, (_, i) => new AppServer(BASE_PORT + i, db.env));
   await Promise.all(servers.map((srv) => srv.start()));
+  // Warm every route on every instance first (a production server is warm; Next.js loads route
+  // code on first use). The warm-up participants use their own study, outside the check.
+  for (const srv of servers) await warmUp(`http://127.0.0.1:${srv.port}`, srv.port);
   const stats: Stats = { latencies: [], statuses: {}, networkErrors: 0, requests: 0 };
   const started = performance.now();
   const faultLog: string[] = [];
@@ -270,13 +289,14 @@ async function runScenario(s: Scenario) {
 
   const expectedRows = s.participants * s.trials;
   const [{ rows, runs, completed }] = await db.query(
-    `SELECT (SELECT count(*)::int FROM "Trial") AS rows, (SELECT count(*)::int FROM "Run") AS runs,
-            (SELECT count(*)::int FROM "Run" WHERE status = 'completed') AS completed`,
+    `SELECT (SELECT count(*)::int FROM "Trial" t JOIN "Run" r ON r.id = t."runId" WHERE r."studyId" = 'load-study') AS rows,
+            (SELECT count(*)::int FROM "Run" WHERE "studyId" = 'load-study') AS runs,
+            (SELECT count(*)::int FROM "Run" WHERE "studyId" = 'load-study' AND status = 'completed') AS completed`,
   );
   const bad = await db.query(
     `SELECT r.token, count(t."trialIndex")::int AS n, count(DISTINCT t."trialIndex")::int AS distinct_n,
             coalesce(max(t."trialIndex"), -1)::int AS max_index
-       FROM "Run" r LEFT JOIN "Trial" t ON t."runId" = r.id GROUP BY r.token
+       FROM "Run" r LEFT JOIN "Trial" t ON t."runId" = r.id WHERE r."studyId" = 'load-study' GROUP BY r.token
      HAVING count(t."trialIndex") <> ${s.trials} OR count(DISTINCT t."trialIndex") <> ${s.trials} OR coalesce(max(t."trialIndex"), -1) <> ${s.trials - 1}`,
   );
   await db.drop();
@@ -328,6 +348,7 @@ function writeReport(all: Record<string, ReturnType<typeof Object>>) {
     `1–2 s through a client queue with injected faults: ${FAULTS.dropResponse * 100}% of responses dropped in flight (request aborted after it was sent),`,
     `${FAULTS.duplicate * 100}% of deliveries duplicated, ${FAULTS.outOfOrder * 100}% of trials delivered after the next one; unacknowledged trials are retried with backoff.`,
     "The model-stream job worker is off during the load (NTA_JOB_WORKER=0); completions only queue the jobs.",
+    "Each app instance is warmed up first by three unpaced participants on a separate study (not counted).",
     "",
     "| scenario | db | app instances | participants × trials | server fault | req/s | trial POST p50 / p95 / p99 ms | HTTP errors | network errors | trials stored / expected | lost | duplicated | runs completed | check |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",

@@ -224,7 +224,7 @@ export async function appendTrials(token: string, body: unknown) {
 }
 
 /** How stale Run.lastSeenAt may get while trials keep arriving (heartbeats also refresh it). */
-const LAST_SEEN_RESOLUTION_MS = 5000;
+const LAST_SEEN_RESOLUTION_MS = 15_000;
 
 type RunSnapshot = { curriculum: Curriculum; config: StudyConfig };
 const snapshotCache = new Map<string, RunSnapshot>();

@@ -21,6 +21,10 @@ export type FitArch = Omit<Architecture, "dIn" | "dOut">;
 
 /** ŷ per parameter set and initialisation: Float64Array [N] (d_out = 1; fitting needs one output
  * unit). With S initialisations per set the result has params.length × S entries, parameter-major. */
+/** setImmediate where it exists (Node: no 1 ms timer clamp), else a zero timeout. */
+const yieldMacrotask = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
 export type OutputEngine = (params: readonly ModelParams[]) => Promise<Float64Array[]>;
 
 function assertSingleOutput(seq: StimulusSequence): { I: number } {
@@ -113,7 +117,12 @@ function runJs(arch: FitArch, p: ModelParams, seq: Packed, W0: Float64Array, gat
 export function jsEngine(arch: FitArch, seq: StimulusSequence, seed: number, seeds = 1): OutputEngine {
   const packed = pack(seq);
   const W0 = Array.from({ length: seeds }, (_, s) => initialWeights(arch, packed.I, seed, s));
-  return async (params) => params.flatMap((p) => W0.map((w) => runJs(arch, p, packed, w)));
+  return async (params) => {
+    // A fit makes thousands of these calls; yielding a macrotask before each one keeps a server
+    // that hosts the fit job answering requests (an awaited synchronous result would not).
+    await yieldMacrotask();
+    return params.flatMap((p) => W0.map((w) => runJs(arch, p, packed, w)));
+  };
 }
 
 /** One batched TF.js computation (runStimulus over all parameter sets × `seeds` initialisations). */
