@@ -62,6 +62,8 @@ class AppServer {
     readonly env: NodeJS.ProcessEnv,
   ) {}
   async start() {
+    const stale = await fetch(`http://127.0.0.1:${this.port}/api/health`).then(() => true, () => false);
+    if (stale) throw new Error(`port ${this.port} is already serving (a leftover app server?): stop it first`);
     this.proc = spawn("npx", ["next", "start", "-p", String(this.port), "-H", "127.0.0.1"], { env: this.env, stdio: "ignore", detached: true });
     for (let i = 0; i < 120; i++) {
       try {
@@ -83,6 +85,24 @@ class AppServer {
       }
     }
     this.proc = null;
+  }
+  /** Stop and wait until the port no longer answers (SIGKILL after 10 s). */
+  async stop() {
+    const pid = this.proc?.pid;
+    this.kill("SIGTERM");
+    for (let i = 0; i < 40; i++) {
+      const up = await fetch(`http://127.0.0.1:${this.port}/api/health`).then(() => true, () => false);
+      if (!up) return;
+      if (i === 20 && pid) {
+        try {
+          process.kill(-pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+      await sleep(500);
+    }
+    throw new Error(`app on :${this.port} did not stop`);
   }
 }
 
@@ -110,7 +130,7 @@ async function prepareDatabase(s: Scenario, config: unknown): Promise<{ env: Nod
     return {
       env,
       query: async (sql) => {
-        const q = new pg.Client({ connectionString: env.DATABASE_URL });
+        const q = new pg.Client({ connectionString: env.DATABASE_URL, connectionTimeoutMillis: 10_000, query_timeout: 60_000 });
         await q.connect();
         const r = await q.query(sql);
         await q.end();
@@ -147,7 +167,10 @@ async function prepareDatabase(s: Scenario, config: unknown): Promise<{ env: Nod
 type Trial = Record<string, unknown> & { trialIndex: number; correctResponse: string };
 
 /** One simulated participant: enter, post trials at human pace with faults, flush, complete. */
+const stages = new Map<number, string>();
+
 async function participant(i: number, base: () => string, s: Scenario, stats: Stats, rng: Rng): Promise<{ token: string; completed: boolean }> {
+  stages.set(i, "entering");
   const timed = async (url: string, init: RequestInit & { dropAfterMs?: number }, isTrial: boolean) => {
     stats.requests++;
     const ac = new AbortController();
@@ -175,6 +198,7 @@ async function participant(i: number, base: () => string, s: Scenario, stats: St
     if (m) token = m[1];
     else await sleep(500 + rng.int(1000));
   }
+  stages.set(i, "loading curriculum");
   let trials: Trial[] = [];
   while (trials.length === 0) {
     const r = await timed(`${base()}/api/runs/${token}?include=curriculum`, {}, false);
@@ -213,6 +237,7 @@ async function participant(i: number, base: () => string, s: Scenario, stats: St
     }
   }
   if (held) unacked.set(held.trialIndex, held);
+  stages.set(i, `flushing ${unacked.size}`);
   // Flush what is left with backoff, like the client queue on the end screen.
   for (let attempt = 0; unacked.size > 0 && attempt < 40; attempt++) {
     for (const [idx, pending] of [...unacked]) {
@@ -221,12 +246,14 @@ async function participant(i: number, base: () => string, s: Scenario, stats: St
     }
     if (unacked.size) await sleep(Math.min(8000, 250 * 2 ** attempt));
   }
+  stages.set(i, "completing");
   let completed = false;
   for (let attempt = 0; !completed && attempt < 40; attempt++) {
     const r = await timed(`${base()}/api/runs/${token}/complete`, { method: "POST" }, false);
     completed = r?.status === 200;
     if (!completed) await sleep(Math.min(8000, 250 * 2 ** attempt));
   }
+  stages.set(i, completed ? "done" : "gave up");
   return { token, completed };
 }
 
@@ -234,7 +261,9 @@ async function participant(i: number, base: () => string, s: Scenario, stats: St
 async function warmUp(base: string, id: number) {
   for (let i = 0; i < 3; i++) {
     const entry = await fetch(`${base}/s/warmup?participant=warm${id}-${i}`, { redirect: "manual" });
-    const token = /\/run\/([A-Za-z0-9_-]+)/.exec(entry.headers.get("location") ?? "")![1];
+    const match = /\/run\/([A-Za-z0-9_-]+)/.exec(entry.headers.get("location") ?? "");
+    if (!match) throw new Error(`warm-up entry on ${base} answered ${entry.status} ${entry.headers.get("location") ?? ""}: ${(await entry.text()).slice(0, 300)}`);
+    const token = match[1];
     const { curriculum } = (await (await fetch(`${base}/api/runs/${token}?include=curriculum`)).json()) as { curriculum: { trials: Trial[] } };
     for (const t of curriculum.trials) {
       const rec = { ...t, response: t.correctResponse, correct: true, rtMs: 500, timeElapsedMs: 0 };
@@ -275,6 +304,10 @@ async function runScenario(s: Scenario) {
       faultLog.push(`PostgreSQL restarted at ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
   })();
+  const watchdog = setInterval(() => {
+    const open = [...stages].filter(([, st]) => st !== "done");
+    if (open.length && open.length <= 5) console.log(`[loadtest] ${((performance.now() - started) / 1000).toFixed(0)} s, still running: ${open.map(([i, st]) => `#${i} ${st}`).join(", ")}`);
+  }, 15_000);
   const results = await Promise.all(
     Array.from({ length: s.participants }, async (_, i) => {
       await sleep(createRng(i).int(3000)); // participants arrive over a few seconds
@@ -282,10 +315,12 @@ async function runScenario(s: Scenario) {
       return participant(i, base, s, stats, createRng(1000 + i));
     }),
   );
+  clearInterval(watchdog);
+  console.log("[loadtest] participants finished; waiting for the fault injector");
   await fault;
+  console.log("[loadtest] checking the database");
   const wallS = (performance.now() - started) / 1000;
-  servers.forEach((srv) => srv.kill());
-  await sleep(1500);
+  await Promise.all(servers.map((srv) => srv.stop()));
 
   const expectedRows = s.participants * s.trials;
   const [{ rows, runs, completed }] = await db.query(
