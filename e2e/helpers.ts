@@ -44,12 +44,16 @@ export async function startScreens(page: Page, opts: { consent: boolean }) {
   }
 }
 
-/** Answer one task trial: wait for the digit, check it is the expected one, press a key. */
-export async function answer(page: Page, trial: CurriculumTrial, key: string, name?: string) {
+/**
+ * Answer one task trial: wait for the digit, check it is the expected one, press a key. `thinkMs`
+ * delays the key press like a person would (analyses drop responses faster than 150 ms).
+ */
+export async function answer(page: Page, trial: CurriculumTrial, key: string, name?: string, thinkMs = 0) {
   const stimulus = page.locator("#task-trial-stimulus");
   await expect(stimulus).toBeVisible();
   await expect(stimulus).toHaveText(trial.stimulus);
   if (name) await shot(page, name);
+  if (thinkMs > 0) await page.waitForTimeout(thinkMs);
   await page.keyboard.press(key);
   await expect(stimulus).toHaveCount(0);
 }

@@ -77,28 +77,25 @@ test("sign in, create a study, a participant completes it, the models learn it, 
   for (const t of curriculum!.practice) await answer(p, t, t.correctResponse);
   await p.getByRole("button", { name: "Continue" }).click();
   for (const t of curriculum!.trials) {
-    await answer(p, t, t.trialIndex % 4 === 1 ? (t.correctResponse === "f" ? "j" : "f") : t.correctResponse);
+    await answer(p, t, t.trialIndex % 4 === 1 ? (t.correctResponse === "f" ? "j" : "f") : t.correctResponse, undefined, 250);
   }
   await expect(p.getByTestId("completion-code")).toHaveText("LIFE-1");
   const saved = await progress(p, token, "trials");
+  expect(saved.trials!.filter((t) => t.phase === "main").every((t) => t.rtMs! >= 250)).toBe(true);
   await participantContext.close();
 
   // The live monitor shows the completed run; the in-app job worker computes both model streams.
   await expect(page.getByTestId("runs-table")).toContainText("completed", { timeout: 15_000 });
   await expect(page.getByTestId("runs-table")).toContainText("lifecycle-p1");
   await page.goto(`${studyPath}/dashboard`);
-  await expect
-    .poll(
-      async () => {
-        await page.reload();
-        return (await page.locator("main").textContent()) ?? "";
-      },
-      { timeout: 90_000, intervals: [1000, 2000, 3000] },
-    )
-    .toMatch(/1 participant · 1 flexible and 1 forgetful model stream/);
-  for (const panel of ["Participants", "Flexible model", "Forgetful model"]) {
-    const card = page.locator("section, div").filter({ has: page.getByRole("heading", { name: new RegExp(`^${panel}`) }) }).last();
-    await expect(card.locator(".recharts-line-curve").first()).toBeVisible();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("dashboard-counts")).toContainText("1 flexible and 1 forgetful", { timeout: 1000 });
+  }).toPass({ timeout: 120_000, intervals: [2000] });
+  await expect(page.getByTestId("dashboard-counts")).toContainText("1 participant ·");
+  // 3 blocks → 2 switches: a recovery curve per switch for the human and for both models.
+  for (const key of ["human", "flexible", "forgetful"]) {
+    await expect(page.getByTestId(`recovery-error-${key}`).locator(".recharts-line-curve")).toHaveCount(2);
   }
   await page.screenshot({ path: "e2e/screenshots/lifecycle-dashboard.png", fullPage: true });
 
