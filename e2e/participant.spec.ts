@@ -7,7 +7,7 @@ import { expect, test } from "@playwright/test";
 import { answer, enter, progress, shot, startScreens, wrong } from "./helpers";
 
 test("a participant runs through practice and main blocks, survives a reload and going offline, and nothing is lost", async ({ page, context }) => {
-  const { token, curriculum } = await enter(page, "e2e-short", "e2e-participant-1");
+  const { token, curriculum } = await enter(page, "e2e-short", `e2e-participant-1-${Date.now()}`);
   const { practice, trials, keys } = curriculum;
   expect(trials).toHaveLength(18);
 
@@ -56,7 +56,7 @@ test("a participant runs through practice and main blocks, survives a reload and
 });
 
 test("the recruiter redirect happens only after the last trial is saved", async ({ page }) => {
-  const { token, curriculum } = await enter(page, "e2e-redirect", "e2e-participant-2");
+  const { token, curriculum } = await enter(page, "e2e-redirect", `e2e-participant-2-${Date.now()}`);
   const events: string[] = [];
   // Hold the last trial's save for 1.5 s: the redirect must wait for it.
   await page.route(`**/api/runs/${token}/trials`, async (route) => {
@@ -71,7 +71,8 @@ test("the recruiter redirect happens only after the last trial is saved", async 
     if (r.url().endsWith(`/api/runs/${token}/complete`)) events.push("complete");
   });
   page.on("framenavigated", (f) => {
-    if (f === page.mainFrame() && f.url().includes("completed=1")) events.push("redirected");
+    // A landing page may report more than one navigation event; the first one is the redirect.
+    if (f === page.mainFrame() && f.url().includes("completed=1") && !events.includes("redirected")) events.push("redirected");
   });
 
   await startScreens(page, { consent: true });
@@ -89,7 +90,7 @@ test("the recruiter redirect happens only after the last trial is saved", async 
 });
 
 test("with the study option on, the model learns the participant's curriculum in their browser's worker", async ({ page }) => {
-  const { token, curriculum } = await enter(page, "e2e-model", "e2e-participant-3");
+  const { token, curriculum } = await enter(page, "e2e-model", `e2e-participant-3-${Date.now()}`);
   const workers: string[] = [];
   page.on("worker", (w) => workers.push(w.url()));
   await startScreens(page, { consent: true });
