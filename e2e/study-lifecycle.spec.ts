@@ -4,37 +4,15 @@
 // exactly the saved trials of both streams.
 import { expect, test } from "@playwright/test";
 
+import { parseCsv } from "../lib/server/testing/parse-csv";
+
 import { answer, progress, startScreens } from "./helpers";
 
 const DEMO = { email: "demo@nta.lab", password: "demo-password" };
 
-/** Parse our CSV (quoted cells may hold commas and doubled quotes). */
-function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\n") {
-      row.push(cell.replace(/\r$/, ""));
-      rows.push(row);
-      row = [];
-      cell = "";
-    } else cell += ch;
-  }
-  if (cell || row.length) rows.push([...row, cell]);
-  const [header, ...body] = rows;
+/** Our CSV export as one record per row, keyed by the header. */
+function csvRecords(text: string): Record<string, string>[] {
+  const [header, ...body] = parseCsv(text);
   return body.filter((r) => r.length === header.length).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 
@@ -102,7 +80,7 @@ test("sign in, create a study, a participant completes it, the models learn it, 
   // The CSV export holds exactly the saved human trials and both model streams, nothing else.
   const csv = await page.request.get(`/api/studies/${studyId}/export?format=csv`);
   expect(csv.status()).toBe(200);
-  const rows = parseCsv(await csv.text());
+  const rows = csvRecords(await csv.text());
   const human = rows.filter((r) => r.stream === "human");
   const model = rows.filter((r) => r.stream === "model");
   const key = (r: { phase?: string; trialIndex?: number | string }) => `${r.phase}:${r.trialIndex}`;

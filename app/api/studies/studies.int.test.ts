@@ -11,6 +11,7 @@ import { auth } from "@/auth";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { getDb } from "@/lib/server/db";
 import { EXPORT_COLUMNS, EXPORT_PAGE_SIZE } from "@/lib/server/exports";
+import { parseCsv } from "@/lib/server/testing/parse-csv";
 
 vi.mock("@/auth", () => ({ auth: vi.fn() }));
 
@@ -97,39 +98,6 @@ async function addModelRun(studyId: string, runId: string | null, preset: string
   return mr;
 }
 
-/** Minimal RFC 4180 parser (quoted cells, doubled quotes, CRLF), to check what we write. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  const endCell = () => {
-    row.push(cell);
-    cell = "";
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") endCell();
-    else if (ch === "\r" && text[i + 1] === "\n") {
-      endCell();
-      rows.push(row);
-      row = [];
-      i++;
-    } else cell += ch;
-  }
-  if (cell || row.length) {
-    endCell();
-    rows.push(row);
-  }
-  return rows;
-}
 
 function csvRecords(text: string) {
   const [header, ...rows] = parseCsv(text);
