@@ -3,24 +3,8 @@
 // visible (the server aggregates progress and accuracy; this only renders).
 import { useEffect, useState } from "react";
 
-const STATUSES = ["started", "active", "completed", "abandoned", "returned"] as const;
-type Status = (typeof STATUSES)[number];
+import { RUN_STATUSES, type RunMonitorData, type RunStatus } from "@/lib/core/run-monitor";
 
-export type MonitorRow = {
-  id: string;
-  participantIndex: number;
-  externalId: string | null;
-  source: string;
-  status: Status;
-  isPilot: boolean;
-  savedTrials: number;
-  expectedTrials: number;
-  accuracy: number | null;
-  startedAt: string;
-  lastSeenAt: string;
-};
-
-export type MonitorData = { statusCounts: Record<Status, number>; runs: MonitorRow[]; generatedAt: string };
 
 const POLL_MS = 3000;
 
@@ -34,7 +18,7 @@ function relative(fromIso: string, nowMs: number) {
   return `${Math.round(h / 24)} days ago`;
 }
 
-const STATUS_HELP: Record<Status, string> = {
+const STATUS_HELP: Record<RunStatus, string> = {
   started: "opened the link, no trial saved yet",
   active: "saving trials now",
   completed: "all trials saved",
@@ -42,7 +26,7 @@ const STATUS_HELP: Record<Status, string> = {
   returned: "withdrew / returned on the recruiter",
 };
 
-export function RunsMonitor({ studyId, initial }: { studyId: string; initial: MonitorData }) {
+export function RunsMonitor({ studyId, initial }: { studyId: string; initial: RunMonitorData }) {
   const [data, setData] = useState(initial);
   const [problem, setProblem] = useState<string | null>(null);
   // Relative times are computed against the server's clock of the last answer, so a skewed
@@ -57,7 +41,7 @@ export function RunsMonitor({ studyId, initial }: { studyId: string; initial: Mo
         const res = await fetch(`/api/studies/${studyId}/runs`, { cache: "no-store" });
         if (res.status === 401) return setProblem("Your session has expired: sign in again to keep monitoring.");
         if (!res.ok) return setProblem(`Could not refresh (HTTP ${res.status}); retrying.`);
-        const next = (await res.json()) as MonitorData;
+        const next = (await res.json()) as RunMonitorData;
         if (!stopped) {
           setData(next);
           setProblem(null);
@@ -80,7 +64,7 @@ export function RunsMonitor({ studyId, initial }: { studyId: string; initial: Mo
         <div className="r-count">
           <strong data-testid="count-total">{data.runs.length}</strong>runs ({participants} participants)
         </div>
-        {STATUSES.map((s) => (
+        {RUN_STATUSES.map((s) => (
           <div key={s} className="r-count" title={STATUS_HELP[s]}>
             <strong data-testid={`count-${s}`}>{data.statusCounts[s] ?? 0}</strong>
             {s}

@@ -27,17 +27,8 @@ export type RunFilter = {
   completedOnly?: boolean;
 };
 
-type CellRow = {
-  blockIndex: number;
-  position: number;
-  task: string;
-  n: number;
-  errors: number;
-  rtSumMs: number;
-  nRt: number;
-  lossSum: number;
-  nLoss: number;
-};
+/** A SwitchCell as raw SQL returns it: counts and sums may arrive as bigint or numeric strings. */
+type CellRow = { [K in keyof SwitchCell]: SwitchCell[K] extends number ? number | bigint | string : SwitchCell[K] };
 
 function runWhere(f: RunFilter) {
   const parts = [Prisma.sql`r."studyId" = ${f.studyId}`];

@@ -3,6 +3,8 @@
 // loaded into memory, plus counts by status.
 import "server-only";
 
+import { RUN_STATUSES, type RunMonitorData, type RunMonitorRow } from "@/lib/core/run-monitor";
+
 import { getDb } from "./db";
 import { markAbandonedRuns } from "./runs";
 import { fetchOwnedStudy } from "./studies";
@@ -10,30 +12,7 @@ import { fetchOwnedStudy } from "./studies";
 /** A run with no request for this long is shown (and stored) as abandoned. */
 export const ABANDON_AFTER_MS = 30 * 60_000;
 
-export const RUN_STATUSES = ["started", "active", "completed", "abandoned", "returned"] as const;
-
-export type RunMonitorRow = {
-  id: string;
-  participantIndex: number;
-  externalId: string | null;
-  source: string;
-  status: (typeof RUN_STATUSES)[number];
-  isPilot: boolean;
-  /** Saved main trials (practice excluded). */
-  savedTrials: number;
-  expectedTrials: number;
-  /** Proportion correct over saved main trials; null before the first one. */
-  accuracy: number | null;
-  startedAt: string;
-  lastSeenAt: string;
-};
-
-export type StudyMonitor = {
-  study: { id: string; slug: string; title: string; status: string };
-  statusCounts: Record<(typeof RUN_STATUSES)[number], number>;
-  runs: RunMonitorRow[];
-  generatedAt: string;
-};
+export type StudyMonitor = RunMonitorData & { study: { id: string; slug: string; title: string; status: string } };
 
 /** The monitor view of an owned study, or null when `userId` does not own it. */
 export async function fetchStudyMonitor(userId: string, studyId: string, now = new Date()): Promise<StudyMonitor | null> {
