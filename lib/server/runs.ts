@@ -197,54 +197,104 @@ function checkAgainstCurriculum(expected: CurriculumTrial, rec: TrialRecord) {
  * Store a batch of trials for a run. Idempotent by (run, phase, trialIndex): a retried or
  * duplicated trial is acknowledged and the stored row is left unchanged. All-or-nothing: one bad
  * record rejects the whole batch before anything is written.
+ *
+ * The hot path of a running study (docs/RELIABILITY.md): once a token's run id and curriculum are
+ * cached in this process, a save is validated in memory and stored by ONE SQL statement that reads
+ * the run's status, inserts the trials (ON CONFLICT DO NOTHING) unless the run is finished, and
+ * refreshes the run's heartbeat at most every LAST_SEEN_RESOLUTION_MS — one round trip, no Prisma
+ * query compilation. Errors are answered in the same order as before the cache: 404 unknown run,
+ * 409 finished run, then 422 for the payload.
  */
 export async function appendTrials(token: string, body: unknown) {
   if (!tokenSchema.safeParse(token).success) throw new HttpError(404, "Unknown run");
-  const db = getDb();
-  // The hot path of a running study: read only the run's mutable fields; the curriculum and
-  // config snapshot never change after creation and come from a per-process cache.
-  const run = await db.run.findUnique({ where: { token }, select: { id: true, status: true, lastSeenAt: true } });
-  if (!run) throw new HttpError(404, "Unknown run");
+  const snapshot = cachedSnapshot(token) ?? (await loadRunSnapshot(token));
+  let trials: TrialRecord[];
+  try {
+    trials = parseOr422(trialBatchSchema, body).trials;
+    for (const rec of trials) checkAgainstCurriculum(expectedTrial(snapshot.curriculum, snapshot.config, rec), rec);
+  } catch (err) {
+    // a cached run may have finished or been deleted since: those answers take precedence over 422
+    if (err instanceof HttpError && err.status === 422) await assertRunAcceptsTrials(token);
+    throw err;
+  }
+  const rows = JSON.stringify(trials.map(({ output: _o, loss: _l, gates: _g, ...t }) => t));
+  const now = new Date();
+  const [result] = await getDb().$queryRaw<{ status: string | null; saved: number }[]>`
+    WITH r AS (
+      SELECT id, status FROM "Run" WHERE token = ${token}
+    ), ins AS (
+      INSERT INTO "Trial" ("runId", phase, "trialIndex", "blockIndex", "trialInBlock", task, stimulus,
+                           "correctResponse", congruent, response, correct, "rtMs", "timeElapsedMs", "receivedAt")
+      SELECT r.id, x.phase::"TrialPhase", x."trialIndex", x."blockIndex", x."trialInBlock", x.task, x.stimulus,
+             x."correctResponse", x.congruent, x.response, x.correct, x."rtMs", x."timeElapsedMs", ${now}
+      FROM r, jsonb_to_recordset(${rows}::jsonb) AS x(phase text, "trialIndex" int, "blockIndex" int,
+           "trialInBlock" int, task text, stimulus text, "correctResponse" text, congruent boolean,
+           response text, correct boolean, "rtMs" double precision, "timeElapsedMs" double precision)
+      WHERE r.status NOT IN ('completed', 'returned')
+      ON CONFLICT DO NOTHING
+      RETURNING 1
+    ), heartbeat AS (
+      UPDATE "Run" SET status = 'active', "lastSeenAt" = ${now}
+      WHERE id = (SELECT id FROM r) AND status NOT IN ('completed', 'returned')
+        AND (status <> 'active' OR "lastSeenAt" < ${new Date(now.getTime() - LAST_SEEN_RESOLUTION_MS)})
+      RETURNING 1
+    )
+    SELECT (SELECT status::text FROM r) AS status, (SELECT count(*)::int FROM ins) AS saved`;
+  if (!result || result.status === null) {
+    snapshotCache.delete(token);
+    throw new HttpError(404, "Unknown run");
+  }
   // An "abandoned" run (silent too long) that comes back is revived: data is never refused for lateness.
+  if (result.status === "completed" || result.status === "returned") {
+    throw new HttpError(409, `This run is ${result.status}; no more trials are accepted`);
+  }
+  const saved = Number(result.saved);
+  return { saved, duplicates: trials.length - saved };
+}
+
+/** 404 for an unknown run, 409 for a finished one; otherwise returns. */
+async function assertRunAcceptsTrials(token: string) {
+  const run = await getDb().run.findUnique({ where: { token }, select: { status: true } });
+  if (!run) {
+    snapshotCache.delete(token);
+    throw new HttpError(404, "Unknown run");
+  }
   if (run.status === "completed" || run.status === "returned") {
     throw new HttpError(409, `This run is ${run.status}; no more trials are accepted`);
   }
-  const { trials } = parseOr422(trialBatchSchema, body);
-  const { curriculum, config } = await fetchRunSnapshot(run.id);
-  for (const rec of trials) checkAgainstCurriculum(expectedTrial(curriculum, config, rec), rec);
-  const created = await db.trial.createMany({
-    data: trials.map(({ output: _o, loss: _l, gates: _g, ...t }) => ({ ...t, runId: run.id })),
-    skipDuplicates: true,
-  });
-  // Saves double as a heartbeat; writing the run row at most every few seconds keeps it cheap.
-  if (run.status !== "active" || Date.now() - run.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-    await db.run.update({ where: { id: run.id }, data: { status: "active", lastSeenAt: new Date() } });
-  }
-  return { saved: created.count, duplicates: trials.length - created.count };
 }
 
 /** How stale Run.lastSeenAt may get while trials keep arriving (heartbeats also refresh it). */
 const LAST_SEEN_RESOLUTION_MS = 15_000;
 
 type RunSnapshot = { curriculum: Curriculum; config: StudyConfig };
+/** token → parsed curriculum/config; least-recently-used entries dropped beyond the size. */
 const snapshotCache = new Map<string, RunSnapshot>();
 const SNAPSHOT_CACHE_SIZE = 2000;
 
-/**
- * A run's curriculum and config as parsed objects. They are written once when the run is created
- * and never updated, so caching them per process cannot disagree with the database or with
- * another app instance. Least-recently-used entries are dropped beyond SNAPSHOT_CACHE_SIZE.
- */
-async function fetchRunSnapshot(runId: string): Promise<RunSnapshot> {
-  const hit = snapshotCache.get(runId);
+function cachedSnapshot(token: string): RunSnapshot | undefined {
+  const hit = snapshotCache.get(token);
   if (hit) {
-    snapshotCache.delete(runId);
-    snapshotCache.set(runId, hit);
-    return hit;
+    snapshotCache.delete(token); // re-insert: most recently used last
+    snapshotCache.set(token, hit);
   }
-  const row = await getDb().run.findUniqueOrThrow({ where: { id: runId }, select: { curriculum: true, config: true } });
+  return hit;
+}
+
+/**
+ * A run's curriculum and config as parsed objects. The token, curriculum and config are
+ * written once when the run is created and never updated, so caching them per process cannot
+ * disagree with the database or with another app instance (a deleted run is noticed by the insert
+ * statement and evicted). 404 for an unknown token, 409 for a finished run.
+ */
+async function loadRunSnapshot(token: string): Promise<RunSnapshot> {
+  const row = await getDb().run.findUnique({ where: { token }, select: { status: true, curriculum: true, config: true } });
+  if (!row) throw new HttpError(404, "Unknown run");
+  if (row.status === "completed" || row.status === "returned") {
+    throw new HttpError(409, `This run is ${row.status}; no more trials are accepted`);
+  }
   const snapshot = { curriculum: curriculumSchema.parse(row.curriculum), config: studyConfigSchema.parse(row.config) };
-  snapshotCache.set(runId, snapshot);
+  snapshotCache.set(token, snapshot);
   if (snapshotCache.size > SNAPSHOT_CACHE_SIZE) snapshotCache.delete(snapshotCache.keys().next().value!);
   return snapshot;
 }

@@ -206,6 +206,42 @@ describe("resume, heartbeat and completion", () => {
     expect(late.status).toBe(409);
   });
 
+  it("answers a cached run that has finished with 409 before judging the payload, and a deleted one with 404", async () => {
+    await makeStudy("cached-1");
+    const token = await newRun("cached-1");
+    const c = await curriculumOf(token);
+    expect((await post(token, { trials: [record(c.trials[0])] })).status).toBe(200); // caches the run in this process
+    await getDb().run.update({ where: { token }, data: { status: "returned" } });
+    expect((await post(token, { trials: [record(c.trials[1])] })).status).toBe(409);
+    expect((await post(token, { trials: [{ ...record(c.trials[1]), stimulus: "nope" }] })).status).toBe(409);
+    expect((await post(token, { nonsense: true })).status).toBe(409);
+    expect(await storedCount(token)).toBe(1);
+
+    const token2 = await newRun("cached-1");
+    const c2 = await curriculumOf(token2);
+    expect((await post(token2, { trials: [record(c2.trials[0])] })).status).toBe(200);
+    await getDb().run.delete({ where: { token: token2 } });
+    expect((await post(token2, { trials: [record(c2.trials[1])] })).status).toBe(404);
+    expect((await post(token2, { nonsense: true })).status).toBe(404);
+  });
+
+  it("a save is a heartbeat: it revives an abandoned run and stamps lastSeenAt and receivedAt with the server's clock", async () => {
+    await makeStudy("saveheart-1");
+    const token = await newRun("saveheart-1");
+    const c = await curriculumOf(token);
+    const before = Date.now();
+    await getDb().run.update({ where: { token }, data: { status: "abandoned", lastSeenAt: new Date(before - 3_600_000) } });
+    const r = await post(token, { trials: c.trials.slice(0, 2).map((t) => record(t)) });
+    expect(await r.json()).toEqual({ saved: 2, duplicates: 0 });
+    const run = await getDb().run.findUniqueOrThrow({ where: { token }, include: { trials: true } });
+    expect(run.status).toBe("active");
+    expect(Math.abs(run.lastSeenAt.getTime() - before)).toBeLessThan(60_000);
+    for (const t of run.trials) expect(Math.abs(t.receivedAt.getTime() - before)).toBeLessThan(60_000);
+    expect(run.trials.map((t) => [t.trialIndex, t.rtMs, t.response, t.phase])).toEqual(
+      c.trials.slice(0, 2).map((t) => [t.trialIndex, 512.25, t.correctResponse, "main"]),
+    );
+  });
+
   it("revives an abandoned run when the participant comes back", async () => {
     await makeStudy("abandon-1");
     const token = await newRun("abandon-1");
