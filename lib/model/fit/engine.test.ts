@@ -5,7 +5,7 @@ import { initBackend } from "../backend";
 import { stimulusPresets } from "../presets";
 import { curriculumToStimulusTrials } from "../stimulus-trials";
 
-import { jsEngine, tfjsEngine } from "./engine";
+import { jsEngine, simulateOutputsJs, simulateOutputsJsGeneral, tfjsEngine } from "./engine";
 import { modelParamsFor } from "./transforms";
 
 beforeAll(async () => {
@@ -32,5 +32,22 @@ describe("fit engines", () => {
     // a different model seed changes the (tiny) init, hence the early outputs
     const other = await jsEngine(arch, seq, 10)([params[0]]);
     expect(other[0][1]).not.toBe(js[0][1]);
+  });
+
+  it("the one-hot two-path fast path gives bit-identical outputs to the general loop", () => {
+    const seq = curriculumToStimulusTrials(generateCurriculum(defaultStudyConfig(), 5));
+    const arch = stimulusPresets.flexible.arch;
+    for (const p of [
+      stimulusPresets.flexible.params,
+      modelParamsFor("flexible", { tauW: 0.05, tauC: 0.03, lambda: 0.3 }),
+      modelParamsFor("forgetful", { tau: 0.5 }),
+    ]) {
+      for (const seedIndex of [0, 3]) {
+        const fast = simulateOutputsJs(arch, p, seq, 21, seedIndex);
+        const general = simulateOutputsJsGeneral(arch, p, seq, 21, seedIndex);
+        expect(Array.from(fast)).toEqual(Array.from(general));
+        expect(Math.max(...fast.map(Math.abs))).toBeGreaterThan(0.1);
+      }
+    }
   });
 });

@@ -41,7 +41,7 @@ export function initialWeights(arch: FitArch, dIn: number, seed: number, seedInd
 }
 
 /** The sequence as flat arrays, inputs as sparse (index, value) lists (one-hot stimuli: one entry). */
-type Packed = { I: number; N: number; start: Int32Array; idx: Int32Array; val: Float64Array; target: Float64Array };
+type Packed = { I: number; N: number; start: Int32Array; idx: Int32Array; val: Float64Array; target: Float64Array; oneHot: boolean };
 const packedCache = new WeakMap<StimulusSequence, Packed>();
 function pack(seq: StimulusSequence): Packed {
   const hit = packedCache.get(seq);
@@ -57,7 +57,8 @@ function pack(seq: StimulusSequence): Packed {
     });
     start[t + 1] = idx.length;
   });
-  const packed = { I, N, start, idx: Int32Array.from(idx), val: Float64Array.from(val), target: Float64Array.from(seq.trials, (t) => t.target[0]) };
+  const oneHot = val.every((v) => v === 1) && start.every((a, t) => t === 0 || a - start[t - 1] === 1);
+  const packed = { I, N, start, idx: Int32Array.from(idx), val: Float64Array.from(val), target: Float64Array.from(seq.trials, (t) => t.target[0]), oneHot };
   packedCache.set(seq, packed);
   return packed;
 }
@@ -70,8 +71,9 @@ export function simulateOutputsJs(arch: FitArch, p: ModelParams, seq: StimulusSe
   return runJs(arch, p, pack(seq), initialWeights(arch, I, seed, seedIndex), gatesOut);
 }
 
-function runJs(arch: FitArch, p: ModelParams, seq: Packed, W0: Float64Array, gatesOut?: Float64Array): Float64Array {
+function runJs(arch: FitArch, p: ModelParams, seq: Packed, W0: Float64Array, gatesOut?: Float64Array, general = false): Float64Array {
   if (arch.gating !== "path") throw new Error(`jsEngine supports per-path gates only, got "${arch.gating}"`);
+  if (!general && !gatesOut && seq.oneHot && arch.paths === 2 && p.lambdaL2 === 0 && p.lambdaW === 0) return runJsOneHot2(arch, p, seq, W0);
   const { I, N, start, idx, val, target } = seq;
   const P = arch.paths;
   const etaW = arch.dt / p.tauW, etaC = arch.dt / p.tauC; // the step size dt/τ
@@ -111,6 +113,42 @@ function runJs(arch: FitArch, p: ModelParams, seq: Packed, W0: Float64Array, gat
     if (gatesOut) for (let q = 0; q < P; q++) gatesOut[t * P + q] = c[q];
   }
   return out;
+}
+
+/**
+ * runJs specialised for what every fit runs: one-hot inputs (x = e_j), two paths, λ_L2 = λ_W = 0.
+ * The same arithmetic in the same order as the general loop (W·1 = W, 0 + a = a exactly), without
+ * the inner loops: bit-identical outputs (engine.test.ts), ≈ 2–3× faster.
+ */
+function runJsOneHot2(arch: FitArch, p: ModelParams, seq: Packed, W0: Float64Array): Float64Array {
+  const { I, N, idx, target } = seq;
+  const etaW = arch.dt / p.tauW, etaC = arch.dt / p.tauC;
+  const l1 = p.lambdaL1, lnn = p.lambdaNonneg;
+  const W = W0.slice();
+  let c0 = arch.initGate, c1 = arch.initGate;
+  const out = new Float64Array(N);
+  for (let t = 0; t < N; t++) {
+    const j0 = idx[t], j1 = I + idx[t];
+    const w0 = W[j0], w1 = W[j1];
+    const y = c0 * w0 + c1 * w1;
+    out[t] = y;
+    const e = target[t] - y;
+    const n1 = Math.abs(c0) + Math.abs(c1);
+    const s0 = Math.sign(c0), s1 = Math.sign(c1);
+    const r0 = 2 * l1 * (n1 - 1) * s0 - lnn * (1 - s0) / 2;
+    const r1 = 2 * l1 * (n1 - 1) * s1 - lnn * (1 - s1) / 2;
+    W[j0] = w0 + etaW * c0 * e;
+    W[j1] = w1 + etaW * c1 * e;
+    c0 = c0 + etaC * (e * w0 - r0);
+    c1 = c1 + etaC * (e * w1 - r1);
+  }
+  return out;
+}
+
+/** For tests: the general loop, bypassing the one-hot fast path. */
+export function simulateOutputsJsGeneral(arch: FitArch, p: ModelParams, seq: StimulusSequence, seed: number, seedIndex = 0): Float64Array {
+  const { I } = assertSingleOutput(seq);
+  return runJs(arch, p, pack(seq), initialWeights(arch, I, seed, seedIndex), undefined, true);
 }
 
 /** `seeds` initialisations per parameter set (seed indices 0…seeds−1), parameter-major like runStimulus' elements. */
