@@ -1,7 +1,9 @@
-// npm run fit:recovery [-- --n 40 --seed 7 --design tfjs|js] — parameter and model recovery for the
-// participant fits (docs/fitting.md): simulate participants from known θ (half flexible, half
-// forgetful) on the default curriculum (20 blocks × 24 trials), fit both models to each, and write
-// reports/fit-recovery/{summary.md, summary.json, recovery.svg}.
+// npm run fit:recovery [-- --n 40 --seed 7 --link ddm|choice --generate ddm|choice --range main|wide]
+// — parameter and model recovery for the participant fits (docs/fitting.md): simulate participants
+// from known θ (half flexible, half forgetful) on the default curriculum (20 blocks × 24 trials), fit
+// both models to each, and write <out>/{summary.md, summary.json, recovery.svg}, out defaulting to
+// reports/fit-recovery/<link>[-from-<generate>][-wide]. --generate (default: --link) says how the
+// simulated participants answer: "ddm" = keys and response times, "choice" = keys only.
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -17,7 +19,7 @@ import { INIT_SEEDS } from "@/lib/model/fit/participant";
 import { profileRatio } from "@/lib/model/fit/profile";
 import { simulateParticipant } from "@/lib/model/fit/simulate";
 import { type MechanismStats, showsMechanism } from "@/lib/model/fit/signature";
-import { MODEL_PARAMS, type ModelName, PRIOR, type Theta, toU } from "@/lib/model/fit/transforms";
+import { type LinkName, type ModelName, PRIOR, type Theta, paramSpecs, toU } from "@/lib/model/fit/transforms";
 import { stimulusPresets } from "@/lib/model/presets";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
 
@@ -26,9 +28,15 @@ const { values } = parseArgs({ options: {
   range: { type: "string", default: "main" }, out: { type: "string" }, inits: { type: "string" },
   /** --profile K: profile likelihood of τ_c/τ_w for the first K flexible participants of <out>/summary.json → <out>/profile.md */
   profile: { type: "string" },
+  link: { type: "string", default: "ddm" }, generate: { type: "string" },
 } });
 if (values.range !== "main" && values.range !== "wide") throw new Error(`--range must be main or wide, got ${values.range}`);
-const out = values.out ?? (values.range === "main" ? "reports/fit-recovery" : "reports/fit-recovery/wide");
+const asLink = (v: string): LinkName => {
+  if (v !== "ddm" && v !== "choice") throw new Error(`--link/--generate must be ddm or choice, got ${v}`);
+  return v;
+};
+const link = asLink(values.link), generateLink = asLink(values.generate ?? values.link);
+const out = values.out ?? `reports/fit-recovery/${link}${generateLink !== link ? `-from-${generateLink}` : ""}${values.range === "wide" ? "-wide" : ""}`;
 
 /** Admissibility (judged on the generating model alone, docs/fitting.md "Recovery design"): in the main
  * analysis a flexible participant must show the Fig. 8 signature of docs/model.md on 480 trials (gates
@@ -37,10 +45,13 @@ const out = values.out ?? (values.range === "main" ? "reports/fit-recovery" : "r
 const ADMIT = values.range === "main" ? (model: ModelName, _t: Theta, m: MechanismStats) => model === "forgetful" || showsMechanism(m) : undefined;
 
 /** Generating ranges: engaged participants (β 2–20, lapse 1–10%) inside the prior box; flexible
- * participants have the mechanism switched on (λ ≥ 0.01, τ_c ≤ 0.1 < typical τ_w). docs/fitting.md. */
+ * participants have the mechanism switched on (λ ≥ 0.01, τ_c ≤ 0.1 < typical τ_w). Response times
+ * (ddm): boundary 0.8–1.6 (mean decision time at zero drift 0.16–0.64 s), non-decision time
+ * 0.25–0.45 s — RTs like a choice task's 0.4–1.2 s. docs/fitting.md. */
+const RT_RANGES: GeneratingRanges = { bound: [0.8, 1.6], ndt: [0.25, 0.45] };
 const GENERATING_RANGES: Record<ModelName, GeneratingRanges> = {
-  flexible: { tauW: [0.05, 0.5], tauC: [0.01, 0.1], lambda: [0.01, 0.1], beta: [2, 20], lapse: [0.01, 0.1] },
-  forgetful: { tau: [0.05, 0.5], beta: [2, 20], lapse: [0.01, 0.1] },
+  flexible: { tauW: [0.05, 0.5], tauC: [0.01, 0.1], lambda: [0.01, 0.1], beta: [2, 20], lapse: [0.01, 0.1], ...RT_RANGES },
+  forgetful: { tau: [0.05, 0.5], beta: [2, 20], lapse: [0.01, 0.1], ...RT_RANGES },
 };
 
 const n = Number(values.n), seed = Number(values.seed);
@@ -56,14 +67,14 @@ const seq = curriculumToStimulusTrials(generateCurriculum(config, seed));
 const arch = stimulusPresets.flexible.arch;
 const t0 = performance.now();
 const { participants, summary } = await runRecovery(arch, seq, {
-  n, seed, ranges: GENERATING_RANGES, admit: ADMIT, fit: { designEngine: values.design === "tfjs" ? "tfjs" : "js", initSeeds },
+  n, seed, ranges: GENERATING_RANGES, admit: ADMIT, generateLink, fit: { designEngine: values.design === "tfjs" ? "tfjs" : "js", initSeeds, link },
   onParticipant: (p, done, total) =>
     console.log(`[${done}/${total}] ${p.model.padEnd(9)} acc ${p.accuracy.toFixed(2)}  ΔBIC ${p.deltaBic.toFixed(1).padStart(7)} → ${p.preferred}  (${((p.fits.flexible.wallMs + p.fits.forgetful.wallMs) / 1000).toFixed(1)} s)`),
 });
 const wallS = (performance.now() - t0) / 1000;
 
 fs.mkdirSync(out, { recursive: true });
-const meta = { n, seed, range: values.range, initSeeds, admission: values.range === "main" ? "flexible: Fig. 8 signature of docs/model.md on the generating model (early − late ≥ 0.1, gate separation ≥ 0.5, alternation ≥ 0.8); forgetful: all" : "none (every draw kept)", trials: seq.trials.length, blocks: config.blocks, trialsPerBlock: config.trialsPerBlock, design: values.design, backend, wallS, generatingRanges: GENERATING_RANGES, prior: PRIOR };
+const meta = { n, seed, range: values.range, link, generateLink, initSeeds, admission: values.range === "main" ? "flexible: Fig. 8 signature of docs/model.md on the generating model (early − late ≥ 0.1, gate separation ≥ 0.5, alternation ≥ 0.8); forgetful: all" : "none (every draw kept)", trials: seq.trials.length, blocks: config.blocks, trialsPerBlock: config.trialsPerBlock, design: values.design, backend, wallS, generatingRanges: GENERATING_RANGES, prior: PRIOR };
 fs.writeFileSync(path.join(out, "summary.json"), JSON.stringify({ meta, summary, participants: participants.map(compact) }, null, 1) + "\n");
 fs.writeFileSync(path.join(out, "summary.md"), markdown(summary, meta));
 fs.writeFileSync(path.join(out, "recovery.svg"), svg(participants, summary));
@@ -87,8 +98,8 @@ function markdown(s: RecoverySummary, m: typeof meta): string {
     ["τ (forgetful)", get("tau", "forgetful")], ["β (all, generating model)", get("beta (all)", "flexible")],
   ] as const;
   return [
-    `# Fit recovery (npm run fit:recovery -- --n ${m.n} --seed ${m.seed} --design ${m.design})`, "",
-    `${m.n} simulated participants (half flexible, half forgetful) on the default curriculum (${m.blocks} blocks × ${m.trialsPerBlock} = ${m.trials} trials), both models fitted to each; likelihood marginalised over ${m.initSeeds} model initialisations. Wall ${m.wallS.toFixed(0)} s, mean fit ${(s.meanFitMs / 1000).toFixed(2)} s per participant (both models). Generated by scripts/fit-recovery.ts; see docs/fitting.md ("Recovery design").`, "",
+    `# Fit recovery (npm run fit:recovery -- --n ${m.n} --seed ${m.seed} --link ${m.link} --generate ${m.generateLink} --range ${m.range})`, "",
+    `**Link: ${m.link === "ddm" ? "choices and response times (drift-diffusion link)" : "choices only"}; simulated participants answer with ${m.generateLink === "ddm" ? "keys and response times (drift-diffusion)" : "keys only"}.** ${m.n} simulated participants (half flexible, half forgetful) on the default curriculum (${m.blocks} blocks × ${m.trialsPerBlock} = ${m.trials} trials), both models fitted to each; likelihood marginalised over ${m.initSeeds} model initialisations. Wall ${m.wallS.toFixed(0)} s, mean fit ${(s.meanFitMs / 1000).toFixed(2)} s per participant (both models). Generated by scripts/fit-recovery.ts; see docs/fitting.md ("Recovery design").`, "",
     `**Range: ${m.range}.** Generating ranges (drawn uniformly in log / logit space): ${Object.entries(m.generatingRanges).map(([model, r]) => `${model} ${Object.entries(r).map(([k, [lo, hi]]) => `${k} ${lo}–${hi}`).join(", ")}`).join("; ")}. Admission: ${m.admission}. Flexible draws: ${draws} for ${flex.length} participants (${((100 * flex.length) / Math.max(1, draws)).toFixed(0)}% admitted).`, "",
     `Flexible participants whose generating model shows the Fig. 8 signature: BIC picks flexible for ${recovered(sig(true))}; without the signature: ${recovered(sig(false))}.`, "",
     `Optimiser check: the generating θ beats the fitted optimum (of the generating model) by > 0.5 log units for ${s.optimiserMisses}/${s.participants} participants (largest shortfall ${s.worstShortfall.toFixed(2)}; ≤ 0 means every optimum is at least as good as the truth).`, "",
@@ -106,7 +117,7 @@ function markdown(s: RecoverySummary, m: typeof meta): string {
 function svg(ps: RecoveredParticipant[], s: RecoverySummary): string {
   const panels: { title: string; pts: [number, number, ModelName][] }[] = [];
   for (const model of ["flexible", "forgetful"] as const)
-    for (const spec of MODEL_PARAMS[model]) {
+    for (const spec of paramSpecs(model, link)) {
       const own = ps.filter((p) => p.model === model);
       const r = s.params.find((x) => x.param === spec.name && x.model === model)?.r;
       panels.push({ title: `${model} ${spec.label.split(" ")[0]} r=${r?.toFixed(2)}`, pts: own.map((p) => [toU(spec, p.theta[spec.name]!), toU(spec, p.fits[model].theta[spec.name]!), model]) });
@@ -146,7 +157,7 @@ async function writeProfiles(k: number) {
     const engine = jsEngine(arch, seq, deriveSeed(run.meta.seed, 3 * p.id + 2), run.meta.initSeeds);
     const lr = Math.log(p.true.tauC / p.true.tauW);
     const fitted = p.flexible as Theta;
-    const prof = await profileRatio(engine, sim.choices, deltas.map((d) => lr + d), [p.true, fitted]);
+    const prof = await profileRatio(engine, sim.data.choices, deltas.map((d) => lr + d), [p.true, fitted]);
     const row = `| ${p.id} | ${lr.toFixed(2)} | ${Math.log(fitted.tauC! / fitted.tauW!).toFixed(2)} | ${p.fittedLogLik.toFixed(1)} | ${prof.map((q) => (Number.isFinite(q.logLik) ? q.logLik.toFixed(1) : "out of box")).join(" | ")} |`;
     console.log(row);
     lines.push(row);

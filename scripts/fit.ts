@@ -1,16 +1,18 @@
-// npm run fit -- --study <slug> [--run <runId>] — fit flexible and forgetful to every completed,
-// non-pilot run of a study (or one run) in this process, store the Fit rows (per run and the study
-// BIC sums), and print a progress line per run and a results table. docs/fitting.md.
+// npm run fit -- --study <slug> [--run <runId>] [--link ddm|choice] — fit flexible and forgetful to
+// every completed, non-pilot run of a study (or one run) in this process, store the Fit rows (per run
+// and the study BIC sums), and print a progress line per run and a results table. --link ddm
+// (default) scores key presses and response times, choice the key presses only. docs/fitting.md.
 import { parseArgs } from "node:util";
 
 import { getDb } from "../lib/server/db";
-import { fitRun, fitStudy } from "../lib/server/fits";
+import { DEFAULT_FIT_LINK, fitRun, fitStudy } from "../lib/server/fits";
 
-const { values } = parseArgs({ options: { study: { type: "string" }, run: { type: "string" } } });
-if (!values.study) {
-  console.error("Usage: npm run fit -- --study <slug> [--run <runId>]");
+const { values } = parseArgs({ options: { study: { type: "string" }, run: { type: "string" }, link: { type: "string", default: DEFAULT_FIT_LINK } } });
+if (!values.study || (values.link !== "ddm" && values.link !== "choice")) {
+  console.error("Usage: npm run fit -- --study <slug> [--run <runId>] [--link ddm|choice]");
   process.exit(2);
 }
+const link = values.link;
 const study = await getDb().study.findUnique({ where: { slug: values.study } });
 if (!study) {
   console.error(`No study with slug "${values.study}"`);
@@ -30,10 +32,11 @@ const onRun = (runId: string, fit: Awaited<ReturnType<typeof fitRun>>, i?: numbe
 const t0 = performance.now();
 let summary = "";
 if (values.run) {
-  onRun(values.run, await fitRun(values.run));
+  onRun(values.run, await fitRun(values.run, { link }));
 } else {
   let lastLine = 0;
   const s = await fitStudy(study.id, {
+    link,
     onProgress: (fraction, message) => {
       if (performance.now() - lastLine < 2000) return;
       lastLine = performance.now();
@@ -50,5 +53,5 @@ if (values.run) {
 console.log(`\n${"run".padEnd(26)}    n flexible τ_w τ_c λ β lapse          BIC_flex forgetful τ β lapse  BIC_forg    ΔBIC preferred`);
 for (const r of rows) console.log(r);
 if (summary) console.log(`\n${summary}`);
-console.log(`Stored Fit rows. ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(`Stored Fit rows (${link} link). ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 await getDb().$disconnect();

@@ -13,7 +13,7 @@ import { completeRun, createOrResumeRun } from "./runs";
 const config = studyConfigSchema.parse({ blocks: 4, trialsPerBlock: 8, practice: { trials: 0 } });
 const fitOnly = { fit: jobHandlers.fit };
 
-/** A completed run whose participant is right on 3 of 4 trials and misses trial 2. */
+/** A completed run whose participant is right on 3 of 4 trials (RTs 420–800 ms) and misses trial 2. */
 async function completedRun(slug: string) {
   const db = getDb();
   const owner = await db.user.create({ data: { email: `${slug}@t`, passwordHash: "x" } });
@@ -27,7 +27,7 @@ async function completedRun(slug: string) {
     data: c.trials.map((t, i) => ({
       ...t, runId: run.id,
       response: i === 2 ? null : i % 4 === 3 ? wrong(t.correctResponse) : t.correctResponse,
-      correct: i !== 2 && i % 4 !== 3, rtMs: i === 2 ? null : 500,
+      correct: i !== 2 && i % 4 !== 3, rtMs: i === 2 ? null : 420 + ((i * 137) % 380),
     })),
   });
   await completeRun(entry.token);
@@ -50,10 +50,14 @@ describe("fit jobs", () => {
       expect(f.jobId).toBe(job.id);
       expect(f.seed).toBe(fitSeedFor(run.seed));
       expect(f.codeVersion).toMatch(/^\d+\.\d+\.\d+\+/);
-      expect(f.nTrials).toBe(curriculum.trials.length - 1); // the missed response is skipped
-      expect(f.nParams).toBe(f.model === "flexible" ? 5 : 3);
-      expect(f.logLik).toBeLessThan(0);
+      // default link "ddm": keys and response times; the missed response scores the window (a term)
+      expect(f.nTrials).toBe(curriculum.trials.length);
+      expect(f.nParams).toBe(f.model === "flexible" ? 7 : 5);
+      expect((f.params as { link: string }).link).toBe("ddm");
       expect(f.bic).toBeCloseTo(f.nParams * Math.log(f.nTrials) - 2 * f.logLik, 6);
+      const ddm = f.params as Record<string, number>;
+      expect(ddm.ndt).toBeGreaterThan(0.05);
+      expect(ddm.ndt).toBeLessThan(0.6); // below most responses (420–800 ms)
       const params = f.params as Record<string, number>;
       expect(params.beta).toBeGreaterThan(0);
       expect(f.model === "flexible" ? params.tauC : params.tau).toBeGreaterThan(0);
@@ -67,6 +71,17 @@ describe("fit jobs", () => {
     expect(curves.length).toBeGreaterThan(0);
     expect(Object.keys(curves[0].predicted).sort()).toEqual(["flexible", "forgetful"]);
     expect(curves.every((p) => p.predicted.flexible === null || (p.predicted.flexible >= 0 && p.predicted.flexible <= 1))).toBe(true);
+
+    // the choice link on request: keys only, the miss skipped, 5 / 3 parameters; the rerun replaces the rows
+    await enqueueFit(owner.id, study.id, { runId: run.id, link: "choice" });
+    expect(await runNextJob(fitOnly)).toBe(true);
+    const choiceFits = await getDb().fit.findMany({ where: { runId: run.id }, orderBy: { model: "asc" } });
+    expect(choiceFits.map((f) => [f.model, f.nParams, f.nTrials, (f.params as { link: string }).link])).toEqual([
+      ["flexible", 5, curriculum.trials.length - 1, "choice"],
+      ["forgetful", 3, curriculum.trials.length - 1, "choice"],
+    ]);
+    for (const f of choiceFits) expect(f.logLik).toBeLessThan(0);
+    await expect(enqueueFit(owner.id, study.id, { runId: run.id, link: "probit" })).rejects.toMatchObject({ status: 422 });
   });
 
   it("fits a whole study and stores per-run rows plus the study sums; a rerun replaces them", async () => {

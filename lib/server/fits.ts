@@ -1,20 +1,21 @@
 // Model fits to participants (DESIGN.md science decision 5; docs/fitting.md): the NTA model learns
 // each completed run's own curriculum, flexible and forgetful are fitted to the participant's key
-// presses by maximum likelihood and compared by BIC. Stored as Fit rows with provenance (model seed,
+// presses — and, with the default "ddm" link, their response times — by maximum likelihood and compared by BIC. Stored as Fit rows with provenance (model seed,
 // code version, job id). Runs in a "fit" job (payload {studyId, runId?}) or `npm run fit`.
 import "server-only";
 
 import { z } from "zod";
 
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
+import { studyConfigSchema } from "@/lib/core/study-config";
 import { deriveSeed } from "@/lib/core/rng";
 import { compareStudy } from "@/lib/model/fit/compare";
 import { simulateOutputsJs } from "@/lib/model/fit/engine";
 import type { ModelFit } from "@/lib/model/fit/fit";
 import { type FitCurvePoint, fitRecoveryCurves } from "@/lib/model/fit/curves";
-import { choicesFor, predictedCorrect } from "@/lib/model/fit/likelihood";
+import { fitDataFor, predictedCorrect } from "@/lib/model/fit/likelihood";
 import { type ParticipantFit, fitParticipant } from "@/lib/model/fit/participant";
-import { type ModelName, type Theta, modelParamsFor } from "@/lib/model/fit/transforms";
+import { type LinkName, type ModelName, type Theta, modelParamsFor } from "@/lib/model/fit/transforms";
 import { initBackend } from "@/lib/model/backend";
 import { stimulusPresets } from "@/lib/model/presets";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
@@ -32,24 +33,30 @@ const MODELS: ModelName[] = ["flexible", "forgetful"];
 /** The model initialisation seed of a run's fits: derived from the run's seed, stored with the fit. */
 export const fitSeedFor = (runSeed: number): number => deriveSeed(runSeed, 201);
 
-/** A run's curriculum as the model's sequence, and the participant's choices aligned with it. */
+/** The default link of participant fits: key presses and response times (docs/fitting.md). */
+export const DEFAULT_FIT_LINK: LinkName = "ddm";
+const linkSchema = z.enum(["ddm", "choice"]);
+
+/** A run's curriculum as the model's sequence, and the participant's choices and response times aligned with it. */
 export async function loadRunForFit(runId: string) {
   const db = getDb();
   const run = await db.run.findUniqueOrThrow({ where: { id: runId } });
   const sequence = curriculumToStimulusTrials(curriculumSchema.parse(run.curriculum));
-  const trials = await db.trial.findMany({ where: { runId, phase: "main" }, select: { trialIndex: true, response: true } });
-  const choices = choicesFor(sequence, new Map(trials.map((t) => [t.trialIndex, t.response])));
-  return { run, sequence, choices };
+  const { responseWindowMs } = studyConfigSchema.parse(run.config).timing;
+  const trials = await db.trial.findMany({ where: { runId, phase: "main" }, select: { trialIndex: true, response: true, rtMs: true } });
+  const data = fitDataFor(sequence, new Map(trials.map((t) => [t.trialIndex, t])), responseWindowMs);
+  return { run, sequence, data };
 }
 
 type Progress = (fraction: number, message: string) => void | Promise<void>;
 
 /** Fit both models to one run and store (replace) its two Fit rows. */
-export async function fitRun(runId: string, opts: { jobId?: string; onProgress?: Progress } = {}): Promise<ParticipantFit & { fitIds: string[] }> {
-  const { run, sequence, choices } = await loadRunForFit(runId);
+export async function fitRun(runId: string, opts: { jobId?: string; link?: LinkName; onProgress?: Progress } = {}): Promise<ParticipantFit & { fitIds: string[] }> {
+  const { run, sequence, data } = await loadRunForFit(runId);
   await initBackend();
   const seed = fitSeedFor(run.seed);
-  const result = await fitParticipant(FIT_ARCH, sequence, choices, { seed, onProgress: (f, m) => void opts.onProgress?.(f, m) });
+  const link = opts.link ?? DEFAULT_FIT_LINK;
+  const result = await fitParticipant(FIT_ARCH, sequence, data, { seed, link, onProgress: (f, m) => void opts.onProgress?.(f, m) });
   const db = getDb();
   const rows = await db.$transaction(async (tx) => {
     await tx.fit.deleteMany({ where: { runId, model: { in: MODELS } } });
@@ -61,7 +68,7 @@ export async function fitRun(runId: string, opts: { jobId?: string; onProgress?:
 function fitRowData(studyId: string, runId: string, f: ModelFit, jobId?: string) {
   return {
     studyId, runId, model: f.model,
-    params: { ...f.theta, arch: FIT_ARCH, modelParams: modelParamsFor(f.model, f.theta), evals: f.evals, wallMs: Math.round(f.wallMs) } as object,
+    params: { ...f.theta, link: f.link, arch: FIT_ARCH, modelParams: modelParamsFor(f.model, f.theta), evals: f.evals, wallMs: Math.round(f.wallMs) } as object,
     uncertainty: f.uncertainty as object,
     logLik: f.logLik, bic: f.bic, nTrials: f.nTrials, nParams: f.nParams, seed: f.seed,
     codeVersion: codeVersion(), jobId: jobId ?? null,
@@ -69,11 +76,11 @@ function fitRowData(studyId: string, runId: string, f: ModelFit, jobId?: string)
 }
 
 /** Fit every completed, non-pilot run of a study, then store the study sums (runId null). */
-export async function fitStudy(studyId: string, opts: { jobId?: string; onProgress?: Progress; onRun?: (runId: string, fit: ParticipantFit, i: number, n: number) => void } = {}) {
+export async function fitStudy(studyId: string, opts: { jobId?: string; link?: LinkName; onProgress?: Progress; onRun?: (runId: string, fit: ParticipantFit, i: number, n: number) => void } = {}) {
   const runs = await getDb().run.findMany({ where: { studyId, status: "completed", isPilot: false }, orderBy: { participantIndex: "asc" }, select: { id: true } });
   const pairs: ParticipantFit[] = [];
   for (const [i, r] of runs.entries()) {
-    const fit = await fitRun(r.id, { jobId: opts.jobId, onProgress: (f, m) => opts.onProgress?.((i + f) / runs.length, `run ${i + 1}/${runs.length} ${m}`) });
+    const fit = await fitRun(r.id, { jobId: opts.jobId, link: opts.link, onProgress: (f, m) => opts.onProgress?.((i + f) / runs.length, `run ${i + 1}/${runs.length} ${m}`) });
     pairs.push(fit);
     opts.onRun?.(r.id, fit, i, runs.length);
   }
@@ -97,11 +104,11 @@ async function storeStudySums(studyId: string, c: NonNullable<ReturnType<typeof 
   });
 }
 
-export const fitJobPayloadSchema = z.object({ studyId: z.string().min(1), runId: z.string().min(1).optional() }).strict();
+export const fitJobPayloadSchema = z.object({ studyId: z.string().min(1), runId: z.string().min(1).optional(), link: linkSchema.optional() }).strict();
 
-/** Job handler "fit": payload {studyId, runId?}. Idempotent: a rerun replaces the fits it covers. */
+/** Job handler "fit": payload {studyId, runId?, link?}. Idempotent: a rerun replaces the fits it covers. */
 export const fitJob: JobHandler = async (job, ctx) => {
-  const { studyId, runId } = fitJobPayloadSchema.parse(job.payload);
+  const { studyId, runId, link } = fitJobPayloadSchema.parse(job.payload);
   let last = 0;
   const onProgress: Progress = async (fraction, message) => {
     if (fraction - last < 0.02 && fraction < 1) return; // throttle database writes
@@ -109,19 +116,20 @@ export const fitJob: JobHandler = async (job, ctx) => {
     await ctx.progress(fraction * 0.98, message);
   };
   if (runId) {
-    const r = await fitRun(runId, { jobId: job.id, onProgress });
+    const r = await fitRun(runId, { jobId: job.id, link, onProgress });
     return { runId, fitIds: r.fitIds, comparison: r.comparison };
   }
-  const s = await fitStudy(studyId, { jobId: job.id, onProgress });
+  const s = await fitStudy(studyId, { jobId: job.id, link, onProgress });
   return { studyId, runs: s.runs, comparison: s.comparison };
 };
 
-export const fitRequestSchema = z.object({ runId: z.string().min(1).max(64).optional() }).strict();
+/** POST body: {runId?, link?}: link "ddm" (default: keys and response times) or "choice" (keys only). */
+export const fitRequestSchema = z.object({ runId: z.string().min(1).max(64).optional(), link: linkSchema.optional() }).strict();
 
 /** Queue a fit job for the study (every completed run) or one completed run of it; owner only. */
 export async function enqueueFit(userId: string, studyId: string, body: unknown) {
   await requireOwnedStudy(userId, studyId);
-  const { runId } = parseOr422(fitRequestSchema, body ?? {});
+  const { runId, link } = parseOr422(fitRequestSchema, body ?? {});
   const db = getDb();
   if (runId) {
     const run = await db.run.findFirst({ where: { id: runId, studyId }, select: { status: true } });
@@ -130,7 +138,8 @@ export async function enqueueFit(userId: string, studyId: string, body: unknown)
   } else if ((await db.run.count({ where: { studyId, status: "completed", isPilot: false } })) === 0) {
     throw new HttpError(422, "The study has no completed runs to fit");
   }
-  return db.job.create({ data: { kind: "fit", payload: runId ? { studyId, runId } : { studyId }, studyId, runId: runId ?? null } });
+  const payload = { studyId, ...(runId ? { runId } : {}), ...(link ? { link } : {}) };
+  return db.job.create({ data: { kind: "fit", payload, studyId, runId: runId ?? null } });
 }
 
 /** Fits of a study (per run and the study sums), the BIC comparison over runs, and recent fit jobs. */
@@ -155,12 +164,12 @@ export async function fetchFitCurves(userId: string, studyId: string, runId: str
   await requireOwnedStudy(userId, studyId);
   const fits = await getDb().fit.findMany({ where: { studyId, runId } });
   if (fits.length === 0) return null;
-  const { sequence, choices } = await loadRunForFit(runId);
+  const { sequence, data } = await loadRunForFit(runId);
   const predicted: Record<string, Float64Array> = {};
   for (const f of fits) {
     const theta = f.params as Theta;
     const outputs = simulateOutputsJs(FIT_ARCH, modelParamsFor(f.model as ModelName, theta), sequence, f.seed);
     predicted[f.model] = predictedCorrect(outputs, sequence, theta.beta!, theta.lapse!);
   }
-  return fitRecoveryCurves(sequence, choices, predicted);
+  return fitRecoveryCurves(sequence, data.choices, predicted);
 }

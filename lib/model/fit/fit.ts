@@ -3,16 +3,21 @@
 //  1. multi-start design: `designSize` Latin-hypercube points over the model's trajectory parameters,
 //     ALL evaluated in one batched engine call (TF.js runStimulus by default); β and lapse do not
 //     change the trajectory, so each point's outputs are scored analytically on a (β, lapse) grid;
-//  2. Nelder–Mead from the best `starts` design points in the full transformed space (float64 engine),
-//     then one restart from the winner;
+//  2. Nelder–Mead from the best `starts` design points in the full transformed space (float64 engine):
+//     a short probe from each, the full budget for the best PURSUED probes, then one restart from the winner;
 //  3. a central-difference Hessian of the NLL in u space (one batch) → standard errors by the delta method.
+// Link "ddm" (choices + response times) adds the diffusion's boundary and non-decision time: the
+// design still ranks trajectories by the choice grid, then the link parameters of the best
+// LINK_CANDIDATES × starts points are optimised with their trajectories fixed (cheap: no model
+// reruns) and the points re-ranked by the full likelihood before the joint Nelder–Mead.
 import { createRng } from "@/lib/core/rng";
 
 import { type OutputEngine } from "./engine";
-import { countChoices, marginalLogLikelihood } from "./likelihood";
+import { type FitData, countObservations, marginalLinkLogLikelihood } from "./likelihood";
 import { type Box, invertSpd, latinHypercube, nelderMead, numericalHessian } from "./optimise";
 import {
-  MODEL_PARAMS, type ModelName, type Theta, boundsU, dThetaDu, fromU, linkIndices, modelParamsFor, thetaFromU, toU,
+  type LinkName, type ModelName, type ParamSpec, type Theta, boundsU, dThetaDu, fromU, isTrajectoryParam, linkIndices,
+  modelParamsFor, paramSpecs, thetaFromU, toU,
 } from "./transforms";
 
 export type FitOptions = {
@@ -25,6 +30,8 @@ export type FitOptions = {
   maxEvals?: number;
   /** Engine for the batched design stage (default: the refinement engine). */
   designEngine?: OutputEngine;
+  /** "choice" (default): key presses only; "ddm": key presses and response times (needs data.rts). */
+  link?: LinkName;
   onProgress?: (fraction: number, message: string) => void;
 };
 
@@ -42,13 +49,14 @@ export type Uncertainty = {
 
 export type ModelFit = {
   model: ModelName;
+  link: LinkName;
   theta: Theta;
   u: number[];
   logLik: number;
   bic: number;
   aic: number;
   nParams: number;
-  /** Trials with a choice (missed responses are skipped). */
+  /** Trials with a likelihood term (choice link: trials with a choice; ddm link: also missed responses). */
   nTrials: number;
   seed: number;
   uncertainty: Uncertainty;
@@ -61,6 +69,11 @@ export const bic = (logLik: number, k: number, n: number): number => k * Math.lo
 const BETA_GRID = Array.from({ length: 10 }, (_, i) => Math.exp(Math.log(0.3) + (i / 9) * Math.log(100)));
 const LAPSE_GRID = [0.005, 0.02, 0.06, 0.15, 0.35];
 const DESIGN_INITS = 4;
+/** Nelder–Mead probe budget per dimension from every start, and how many probes get the full budget. */
+const PROBE_EVALS_PER_DIM = 40;
+const PURSUED = 3;
+/** ddm link: design points (× starts) whose link parameters are optimised before choosing the starts. */
+const LINK_CANDIDATES = 3;
 
 /** Marginal log-likelihood (over the S initialisations) at every (β, lapse) of the design grid, β-major. */
 function gridLogLik(outs: Float64Array[], choices: Int8Array): Float64Array {
@@ -84,16 +97,19 @@ function gridLogLik(outs: Float64Array[], choices: Int8Array): Float64Array {
   return res;
 }
 
-export async function fitModel(model: ModelName, engine: OutputEngine, choices: Int8Array, opts: FitOptions): Promise<ModelFit> {
+export async function fitModel(model: ModelName, engine: OutputEngine, data: FitData, opts: FitOptions): Promise<ModelFit> {
   const t0 = performance.now();
-  const specs = MODEL_PARAMS[model];
+  const link = opts.link ?? "choice";
+  const specs = paramSpecs(model, link);
   const k = specs.length;
-  const n = countChoices(choices);
+  const n = countObservations(data, link);
   if (n === 0) throw new Error("No trial has a response: nothing to fit");
-  const box: Box = boundsU(model);
-  const link = linkIndices(model);
-  const trajDims = specs.map((_, i) => i).filter((i) => i !== link.beta && i !== link.lapse);
+  const box: Box = boundsU(model, link);
+  const linkIdx = linkIndices(model, link);
+  const trajDims = specs.map((s, i) => (isTrajectoryParam(s) ? i : -1)).filter((i) => i >= 0);
+  const linkDims = specs.map((s, i) => (isTrajectoryParam(s) ? -1 : i)).filter((i) => i >= 0);
   const report = opts.onProgress ?? (() => {});
+  const starts = opts.starts ?? 8;
   let evals = 0;
 
   // S initialisations per parameter set (the engine's `seeds`); the likelihood marginalises over them
@@ -102,10 +118,11 @@ export async function fitModel(model: ModelName, engine: OutputEngine, choices: 
     if (!Number.isInteger(S) || S < 1) throw new Error(`Engine returned ${outs.length} trajectories for ${count} parameter sets`);
     return Array.from({ length: count }, (_, i) => outs.slice(i * S, (i + 1) * S));
   };
+  const nllAt = (outs: readonly Float64Array[], u: readonly number[]) => -marginalLinkLogLikelihood(outs, data, link, thetaFromU(model, u, link));
   const nllBatch = async (us: number[][]): Promise<number[]> => {
     evals += us.length;
-    const outs = perInit(await engine(us.map((u) => modelParamsFor(model, thetaFromU(model, u)))), us.length);
-    return us.map((u, i) => -marginalLogLikelihood(outs[i], choices, fromU(specs[link.beta], u[link.beta]), fromU(specs[link.lapse], u[link.lapse])));
+    const outs = perInit(await engine(us.map((u) => modelParamsFor(model, thetaFromU(model, u, link)))), us.length);
+    return us.map((u, i) => nllAt(outs[i], u));
   };
   const nll = async (u: number[]) => (await nllBatch([u]))[0];
 
@@ -113,33 +130,63 @@ export async function fitModel(model: ModelName, engine: OutputEngine, choices: 
   const trajBox = { lo: trajDims.map((i) => box.lo[i]), hi: trajDims.map((i) => box.hi[i]) };
   const design = latinHypercube(opts.designSize ?? 512, trajBox, createRng(opts.designSeed ?? 1));
   report(0.05, `design: ${design.length} parameter sets in one batch`);
+  const linkStart = link === "ddm" ? ddmStart(data, specs) : new Map<number, number>();
   const full = (z: number[], beta: number, lapse: number) => {
     const u = new Array<number>(k);
     trajDims.forEach((d, j) => (u[d] = z[j]));
-    u[link.beta] = toU(specs[link.beta], beta);
-    u[link.lapse] = toU(specs[link.lapse], lapse);
+    for (const [d, v] of linkStart) u[d] = v;
+    u[linkIdx.beta] = toU(specs[linkIdx.beta], beta);
+    u[linkIdx.lapse] = toU(specs[linkIdx.lapse], lapse);
     return u;
   };
-  const designOuts = perInit(await (opts.designEngine ?? engine)(design.map((z) => modelParamsFor(model, thetaFromU(model, full(z, 1, 0.1))))), design.length);
+  const designOuts = perInit(await (opts.designEngine ?? engine)(design.map((z) => modelParamsFor(model, thetaFromU(model, full(z, 1, 0.1), link)))), design.length);
   evals += design.length;
-  const scored = design.map((z, i) => {
+  let scored = design.map((z, i) => {
     // ranking starts only: the first DESIGN_INITS initialisations are enough (Nelder–Mead re-scores with all S)
-    const grid = gridLogLik(designOuts[i].slice(0, DESIGN_INITS), choices);
+    const grid = gridLogLik(designOuts[i].slice(0, DESIGN_INITS), data.choices);
     let best = { f: Infinity, beta: 1, lapse: 0.1 };
     BETA_GRID.forEach((beta, b) => LAPSE_GRID.forEach((lapse, l) => {
       const f = -grid[b * LAPSE_GRID.length + l];
       if (f < best.f) best = { f, beta, lapse };
     }));
-    return { u: full(z, best.beta, best.lapse), f: best.f };
+    return { u: full(z, best.beta, best.lapse), f: best.f, i };
   });
   scored.sort((a, b) => a.f - b.f);
 
-  // 2. Nelder–Mead from the best starts, then a restart from the winner
-  const starts = scored.slice(0, opts.starts ?? 8);
-  let best = { x: starts[0].u, f: Infinity };
-  for (const [i, s] of starts.entries()) {
-    report(0.1 + (0.75 * i) / starts.length, `Nelder–Mead from start ${i + 1}/${starts.length}`);
-    const r = await nelderMead(nll, s.u, box, { maxEvals: opts.maxEvals ?? 150 * k });
+  if (link === "ddm") {
+    // the choice grid knows nothing of response times: optimise the link parameters of the best
+    // candidates on their fixed trajectories, then re-rank by the full (choice + RT) likelihood
+    const linkBox = { lo: linkDims.map((i) => box.lo[i]), hi: linkDims.map((i) => box.hi[i]) };
+    const candidates = scored.slice(0, LINK_CANDIDATES * starts);
+    for (const [j, c] of candidates.entries()) {
+      if (j % 4 === 0) report(0.05 + (0.05 * j) / candidates.length, `response-time link for design point ${j + 1}/${candidates.length}`);
+      const outs = designOuts[c.i].slice(0, DESIGN_INITS);
+      const withLink = (x: number[]) => {
+        const u = c.u.slice();
+        linkDims.forEach((d, m) => (u[d] = x[m]));
+        return u;
+      };
+      const r = await nelderMead((x) => nllAt(outs, withLink(x)), linkDims.map((d) => c.u[d]), linkBox, { maxEvals: 60 * linkDims.length });
+      c.u = withLink(r.x);
+      c.f = r.f;
+    }
+    scored = candidates.sort((a, b) => a.f - b.f);
+  }
+
+  // 2. Nelder–Mead from the best starts (successive halving: a short probe from every start, the
+  //    full budget only for the best PURSUED probes), then a restart from the winner
+  const chosen = scored.slice(0, starts);
+  const maxEvals = opts.maxEvals ?? 150 * k;
+  const probes: { x: number[]; f: number }[] = [];
+  for (const [i, s] of chosen.entries()) {
+    report(0.1 + (0.35 * i) / chosen.length, `Nelder–Mead probe from start ${i + 1}/${chosen.length}`);
+    probes.push(await nelderMead(nll, s.u, box, { maxEvals: Math.min(maxEvals, PROBE_EVALS_PER_DIM * k) }));
+  }
+  probes.sort((a, b) => a.f - b.f);
+  let best = probes[0];
+  for (const [i, p] of probes.slice(0, PURSUED).entries()) {
+    report(0.45 + (0.35 * i) / PURSUED, `Nelder–Mead from the ${i + 1}. best probe`);
+    const r = await nelderMead(nll, p.x, box, { maxEvals });
     if (r.f < best.f) best = r;
   }
   const restart = await nelderMead(nll, best.x, box, { maxEvals: opts.maxEvals ?? 150 * k, step: box.lo.map((lo, i) => 0.03 * (box.hi[i] - lo)) });
@@ -147,17 +194,35 @@ export async function fitModel(model: ModelName, engine: OutputEngine, choices: 
 
   // 3. uncertainty from the Hessian of the NLL in u space
   report(0.9, "Hessian");
-  const uncertainty = await uncertaintyAt(model, nllBatch, best.x, box);
+  const uncertainty = await uncertaintyAt(specs, nllBatch, best.x, box);
   const logLik = -best.f;
   report(1, "done");
   return {
-    model, theta: thetaFromU(model, best.x), u: best.x, logLik, bic: bic(logLik, k, n), aic: 2 * k - 2 * logLik,
+    model, link, theta: thetaFromU(model, best.x, link), u: best.x, logLik, bic: bic(logLik, k, n), aic: 2 * k - 2 * logLik,
     nParams: k, nTrials: n, seed: opts.seed, uncertainty, evals, wallMs: performance.now() - t0,
   };
 }
 
-async function uncertaintyAt(model: ModelName, nllBatch: (us: number[][]) => Promise<number[]>, u: number[], box: Box): Promise<Uncertainty> {
-  const specs = MODEL_PARAMS[model];
+/**
+ * Starting values (u) of the ddm link's own parameters from the response times: T_er a little below
+ * the fastest answers (70 % of the 10th percentile), A from the median decision time at zero drift
+ * (median DT ≈ A²/4 · 0.8). Only a start: the link parameters are optimised before the joint search.
+ */
+function ddmStart(data: FitData, specs: ParamSpec[]): Map<number, number> {
+  const rts = [...(data.rts ?? [])].filter((r, t) => Number.isFinite(r) && data.choices[t] !== 0).sort((a, b) => a - b);
+  const q = (p: number) => (rts.length ? rts[Math.min(rts.length - 1, Math.floor(p * rts.length))] : 0.6);
+  const clampIn = (s: ParamSpec, v: number) => toU(s, Math.min(s.hi * 0.99, Math.max(s.lo * 1.01, v)));
+  const ndt = 0.7 * q(0.1);
+  const bound = 2 * Math.sqrt(Math.max(0.02, q(0.5) - ndt) / 0.8);
+  const out = new Map<number, number>();
+  specs.forEach((s, i) => {
+    if (s.name === "ndt") out.set(i, clampIn(s, ndt));
+    if (s.name === "bound") out.set(i, clampIn(s, bound));
+  });
+  return out;
+}
+
+async function uncertaintyAt(specs: ParamSpec[], nllBatch: (us: number[][]) => Promise<number[]>, u: number[], box: Box): Promise<Uncertainty> {
   const atBound = specs.filter((s, i) => u[i] - box.lo[i] < 1e-3 || box.hi[i] - u[i] < 1e-3).map((s) => s.name);
   const H = await numericalHessian(nllBatch, u, u.map(() => 0.01));
   const cov = invertSpd(H);

@@ -6,6 +6,7 @@ import type { StimulusSequence } from "../stimulus-trials";
 import { type Comparison, compareFits } from "./compare";
 import { type FitArch, jsEngine, tfjsEngine } from "./engine";
 import { type FitOptions, type ModelFit, fitModel } from "./fit";
+import type { FitData } from "./likelihood";
 import type { ModelName } from "./transforms";
 
 /** Default number of model initialisations marginalised in the likelihood (docs/fitting.md). */
@@ -24,7 +25,7 @@ export type ParticipantFitOptions = Omit<FitOptions, "designEngine" | "onProgres
   onProgress?: (fraction: number, message: string) => void;
 };
 
-export async function fitParticipant(arch: FitArch, seq: StimulusSequence, choices: Int8Array, opts: ParticipantFitOptions): Promise<ParticipantFit> {
+export async function fitParticipant(arch: FitArch, seq: StimulusSequence, data: FitData, opts: ParticipantFitOptions): Promise<ParticipantFit> {
   const t0 = performance.now();
   const S = opts.initSeeds ?? INIT_SEEDS;
   const refine = jsEngine(arch, seq, opts.seed, S);
@@ -33,7 +34,7 @@ export async function fitParticipant(arch: FitArch, seq: StimulusSequence, choic
   const fits = {} as Record<ModelName, ModelFit>;
   for (const [i, model] of models.entries()) {
     if (opts.signal?.aborted) throw new Error("Fit cancelled");
-    fits[model] = await fitModel(model, refine, choices, {
+    fits[model] = await fitModel(model, refine, data, {
       ...opts, designEngine: design,
       onProgress: (f, msg) => opts.onProgress?.((i + f) / models.length, `${model}: ${msg}`),
     });

@@ -6,7 +6,10 @@ import { curriculumToStimulusTrials } from "../stimulus-trials";
 
 import { compareFits, compareStudy } from "./compare";
 import { fitRecoveryCurves } from "./curves";
+import { jsEngine } from "./engine";
+import { fitModel } from "./fit";
 import { runRecovery } from "./recovery";
+import { simulateParticipant } from "./simulate";
 
 const arch = stimulusPresets.flexible.arch;
 const seq = curriculumToStimulusTrials(generateCurriculum(defaultStudyConfig(), 2));
@@ -30,6 +33,22 @@ describe("fit recovery (small sanity check)", () => {
     }
     const forgetful = participants.filter((p) => p.model === "forgetful");
     for (const p of forgetful) expect(Math.abs(Math.log(p.fits.forgetful.theta.tau! / p.theta.tau!))).toBeLessThan(0.5);
+  });
+});
+
+describe("ddm link fit (small sanity check)", () => {
+  it("recovers the diffusion parameters and β of a simulated participant from keys and response times", async () => {
+    const truth = { tau: 0.1, beta: 8, lapse: 0.03, bound: 1.2, ndt: 0.35 };
+    const sim = simulateParticipant(arch, seq, "forgetful", truth, 31, 32, { link: "ddm" });
+    expect(Array.from(sim.data.rts!).every((r) => r > 0)).toBe(true);
+    const fit = await fitModel("forgetful", jsEngine(arch, seq, 33, 2), sim.data, { seed: 33, link: "ddm", designSize: 32, starts: 2 });
+    expect(fit.link).toBe("ddm");
+    expect(fit.nParams).toBe(5);
+    expect(Math.abs(fit.theta.bound! / truth.bound - 1)).toBeLessThan(0.1);
+    expect(Math.abs(fit.theta.ndt! / truth.ndt - 1)).toBeLessThan(0.1);
+    expect(Math.abs(Math.log(fit.theta.beta! / truth.beta))).toBeLessThan(0.4);
+    expect(Math.abs(Math.log(fit.theta.tau! / truth.tau))).toBeLessThan(0.4);
+    expect(fit.uncertainty.hessianPD).toBe(true);
   });
 });
 

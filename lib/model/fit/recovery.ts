@@ -8,11 +8,11 @@ import type { StimulusSequence } from "../stimulus-trials";
 
 import { type FitArch, jsEngine } from "./engine";
 import type { ModelFit } from "./fit";
-import { marginalLogLikelihood } from "./likelihood";
+import { marginalLinkLogLikelihood } from "./likelihood";
 import { INIT_SEEDS, type ParticipantFitOptions, fitParticipant } from "./participant";
 import { type GeneratingRanges, drawTheta, simulateParticipant } from "./simulate";
 import { type MechanismStats, mechanismStats } from "./signature";
-import { MODEL_PARAMS, type ModelName, type ParamName, type Theta, modelParamsFor, toU } from "./transforms";
+import { type LinkName, type ModelName, PRIOR, type Theta, modelParamsFor, paramSpecs, toU } from "./transforms";
 
 export type RecoveredParticipant = {
   id: number;
@@ -23,7 +23,7 @@ export type RecoveredParticipant = {
   mechanism: MechanismStats;
   /** Draws needed to get an admissible θ (1 without a filter). */
   draws: number;
-  fits: Record<ModelName, Pick<ModelFit, "theta" | "logLik" | "bic" | "nParams" | "uncertainty" | "wallMs">>;
+  fits: Record<ModelName, Pick<ModelFit, "link" | "theta" | "logLik" | "bic" | "nParams" | "uncertainty" | "wallMs">>;
   preferred: ModelName;
   deltaBic: number;
   /** Log-likelihood of the generating θ under the fitting likelihood (fit seed, S initialisations): if it
@@ -68,11 +68,18 @@ export type RecoveryOptions = {
    */
   admit?: (model: ModelName, theta: Theta, mechanism: MechanismStats) => boolean;
   fit?: Omit<ParticipantFitOptions, "seed">;
+  /** How simulated participants answer: "choice" (keys only) or "ddm" (keys and response times;
+   * θ then includes bound and ndt). Default: the fit's link. A "choice" fit of "ddm" data uses the
+   * same participants' key presses only. */
+  generateLink?: LinkName;
   onParticipant?: (p: RecoveredParticipant, done: number, total: number) => void;
 };
 
 export async function runRecovery(arch: FitArch, seq: StimulusSequence, opts: RecoveryOptions): Promise<{ participants: RecoveredParticipant[]; summary: RecoverySummary }> {
   const rng = createRng(opts.seed);
+  const fitLink = opts.fit?.link ?? "choice";
+  const generateLink = opts.generateLink ?? fitLink;
+  if (fitLink === "ddm" && generateLink !== "ddm") throw new Error("A ddm fit needs participants simulated with response times (generateLink ddm)");
   const participants: RecoveredParticipant[] = [];
   for (let id = 0; id < opts.n; id++) {
     const model: ModelName = id % 2 === 0 ? "flexible" : "forgetful";
@@ -81,16 +88,16 @@ export async function runRecovery(arch: FitArch, seq: StimulusSequence, opts: Re
     let theta: Theta, mechanism: MechanismStats, draws = 0;
     do {
       if (++draws > 1000) throw new Error(`No admissible ${model} participant in 1000 draws`);
-      theta = drawTheta(model, rng, opts.ranges?.[model]);
+      theta = drawTheta(model, rng, opts.ranges?.[model], generateLink);
       mechanism = mechanismStats(arch, modelParamsFor(model, theta), seq, genSeed);
     } while (opts.admit && !opts.admit(model, theta, mechanism));
-    const sim = simulateParticipant(arch, seq, model, theta, genSeed, deriveSeed(opts.seed, 3 * id + 1));
+    const sim = simulateParticipant(arch, seq, model, theta, genSeed, deriveSeed(opts.seed, 3 * id + 1), { link: generateLink });
     const fitSeed = deriveSeed(opts.seed, 3 * id + 2);
-    const fit = await fitParticipant(arch, seq, sim.choices, { ...opts.fit, seed: fitSeed });
+    const fit = await fitParticipant(arch, seq, sim.data, { ...opts.fit, seed: fitSeed });
     const truthOuts = await jsEngine(arch, seq, fitSeed, opts.fit?.initSeeds ?? INIT_SEEDS)([modelParamsFor(model, theta)]);
-    const truthLogLik = marginalLogLikelihood(truthOuts, sim.choices, theta.beta!, theta.lapse!);
-    const accuracy = sim.choices.reduce((s, c, t) => s + (c === seq.trials[t].target[0] ? 1 : 0), 0) / seq.trials.length;
-    const pick = (f: ModelFit) => ({ theta: f.theta, logLik: f.logLik, bic: f.bic, nParams: f.nParams, uncertainty: f.uncertainty, wallMs: f.wallMs });
+    const truthLogLik = marginalLinkLogLikelihood(truthOuts, sim.data, fitLink, theta);
+    const accuracy = sim.data.choices.reduce((s, c, t) => s + (c === seq.trials[t].target[0] ? 1 : 0), 0) / seq.trials.length;
+    const pick = (f: ModelFit) => ({ link: f.link, theta: f.theta, logLik: f.logLik, bic: f.bic, nParams: f.nParams, uncertainty: f.uncertainty, wallMs: f.wallMs });
     const p: RecoveredParticipant = {
       id, model, theta, accuracy, mechanism, draws, fits: { flexible: pick(fit.flexible), forgetful: pick(fit.forgetful) },
       preferred: fit.comparison.preferred, deltaBic: fit.comparison.deltaBic, truthLogLik,
@@ -116,7 +123,7 @@ export function summariseRecovery(ps: readonly RecoveredParticipant[]): Recovery
   };
   for (const model of ["flexible", "forgetful"] as const) {
     const own = ps.filter((p) => p.model === model);
-    for (const s of MODEL_PARAMS[model]) {
+    for (const s of paramSpecs(model, own[0]?.fits[model].link ?? "choice")) {
       add(s.name, model, own.map((p) => [toU(s, p.theta[s.name]!), toU(s, p.fits[model].theta[s.name]!)]), s.transform.kind);
     }
     if (model === "flexible") {
@@ -125,7 +132,7 @@ export function summariseRecovery(ps: readonly RecoveredParticipant[]): Recovery
     }
   }
   // β across all participants, each from the fit of its generating model
-  const beta = MODEL_PARAMS.flexible.find((s) => s.name === ("beta" as ParamName))!;
+  const beta = PRIOR.beta;
   add("beta (all)", "flexible", ps.map((p) => [toU(beta, p.theta.beta!), toU(beta, p.fits[p.model].theta.beta!)]), "log");
   params[params.length - 1].model = "flexible";
   const confusion = { flexible: { flexible: 0, forgetful: 0 }, forgetful: { flexible: 0, forgetful: 0 } };

@@ -6,7 +6,16 @@
 import type { ModelParams } from "../config";
 
 export type ModelName = "flexible" | "forgetful";
-export type ParamName = "tauW" | "tauC" | "tau" | "lambda" | "beta" | "lapse";
+export type ParamName = "tauW" | "tauC" | "tau" | "lambda" | "beta" | "lapse" | "bound" | "ndt";
+
+/**
+ * How the model's output ŷ_t is linked to the data (likelihood.ts):
+ *  - "choice": key presses only, p = lapse/2 + (1 − lapse)·σ(β·ŷ·s);
+ *  - "ddm": key presses AND response times through a drift-diffusion process with drift
+ *    v = (β/A)·ŷ, boundary separation A, non-decision time T_er (ddm.ts). Its choice probability is
+ *    exactly the "choice" link's σ(β·ŷ·s), so β means the same thing in both.
+ */
+export type LinkName = "choice" | "ddm";
 
 /** Lapse rates live in (0, LAPSE_MAX): with lapse = ½ every choice is a coin flip. */
 export const LAPSE_MAX = 0.5;
@@ -26,6 +35,10 @@ export const PRIOR = {
   lambda: spec("lambda", "λ (λ_nonneg = λ, λ_L1 = 2λ)", 0.003, 0.3),
   beta: spec("beta", "β", 0.3, 30),
   lapse: spec("lapse", "lapse", 0.002, 0.4, { kind: "logit", max: LAPSE_MAX }),
+  /** DDM boundary separation (diffusion noise σ = 1, seconds): mean decision time at zero drift A²/4 (0.02–4 s). */
+  bound: spec("bound", "A (DDM boundary separation)", 0.3, 4),
+  /** Non-decision time (encoding + motor), seconds. */
+  ndt: spec("ndt", "T_er (non-decision time, s)", 0.05, 1),
 } satisfies Record<ParamName, ParamSpec>;
 
 /**
@@ -38,6 +51,16 @@ export const MODEL_PARAMS: Record<ModelName, ParamSpec[]> = {
   flexible: [PRIOR.tauW, PRIOR.tauC, PRIOR.lambda, PRIOR.beta, PRIOR.lapse],
   forgetful: [PRIOR.tau, PRIOR.beta, PRIOR.lapse],
 };
+
+/** Parameters the link adds after the model's own (β and lapse are part of every model). */
+export const LINK_PARAMS: Record<LinkName, ParamSpec[]> = { choice: [], ddm: [PRIOR.bound, PRIOR.ndt] };
+
+/** The free parameters of a model under a link, in u-vector order. */
+export const paramSpecs = (model: ModelName, link: LinkName = "choice"): ParamSpec[] => [...MODEL_PARAMS[model], ...LINK_PARAMS[link]];
+
+/** Parameters that change the model's trajectory ŷ (the rest only enter the link). */
+const TRAJECTORY_PARAMS: readonly ParamName[] = ["tauW", "tauC", "tau", "lambda"];
+export const isTrajectoryParam = (s: ParamSpec): boolean => TRAJECTORY_PARAMS.includes(s.name);
 
 export type Theta = Partial<Record<ParamName, number>>;
 
@@ -58,18 +81,18 @@ export function dThetaDu(s: ParamSpec, u: number): number {
 }
 
 /** Box in u space. */
-export const boundsU = (model: ModelName): { lo: number[]; hi: number[] } => ({
-  lo: MODEL_PARAMS[model].map((s) => toU(s, s.lo)),
-  hi: MODEL_PARAMS[model].map((s) => toU(s, s.hi)),
+export const boundsU = (model: ModelName, link: LinkName = "choice"): { lo: number[]; hi: number[] } => ({
+  lo: paramSpecs(model, link).map((s) => toU(s, s.lo)),
+  hi: paramSpecs(model, link).map((s) => toU(s, s.hi)),
 });
 
-export function thetaFromU(model: ModelName, u: readonly number[]): Theta {
-  const specs = MODEL_PARAMS[model];
-  if (u.length !== specs.length) throw new Error(`Expected ${specs.length} parameters for ${model}, got ${u.length}`);
+export function thetaFromU(model: ModelName, u: readonly number[], link: LinkName = "choice"): Theta {
+  const specs = paramSpecs(model, link);
+  if (u.length !== specs.length) throw new Error(`Expected ${specs.length} parameters for ${model} (${link} link), got ${u.length}`);
   return Object.fromEntries(specs.map((s, i) => [s.name, fromU(s, u[i])]));
 }
-export function uFromTheta(model: ModelName, theta: Theta): number[] {
-  return MODEL_PARAMS[model].map((s) => {
+export function uFromTheta(model: ModelName, theta: Theta, link: LinkName = "choice"): number[] {
+  return paramSpecs(model, link).map((s) => {
     const v = theta[s.name];
     if (v === undefined || !Number.isFinite(v)) throw new Error(`Missing parameter ${s.name} for ${model}`);
     return toU(s, v);
@@ -87,7 +110,7 @@ export function modelParamsFor(model: ModelName, theta: Theta): ModelParams {
 }
 
 /** Index of β and lapse in the model's u vector (they never change the model's trajectory). */
-export function linkIndices(model: ModelName): { beta: number; lapse: number } {
-  const names = MODEL_PARAMS[model].map((s) => s.name);
+export function linkIndices(model: ModelName, link: LinkName = "choice"): { beta: number; lapse: number } {
+  const names = paramSpecs(model, link).map((s) => s.name);
   return { beta: names.indexOf("beta"), lapse: names.indexOf("lapse") };
 }

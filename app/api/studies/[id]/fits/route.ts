@@ -1,4 +1,5 @@
-// POST /api/studies/<id>/fits {runId?} → 202 {job}: queue a "fit" job for every completed run of the
+// POST /api/studies/<id>/fits {runId?, link?: "ddm" (keys + response times, default) | "choice"} → 202 {job}:
+//   queue a "fit" job for every completed run of the
 //   study (and the study's BIC sums), or for one completed run (owner only; 404 for anyone else).
 // GET /api/studies/<id>/fits → {fits, jobs (progress), comparison (flexible vs forgetful, summed BIC)}.
 // GET /api/studies/<id>/fits?runId=<run> → also {curves}: observed vs fitted recovery curves of that run.
