@@ -32,6 +32,7 @@ export const securityHeaders = [
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  compress: false,
   // Loaded at run time by the server from node_modules, never bundled (native wasm, pg).
   serverExternalPackages: [
     "@electric-sql/pglite",

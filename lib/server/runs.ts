@@ -103,34 +103,35 @@ export async function createOrResumeRun(
   const participantIndex = runCounter - 1; // 0-based, like the curriculum preview's "participant 0"
   const seed = participantSeedFor(config.seed, participantIndex);
   const curriculum = generateCurriculum(config, seed, participantIndex);
-  try {
-    const run = await db.run.create({
-      data: {
-        studyId: study.id,
-        token: newToken(),
-        participantIndex,
-        source: identity.source,
-        externalId: identity.externalId,
-        externalStudyId: identity.externalStudyId,
-        externalSessionId: identity.externalSessionId,
-        isPilot,
-        seed,
-        curriculum,
-        config,
-        codeVersion: codeVersion(),
-        expectedTrials: curriculum.trials.length,
-        userAgent: opts.userAgent?.slice(0, 400),
-      },
-    });
-    return { kind: "run", token: run.token, resumed: false };
-  } catch (err) {
-    // Two tabs racing on the same external id: the unique index lets one win; resume it.
-    if (identity.externalId && (err as { code?: string }).code === "P2002") {
-      const winner = await db.run.findUnique({ where: { studyId_externalId: { studyId: study.id, externalId: identity.externalId } } });
-      if (winner) return { kind: "run", token: winner.token, resumed: true };
-    }
-    throw err;
+  // One INSERT with the curriculum and config passed as JSON text: Prisma's argument serialiser
+  // walks a Json value key by key (≈ 9 ms of CPU for a 480-trial curriculum), which made entering a
+  // study the most expensive request of a launch burst (docs/RELIABILITY.md).
+  // Two tabs racing on the same external id: the unique index lets one win; the other resumes it.
+  const now = new Date();
+  const inserted = await db.$queryRaw<{ token: string }[]>`
+    INSERT INTO "Run" (id, "studyId", token, "participantIndex", source, "externalId", "externalStudyId",
+                       "externalSessionId", "isPilot", seed, curriculum, config, "codeVersion", "expectedTrials",
+                       "userAgent", "startedAt", "lastSeenAt")
+    VALUES (${newRunId()}, ${study.id}, ${newToken()}, ${participantIndex}, ${identity.source}, ${identity.externalId ?? null},
+            ${identity.externalStudyId ?? null}, ${identity.externalSessionId ?? null}, ${isPilot}, ${seed},
+            ${JSON.stringify(curriculum)}::jsonb, ${JSON.stringify(config)}::jsonb, ${codeVersion()}, ${curriculum.trials.length},
+            ${opts.userAgent?.slice(0, 400) ?? null}, ${now}, ${now})
+    ON CONFLICT ("studyId", "externalId") DO NOTHING
+    RETURNING token`;
+  if (inserted.length === 1) {
+    // the participant's next requests (curriculum, first trials) will need exactly this snapshot
+    cacheSnapshot(inserted[0].token, { curriculum, config });
+    return { kind: "run", token: inserted[0].token, resumed: false };
   }
+  const winner = await db.run.findUnique({ where: { studyId_externalId: { studyId: study.id, externalId: identity.externalId! } } });
+  if (!winner) throw new Error("Run insert conflicted but no run holds the external id");
+  if (winner.status === "completed" || winner.status === "returned") return { kind: "refused", reason: "already-completed" };
+  return { kind: "run", token: winner.token, resumed: true };
+}
+
+/** Primary key of a run row (the column's Prisma default is a cuid; any unique string works). */
+function newRunId() {
+  return `r${randomBytes(12).toString("base64url")}`;
 }
 
 const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,64}$/);
@@ -293,7 +294,15 @@ async function loadRunSnapshot(token: string): Promise<RunSnapshot> {
   if (row.status === "completed" || row.status === "returned") {
     throw new HttpError(409, `This run is ${row.status}; no more trials are accepted`);
   }
-  const snapshot = { curriculum: curriculumSchema.parse(row.curriculum), config: studyConfigSchema.parse(row.config) };
+  return snapshotOf(token, row);
+}
+
+/** The cached snapshot of a run, or parse it from a row already read (and cache it). */
+function snapshotOf(token: string, row: { curriculum: unknown; config: unknown }): RunSnapshot {
+  return cachedSnapshot(token) ?? cacheSnapshot(token, { curriculum: curriculumSchema.parse(row.curriculum), config: studyConfigSchema.parse(row.config) });
+}
+
+function cacheSnapshot(token: string, snapshot: RunSnapshot): RunSnapshot {
   snapshotCache.set(token, snapshot);
   if (snapshotCache.size > SNAPSHOT_CACHE_SIZE) snapshotCache.delete(snapshotCache.keys().next().value!);
   return snapshot;
@@ -358,7 +367,7 @@ export async function fetchRunProgress(
     expectedTrials: run.expectedTrials,
     savedMain: rows.filter((r) => r.phase === "main").map((r) => r.trialIndex),
     savedPractice: rows.filter((r) => r.phase === "practice").map((r) => r.trialIndex),
-    ...(opts.includeCurriculum ? { curriculum: curriculumSchema.parse(run.curriculum) } : {}),
+    ...(opts.includeCurriculum ? { curriculum: snapshotOf(token, run).curriculum } : {}),
     ...(opts.includeTrials ? { trials: rows.map(({ runId: _runId, receivedAt: _receivedAt, ...t }) => t) } : {}),
     ...(opts.includeModel
       ? {

@@ -89,6 +89,21 @@ describe("createOrResumeRun", () => {
     expect(new Set(runs.map((r) => r.seed)).size).toBe(8);
   });
 
+  it("lets concurrent entries with one external id (two tabs) share a single run", async () => {
+    await makeStudy("race-1");
+    const results = await Promise.all(Array.from({ length: 6 }, () => createOrResumeRun("race-1", { PROLIFIC_PID: "twotabs", STUDY_ID: "s1", SESSION_ID: "x1" }, { userAgent: "UA/1" })));
+    const tokens = new Set(results.map((r) => (r.kind === "run" ? r.token : r.reason)));
+    expect(tokens.size).toBe(1);
+    const runs = await getDb().run.findMany({ where: { study: { slug: "race-1" } } });
+    expect(runs).toHaveLength(1);
+    const run = runs[0];
+    expect([run.source, run.externalId, run.externalStudyId, run.externalSessionId, run.userAgent, run.status]).toEqual(["prolific", "twotabs", "s1", "x1", "UA/1", "started"]);
+    const curriculum = curriculumSchema.parse(run.curriculum);
+    expect(run.expectedTrials).toBe(curriculum.trials.length);
+    expect(studyConfigSchema.parse(run.config)).toEqual(config);
+    expect(Math.abs(run.startedAt.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
   it("refuses closed and unknown studies but lets the pilot link into a draft", async () => {
     const draft = await makeStudy("draft-1", "draft");
     expect(await createOrResumeRun("draft-1", {})).toEqual({ kind: "refused", reason: "closed" });
