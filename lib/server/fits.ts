@@ -10,11 +10,11 @@ import { curriculumSchema } from "@/lib/core/curriculum-schema";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { deriveSeed } from "@/lib/core/rng";
 import { compareStudy } from "@/lib/model/fit/compare";
-import { simulateOutputsJs } from "@/lib/model/fit/engine";
+import { jsEngine } from "@/lib/model/fit/engine";
 import type { ModelFit } from "@/lib/model/fit/fit";
 import { type FitCurvePoint, fitRecoveryCurves } from "@/lib/model/fit/curves";
-import { fitDataFor, predictedCorrect } from "@/lib/model/fit/likelihood";
-import { type ParticipantFit, fitParticipant } from "@/lib/model/fit/participant";
+import { fitDataFor, initWeights, predictedCorrect } from "@/lib/model/fit/likelihood";
+import { INIT_SEEDS, type ParticipantFit, fitParticipant } from "@/lib/model/fit/participant";
 import { type LinkName, type ModelName, type Theta, modelParamsFor } from "@/lib/model/fit/transforms";
 import { initBackend } from "@/lib/model/backend";
 import { stimulusPresets } from "@/lib/model/presets";
@@ -159,7 +159,12 @@ export async function fetchFits(userId: string, studyId: string) {
   return { fits, jobs, comparison: compareStudy(pairs) };
 }
 
-/** Observed vs fitted recovery curves of one run (recomputed from the stored θ and seed: ~2 ms). */
+/**
+ * Observed vs fitted recovery curves of one run, recomputed from the stored θ and seed (~5 ms). The
+ * prediction mixes the fit's S model initialisations by their posterior weight given the
+ * participant's data (the likelihood marginalises over them, so a single draw would show the wrong
+ * specialisation time for a flexible fit).
+ */
 export async function fetchFitCurves(userId: string, studyId: string, runId: string): Promise<FitCurvePoint[] | null> {
   await requireOwnedStudy(userId, studyId);
   const fits = await getDb().fit.findMany({ where: { studyId, runId } });
@@ -167,9 +172,13 @@ export async function fetchFitCurves(userId: string, studyId: string, runId: str
   const { sequence, data } = await loadRunForFit(runId);
   const predicted: Record<string, Float64Array> = {};
   for (const f of fits) {
-    const theta = f.params as Theta;
-    const outputs = simulateOutputsJs(FIT_ARCH, modelParamsFor(f.model as ModelName, theta), sequence, f.seed);
-    predicted[f.model] = predictedCorrect(outputs, sequence, theta.beta!, theta.lapse!);
+    const theta = f.params as Theta & { link?: LinkName };
+    const link: LinkName = theta.link === "ddm" && data.rts ? "ddm" : "choice";
+    const outs = await jsEngine(FIT_ARCH, sequence, f.seed, INIT_SEEDS)([modelParamsFor(f.model as ModelName, theta)]);
+    const weights = initWeights(outs, data, link, theta);
+    const mix = new Float64Array(sequence.trials.length);
+    outs.forEach((o, s) => predictedCorrect(o, sequence, theta.beta!, theta.lapse!).forEach((p, t) => (mix[t] += weights[s] * p)));
+    predicted[f.model] = mix;
   }
   return fitRecoveryCurves(sequence, data.choices, predicted);
 }

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 
 import { Fig8Panels } from "@/components/dashboard/fig8-panels";
+import { FitPanel } from "@/components/dashboard/fit-panel";
 import { CostsTable, ExclusionList } from "@/components/dashboard/summary-tables";
 import { ModelJobsButton } from "@/components/dashboard/model-jobs-button";
 import { switchesPerLevelFor, toFig8View } from "@/lib/core/recovery";
@@ -75,6 +76,14 @@ export default async function DashboardPage({ params, searchParams }: { params: 
       <Fig8Panels view={view} positions={d.options.positions} emptyModelText='No model streams yet: press "Run models for all completed runs".' />
       <h2>Switch − repeat costs</h2>
       <CostsTable rows={view.costs} repeatFrom={d.options.repeatFromPosition} />
+      <h2>Model fits: flexible vs forgetful, per participant</h2>
+      <p className="muted">
+        Both models learn each participant&apos;s own curriculum and are fitted to their key presses (and, by default, response times) by maximum likelihood;
+        BIC compares them (docs/fitting.md). Pilot runs are left out of the study fit.
+      </p>
+      <section className="card" style={{ margin: "0 0 1rem" }}>
+        <FitPanel studyId={study.id} runs={runs.map((r) => ({ id: r.id, participantIndex: r.participantIndex, isPilot: r.isPilot }))} />
+      </section>
       <h2>Exclusions (participants only)</h2>
       <ExclusionList report={d.human.exclusions} pilotsExcluded={d.filter.excludePilots} />
       <h2>Participants</h2>

@@ -1,12 +1,13 @@
 // One participant (owner only): trial-by-trial accuracy and RT with blocks shaded, the model's loss
-// and gates on the same trial axis, recovery curves of this participant vs the models, and buttons
-// to (re)compute the model streams in this browser or on the server.
+// and gates on the same trial axis, recovery curves of this participant vs the models, buttons
+// to (re)compute the model streams in this browser or on the server, and the model fit (FitPanel).
 import Link from "next/link";
 import { notFound } from "next/navigation";
 
 import { TrialTimeline } from "@/components/charts/trial-timeline";
 import { BrowserModelRunner } from "@/components/dashboard/browser-model-runner";
 import { Fig8Panels } from "@/components/dashboard/fig8-panels";
+import { FitPanel } from "@/components/dashboard/fit-panel";
 import { ModelJobsButton } from "@/components/dashboard/model-jobs-button";
 import { CostsTable } from "@/components/dashboard/summary-tables";
 import { noExclusions } from "@/lib/core/analysis";
@@ -72,6 +73,14 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       <Fig8Panels view={view} positions={options.positions} emptyModelText="No model stream yet: run it in this browser or on the server." />
       <h2>Switch − repeat costs</h2>
       <CostsTable rows={view.costs} repeatFrom={2} />
+      <h2>Model fit: flexible vs forgetful</h2>
+      {run.status === "completed" ? (
+        <section className="card">
+          <FitPanel studyId={study.id} runId={run.id} />
+        </section>
+      ) : (
+        <p className="muted" data-testid="fit-not-completed">Model fits start once the run is completed.</p>
+      )}
     </main>
   );
 }
