@@ -135,6 +135,7 @@ function svg(ps: RecoveredParticipant[], s: RecoverySummary): string {
     out.push(`<line x1="${sx(lo)}" y1="${sy(lo)}" x2="${sx(hi)}" y2="${sy(hi)}" stroke="#999" stroke-dasharray="3,3"/>`);
     out.push(`<text x="${x0 + pad}" y="${y0 + pad - 8}" font-size="11">${panel.title}</text>`);
     out.push(`<text x="${x0 + W / 2}" y="${y0 + H - 8}" font-size="9" text-anchor="middle">true (transformed)</text>`);
+    out.push(`<text x="${x0 + 12}" y="${y0 + H / 2}" font-size="9" text-anchor="middle" transform="rotate(-90 ${x0 + 12} ${y0 + H / 2})">fitted</text>`);
     for (const [t, f, m] of panel.pts) out.push(`<circle cx="${sx(t).toFixed(1)}" cy="${sy(f).toFixed(1)}" r="3" fill="${m === "flexible" ? "#1f77b4" : "#d62728"}" fill-opacity="0.7"/>`);
   });
   const rows = Math.ceil(panels.length / cols);

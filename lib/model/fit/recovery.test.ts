@@ -1,4 +1,5 @@
 import { generateCurriculum } from "@/lib/core/curriculum";
+import { createRng } from "@/lib/core/rng";
 import { defaultStudyConfig } from "@/lib/core/study-config";
 
 import { stimulusPresets } from "../presets";
@@ -9,7 +10,7 @@ import { fitRecoveryCurves } from "./curves";
 import { jsEngine } from "./engine";
 import { fitModel } from "./fit";
 import { runRecovery } from "./recovery";
-import { simulateParticipant } from "./simulate";
+import { drawTheta, simulateParticipant } from "./simulate";
 
 const arch = stimulusPresets.flexible.arch;
 const seq = curriculumToStimulusTrials(generateCurriculum(defaultStudyConfig(), 2));
@@ -33,6 +34,23 @@ describe("fit recovery (small sanity check)", () => {
     }
     const forgetful = participants.filter((p) => p.model === "forgetful");
     for (const p of forgetful) expect(Math.abs(Math.log(p.fits.forgetful.theta.tau! / p.theta.tau!))).toBeLessThan(0.5);
+  });
+});
+
+describe("paired recovery draws", () => {
+  it("draws the same model θ whichever link the participants answer with, the link's own parameters inside their ranges", () => {
+    const ranges = { tauW: [0.05, 0.5] as [number, number], bound: [0.8, 1.6] as [number, number], ndt: [0.25, 0.45] as [number, number] };
+    const keysOnly = drawTheta("flexible", createRng(4), ranges, "choice", createRng(5));
+    const withRts = drawTheta("flexible", createRng(4), ranges, "ddm", createRng(5));
+    const { bound, ndt, ...model } = withRts;
+    expect(model).toEqual(keysOnly);
+    expect(Object.keys(keysOnly).sort()).toEqual(["beta", "lambda", "lapse", "tauC", "tauW"]);
+    expect(bound!).toBeGreaterThanOrEqual(0.8);
+    expect(bound!).toBeLessThanOrEqual(1.6);
+    expect(ndt!).toBeGreaterThanOrEqual(0.25);
+    expect(ndt!).toBeLessThanOrEqual(0.45);
+    expect(keysOnly.tauW!).toBeGreaterThanOrEqual(0.05);
+    expect(keysOnly.tauW!).toBeLessThanOrEqual(0.5);
   });
 });
 

@@ -77,6 +77,9 @@ export type RecoveryOptions = {
 
 export async function runRecovery(arch: FitArch, seq: StimulusSequence, opts: RecoveryOptions): Promise<{ participants: RecoveredParticipant[]; summary: RecoverySummary }> {
   const rng = createRng(opts.seed);
+  // the link's own parameters from a separate stream: the same seed gives the same model θ's (and
+  // admissions) whether participants answer with keys only or with keys and response times
+  const linkRng = createRng(deriveSeed(opts.seed, 999_983));
   const fitLink = opts.fit?.link ?? "choice";
   const generateLink = opts.generateLink ?? fitLink;
   if (fitLink === "ddm" && generateLink !== "ddm") throw new Error("A ddm fit needs participants simulated with response times (generateLink ddm)");
@@ -88,7 +91,7 @@ export async function runRecovery(arch: FitArch, seq: StimulusSequence, opts: Re
     let theta: Theta, mechanism: MechanismStats, draws = 0;
     do {
       if (++draws > 1000) throw new Error(`No admissible ${model} participant in 1000 draws`);
-      theta = drawTheta(model, rng, opts.ranges?.[model], generateLink);
+      theta = drawTheta(model, rng, opts.ranges?.[model], generateLink, linkRng);
       mechanism = mechanismStats(arch, modelParamsFor(model, theta), seq, genSeed);
     } while (opts.admit && !opts.admit(model, theta, mechanism));
     const sim = simulateParticipant(arch, seq, model, theta, genSeed, deriveSeed(opts.seed, 3 * id + 1), { link: generateLink });

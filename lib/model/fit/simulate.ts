@@ -6,20 +6,27 @@ import type { StimulusSequence } from "../stimulus-trials";
 
 import { type FitArch, simulateOutputsJs } from "./engine";
 import { type FitData, sampleChoices, sampleDdmData } from "./likelihood";
-import { type LinkName, type ModelName, type ParamName, type Theta, fromU, modelParamsFor, paramSpecs, toU } from "./transforms";
+import {
+  LINK_PARAMS, type LinkName, MODEL_PARAMS, type ModelName, type ParamName, type ParamSpec, type Theta, fromU, modelParamsFor, toU,
+} from "./transforms";
 
 /** Generating ranges: the prior box, narrowed where noted in docs/fitting.md (recovery design). */
 export type GeneratingRanges = Partial<Record<ParamName, [number, number]>>;
 
-/** θ drawn log-uniformly (logit-uniformly for lapse) inside `ranges` (default: the prior box). */
-export function drawTheta(model: ModelName, rng: Rng, ranges: GeneratingRanges = {}, link: LinkName = "choice"): Theta {
-  return Object.fromEntries(
-    paramSpecs(model, link).map((s) => {
+/**
+ * θ drawn log-uniformly (logit-uniformly for lapse) inside `ranges` (default: the prior box). The
+ * model's own parameters come from `rng`; the link's extra parameters (ddm: bound, ndt) from
+ * `linkRng`, so the same `rng` gives the same model θ whichever link the participant answers with
+ * (paired recovery runs: keys only vs keys + response times on the same simulated people).
+ */
+export function drawTheta(model: ModelName, rng: Rng, ranges: GeneratingRanges = {}, link: LinkName = "choice", linkRng: Rng = rng): Theta {
+  const draw = (specs: ParamSpec[], r: Rng) =>
+    specs.map((s) => {
       const [lo, hi] = ranges[s.name] ?? [s.lo, s.hi];
       const a = toU(s, lo), b = toU(s, hi);
-      return [s.name, fromU(s, a + rng.next() * (b - a))];
-    }),
-  );
+      return [s.name, fromU(s, a + r.next() * (b - a))] as const;
+    });
+  return Object.fromEntries([...draw(MODEL_PARAMS[model], rng), ...draw(LINK_PARAMS[link], linkRng)]);
 }
 
 export type SimulatedParticipant = { model: ModelName; theta: Theta; data: FitData; outputs: Float64Array; seed: number };
