@@ -157,7 +157,9 @@ export async function fitModel(model: ModelName, engine: OutputEngine, data: Fit
     // the choice grid knows nothing of response times: optimise the link parameters of the best
     // candidates on their fixed trajectories, then re-rank by the full (choice + RT) likelihood
     const linkBox = { lo: linkDims.map((i) => box.lo[i]), hi: linkDims.map((i) => box.hi[i]) };
-    const candidates = scored.slice(0, LINK_CANDIDATES * starts);
+    // spread over the trajectory space: the choice grid is only a proxy for the full likelihood and
+    // its best points can all sit on one ridge (e.g. slow learner × large β) away from the optimum
+    const candidates = diverse(scored, LINK_CANDIDATES * starts, (u) => trajDims.map((d) => (u[d] - box.lo[d]) / (box.hi[d] - box.lo[d])));
     for (const [j, c] of candidates.entries()) {
       if (j % 4 === 0) report(0.05 + (0.05 * j) / candidates.length, `response-time link for design point ${j + 1}/${candidates.length}`);
       const outs = designOuts[c.i].slice(0, DESIGN_INITS);
@@ -202,6 +204,25 @@ export async function fitModel(model: ModelName, engine: OutputEngine, data: Fit
     nParams: k, nTrials: n, seed: opts.seed, uncertainty, evals, wallMs: performance.now() - t0,
   };
 }
+
+/**
+ * The best `count` of `sorted` (ascending f) such that no two are closer than MIN_START_DISTANCE in
+ * the normalised coordinates `at` (greedy); topped up with the next best if too few are far apart.
+ */
+function diverse<T extends { u: number[] }>(sorted: T[], count: number, at: (u: number[]) => number[]): T[] {
+  const chosen: T[] = [], points: number[][] = [];
+  for (const c of sorted) {
+    if (chosen.length === count) break;
+    const x = at(c.u);
+    if (points.every((p) => Math.hypot(...p.map((v, i) => v - x[i])) >= MIN_START_DISTANCE)) {
+      chosen.push(c);
+      points.push(x);
+    }
+  }
+  for (const c of sorted) if (chosen.length < count && !chosen.includes(c)) chosen.push(c);
+  return chosen;
+}
+const MIN_START_DISTANCE = 0.05;
 
 /**
  * Starting values (u) of the ddm link's own parameters from the response times: T_er a little below
