@@ -137,8 +137,6 @@ export function marginalLinkLogLikelihood(outputsPerInit: readonly ArrayLike<num
   return logMeanExp(linkLogLikelihoods(outputsPerInit, data, link, theta));
 }
 
-/** log σ(z), stable for large |z|. */
-export const logSigmoid = (z: number): number => (z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z)));
 
 /** Probability of choice s given output y. A non-finite output (a diverged model) predicts chance. */
 export function choiceProb(y: number, s: 1 | -1, beta: number, lapse: number): number {
