@@ -246,11 +246,14 @@ export async function appendTrials(token: string, body: unknown) {
     throw new HttpError(404, "Unknown run");
   }
   // An "abandoned" run (silent too long) that comes back is revived: data is never refused for lateness.
-  if (result.status === "completed" || result.status === "returned") {
-    throw new HttpError(409, `This run is ${result.status}; no more trials are accepted`);
-  }
+  refuseIfFinished(result.status);
   const saved = Number(result.saved);
   return { saved, duplicates: trials.length - saved };
+}
+
+/** 409 for a run that takes no more trials (completed or returned; an abandoned run is revived). */
+function refuseIfFinished(status: string) {
+  if (status === "completed" || status === "returned") throw new HttpError(409, `This run is ${status}; no more trials are accepted`);
 }
 
 /** 404 for an unknown run, 409 for a finished one; otherwise returns. */
@@ -260,9 +263,7 @@ async function assertRunAcceptsTrials(token: string) {
     snapshotCache.delete(token);
     throw new HttpError(404, "Unknown run");
   }
-  if (run.status === "completed" || run.status === "returned") {
-    throw new HttpError(409, `This run is ${run.status}; no more trials are accepted`);
-  }
+  refuseIfFinished(run.status);
 }
 
 /** How stale Run.lastSeenAt may get while trials keep arriving (heartbeats also refresh it). */
@@ -291,9 +292,7 @@ function cachedSnapshot(token: string): RunSnapshot | undefined {
 async function loadRunSnapshot(token: string): Promise<RunSnapshot> {
   const row = await getDb().run.findUnique({ where: { token }, select: { status: true, curriculum: true, config: true } });
   if (!row) throw new HttpError(404, "Unknown run");
-  if (row.status === "completed" || row.status === "returned") {
-    throw new HttpError(409, `This run is ${row.status}; no more trials are accepted`);
-  }
+  refuseIfFinished(row.status);
   return snapshotOf(token, row);
 }
 
