@@ -26,11 +26,11 @@ const coreOnlyZod = {
 };
 
 export default tseslint.config(
-  { ignores: ["lint-fixtures/**", ".next/**", "node_modules/**", "lib/server/generated/**", "public/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "reports/**"] },
+  { ignores: ["lint-fixtures/**", ".next/**", "dist/**", "node_modules/**", "lib/server/generated/**", "public/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "reports/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { window: "readonly", document: "readonly", console: "readonly", process: "readonly", self: "readonly", navigator: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", URL: "readonly", fetch: "readonly", performance: "readonly", localStorage: "readonly", indexedDB: "readonly", Blob: "readonly", Response: "readonly", Request: "readonly", TextEncoder: "readonly", TextDecoder: "readonly", Buffer: "readonly" } },
+    languageOptions: { globals: { window: "readonly", document: "readonly", console: "readonly", process: "readonly", self: "readonly", navigator: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", URL: "readonly", fetch: "readonly", performance: "readonly", localStorage: "readonly", indexedDB: "readonly", Blob: "readonly", Response: "readonly", Request: "readonly", Headers: "readonly", ReadableStream: "readonly", TextEncoder: "readonly", TextDecoder: "readonly", Buffer: "readonly" } },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-explicit-any": "error",
@@ -41,5 +41,6 @@ export default tseslint.config(
   { files: ["lib/experiment/**/*.ts", "lint-fixtures/experiment/**/*.ts"], rules: patterns([react, prisma, tf, app]) },
   { files: ["lib/server/**/*.ts"], ignores: ["lib/server/generated/**"], rules: patterns([react, jspsych, app]) },
   { files: ["components/**/*.{ts,tsx}"], rules: patterns([prisma]) },
+  { files: ["server/**/*.ts"], rules: patterns([{ group: ["react", "react-dom", "react/*", "recharts", "@/components/*", "**/components/**"], message: "The production server serves app/ routes; it renders no UI (DESIGN.md layout)." }, jspsych, tf]) },
   { files: ["scripts/**/*.ts"], rules: patterns([{ group: ["@/app/*", "**/app/**", "@/components/*"], message: "Scripts use lib/*, never app/ or components/." }]) },
 );

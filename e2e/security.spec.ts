@@ -6,10 +6,16 @@ import path from "node:path";
 
 import { expect, test } from "@playwright/test";
 
-test("every response carries the security headers", async ({ request }) => {
-  for (const url of ["/", "/login", "/api/health", "/s/demo/closed"]) {
+test("every response carries the security headers, from Next.js and from the participant fast path", async ({ request }) => {
+  const entry = await request.get(`/s/demo?participant=headers-${Date.now()}`, { maxRedirects: 0 });
+  const token = entry.headers()["location"].split("/run/")[1];
+  // pages and researcher routes are Next.js's; participant routes are answered by server/participant-routes.ts
+  const nextRoutes = ["/", "/login", "/s/demo/closed", `/run/${token}`];
+  const fastRoutes = ["/api/health", `/api/runs/${token}?include=curriculum`];
+  for (const url of [...nextRoutes, ...fastRoutes]) {
     const r = await request.get(url, { maxRedirects: 0 });
     const h = r.headers();
+    expect(r.status(), url).toBeLessThan(400);
     expect(h["content-security-policy"], url).toContain("default-src 'self'");
     expect(h["content-security-policy"]).toContain("'wasm-unsafe-eval'");
     expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
@@ -17,7 +23,11 @@ test("every response carries the security headers", async ({ request }) => {
     expect(h["x-content-type-options"]).toBe("nosniff");
     expect(h["referrer-policy"]).toBe("same-origin");
     expect(h["x-powered-by"]).toBeUndefined();
+    expect(h["server-timing"] ?? "", url).toContain(fastRoutes.includes(url) ? "participant fast path" : "");
+    if (nextRoutes.includes(url)) expect(h["server-timing"] ?? "", url).not.toContain("participant fast path");
   }
+  expect(entry.headers()["server-timing"]).toContain("participant fast path");
+  expect(entry.headers()["content-security-policy"]).toContain("default-src 'self'");
 });
 
 test("no server secret or database detail is in the client bundles", async () => {

@@ -15,6 +15,7 @@ const tsx = (script) => execFileSync("npx", ["tsx", "--conditions=react-server",
 tsx("scripts/db.ts");
 tsx("scripts/seed-demo.ts");
 tsx("scripts/seed-e2e.ts");
-const server = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], { env, stdio: "inherit" });
+// The production server, as `npm run start` runs it (participant routes served directly, the rest by Next.js).
+const server = spawn(process.execPath, ["dist/server.mjs", "-p", port, "-H", "127.0.0.1"], { env, stdio: "inherit" });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.kill(sig));
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -1,6 +1,7 @@
 // npm run loadtest [-- --scenario <name>] [--participants N] [--trials N]
 //
-// Simulated participants against the production build (`next start`; run `npm run build` first):
+// Simulated participants against the production server (dist/server.mjs, as `npm run start` runs
+// it; run `npm run build` first):
 // each enters through the recruitment link, then posts its trials at human pace (1–2 s apart)
 // through a client queue like the real one, with injected faults — dropped responses, retries,
 // duplicates, out-of-order delivery — and finally completes the run. Server-side faults per
@@ -55,7 +56,7 @@ const percentile = (xs: number[], p: number) => {
 /** latencies: trial POST round trips (ms); sentAt: when each was sent (ms since the load started). */
 type Stats = { latencies: number[]; sentAt: number[]; t0: number; statuses: Record<string, number>; networkErrors: number; requests: number };
 
-/** One app server process (`next start`) on a port. */
+/** One app server process (the production server, dist/server.mjs) on a port. */
 class AppServer {
   proc: ChildProcess | null = null;
   constructor(
@@ -65,7 +66,7 @@ class AppServer {
   async start() {
     const stale = await fetch(`http://127.0.0.1:${this.port}/api/health`).then(() => true, () => false);
     if (stale) throw new Error(`port ${this.port} is already serving (a leftover app server?): stop it first`);
-    this.proc = spawn("npx", ["next", "start", "-p", String(this.port), "-H", "127.0.0.1"], { env: this.env, stdio: "ignore", detached: true });
+    this.proc = spawn(process.execPath, ["dist/server.mjs", "-p", String(this.port), "-H", "127.0.0.1"], { env: this.env, stdio: "ignore", detached: true });
     for (let i = 0; i < 120; i++) {
       try {
         const r = await fetch(`http://127.0.0.1:${this.port}/api/health`);
@@ -80,7 +81,7 @@ class AppServer {
   kill(signal: NodeJS.Signals = "SIGTERM") {
     if (this.proc?.pid) {
       try {
-        process.kill(-this.proc.pid, signal); // the whole process group (npx → next)
+        process.kill(-this.proc.pid, signal); // the whole process group
       } catch {
         // already gone
       }
@@ -447,7 +448,7 @@ async function main() {
     trials: Number(arg("trials") ?? s.trials),
   }));
   if (chosen.length === 0) throw new Error(`unknown scenario "${only}" (${SCENARIOS.map((s) => s.name).join(", ")})`);
-  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("no production build: run `npm run build` first");
+  if (!fs.existsSync(".next/BUILD_ID") || !fs.existsSync("dist/server.mjs")) throw new Error("no production build: run `npm run build` first");
   const file = "reports/reliability.json";
   const all: Record<string, unknown> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
   let failed = false;
