@@ -26,6 +26,15 @@ test("every response carries the security headers, from Next.js and from the par
     expect(h["server-timing"] ?? "", url).toContain(fastRoutes.includes(url) ? "participant fast path" : "");
     if (nextRoutes.includes(url)) expect(h["server-timing"] ?? "", url).not.toContain("participant fast path");
   }
+  // the build's static files (served from memory by the production server) carry them too
+  const html = await (await request.get(`/run/${token}`)).text();
+  const asset = /\/_next\/static\/[^"]+\.js/.exec(html)![0];
+  const file = await request.get(asset);
+  expect(file.status()).toBe(200);
+  expect(file.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+  expect(file.headers()["content-security-policy"]).toContain("default-src 'self'");
+  expect(file.headers()["x-frame-options"]).toBe("DENY");
+  expect((await file.body()).equals(fs.readFileSync(path.join(".next/static", asset.slice("/_next/static/".length))))).toBe(true);
   expect(entry.headers()["server-timing"]).toContain("participant fast path");
   expect(entry.headers()["content-security-policy"]).toContain("default-src 'self'");
 });

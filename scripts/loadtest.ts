@@ -1,4 +1,5 @@
-// npm run loadtest [-- --scenario <name>] [--participants N] [--trials N]
+// npm run loadtest [-- --scenario <name>] [--participants N] [--trials N] [--server app|next-start] [--app-cpus F]
+//                  [--arrival api|browser]
 //
 // Simulated participants against the production server (dist/server.mjs, as `npm run start` runs
 // it; run `npm run build` first):
@@ -9,6 +10,14 @@
 // PostgreSQL. Afterwards the database is checked: every trial stored exactly once, every run
 // completed. Prints requests/s, p50/p95/p99 latency and errors, and rewrites docs/RELIABILITY.md
 // from reports/reliability.json (figures written by this script, not by hand).
+//
+// --server next-start runs the same build under Next.js's own server (`next start`, every request
+// through Next's pipeline) instead of ours, for a paired comparison. --app-cpus 0.5 caps the app
+// server(s) at half a core (a Linux cgroup CPU quota), to see the headroom a slower machine has.
+// --arrival browser makes each arrival load what a browser with an empty cache loads: the
+// experiment page (server-rendered by Next.js, curriculum included) and every script and
+// stylesheet it references, six at a time; by default an arrival is the entry link and the
+// curriculum from the participant API only.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -18,6 +27,8 @@ import pg from "pg";
 
 import { createRng, type Rng } from "../lib/core/rng";
 import { studyConfigSchema } from "../lib/core/study-config";
+
+type ServerKind = "app" | "next-start";
 
 type Scenario = {
   name: string;
@@ -54,7 +65,7 @@ const percentile = (xs: number[], p: number) => {
 };
 
 /** latencies: trial POST round trips (ms); sentAt: when each was sent (ms since the load started). */
-type Stats = { latencies: number[]; sentAt: number[]; t0: number; statuses: Record<string, number>; networkErrors: number; requests: number };
+type Stats = { latencies: number[]; sentAt: number[]; t0: number; statuses: Record<string, number>; networkErrors: number; requests: number; pageLoads: number[] };
 
 /** One app server process (the production server, dist/server.mjs) on a port. */
 class AppServer {
@@ -62,11 +73,15 @@ class AppServer {
   constructor(
     readonly port: number,
     readonly env: NodeJS.ProcessEnv,
+    readonly kind: ServerKind,
+    readonly cpuLimit: CpuLimit | null,
   ) {}
   async start() {
     const stale = await fetch(`http://127.0.0.1:${this.port}/api/health`).then(() => true, () => false);
     if (stale) throw new Error(`port ${this.port} is already serving (a leftover app server?): stop it first`);
-    this.proc = spawn(process.execPath, ["dist/server.mjs", "-p", String(this.port), "-H", "127.0.0.1"], { env: this.env, stdio: "ignore", detached: true });
+    const argv = this.kind === "app" ? ["dist/server.mjs"] : ["node_modules/next/dist/bin/next", "start"];
+    this.proc = spawn(process.execPath, [...argv, "-p", String(this.port), "-H", "127.0.0.1"], { env: this.env, stdio: "ignore", detached: true });
+    if (this.proc.pid) this.cpuLimit?.add(this.proc.pid);
     for (let i = 0; i < 120; i++) {
       try {
         const r = await fetch(`http://127.0.0.1:${this.port}/api/health`);
@@ -171,7 +186,7 @@ type Trial = Record<string, unknown> & { trialIndex: number; correctResponse: st
 /** One simulated participant: enter, post trials at human pace with faults, flush, complete. */
 const stages = new Map<number, string>();
 
-async function participant(i: number, base: () => string, s: Scenario, stats: Stats, rng: Rng): Promise<{ token: string; completed: boolean }> {
+async function participant(i: number, base: () => string, s: RunSpec, stats: Stats, rng: Rng): Promise<{ token: string; completed: boolean }> {
   stages.set(i, "entering");
   const timed = async (url: string, init: RequestInit & { dropAfterMs?: number }, isTrial: boolean) => {
     stats.requests++;
@@ -202,6 +217,14 @@ async function participant(i: number, base: () => string, s: Scenario, stats: St
     const m = /\/run\/([A-Za-z0-9_-]+)/.exec(loc);
     if (m) token = m[1];
     else await sleep(500 + rng.int(1000));
+  }
+  if (s.arrival === "browser") {
+    stages.set(i, "loading the page");
+    const started = performance.now();
+    const page = await timed(`${base()}/run/${token}`, {}, false);
+    const assets = [...new Set((page?.body ?? "").match(/\/_next\/static\/[^"'\s)]+\.(?:js|css)/g) ?? [])];
+    for (let k = 0; k < assets.length; k += 6) await Promise.all(assets.slice(k, k + 6).map((a) => timed(`${base()}${a}`, {}, false)));
+    stats.pageLoads.push(performance.now() - started);
   }
   stages.set(i, "loading curriculum");
   let trials: Trial[] = [];
@@ -279,19 +302,62 @@ async function warmUp(base: string, id: number) {
   }
 }
 
-async function runScenario(s: Scenario) {
-  console.log(`\n=== ${s.name}: ${s.participants} participants × ${s.trials} trials, ${s.description}`);
+/** A scenario as run: which server, and an optional CPU cap on the app server(s). */
+type RunSpec = Scenario & { server: ServerKind; appCpus?: number; arrival: "api" | "browser" };
+
+/** reports/reliability.json key: the scenario, plus the variant when it is not the default. */
+const reportKey = (s: RunSpec) => [s.name, ...variantOf({ server: s.server, appCpuLimit: s.appCpus, arrival: s.arrival }).split(", ")].filter(Boolean).join("@");
+
+type CpuLimit = { add: (pid: number) => void; remove: () => void };
+
+/**
+ * A Linux cgroup with a CPU quota of `cpus` cores for the app server processes (cgroup v2
+ * cpu.max, or v1 cpu.cfs_quota_us). Needs write access to /sys/fs/cgroup (root on these machines).
+ */
+function createCpuLimit(cpus: number): CpuLimit {
+  if (!(cpus > 0 && cpus <= 64)) throw new Error(`--app-cpus must be a positive number of cores, got ${cpus}`);
+  const period = 100_000;
+  const quota = Math.round(cpus * period);
+  const name = `nta-loadtest-${process.pid}`;
+  const v2 = fs.existsSync("/sys/fs/cgroup/cgroup.controllers") && fs.readFileSync("/sys/fs/cgroup/cgroup.controllers", "utf8").includes("cpu");
+  const dir = v2 ? `/sys/fs/cgroup/${name}` : `/sys/fs/cgroup/cpu/${name}`;
+  try {
+    fs.mkdirSync(dir);
+    if (v2) fs.writeFileSync(`${dir}/cpu.max`, `${quota} ${period}`);
+    else {
+      fs.writeFileSync(`${dir}/cpu.cfs_period_us`, String(period));
+      fs.writeFileSync(`${dir}/cpu.cfs_quota_us`, String(quota));
+    }
+  } catch (err) {
+    throw new Error(`--app-cpus needs a writable cgroup CPU controller (tried ${dir}): ${(err as Error).message}`, { cause: err });
+  }
+  return {
+    add: (pid) => fs.writeFileSync(`${dir}/cgroup.procs`, String(pid)), // children (Next's workers) inherit it
+    remove: () => {
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        // still has processes: they are being killed; the empty group is harmless
+      }
+    },
+  };
+}
+
+async function runScenario(s: RunSpec) {
+  const calibrationMs = cpuCalibrationMs();
+  console.log(`\n=== ${reportKey(s)}: ${s.participants} participants × ${s.trials} trials, ${s.description}; server ${s.server}${s.appCpus ? `, app capped at ${s.appCpus} CPU` : ""}; CPU calibration ${calibrationMs} ms`);
   const perBlock = 20;
   if (s.trials % perBlock !== 0 || s.trials < 2 * perBlock) throw new Error(`--trials must be a multiple of ${perBlock}, at least ${2 * perBlock}`);
   const config = studyConfigSchema.parse({ blocks: s.trials / perBlock, trialsPerBlock: perBlock, practice: { trials: 0 }, model: { presets: [] } });
   const db = await prepareDatabase(s, config);
-  const servers = Array.from({ length: s.instances }, (_, i) => new AppServer(BASE_PORT + i, db.env));
+  const cpuLimit = s.appCpus ? createCpuLimit(s.appCpus) : null;
+  const servers = Array.from({ length: s.instances }, (_, i) => new AppServer(BASE_PORT + i, db.env, s.server, cpuLimit));
   await Promise.all(servers.map((srv) => srv.start()));
   // Warm every route on every instance first (a production server is warm; Next.js loads route
   // code on first use). The warm-up participants use their own study, outside the check.
   for (const srv of servers) await warmUp(`http://127.0.0.1:${srv.port}`, srv.port);
   const started = performance.now();
-  const stats: Stats = { latencies: [], sentAt: [], t0: started, statuses: {}, networkErrors: 0, requests: 0 };
+  const stats: Stats = { latencies: [], sentAt: [], t0: started, statuses: {}, networkErrors: 0, requests: 0, pageLoads: [] };
   const faultLog: string[] = [];
   const expectedMs = s.trials * 1500;
   const fault = (async () => {
@@ -326,6 +392,7 @@ async function runScenario(s: Scenario) {
   console.log("[loadtest] checking the database");
   const wallS = (performance.now() - started) / 1000;
   await Promise.all(servers.map((srv) => srv.stop()));
+  cpuLimit?.remove();
 
   const expectedRows = s.participants * s.trials;
   const [{ rows, runs, completed }] = await db.query(
@@ -343,6 +410,11 @@ async function runScenario(s: Scenario) {
   const lost = expectedRows - Number(rows);
   const summary = {
     scenario: s.name,
+    key: reportKey(s),
+    cpuCalibrationMs: calibrationMs,
+    server: s.server,
+    appCpuLimit: s.appCpus ?? null,
+    arrival: s.arrival,
     description: s.description,
     db: s.db,
     instances: s.instances,
@@ -361,6 +433,8 @@ async function runScenario(s: Scenario) {
       // 3 s, so their entries and curriculum loads pile up in the first seconds.
       byPhase: latencyByPhase(stats, ARRIVAL_PHASE_MS),
     },
+    // browser arrivals: page + its scripts and stylesheets, per participant (ms)
+    pageLoadMs: stats.pageLoads.length ? { p50: Number(percentile(stats.pageLoads, 50).toFixed(1)), p99: Number(percentile(stats.pageLoads, 99).toFixed(1)), max: Number(Math.max(...stats.pageLoads).toFixed(1)) } : null,
     statuses: stats.statuses,
     networkErrors: stats.networkErrors,
     check: {
@@ -392,7 +466,10 @@ function latencyByPhase(stats: Stats, ms: number) {
 function writeReport(all: Record<string, ReturnType<typeof Object>>) {
   fs.mkdirSync("reports", { recursive: true });
   fs.writeFileSync("reports/reliability.json", `${JSON.stringify(all, null, 2)}\n`);
-  const rows = Object.values(all) as Awaited<ReturnType<typeof runScenario>>[];
+  type Row = Awaited<ReturnType<typeof runScenario>>;
+  // Main scenarios first (the acceptance figures), then the comparison variants.
+  const rows = (Object.values(all) as Row[]).sort((a, b) => Number(variantOf(a) !== "") - Number(variantOf(b) !== "") || SCENARIOS.findIndex((s) => s.name === a.scenario) - SCENARIOS.findIndex((s) => s.name === b.scenario));
+  const label = (r: Row) => `${r.scenario}${variantOf(r) ? ` (${variantOf(r)})` : ""}`;
   const md = [
     "# Reliability: measured figures",
     "",
@@ -400,31 +477,49 @@ function writeReport(all: Record<string, ReturnType<typeof Object>>) {
     "Machine: 2 cores, load generator, app server(s) and database on the same host. Participants post one trial every",
     `1–2 s through a client queue with injected faults: ${FAULTS.dropResponse * 100}% of responses dropped in flight (request aborted after it was sent),`,
     `${FAULTS.duplicate * 100}% of deliveries duplicated, ${FAULTS.outOfOrder * 100}% of trials delivered after the next one; unacknowledged trials are retried with backoff.`,
+    "All participants arrive within the first 3 s (entry link, then the curriculum), then post at human pace.",
     "The model-stream job worker is off during the load (NTA_JOB_WORKER=0); completions only queue the jobs.",
     "Each app instance is warmed up first by three unpaced participants on a separate study (not counted).",
     "",
-    "CPU calibration (a fixed single-threaded JS loop timed before each run, lower = faster machine): " +
-      rows.map((r) => `${r.scenario} ${(r as { cpuCalibrationMs?: number }).cpuCalibrationMs ?? "not recorded"} ms`).join(", ") + ".",
+    "The app server is the production server (`npm run start`, server/main.ts): participant routes are answered by their",
+    "app/ route handlers straight from Node's http server, everything else by Next.js. Rows marked `next-start` ran the same",
+    "build under Next.js's own server (every request through Next's pipeline), for comparison; rows marked `cpus-F` capped",
+    "the app server at F cores with a cgroup CPU quota (how a slower machine would fare); rows marked `browser-arrival` had each",
+    "arrival also load the experiment page (rendered by Next.js, curriculum included) and every script and stylesheet it",
+    "references, as a browser with an empty cache does.",
     "",
-    "| scenario | db | app instances | participants × trials | server fault | req/s | trial POST p50 / p95 / p99 ms | HTTP errors | network errors | trials stored / expected | lost | duplicated | runs completed | check |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "CPU calibration (a fixed single-threaded JS loop timed before each scenario, lower = faster machine; this project's",
+    "2-core hosts have measured from about 200 to 520 ms, sometimes within one session): " +
+      rows.map((r) => `${label(r)} ${r.cpuCalibrationMs ?? "not recorded"} ms`).join(", ") + ".",
+    "",
+    "| scenario | server | db | app instances | participants × trials | server fault | req/s | trial POST p50 / p95 / p99 ms | HTTP errors | network errors | trials stored / expected | lost | duplicated | runs completed | check |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows.map((r) => {
       const httpErrors = Object.entries(r.statuses).filter(([k]) => Number(k) >= 400).map(([k, v]) => `${v}×${k}`).join(", ") || "0";
-      return `| ${r.scenario} | ${r.db} | ${r.instances} | ${r.participants} × ${r.trialsEach} | ${r.faults.server.join("; ") || "none"} | ${r.requestsPerSecond} | ${r.trialPostLatencyMs.p50} / ${r.trialPostLatencyMs.p95} / ${r.trialPostLatencyMs.p99} | ${httpErrors} | ${r.networkErrors} | ${r.check.trialRows} / ${r.check.expectedTrialRows} | ${r.check.lost} | ${r.check.duplicatedOrMisplacedRuns} | ${r.check.runsCompleted} / ${r.participants} | ${r.check.pass ? "PASS" : "FAIL"} |`;
+      const server = `${r.server ?? "next-start"}${r.appCpuLimit ? `, ${r.appCpuLimit} CPU` : ""}`;
+      return `| ${r.scenario} | ${server} | ${r.db} | ${r.instances} | ${r.participants} × ${r.trialsEach} | ${r.faults.server.join("; ") || "none"} | ${r.requestsPerSecond} | ${r.trialPostLatencyMs.p50} / ${r.trialPostLatencyMs.p95} / ${r.trialPostLatencyMs.p99} | ${httpErrors} | ${r.networkErrors} | ${r.check.trialRows} / ${r.check.expectedTrialRows} | ${r.check.lost} | ${r.check.duplicatedOrMisplacedRuns} | ${r.check.runsCompleted} / ${r.participants} | ${r.check.pass ? "PASS" : "FAIL"} |`;
     }),
     "",
     `Latency by phase (diagnostic; the table above covers every trial POST): trial POSTs sent in the first ${ARRIVAL_PHASE_MS / 1000} s — while all participants arrive, enter and load their curricula — vs afterwards (count, p50 / p99 ms):`,
     "",
     ...rows.map((r) => {
       const b = r.trialPostLatencyMs.byPhase as Record<string, { requests: number; p50: number; p99: number }> | undefined;
-      return `- ${r.scenario}: ${b ? Object.entries(b).map(([k, v]) => `${k}: ${v.requests} POSTs, ${v.p50} / ${v.p99}`).join("; ") : "not recorded"}`;
+      return `- ${label(r)}: ${b ? Object.entries(b).map(([k, v]) => `${k}: ${v.requests} POSTs, ${v.p50} / ${v.p99}`).join("; ") : "not recorded"}`;
     }),
+    ...(rows.some((r) => r.pageLoadMs)
+      ? ["", "Page loads of browser arrivals (the page and its scripts and stylesheets, p50 / p99 / max ms):", "", ...rows.filter((r) => r.pageLoadMs).map((r) => `- ${label(r)}: ${r.pageLoadMs!.p50} / ${r.pageLoadMs!.p99} / ${r.pageLoadMs!.max}`)]
+      : []),
     "",
     "HTTP errors are answers the clients then retried (e.g. 500/503 while the database restarted); network errors include the deliberately",
     "dropped responses and refused connections while an app server was down. \"lost\" and \"duplicated\" come from the database check after the run.",
     "",
   ].join("\n");
   fs.writeFileSync("docs/RELIABILITY.md", md);
+}
+
+/** "next-start", "cpus-0.5", "browser-arrival", several, or "" for a main scenario row. */
+function variantOf(r: { server?: string; appCpuLimit?: number | null; arrival?: string }) {
+  return [r.server === "next-start" ? "next-start" : "", r.appCpuLimit ? `cpus-${r.appCpuLimit}` : "", r.arrival === "browser" ? "browser-arrival" : ""].filter(Boolean).join(", ");
 }
 
 /**
@@ -441,9 +536,16 @@ function cpuCalibrationMs(): number {
 
 async function main() {
   const only = arg("scenario");
-  const calibrationMs = cpuCalibrationMs();
-  const chosen = SCENARIOS.filter((s) => !only || s.name === only).map((s) => ({
+  const server = (arg("server") ?? "app") as ServerKind;
+  if (server !== "app" && server !== "next-start") throw new Error(`--server must be app or next-start, got ${server}`);
+  const appCpus = arg("app-cpus") !== undefined ? Number(arg("app-cpus")) : undefined;
+  const arrival = (arg("arrival") ?? "api") as RunSpec["arrival"];
+  if (arrival !== "api" && arrival !== "browser") throw new Error(`--arrival must be api or browser, got ${arrival}`);
+  const chosen: RunSpec[] = SCENARIOS.filter((s) => !only || s.name === only).map((s) => ({
     ...s,
+    server,
+    appCpus,
+    arrival,
     participants: Number(arg("participants") ?? s.participants),
     trials: Number(arg("trials") ?? s.trials),
   }));
@@ -453,8 +555,8 @@ async function main() {
   const all: Record<string, unknown> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
   let failed = false;
   for (const s of chosen) {
-    const summary = { ...(await runScenario(s)), cpuCalibrationMs: calibrationMs };
-    all[s.name] = summary;
+    const summary = await runScenario(s);
+    all[summary.key] = summary;
     writeReport(all as Record<string, ReturnType<typeof Object>>);
     failed ||= !summary.check.pass;
   }

@@ -1,9 +1,10 @@
 // The production server (`npm run start`, built by `npm run build` into dist/server.mjs): one Node
 // http server in which participant requests are answered by server/participant-routes.ts and every
-// other request — pages, researcher APIs, sign-in, static files — by Next.js (a custom server,
-// https://nextjs.org/docs/app/guides/custom-server). Why: under a launch burst Next's request
-// pipeline cost more CPU than the trial save itself, and the trial saves queued behind it
-// (docs/RELIABILITY.md). `next dev` is unchanged and serves everything through app/.
+// other request — pages, researcher APIs, sign-in — by Next.js (a custom server,
+// https://nextjs.org/docs/app/guides/custom-server); the build's immutable static files come from
+// memory (server/static-files.ts). Why: under a launch burst Next's request pipeline cost more CPU
+// than the trial save itself, and the trial saves queued behind it (docs/RELIABILITY.md).
+// `next dev` is unchanged and serves everything through app/.
 //
 //   node dist/server.mjs [-p PORT] [-H HOST]      (defaults: $PORT or 3000, all interfaces)
 import http from "node:http";
@@ -11,6 +12,9 @@ import http from "node:http";
 import next from "next";
 
 import { closeDb } from "../lib/server/db";
+import { securityHeaders } from "../next.config.js";
+
+import { createStaticFiles } from "./static-files";
 
 function option(short: string, long: string): string | undefined {
   const args = process.argv.slice(2);
@@ -32,8 +36,10 @@ async function main() {
   // Loaded only now: the route handlers import next/server, which needs the Node environment
   // (AsyncLocalStorage) that Next.js installs while it prepares.
   const { serveParticipantRoute } = await import("./participant-routes");
+  const staticFiles = createStaticFiles(".next/static");
 
   const server = http.createServer((req, res) => {
+    if (staticFiles.serve(req, res, securityHeaders)) return;
     serveParticipantRoute(req, res)
       .then((served) => (served ? undefined : handleNext(req, res)))
       .catch((err) => {
