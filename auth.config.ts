@@ -12,7 +12,7 @@ export const authConfig = {
   pages: { signIn: "/login" },
   // Credentials sign-in only supports JWT sessions; 8 h ≈ one working day.
   session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
-  // Self-hosted (`npm run demo`, `next start` behind the lab's own proxy): trust the Host header so
+  // Self-hosted (`npm run demo`, `npm run start` behind the lab's own proxy): trust the Host header so
   // the demo works without AUTH_URL. Redirect targets are our own paths (see safeCallbackPath).
   trustHost: true,
   callbacks: {

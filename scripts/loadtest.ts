@@ -1,5 +1,5 @@
 // npm run loadtest [-- --scenario <name>] [--participants N] [--trials N] [--server app|next-start] [--app-cpus F]
-//                  [--arrival api|browser]
+//                  [--arrival api|browser]      npm run loadtest -- --rewrite-report (docs from the JSON only)
 //
 // Simulated participants against the production server (dist/server.mjs, as `npm run start` runs
 // it; run `npm run build` first):
@@ -497,7 +497,7 @@ function writeReport(all: Record<string, ReturnType<typeof Object>>) {
     ...rows.map((r) => {
       const httpErrors = Object.entries(r.statuses).filter(([k]) => Number(k) >= 400).map(([k, v]) => `${v}×${k}`).join(", ") || "0";
       const server = `${r.server ?? "next-start"}${r.appCpuLimit ? `, ${r.appCpuLimit} CPU` : ""}`;
-      return `| ${r.scenario} | ${server} | ${r.db} | ${r.instances} | ${r.participants} × ${r.trialsEach} | ${r.faults.server.join("; ") || "none"} | ${r.requestsPerSecond} | ${r.trialPostLatencyMs.p50} / ${r.trialPostLatencyMs.p95} / ${r.trialPostLatencyMs.p99} | ${httpErrors} | ${r.networkErrors} | ${r.check.trialRows} / ${r.check.expectedTrialRows} | ${r.check.lost} | ${r.check.duplicatedOrMisplacedRuns} | ${r.check.runsCompleted} / ${r.participants} | ${r.check.pass ? "PASS" : "FAIL"} |`;
+      return `| ${label(r)} | ${server} | ${r.db} | ${r.instances} | ${r.participants} × ${r.trialsEach} | ${r.faults.server.join("; ") || "none"} | ${r.requestsPerSecond} | ${r.trialPostLatencyMs.p50} / ${r.trialPostLatencyMs.p95} / ${r.trialPostLatencyMs.p99} | ${httpErrors} | ${r.networkErrors} | ${r.check.trialRows} / ${r.check.expectedTrialRows} | ${r.check.lost} | ${r.check.duplicatedOrMisplacedRuns} | ${r.check.runsCompleted} / ${r.participants} | ${r.check.pass ? "PASS" : "FAIL"} |`;
     }),
     "",
     `Latency by phase (diagnostic; the table above covers every trial POST): trial POSTs sent in the first ${ARRIVAL_PHASE_MS / 1000} s — while all participants arrive, enter and load their curricula — vs afterwards (count, p50 / p99 ms):`,
@@ -550,9 +550,14 @@ async function main() {
     trials: Number(arg("trials") ?? s.trials),
   }));
   if (chosen.length === 0) throw new Error(`unknown scenario "${only}" (${SCENARIOS.map((s) => s.name).join(", ")})`);
-  if (!fs.existsSync(".next/BUILD_ID") || !fs.existsSync("dist/server.mjs")) throw new Error("no production build: run `npm run build` first");
   const file = "reports/reliability.json";
   const all: Record<string, unknown> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  if (args.includes("--rewrite-report")) {
+    writeReport(all as Record<string, ReturnType<typeof Object>>);
+    console.log(`rewrote docs/RELIABILITY.md from ${file}`);
+    return;
+  }
+  if (!fs.existsSync(".next/BUILD_ID") || !fs.existsSync("dist/server.mjs")) throw new Error("no production build: run `npm run build` first");
   let failed = false;
   for (const s of chosen) {
     const summary = await runScenario(s);
