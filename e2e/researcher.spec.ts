@@ -36,6 +36,11 @@ test("a signed-out visitor of researcher pages is sent to the login page and bac
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/studies\/new$/);
   await expect(page.getByTestId("signed-in-as")).toHaveText(DEMO.email);
+  // Guarded page loads never re-issue the session cookie: one still in flight at sign-out would
+  // otherwise put the cookie back after the sign-out cleared it.
+  const guarded = await page.request.get("/studies");
+  expect(guarded.status()).toBe(200);
+  expect(guarded.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie" && /session-token/.test(h.value))).toEqual([]);
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
