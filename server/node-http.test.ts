@@ -3,7 +3,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { BadRequest, requestUrl, sendWebResponse, toWebRequest } from "./node-http";
+import { HttpError } from "@/lib/server/http";
+
+import { requestUrl, sendWebResponse, toWebRequest } from "./node-http";
 
 let server: http.Server;
 let base = "";
@@ -12,7 +14,7 @@ let handler: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<vo
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     handler(req, res).catch((err) => {
-      res.writeHead(err instanceof BadRequest ? err.status : 500, { "content-type": "text/plain" });
+      res.writeHead(err instanceof HttpError ? err.status : 500, { "content-type": "text/plain" });
       res.end(String(err.message));
     });
   });

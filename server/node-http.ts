@@ -7,15 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 
 import { NextRequest } from "next/server";
 
-/** A request we answer ourselves with a 4xx instead of handing it to a route handler. */
-export class BadRequest extends Error {
-  constructor(
-    readonly status: 400 | 413,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { bodyTooLarge, HttpError } from "../lib/server/http";
 
 /** The absolute URL a handler sees, as Next.js builds it (scheme from X-Forwarded-Proto, host from Host). */
 export function requestUrl(req: IncomingMessage): URL {
@@ -23,7 +15,7 @@ export function requestUrl(req: IncomingMessage): URL {
   try {
     return new URL(req.url ?? "/", `${proto}://${req.headers.host ?? "localhost"}`);
   } catch {
-    throw new BadRequest(400, "Malformed request URL or Host header");
+    throw new HttpError(400, "Malformed request URL or Host header");
   }
 }
 
@@ -33,12 +25,12 @@ export function requestUrl(req: IncomingMessage): URL {
  */
 export async function toWebRequest(req: IncomingMessage, url: URL, maxBytes: number): Promise<NextRequest> {
   const declared = Number(req.headers["content-length"] ?? "0");
-  if (declared > maxBytes) throw new BadRequest(413, `Request body too large (limit ${maxBytes} bytes)`);
+  if (declared > maxBytes) throw bodyTooLarge(maxBytes);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).byteLength;
-    if (size > maxBytes) throw new BadRequest(413, `Request body too large (limit ${maxBytes} bytes)`);
+    if (size > maxBytes) throw bodyTooLarge(maxBytes);
     chunks.push(chunk as Buffer);
   }
   const headers = new Headers();

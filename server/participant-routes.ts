@@ -17,9 +17,10 @@ import * as heartbeat from "../app/api/runs/[token]/heartbeat/route";
 import * as modelStream from "../app/api/runs/[token]/model-stream/route";
 import * as returned from "../app/api/runs/[token]/return/route";
 import * as trials from "../app/api/runs/[token]/trials/route";
+import { HttpError, INTERNAL_ERROR_MESSAGE, json } from "../lib/server/http";
 import { securityHeaders } from "../next.config.js";
 
-import { BadRequest, requestUrl, sendWebResponse, toWebRequest } from "./node-http";
+import { requestUrl, sendWebResponse, toWebRequest } from "./node-http";
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type Route = { method: "GET" | "POST"; pattern: RegExp; param?: "slug" | "token"; handler: Handler };
@@ -55,11 +56,9 @@ function decodeParam(raw: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    throw new BadRequest(400, "Malformed URL");
+    throw new HttpError(400, "Malformed URL");
   }
 }
-
-const errorBody = (message: string) => JSON.stringify({ error: message });
 
 /**
  * Answer `req` if it is a participant route and return true; return false (nothing read or
@@ -83,12 +82,12 @@ export async function serveParticipantRoute(req: IncomingMessage, res: ServerRes
       res.destroy();
       return true;
     }
-    const status = err instanceof BadRequest ? err.status : 500;
+    const status = err instanceof HttpError ? err.status : 500;
     if (status === 500) console.error("[server] participant route failed", err);
-    const message = err instanceof BadRequest ? err.message : "Internal error; nothing was stored. Please retry.";
+    const message = err instanceof HttpError ? err.message : INTERNAL_ERROR_MESSAGE;
     // After a 413 the rest of the body is unread: close the connection rather than drain it.
     const close = status === 413 ? [{ key: "Connection", value: "close" }] : [];
-    await sendWebResponse(res, new Response(errorBody(message), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } }), [...securityHeaders, timing(), ...close]);
+    await sendWebResponse(res, json({ error: message }, status), [...securityHeaders, timing(), ...close]);
   }
   return true;
 }

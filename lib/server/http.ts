@@ -18,10 +18,15 @@ export function json(data: unknown, status = 200, headers: Record<string, string
   });
 }
 
+/** The 413 for a body over `maxBytes`. */
+export function bodyTooLarge(maxBytes: number) {
+  return new HttpError(413, `Request body too large (limit ${maxBytes} bytes)`);
+}
+
 /** Read a JSON body of at most `maxBytes` (413 beyond), as `unknown` (400 if it is not JSON). */
 export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new HttpError(413, `Request body too large (limit ${maxBytes} bytes)`);
+  if (declared > maxBytes) throw bodyTooLarge(maxBytes);
   if (!req.body) throw new HttpError(400, "Request body is empty");
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -32,7 +37,7 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      throw new HttpError(413, `Request body too large (limit ${maxBytes} bytes)`);
+      throw bodyTooLarge(maxBytes);
     }
     chunks.push(value);
   }
@@ -55,6 +60,9 @@ export function parseOr422<T extends z.ZodType>(schema: T, data: unknown): z.inf
   return r.data;
 }
 
+/** The 500 answer's message: nothing about internals, and what the client should do. */
+export const INTERNAL_ERROR_MESSAGE = "Internal error; nothing was stored. Please retry.";
+
 /** Wrap a route handler: HttpError → its status, anything else → 500 without internals. */
 export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response>) {
   return async (...args: A): Promise<Response> => {
@@ -63,7 +71,7 @@ export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response
     } catch (err) {
       if (err instanceof HttpError) return json({ error: err.message, details: err.details }, err.status);
       console.error("[api] unexpected error", err);
-      return json({ error: "Internal error; nothing was stored. Please retry." }, 500);
+      return json({ error: INTERNAL_ERROR_MESSAGE }, 500);
     }
   };
 }
