@@ -306,9 +306,9 @@ async function warmUp(base: string, id: number) {
 type RunSpec = Scenario & { server: ServerKind; appCpus?: number; arrival: "api" | "browser" };
 
 /** reports/reliability.json key: the scenario, plus the variant when it is not the default. */
-const reportKey = (s: RunSpec) => [s.name, ...variantOf({ server: s.server, appCpuLimit: s.appCpus, arrival: s.arrival }).split(", ")].filter(Boolean).join("@");
+const reportKey = (s: RunSpec) => [s.name, ...variantsOf({ server: s.server, appCpuLimit: s.appCpus, arrival: s.arrival })].join("@");
 
-type CpuLimit = { add: (pid: number) => void; remove: () => void };
+type CpuLimit = { add: (pid: number) => void; remove: () => Promise<void> };
 
 /**
  * A Linux cgroup with a CPU quota of `cpus` cores for the app server processes (cgroup v2
@@ -333,12 +333,16 @@ function createCpuLimit(cpus: number): CpuLimit {
   }
   return {
     add: (pid) => fs.writeFileSync(`${dir}/cgroup.procs`, String(pid)), // children (Next's workers) inherit it
-    remove: () => {
-      try {
-        fs.rmdirSync(dir);
-      } catch {
-        // still has processes: they are being killed; the empty group is harmless
+    // A group can only be removed once its processes have exited, which may lag the port closing.
+    remove: async () => {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        try {
+          return fs.rmdirSync(dir);
+        } catch {
+          await sleep(250);
+        }
       }
+      console.warn(`[loadtest] could not remove ${dir} (processes still in it?)`);
     },
   };
 }
@@ -392,7 +396,7 @@ async function runScenario(s: RunSpec) {
   console.log("[loadtest] checking the database");
   const wallS = (performance.now() - started) / 1000;
   await Promise.all(servers.map((srv) => srv.stop()));
-  cpuLimit?.remove();
+  await cpuLimit?.remove();
 
   const expectedRows = s.participants * s.trials;
   const [{ rows, runs, completed }] = await db.query(
@@ -468,8 +472,8 @@ function writeReport(all: Record<string, ReturnType<typeof Object>>) {
   fs.writeFileSync("reports/reliability.json", `${JSON.stringify(all, null, 2)}\n`);
   type Row = Awaited<ReturnType<typeof runScenario>>;
   // Main scenarios first (the acceptance figures), then the comparison variants.
-  const rows = (Object.values(all) as Row[]).sort((a, b) => Number(variantOf(a) !== "") - Number(variantOf(b) !== "") || SCENARIOS.findIndex((s) => s.name === a.scenario) - SCENARIOS.findIndex((s) => s.name === b.scenario));
-  const label = (r: Row) => `${r.scenario}${variantOf(r) ? ` (${variantOf(r)})` : ""}`;
+  const rows = (Object.values(all) as Row[]).sort((a, b) => variantsOf(a).length - variantsOf(b).length || SCENARIOS.findIndex((s) => s.name === a.scenario) - SCENARIOS.findIndex((s) => s.name === b.scenario));
+  const label = (r: Row) => `${r.scenario}${variantsOf(r).length ? ` (${variantsOf(r).join(", ")})` : ""}`;
   const md = [
     "# Reliability: measured figures",
     "",
@@ -517,9 +521,9 @@ function writeReport(all: Record<string, ReturnType<typeof Object>>) {
   fs.writeFileSync("docs/RELIABILITY.md", md);
 }
 
-/** "next-start", "cpus-0.5", "browser-arrival", several, or "" for a main scenario row. */
-function variantOf(r: { server?: string; appCpuLimit?: number | null; arrival?: string }) {
-  return [r.server === "next-start" ? "next-start" : "", r.appCpuLimit ? `cpus-${r.appCpuLimit}` : "", r.arrival === "browser" ? "browser-arrival" : ""].filter(Boolean).join(", ");
+/** How a row differs from its main scenario ("next-start", "cpus-0.5", "browser-arrival"); [] for a main row. */
+function variantsOf(r: { server?: string; appCpuLimit?: number | null; arrival?: string }): string[] {
+  return [r.server === "next-start" ? "next-start" : "", r.appCpuLimit ? `cpus-${r.appCpuLimit}` : "", r.arrival === "browser" ? "browser-arrival" : ""].filter(Boolean);
 }
 
 /**
