@@ -33,7 +33,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   },
   providers: [
     Credentials({
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+      },
       async authorize(raw, request) {
         const check = await checkResearcherCredentials(raw, request.headers);
         if (check.kind === "rate-limited") throw new SignInRateLimited();

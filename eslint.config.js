@@ -7,11 +7,45 @@ const patterns = (groups) => ({
   "no-restricted-imports": ["error", { patterns: groups }],
 });
 
-const react = { group: ["react", "react-dom", "react/*", "react-dom/*", "next", "next/*", "next-auth", "next-auth/*", "recharts"], message: "UI and framework imports are not allowed here (DESIGN.md layout)." };
-const prisma = { group: ["@prisma/*", "prisma", "pg", "@electric-sql/*", "pglite-prisma-adapter", "**/generated/prisma/**", "@/lib/server/*", "**/lib/server/**"], message: "Database access belongs in lib/server only (DESIGN.md layout)." };
-const jspsych = { group: ["jspsych", "@jspsych/*", "@/lib/experiment/*", "**/lib/experiment/**"], message: "jsPsych belongs in lib/experiment only (DESIGN.md layout)." };
-const tf = { group: ["@tensorflow/*", "@/lib/model/*", "**/lib/model/**"], message: "TensorFlow.js belongs in lib/model only (DESIGN.md layout)." };
-const app = { group: ["@/app/*", "**/app/**", "@/components/*", "**/components/**"], message: "Library code must not import routes or components." };
+const react = {
+  group: [
+    "react",
+    "react-dom",
+    "react/*",
+    "react-dom/*",
+    "next",
+    "next/*",
+    "next-auth",
+    "next-auth/*",
+    "recharts",
+  ],
+  message: "UI and framework imports are not allowed here (DESIGN.md layout).",
+};
+const prisma = {
+  group: [
+    "@prisma/*",
+    "prisma",
+    "pg",
+    "@electric-sql/*",
+    "pglite-prisma-adapter",
+    "**/generated/prisma/**",
+    "@/lib/server/*",
+    "**/lib/server/**",
+  ],
+  message: "Database access belongs in lib/server only (DESIGN.md layout).",
+};
+const jspsych = {
+  group: ["jspsych", "@jspsych/*", "@/lib/experiment/*", "**/lib/experiment/**"],
+  message: "jsPsych belongs in lib/experiment only (DESIGN.md layout).",
+};
+const tf = {
+  group: ["@tensorflow/*", "@/lib/model/*", "**/lib/model/**"],
+  message: "TensorFlow.js belongs in lib/model only (DESIGN.md layout).",
+};
+const app = {
+  group: ["@/app/*", "**/app/**", "@/components/*", "**/components/**"],
+  message: "Library code must not import routes or components.",
+};
 
 /** lib/core may import only zod (and its own files). */
 const coreOnlyZod = {
@@ -19,28 +53,101 @@ const coreOnlyZod = {
     "error",
     {
       patterns: [
-        { regex: "^(?!zod$|zod/|\\./|\\.\\./|@/lib/core/).+", message: "lib/core is pure: it imports only zod and lib/core (DESIGN.md layout)." },
+        {
+          regex: "^(?!zod$|zod/|\\./|\\.\\./|@/lib/core/).+",
+          message: "lib/core is pure: it imports only zod and lib/core (DESIGN.md layout).",
+        },
       ],
     },
   ],
 };
 
 export default tseslint.config(
-  { ignores: ["lint-fixtures/**", ".next/**", "dist/**", "node_modules/**", "lib/server/generated/**", "public/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "reports/**"] },
+  {
+    ignores: [
+      "lint-fixtures/**",
+      ".next/**",
+      "dist/**",
+      "node_modules/**",
+      "lib/server/generated/**",
+      "public/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+      "reports/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { window: "readonly", document: "readonly", console: "readonly", process: "readonly", self: "readonly", navigator: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", URL: "readonly", fetch: "readonly", performance: "readonly", localStorage: "readonly", indexedDB: "readonly", Blob: "readonly", Response: "readonly", Request: "readonly", Headers: "readonly", ReadableStream: "readonly", TextEncoder: "readonly", TextDecoder: "readonly", Buffer: "readonly" } },
+    languageOptions: {
+      globals: {
+        window: "readonly",
+        document: "readonly",
+        console: "readonly",
+        process: "readonly",
+        self: "readonly",
+        navigator: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        URL: "readonly",
+        fetch: "readonly",
+        performance: "readonly",
+        localStorage: "readonly",
+        indexedDB: "readonly",
+        Blob: "readonly",
+        Response: "readonly",
+        Request: "readonly",
+        Headers: "readonly",
+        ReadableStream: "readonly",
+        TextEncoder: "readonly",
+        TextDecoder: "readonly",
+        Buffer: "readonly",
+      },
+    },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/no-explicit-any": "error",
     },
   },
   { files: ["lib/core/**/*.ts", "lint-fixtures/core/**/*.ts"], rules: coreOnlyZod },
-  { files: ["lib/model/**/*.ts", "lint-fixtures/model/**/*.ts"], rules: patterns([react, prisma, jspsych, app]) },
-  { files: ["lib/experiment/**/*.ts", "lint-fixtures/experiment/**/*.ts"], rules: patterns([react, prisma, tf, app]) },
-  { files: ["lib/server/**/*.ts"], ignores: ["lib/server/generated/**"], rules: patterns([react, jspsych, app]) },
+  {
+    files: ["lib/model/**/*.ts", "lint-fixtures/model/**/*.ts"],
+    rules: patterns([react, prisma, jspsych, app]),
+  },
+  {
+    files: ["lib/experiment/**/*.ts", "lint-fixtures/experiment/**/*.ts"],
+    rules: patterns([react, prisma, tf, app]),
+  },
+  {
+    files: ["lib/server/**/*.ts"],
+    ignores: ["lib/server/generated/**"],
+    rules: patterns([react, jspsych, app]),
+  },
   { files: ["components/**/*.{ts,tsx}"], rules: patterns([prisma]) },
-  { files: ["server/**/*.ts"], rules: patterns([{ group: ["react", "react-dom", "react/*", "recharts", "@/components/*", "**/components/**"], message: "The production server serves app/ routes; it renders no UI (DESIGN.md layout)." }, jspsych, tf]) },
-  { files: ["scripts/**/*.ts"], rules: patterns([{ group: ["@/app/*", "**/app/**", "@/components/*"], message: "Scripts use lib/*, never app/ or components/." }]) },
+  {
+    files: ["server/**/*.ts"],
+    rules: patterns([
+      {
+        group: ["react", "react-dom", "react/*", "recharts", "@/components/*", "**/components/**"],
+        message: "The production server serves app/ routes; it renders no UI (DESIGN.md layout).",
+      },
+      jspsych,
+      tf,
+    ]),
+  },
+  {
+    files: ["scripts/**/*.ts"],
+    rules: patterns([
+      {
+        group: ["@/app/*", "**/app/**", "@/components/*"],
+        message: "Scripts use lib/*, never app/ or components/.",
+      },
+    ]),
+  },
 );

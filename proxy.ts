@@ -7,7 +7,10 @@ import { resolveAuthSecret } from "@/lib/server/auth-secret";
 
 import { authConfig } from "./auth.config";
 
-const guard = NextAuth({ ...authConfig, secret: resolveAuthSecret() }).auth as unknown as (req: NextRequest, ev: NextFetchEvent) => Promise<Response>;
+const guard = NextAuth({ ...authConfig, secret: resolveAuthSecret() }).auth as unknown as (
+  req: NextRequest,
+  ev: NextFetchEvent,
+) => Promise<Response>;
 
 export default async function proxy(req: NextRequest, ev: NextFetchEvent) {
   // Only page visits are guarded here. Anything else under /studies is a server action (with or

@@ -5,7 +5,9 @@ const root = fileURLToPath(new URL("./", import.meta.url));
 const alias = {
   "@/": root,
   // `server-only` throws outside React Server Components; tests import lib/server directly.
-  "server-only": fileURLToPath(new URL("./lib/server/testing/server-only-stub.ts", import.meta.url)),
+  "server-only": fileURLToPath(
+    new URL("./lib/server/testing/server-only-stub.ts", import.meta.url),
+  ),
 };
 
 export default defineConfig({
@@ -20,7 +22,13 @@ export default defineConfig({
           name: "unit",
           globals: true,
           environment: "node",
-          include: ["lib/**/*.test.ts", "components/**/*.test.{ts,tsx}", "scripts/**/*.test.ts", "app/**/*.test.ts", "server/**/*.test.ts"],
+          include: [
+            "lib/**/*.test.ts",
+            "components/**/*.test.{ts,tsx}",
+            "scripts/**/*.test.ts",
+            "app/**/*.test.ts",
+            "server/**/*.test.ts",
+          ],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           testTimeout: 60_000,
         },

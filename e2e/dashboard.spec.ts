@@ -13,25 +13,46 @@ async function signIn(page: Page) {
   await expect(page).toHaveURL(/\/studies$/);
 }
 
-type CurriculumTrial = { trialIndex: number; blockIndex: number; trialInBlock: number; task: string; stimulus: string; correctResponse: string; congruent: boolean };
+type CurriculumTrial = {
+  trialIndex: number;
+  blockIndex: number;
+  trialInBlock: number;
+  task: string;
+  stimulus: string;
+  correctResponse: string;
+  congruent: boolean;
+};
 
 /** One participant through the participant API: errors on the first two trials after each switch. */
 async function completeParticipantRun(request: APIRequestContext) {
   const entry = await request.get("/s/e2e-short", { maxRedirects: 0 });
   expect(entry.status()).toBe(303);
   const token = entry.headers()["location"].split("/run/")[1];
-  const run = (await (await request.get(`/api/runs/${token}?include=curriculum`)).json()) as { curriculum: { trials: CurriculumTrial[] } };
+  const run = (await (await request.get(`/api/runs/${token}?include=curriculum`)).json()) as {
+    curriculum: { trials: CurriculumTrial[] };
+  };
   const other = (key: string) => (key === "f" ? "j" : "f");
   const trials = run.curriculum.trials.map((t) => {
     const correct = !(t.blockIndex > 0 && t.trialInBlock < 2);
-    return { ...t, phase: "main", response: correct ? t.correctResponse : other(t.correctResponse), correct, rtMs: 450 + 40 * t.trialInBlock + (t.trialInBlock === 0 ? 200 : 0) };
+    return {
+      ...t,
+      phase: "main",
+      response: correct ? t.correctResponse : other(t.correctResponse),
+      correct,
+      rtMs: 450 + 40 * t.trialInBlock + (t.trialInBlock === 0 ? 200 : 0),
+    };
   });
-  expect((await request.post(`/api/runs/${token}/trials`, { data: { trials } })).status()).toBe(200);
+  expect((await request.post(`/api/runs/${token}/trials`, { data: { trials } })).status()).toBe(
+    200,
+  );
   expect((await request.post(`/api/runs/${token}/complete`)).status()).toBe(200);
   return trials.length;
 }
 
-test("the Fig. 8 dashboard shows the participant and both model streams side by side", async ({ page, request }) => {
+test("the Fig. 8 dashboard shows the participant and both model streams side by side", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(300_000);
   await completeParticipantRun(request);
   await signIn(page);
@@ -44,7 +65,9 @@ test("the Fig. 8 dashboard shows the participant and both model streams side by 
   // The in-app worker learns the completed run's curriculum with both presets.
   await expect(async () => {
     await page.reload();
-    await expect(page.getByTestId("dashboard-counts")).toContainText("1 flexible and 1 forgetful", { timeout: 1000 });
+    await expect(page.getByTestId("dashboard-counts")).toContainText("1 flexible and 1 forgetful", {
+      timeout: 1000,
+    });
   }).toPass({ timeout: 180_000, intervals: [2000] });
   await expect(page.getByTestId("dashboard-counts")).toContainText("1 participant ·");
 
@@ -53,9 +76,14 @@ test("the Fig. 8 dashboard shows the participant and both model streams side by 
     const chart = page.getByTestId(`recovery-error-${key}`);
     await expect(chart.locator(".recharts-line-curve")).toHaveCount(2);
     await expect(chart.locator(".recharts-legend-item-text")).toHaveText(["switch 1", "switch 2"]);
-    await expect(page.getByTestId(`recovery-second-${key}`).locator(".recharts-line-curve")).toHaveCount(2);
+    await expect(
+      page.getByTestId(`recovery-second-${key}`).locator(".recharts-line-curve"),
+    ).toHaveCount(2);
   }
-  const trendLegend = await page.getByTestId("trend-error").locator(".recharts-legend-item-text").allTextContents();
+  const trendLegend = await page
+    .getByTestId("trend-error")
+    .locator(".recharts-legend-item-text")
+    .allTextContents();
   expect(trendLegend.sort()).toEqual(["Flexible model", "Forgetful model", "Participants"]);
   // The participant erred on both first trials after each switch: 100 % at position 1 in the table.
   await expect(page.getByTestId("costs-table").locator("tbody tr").first()).toContainText("100.0");
@@ -67,16 +95,24 @@ test("the Fig. 8 dashboard shows the participant and both model streams side by 
   // The participant page: trial timeline with the model's loss and gates, and a browser run.
   await page.getByTestId("run-link").first().click();
   await expect(page.getByRole("heading", { name: /Participant #/ })).toBeVisible();
-  await expect(page.getByTestId("timeline-accuracy").locator(".recharts-line-curve")).toHaveCount(1);
+  await expect(page.getByTestId("timeline-accuracy").locator(".recharts-line-curve")).toHaveCount(
+    1,
+  );
   await expect(page.getByTestId("timeline-loss").locator(".recharts-line-curve")).toHaveCount(2);
   await expect(page.getByTestId("timeline-gates").locator(".recharts-line-curve")).toHaveCount(4);
-  await expect(page.getByTestId("timeline-accuracy").locator(".recharts-reference-area")).toHaveCount(1);
+  await expect(
+    page.getByTestId("timeline-accuracy").locator(".recharts-reference-area"),
+  ).toHaveCount(1);
   await page.getByTestId("run-in-browser").click();
-  await expect(page.getByTestId("browser-status")).toContainText("Both streams stored", { timeout: 120_000 });
+  await expect(page.getByTestId("browser-status")).toContainText("Both streams stored", {
+    timeout: 120_000,
+  });
   await page.screenshot({ path: "e2e/screenshots/dashboard-participant.png", fullPage: true });
 });
 
-test("the paper page runs Fig. 8B in the browser and shows numbers beside the paper's bands", async ({ page }) => {
+test("the paper page runs Fig. 8B in the browser and shows numbers beside the paper's bands", async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await signIn(page);
   await page.goto("/paper");

@@ -15,26 +15,46 @@ async function signIn(page: Page, who: { email: string; password: string }) {
   await expect(page).toHaveURL(/\/studies$/);
 }
 
-type CurriculumTrial = { trialIndex: number; blockIndex: number; trialInBlock: number; stimulus: string; correctResponse: string };
+type CurriculumTrial = {
+  trialIndex: number;
+  blockIndex: number;
+  trialInBlock: number;
+  stimulus: string;
+  correctResponse: string;
+};
 
 /** One participant through the participant API: errs on the first trial after each switch, slower right after a switch. */
 async function completeParticipantRun(request: APIRequestContext, participant: string) {
   const entry = await request.get(`/s/e2e-short?participant=${participant}`, { maxRedirects: 0 });
   expect(entry.status()).toBe(303);
   const token = entry.headers()["location"].split("/run/")[1];
-  const run = (await (await request.get(`/api/runs/${token}?include=curriculum`)).json()) as { curriculum: { trials: CurriculumTrial[] } };
+  const run = (await (await request.get(`/api/runs/${token}?include=curriculum`)).json()) as {
+    curriculum: { trials: CurriculumTrial[] };
+  };
   const other = (key: string) => (key === "f" ? "j" : "f");
   const trials = run.curriculum.trials.map((t) => {
     const correct = !(t.blockIndex > 0 && t.trialInBlock === 0) && t.trialIndex % 7 !== 3;
-    return { ...t, phase: "main", response: correct ? t.correctResponse : other(t.correctResponse), correct, rtMs: 480 + 35 * ((t.trialIndex * 5) % 7) + (t.trialInBlock === 0 ? 250 : 0) };
+    return {
+      ...t,
+      phase: "main",
+      response: correct ? t.correctResponse : other(t.correctResponse),
+      correct,
+      rtMs: 480 + 35 * ((t.trialIndex * 5) % 7) + (t.trialInBlock === 0 ? 250 : 0),
+    };
   });
-  expect((await request.post(`/api/runs/${token}/trials`, { data: { trials } })).status()).toBe(200);
+  expect((await request.post(`/api/runs/${token}/trials`, { data: { trials } })).status()).toBe(
+    200,
+  );
   expect((await request.post(`/api/runs/${token}/complete`)).status()).toBe(200);
 }
 
 const finite = (s: string) => /^-?\d+(\.\d+)?(e[-+]\d+)?$/.test(s.trim());
 
-test("the owner fits a participant and sees both models, ΔBIC, the chart and the study's row", async ({ page, request, browser }, testInfo) => {
+test("the owner fits a participant and sees both models, ΔBIC, the chart and the study's row", async ({
+  page,
+  request,
+  browser,
+}, testInfo) => {
   test.setTimeout(480_000);
   const participant = `fit-e2e-${Date.now()}`;
   await completeParticipantRun(request, participant);
@@ -57,7 +77,9 @@ test("the owner fits a participant and sees both models, ΔBIC, the chart and th
   const stranger = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
   const strangerPage = await stranger.newPage();
   await signIn(strangerPage, STRANGER);
-  expect((await strangerPage.request.post(`/api/studies/${studyId}/fits`, { data: { runId } })).status()).toBe(404);
+  expect(
+    (await strangerPage.request.post(`/api/studies/${studyId}/fits`, { data: { runId } })).status(),
+  ).toBe(404);
   expect((await strangerPage.request.get(`/api/studies/${studyId}/fits`)).status()).toBe(404);
   await stranger.close();
 
@@ -66,7 +88,9 @@ test("the owner fits a participant and sees both models, ΔBIC, the chart and th
   await expect(panel.getByTestId("fit-progress")).toBeVisible();
   await expect(panel.getByTestId("fit-start")).toBeDisabled();
   // The job waits behind this run's model-stream jobs, then fits both models (RT + keys).
-  await expect(panel.getByTestId("fit-progress")).toHaveAttribute("data-status", "done", { timeout: 300_000 });
+  await expect(panel.getByTestId("fit-progress")).toHaveAttribute("data-status", "done", {
+    timeout: 300_000,
+  });
   console.log(`participant fit: ${((Date.now() - t0) / 1000).toFixed(1)} s from click to done`);
   await expect(panel.getByTestId("fit-job-error")).toHaveCount(0);
 
@@ -74,7 +98,8 @@ test("the owner fits a participant and sees both models, ΔBIC, the chart and th
   await expect(params).toBeVisible();
   await expect(params.locator("thead")).toContainText("Flexible");
   await expect(params.locator("thead")).toContainText("Forgetful");
-  for (const symbol of ["τ_w", "τ_c", "λ", "β", "lapse", "A", "T_er"]) await expect(params.locator("tbody")).toContainText(symbol);
+  for (const symbol of ["τ_w", "τ_c", "λ", "β", "lapse", "A", "T_er"])
+    await expect(params.locator("tbody")).toContainText(symbol);
   const bic = await panel.getByTestId("fit-bic-row").locator("td").allTextContents();
   expect(bic).toHaveLength(3);
   expect(bic.slice(1).every(finite), bic.join(" | ")).toBe(true);
@@ -83,12 +108,15 @@ test("the owner fits a participant and sees both models, ΔBIC, the chart and th
   const n = await rows.count();
   for (let i = 0; i < n; i++) {
     const cells = await rows.nth(i).locator("td").allTextContents();
-    for (const c of cells.slice(1)) if (c !== "–") expect(finite(c.split(/[ [(]/)[0]), `${cells[0]}: ${c}`).toBe(true);
+    for (const c of cells.slice(1))
+      if (c !== "–") expect(finite(c.split(/[ [(]/)[0]), `${cells[0]}: ${c}`).toBe(true);
   }
   await expect(panel.getByTestId("fit-preferred")).toHaveText(/^(flexible|forgetful)$/);
   await expect(panel.getByTestId("fit-summary")).toContainText("RT + keys");
   await expect(panel.getByTestId("fit-curves").locator("svg").first()).toBeVisible();
-  await expect(panel.getByTestId("fit-curves").locator(".recharts-line-curve").first()).toBeVisible();
+  await expect(
+    panel.getByTestId("fit-curves").locator(".recharts-line-curve").first(),
+  ).toBeVisible();
   await panel.scrollIntoViewIfNeeded();
   await page.screenshot({ path: "/tmp/fit-participant.png", fullPage: true });
   await panel.screenshot({ path: "/tmp/fit-participant-panel.png" });
@@ -108,7 +136,9 @@ test("the owner fits a participant and sees both models, ΔBIC, the chart and th
   await study.getByTestId("fit-link").selectOption("choice");
   await study.getByTestId("fit-start").click();
   await expect(study.getByTestId("fit-progress")).toBeVisible();
-  await expect(study.getByTestId("fit-progress")).toHaveAttribute("data-status", "done", { timeout: 300_000 });
+  await expect(study.getByTestId("fit-progress")).toHaveAttribute("data-status", "done", {
+    timeout: 300_000,
+  });
   await expect(study.getByTestId("fit-job-error")).toHaveCount(0);
   await expect(row).toContainText("keys only");
   await study.scrollIntoViewIfNeeded();

@@ -1,17 +1,33 @@
 // Shared Playwright helpers: a participant moving through the real jsPsych screens with key presses.
 import { expect, type Page } from "@playwright/test";
 
-export type CurriculumTrial = { trialIndex: number; blockIndex: number; stimulus: string; correctResponse: string };
+export type CurriculumTrial = {
+  trialIndex: number;
+  blockIndex: number;
+  stimulus: string;
+  correctResponse: string;
+};
 export type Progress = {
   status: string;
   expectedTrials: number;
   savedMain: number[];
   savedPractice: number[];
-  curriculum?: { practice: CurriculumTrial[]; trials: CurriculumTrial[]; keys: { left: string; right: string } };
-  trials?: { phase: string; trialIndex: number; rtMs: number | null; response: string | null; correct: boolean }[];
+  curriculum?: {
+    practice: CurriculumTrial[];
+    trials: CurriculumTrial[];
+    keys: { left: string; right: string };
+  };
+  trials?: {
+    phase: string;
+    trialIndex: number;
+    rtMs: number | null;
+    response: string | null;
+    correct: boolean;
+  }[];
 };
 
-export const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/participant-${name}.png` });
+export const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `e2e/screenshots/participant-${name}.png` });
 
 export async function progress(page: Page, token: string, include = ""): Promise<Progress> {
   const r = await page.request.get(`/api/runs/${token}${include ? `?include=${include}` : ""}`);
@@ -48,7 +64,13 @@ export async function startScreens(page: Page, opts: { consent: boolean }) {
  * Answer one task trial: wait for the digit, check it is the expected one, press a key. `thinkMs`
  * delays the key press like a person would (analyses drop responses faster than 150 ms).
  */
-export async function answer(page: Page, trial: CurriculumTrial, key: string, name?: string, thinkMs = 0) {
+export async function answer(
+  page: Page,
+  trial: CurriculumTrial,
+  key: string,
+  name?: string,
+  thinkMs = 0,
+) {
   const stimulus = page.locator("#task-trial-stimulus");
   await expect(stimulus).toBeVisible();
   await expect(stimulus).toHaveText(trial.stimulus);
@@ -58,5 +80,5 @@ export async function answer(page: Page, trial: CurriculumTrial, key: string, na
   await expect(stimulus).toHaveCount(0);
 }
 
-export const wrong = (c: { left: string; right: string }, key: string) => (key === c.left ? c.right : c.left);
-
+export const wrong = (c: { left: string; right: string }, key: string) =>
+  key === c.left ? c.right : c.left;

@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
 
-test("the landing page explains the product and links the demo study and the researcher login", async ({ page }) => {
+test("the landing page explains the product and links the demo study and the researcher login", async ({
+  page,
+}) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "NTA Lab" })).toBeVisible();
   const participant = page.getByTestId("demo-participant-link");

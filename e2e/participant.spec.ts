@@ -6,18 +6,27 @@ import { expect, test } from "@playwright/test";
 
 import { answer, enter, progress, shot, startScreens, wrong } from "./helpers";
 
-test("a participant runs through practice and main blocks, survives a reload and going offline, and nothing is lost", async ({ page, context }) => {
+test("a participant runs through practice and main blocks, survives a reload and going offline, and nothing is lost", async ({
+  page,
+  context,
+}) => {
   const { token, curriculum } = await enter(page, "e2e-short", `e2e-participant-1-${Date.now()}`);
   const { practice, trials, keys } = curriculum;
   expect(trials).toHaveLength(18);
 
   await startScreens(page, { consent: true });
-  for (const [i, t] of practice.entries()) await answer(page, t, t.correctResponse, i === 0 ? "practice-trial" : undefined);
+  for (const [i, t] of practice.entries())
+    await answer(page, t, t.correctResponse, i === 0 ? "practice-trial" : undefined);
   await expect(page.getByRole("heading", { name: "Well done" })).toBeVisible();
   await page.getByRole("button", { name: "Continue" }).click();
 
   // Main trials 0–7, one in three answered wrongly.
-  for (const t of trials.slice(0, 8)) await answer(page, t, t.trialIndex % 3 === 2 ? wrong(keys, t.correctResponse) : t.correctResponse);
+  for (const t of trials.slice(0, 8))
+    await answer(
+      page,
+      t,
+      t.trialIndex % 3 === 2 ? wrong(keys, t.correctResponse) : t.correctResponse,
+    );
   await expect.poll(async () => (await progress(page, token)).savedMain.length).toBe(8);
 
   // A reload resumes at the first unsaved trial, without consent or practice.
@@ -35,10 +44,13 @@ test("a participant runs through practice and main blocks, survives a reload and
   await expect(page.getByRole("heading", { name: "Take a short break" })).toBeVisible();
   await shot(page, "break");
   await context.setOffline(false);
-  await expect.poll(async () => (await progress(page, token)).savedMain.length, { timeout: 30_000 }).toBe(12);
+  await expect
+    .poll(async () => (await progress(page, token)).savedMain.length, { timeout: 30_000 })
+    .toBe(12);
   await page.getByRole("button", { name: "Continue" }).click();
 
-  for (const t of trials.slice(12)) await answer(page, t, t.correctResponse, t.trialIndex === 17 ? "last-trial" : undefined);
+  for (const t of trials.slice(12))
+    await answer(page, t, t.correctResponse, t.trialIndex === 17 ? "last-trial" : undefined);
 
   await expect(page.getByTestId("completion-code")).toHaveText("E2E-CODE");
   await shot(page, "end");
@@ -56,12 +68,20 @@ test("a participant runs through practice and main blocks, survives a reload and
 });
 
 test("the recruiter redirect happens only after the last trial is saved", async ({ page }) => {
-  const { token, curriculum } = await enter(page, "e2e-redirect", `e2e-participant-2-${Date.now()}`);
+  const { token, curriculum } = await enter(
+    page,
+    "e2e-redirect",
+    `e2e-participant-2-${Date.now()}`,
+  );
   const events: string[] = [];
   // Hold the last trial's save for 1.5 s: the redirect must wait for it.
   await page.route(`**/api/runs/${token}/trials`, async (route) => {
-    const body = route.request().postDataJSON() as { trials: { phase: string; trialIndex: number }[] };
-    const last = body.trials.some((t) => t.phase === "main" && t.trialIndex === curriculum.trials.length - 1);
+    const body = route.request().postDataJSON() as {
+      trials: { phase: string; trialIndex: number }[];
+    };
+    const last = body.trials.some(
+      (t) => t.phase === "main" && t.trialIndex === curriculum.trials.length - 1,
+    );
     if (last) await new Promise((r) => setTimeout(r, 1500));
     const response = await route.fetch();
     if (last) events.push("last-trial-saved");
@@ -72,7 +92,8 @@ test("the recruiter redirect happens only after the last trial is saved", async 
   });
   page.on("framenavigated", (f) => {
     // A landing page may report more than one navigation event; the first one is the redirect.
-    if (f === page.mainFrame() && f.url().includes("completed=1") && !events.includes("redirected")) events.push("redirected");
+    if (f === page.mainFrame() && f.url().includes("completed=1") && !events.includes("redirected"))
+      events.push("redirected");
   });
 
   await startScreens(page, { consent: true });
@@ -89,7 +110,9 @@ test("the recruiter redirect happens only after the last trial is saved", async 
   expect(final.savedMain).toHaveLength(curriculum.trials.length);
 });
 
-test("with the study option on, the model learns the participant's curriculum in their browser's worker", async ({ page }) => {
+test("with the study option on, the model learns the participant's curriculum in their browser's worker", async ({
+  page,
+}) => {
   const { token, curriculum } = await enter(page, "e2e-model", `e2e-participant-3-${Date.now()}`);
   const workers: string[] = [];
   page.on("worker", (w) => workers.push(w.url()));
@@ -102,7 +125,8 @@ test("with the study option on, the model learns the participant's curriculum in
   }
   await expect(page.getByTestId("completion-code")).toHaveText("E2E-MODEL");
   expect(workers.length).toBeGreaterThan(0);
-  const streams = (await (await page.request.get(`/api/runs/${token}?include=model`)).json()).modelStreams as {
+  const streams = (await (await page.request.get(`/api/runs/${token}?include=model`)).json())
+    .modelStreams as {
     preset: string;
     source: string;
     status: string;

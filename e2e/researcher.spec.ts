@@ -21,12 +21,16 @@ async function demoStudyId(browser: Browser) {
   const page = await context.newPage();
   await signIn(page, DEMO);
   await expect(page).toHaveURL(/\/studies$/);
-  const href = await page.getByRole("link", { name: /Parity \/ magnitude switching \(demo\)/ }).getAttribute("href");
+  const href = await page
+    .getByRole("link", { name: /Parity \/ magnitude switching \(demo\)/ })
+    .getAttribute("href");
   await context.close();
   return href!.split("/").pop()!;
 }
 
-test("a signed-out visitor of researcher pages is sent to the login page and back after signing in", async ({ page }) => {
+test("a signed-out visitor of researcher pages is sent to the login page and back after signing in", async ({
+  page,
+}) => {
   await page.goto("/studies/new");
   await expect(page).toHaveURL(/\/login\?callbackUrl=/);
   await expect(page.getByRole("heading", { name: "Researcher sign-in" })).toBeVisible();
@@ -40,7 +44,11 @@ test("a signed-out visitor of researcher pages is sent to the login page and bac
   // otherwise put the cookie back after the sign-out cleared it.
   const guarded = await page.request.get("/studies");
   expect(guarded.status()).toBe(200);
-  expect(guarded.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie" && /session-token/.test(h.value))).toEqual([]);
+  expect(
+    guarded
+      .headersArray()
+      .filter((h) => h.name.toLowerCase() === "set-cookie" && /session-token/.test(h.value)),
+  ).toEqual([]);
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
@@ -61,7 +69,9 @@ test("a wrong password stays out with a message", async ({ page }) => {
   await expect(page).toHaveURL(/\/login\?callbackUrl=/);
 });
 
-test("after 10 failed attempts on one email from one address, sign-in is refused with a friendly message", async ({ page }) => {
+test("after 10 failed attempts on one email from one address, sign-in is refused with a friendly message", async ({
+  page,
+}) => {
   // An address no other test uses, so the per email + IP counter starts at zero.
   const who = { email: `locked-${Date.now()}@nta.lab`, password: "wrong-password" };
   for (let i = 0; i < 10; i++) {
@@ -70,13 +80,20 @@ test("after 10 failed attempts on one email from one address, sign-in is refused
   }
   await signIn(page, who);
   await expect(page.getByTestId("login-error")).toContainText("Too many sign-in attempts");
-  await page.screenshot({ path: "e2e/screenshots/researcher-login-rate-limited.png", fullPage: true });
+  await page.screenshot({
+    path: "e2e/screenshots/researcher-login-rate-limited.png",
+    fullPage: true,
+  });
 });
 
-test("the demo researcher creates a study, previews it, opens and closes it, watches a pilot run arrive and exports CSV", async ({ page }) => {
+test("the demo researcher creates a study, previews it, opens and closes it, watches a pilot run arrive and exports CSV", async ({
+  page,
+}) => {
   await signIn(page, DEMO);
   await expect(page).toHaveURL(/\/studies$/);
-  await expect(page.getByTestId("studies-table")).toContainText("Parity / magnitude switching (demo)");
+  await expect(page.getByTestId("studies-table")).toContainText(
+    "Parity / magnitude switching (demo)",
+  );
 
   await page.getByRole("link", { name: "New study" }).click();
   await expect(page).toHaveURL(/\/studies\/new$/);
@@ -91,7 +108,10 @@ test("the demo researcher creates a study, previews it, opens and closes it, wat
   await expect(page.getByTestId("error-config.blocks")).toContainText("At least 2 blocks");
   await expect(page.getByTestId("error-config.timing.fixationMs")).toContainText("at most 5000 ms");
   await expect(page.getByLabel("Title")).toHaveValue("Switching with short blocks"); // typed values survive
-  await page.screenshot({ path: "e2e/screenshots/researcher-new-study-errors.png", fullPage: true });
+  await page.screenshot({
+    path: "e2e/screenshots/researcher-new-study-errors.png",
+    fullPage: true,
+  });
 
   await page.getByLabel("Slug", { exact: true }).fill(slug);
   await page.getByLabel("Blocks", { exact: true }).fill("6");
@@ -113,7 +133,9 @@ test("the demo researcher creates a study, previews it, opens and closes it, wat
 
   await page.getByRole("link", { name: "← Studies" }).click();
   await expect(page.getByTestId("studies-table")).toContainText("Switching with short blocks");
-  await expect(page.getByTestId("studies-table").getByRole("row", { name: /Switching with short blocks/ })).toContainText("draft");
+  await expect(
+    page.getByTestId("studies-table").getByRole("row", { name: /Switching with short blocks/ }),
+  ).toContainText("draft");
   await page.goto(studyUrl);
 
   await page.getByTestId("status-button").click();
@@ -132,8 +154,13 @@ test("the demo researcher creates a study, previews it, opens and closes it, wat
   await expect(page.getByTestId("runs-table")).toContainText("0 / 48");
   await page.screenshot({ path: "e2e/screenshots/researcher-study-overview.png", fullPage: true });
 
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
-  expect(download.suggestedFilename()).toMatch(new RegExp(`^nta-${slug}-trials-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByTestId("export-csv").click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(
+    new RegExp(`^nta-${slug}-trials-\\d{4}-\\d{2}-\\d{2}\\.csv$`),
+  );
   const csv = fs.readFileSync((await download.path())!, "utf8");
   expect(csv.split("\r\n")[0]).toBe(
     "stream,study,participantIndex,externalId,pilot,modelPreset,modelSource,phase,trialIndex,blockIndex,trialInBlock,task,stimulus,correctResponse,congruent,response,correct,rtMs,output,loss,gates",
@@ -146,7 +173,10 @@ test("the demo researcher creates a study, previews it, opens and closes it, wat
   await page.screenshot({ path: "e2e/screenshots/researcher-studies.png", fullPage: true });
 });
 
-test("another researcher gets 404 for the demo study's pages and APIs and does not see it listed", async ({ page, browser }) => {
+test("another researcher gets 404 for the demo study's pages and APIs and does not see it listed", async ({
+  page,
+  browser,
+}) => {
   const id = await demoStudyId(browser);
   await signIn(page, STRANGER);
   await expect(page).toHaveURL(/\/studies$/);
@@ -158,7 +188,12 @@ test("another researcher gets 404 for the demo study's pages and APIs and does n
     await expect(page.locator("body")).not.toContainText("Parity / magnitude switching (demo)");
   }
   await page.screenshot({ path: "e2e/screenshots/researcher-stranger-404.png", fullPage: true });
-  for (const path of [`/api/studies/${id}`, `/api/studies/${id}/runs`, `/api/studies/${id}/export?format=csv`, `/api/studies/${id}/export?format=psychds`]) {
+  for (const path of [
+    `/api/studies/${id}`,
+    `/api/studies/${id}/runs`,
+    `/api/studies/${id}/export?format=csv`,
+    `/api/studies/${id}/export?format=psychds`,
+  ]) {
     const res = await page.request.get(path);
     expect(res.status(), path).toBe(404);
   }

@@ -6,7 +6,9 @@ import path from "node:path";
 
 import { expect, test } from "@playwright/test";
 
-test("every response carries the security headers, from Next.js and from the participant fast path", async ({ request }) => {
+test("every response carries the security headers, from Next.js and from the participant fast path", async ({
+  request,
+}) => {
   const entry = await request.get(`/s/demo?participant=headers-${Date.now()}`, { maxRedirects: 0 });
   const token = entry.headers()["location"].split("/run/")[1];
   // pages and researcher routes are Next.js's; participant routes are answered by server/participant-routes.ts
@@ -23,8 +25,11 @@ test("every response carries the security headers, from Next.js and from the par
     expect(h["x-content-type-options"]).toBe("nosniff");
     expect(h["referrer-policy"]).toBe("same-origin");
     expect(h["x-powered-by"]).toBeUndefined();
-    expect(h["server-timing"] ?? "", url).toContain(fastRoutes.includes(url) ? "participant fast path" : "");
-    if (nextRoutes.includes(url)) expect(h["server-timing"] ?? "", url).not.toContain("participant fast path");
+    expect(h["server-timing"] ?? "", url).toContain(
+      fastRoutes.includes(url) ? "participant fast path" : "",
+    );
+    if (nextRoutes.includes(url))
+      expect(h["server-timing"] ?? "", url).not.toContain("participant fast path");
   }
   // the build's static files (served from memory by the production server) carry them too
   const html = await (await request.get(`/run/${token}`)).text();
@@ -34,7 +39,11 @@ test("every response carries the security headers, from Next.js and from the par
   expect(file.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
   expect(file.headers()["content-security-policy"]).toContain("default-src 'self'");
   expect(file.headers()["x-frame-options"]).toBe("DENY");
-  expect((await file.body()).equals(fs.readFileSync(path.join(".next/static", asset.slice("/_next/static/".length))))).toBe(true);
+  expect(
+    (await file.body()).equals(
+      fs.readFileSync(path.join(".next/static", asset.slice("/_next/static/".length))),
+    ),
+  ).toBe(true);
   expect(entry.headers()["server-timing"]).toContain("participant fast path");
   expect(entry.headers()["content-security-policy"]).toContain("default-src 'self'");
 });
@@ -51,13 +60,24 @@ test("no server secret or database detail is in the client bundles", async () =>
   };
   walk(dir);
   expect(files.length).toBeGreaterThan(10);
-  const secrets = [process.env.AUTH_SECRET, "e2e-secret-not-for-production", "passwordHash", "postgresql://", "DATABASE_URL", "PGLITE_DIR"];
+  const secrets = [
+    process.env.AUTH_SECRET,
+    "e2e-secret-not-for-production",
+    "passwordHash",
+    "postgresql://",
+    "DATABASE_URL",
+    "PGLITE_DIR",
+  ];
   const localSecret = path.resolve(".data/auth-secret");
   if (fs.existsSync(localSecret)) secrets.push(fs.readFileSync(localSecret, "utf8").trim());
   for (const file of files) {
     const text = fs.readFileSync(file, "utf8");
     for (const secret of secrets) {
-      if (secret) expect(text.includes(secret), `${secret.slice(0, 12)}… in ${path.relative(dir, file)}`).toBe(false);
+      if (secret)
+        expect(
+          text.includes(secret),
+          `${secret.slice(0, 12)}… in ${path.relative(dir, file)}`,
+        ).toBe(false);
     }
   }
 });
@@ -65,7 +85,9 @@ test("no server secret or database detail is in the client bundles", async () =>
 test("participant run tokens are long and random", async ({ request }) => {
   const tokens = new Set<string>();
   for (let i = 0; i < 5; i++) {
-    const r = await request.get(`/s/demo?participant=token-check-${i}-${Date.now()}`, { maxRedirects: 0 });
+    const r = await request.get(`/s/demo?participant=token-check-${i}-${Date.now()}`, {
+      maxRedirects: 0,
+    });
     tokens.add(r.headers()["location"].split("/run/")[1]);
   }
   expect(tokens.size).toBe(5);

@@ -13,10 +13,15 @@ const DEMO = { email: "demo@nta.lab", password: "demo-password" };
 /** Our CSV export as one record per row, keyed by the header. */
 function csvRecords(text: string): Record<string, string>[] {
   const [header, ...body] = parseCsv(text);
-  return body.filter((r) => r.length === header.length).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+  return body
+    .filter((r) => r.length === header.length)
+    .map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 
-test("sign in, create a study, a participant completes it, the models learn it, Fig. 8 and the CSV show both streams", async ({ page, browser }) => {
+test("sign in, create a study, a participant completes it, the models learn it, Fig. 8 and the CSV show both streams", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(300_000);
   await page.goto("/login");
   await page.getByLabel("Email").fill(DEMO.email);
@@ -55,7 +60,13 @@ test("sign in, create a study, a participant completes it, the models learn it, 
   for (const t of curriculum!.practice) await answer(p, t, t.correctResponse);
   await p.getByRole("button", { name: "Continue" }).click();
   for (const t of curriculum!.trials) {
-    await answer(p, t, t.trialIndex % 4 === 1 ? (t.correctResponse === "f" ? "j" : "f") : t.correctResponse, undefined, 250);
+    await answer(
+      p,
+      t,
+      t.trialIndex % 4 === 1 ? (t.correctResponse === "f" ? "j" : "f") : t.correctResponse,
+      undefined,
+      250,
+    );
   }
   await expect(p.getByTestId("completion-code")).toHaveText("LIFE-1");
   const saved = await progress(p, token, "trials");
@@ -68,12 +79,16 @@ test("sign in, create a study, a participant completes it, the models learn it, 
   await page.goto(`${studyPath}/dashboard`);
   await expect(async () => {
     await page.reload();
-    await expect(page.getByTestId("dashboard-counts")).toContainText("1 flexible and 1 forgetful", { timeout: 1000 });
+    await expect(page.getByTestId("dashboard-counts")).toContainText("1 flexible and 1 forgetful", {
+      timeout: 1000,
+    });
   }).toPass({ timeout: 120_000, intervals: [2000] });
   await expect(page.getByTestId("dashboard-counts")).toContainText("1 participant ·");
   // 3 blocks → 2 switches: a recovery curve per switch for the human and for both models.
   for (const key of ["human", "flexible", "forgetful"]) {
-    await expect(page.getByTestId(`recovery-error-${key}`).locator(".recharts-line-curve")).toHaveCount(2);
+    await expect(
+      page.getByTestId(`recovery-error-${key}`).locator(".recharts-line-curve"),
+    ).toHaveCount(2);
   }
   await page.screenshot({ path: "e2e/screenshots/lifecycle-dashboard.png", fullPage: true });
 
@@ -88,12 +103,24 @@ test("sign in, create a study, a participant completes it, the models learn it, 
   expect(human.every((r) => r.externalId === "lifecycle-p1")).toBe(true);
   for (const h of human) {
     const s = saved.trials!.find((t) => key(t) === key(h))!;
-    expect([h.response, h.correct, Number(h.rtMs)]).toEqual([s.response ?? "", String(s.correct), s.rtMs]);
+    expect([h.response, h.correct, Number(h.rtMs)]).toEqual([
+      s.response ?? "",
+      String(s.correct),
+      s.rtMs,
+    ]);
   }
   for (const preset of ["flexible", "forgetful"]) {
     const stream = model.filter((r) => r.modelPreset === preset);
-    expect(stream.map((r) => Number(r.trialIndex))).toEqual(curriculum!.trials.map((t) => t.trialIndex));
-    expect(stream.every((r) => r.modelSource === "server" && r.stimulus === curriculum!.trials[Number(r.trialIndex)].stimulus)).toBe(true);
+    expect(stream.map((r) => Number(r.trialIndex))).toEqual(
+      curriculum!.trials.map((t) => t.trialIndex),
+    );
+    expect(
+      stream.every(
+        (r) =>
+          r.modelSource === "server" &&
+          r.stimulus === curriculum!.trials[Number(r.trialIndex)].stimulus,
+      ),
+    ).toBe(true);
   }
   expect(model).toHaveLength(2 * curriculum!.trials.length);
 });

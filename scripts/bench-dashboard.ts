@@ -11,16 +11,29 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 import { resolveAnalysisOptions } from "../lib/core/analysis";
-import { fetchDashboard, fetchHumanCells, fetchHumanExclusionReport, fetchModelCells } from "../lib/server/dashboard";
+import {
+  fetchDashboard,
+  fetchHumanCells,
+  fetchHumanExclusionReport,
+  fetchModelCells,
+} from "../lib/server/dashboard";
 import { installPrismaForTests } from "../lib/server/db";
 import { PrismaClient } from "../lib/server/generated/prisma/client";
 import { applyMigrations } from "../lib/server/migrate";
 import { seedSyntheticStudy } from "../lib/server/testing/dashboard-fixtures";
 
 const { values } = parseArgs({
-  options: { runs: { type: "string", default: "200" }, blocks: { type: "string", default: "20" }, "per-block": { type: "string", default: "24" }, repeats: { type: "string", default: "5" } },
+  options: {
+    runs: { type: "string", default: "200" },
+    blocks: { type: "string", default: "20" },
+    "per-block": { type: "string", default: "24" },
+    repeats: { type: "string", default: "5" },
+  },
 });
-const runs = Number(values.runs), blocks = Number(values.blocks), perBlock = Number(values["per-block"]), repeats = Number(values.repeats);
+const runs = Number(values.runs),
+  blocks = Number(values.blocks),
+  perBlock = Number(values["per-block"]),
+  repeats = Number(values.repeats);
 const TARGET_MS = 2000;
 
 async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -31,12 +44,24 @@ async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
 
 async function bench(label: string, client: PrismaClient) {
   installPrismaForTests(client);
-  const owner = await client.user.create({ data: { email: `bench-${randomBytes(3).toString("hex")}@nta.lab`, passwordHash: "x" } });
+  const owner = await client.user.create({
+    data: { email: `bench-${randomBytes(3).toString("hex")}@nta.lab`, passwordHash: "x" },
+  });
   const [study, seedMs] = await time(() =>
-    seedSyntheticStudy(client, { ownerId: owner.id, slug: `bench-${randomBytes(3).toString("hex")}`, runs, blocks, perBlock, seed: 1, chunk: 10_000 }),
+    seedSyntheticStudy(client, {
+      ownerId: owner.id,
+      slug: `bench-${randomBytes(3).toString("hex")}`,
+      runs,
+      blocks,
+      perBlock,
+      seed: 1,
+      chunk: 10_000,
+    }),
   );
   const humanTrials = runs * blocks * perBlock;
-  console.log(`\n[${label}] seeded ${runs} runs × ${blocks * perBlock} trials = ${humanTrials} human + ${2 * humanTrials} model trials in ${(seedMs / 1000).toFixed(1)} s`);
+  console.log(
+    `\n[${label}] seeded ${runs} runs × ${blocks * perBlock} trials = ${humanTrials} human + ${2 * humanTrials} model trials in ${(seedMs / 1000).toFixed(1)} s`,
+  );
   await client.$executeRawUnsafe("ANALYZE");
   const options = resolveAnalysisOptions({ positions: 8, exclusions: { dropPostError: true } });
   const filter = { studyId: study.studyId };
@@ -44,8 +69,14 @@ async function bench(label: string, client: PrismaClient) {
     ["human cells (exclusions: RT<150, post-error, 3 SD)", () => fetchHumanCells(filter, options)],
     ["human exclusion report", () => fetchHumanExclusionReport(filter, options)],
     ["model cells, both presets", () => fetchModelCells(filter, options)],
-    ["whole dashboard (the 4 queries in parallel + lib/core)", () => fetchDashboard(filter, { exclusions: { dropPostError: true } })],
-    ["one participant's dashboard", () => fetchDashboard({ ...filter, runId: study.runs[0].runId })],
+    [
+      "whole dashboard (the 4 queries in parallel + lib/core)",
+      () => fetchDashboard(filter, { exclusions: { dropPostError: true } }),
+    ],
+    [
+      "one participant's dashboard",
+      () => fetchDashboard({ ...filter, runId: study.runs[0].runId }),
+    ],
   ];
   let worst = 0;
   for (const [name, fn] of parts) {
@@ -55,9 +86,13 @@ async function bench(label: string, client: PrismaClient) {
     ms.sort((a, b) => a - b);
     const median = ms[Math.floor(ms.length / 2)];
     if (name.startsWith("whole")) worst = median;
-    console.log(`  ${name.padEnd(56)} median ${median.toFixed(0).padStart(6)} ms  (min ${ms[0].toFixed(0)}, max ${ms[ms.length - 1].toFixed(0)}, n=${repeats})`);
+    console.log(
+      `  ${name.padEnd(56)} median ${median.toFixed(0).padStart(6)} ms  (min ${ms[0].toFixed(0)}, max ${ms[ms.length - 1].toFixed(0)}, n=${repeats})`,
+    );
   }
-  console.log(`  target < ${TARGET_MS} ms for the whole dashboard: ${worst < TARGET_MS ? "ok" : "SLOW"}`);
+  console.log(
+    `  target < ${TARGET_MS} ms for the whole dashboard: ${worst < TARGET_MS ? "ok" : "SLOW"}`,
+  );
   return worst;
 }
 
@@ -81,7 +116,9 @@ if (serverUrl) {
   url.pathname = `/${name}`;
   try {
     await applyMigrations({ kind: "postgres", url: url.toString() });
-    const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: 10 }) });
+    const client = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: url.toString(), max: 10 }),
+    });
     results.postgres = await bench("PostgreSQL server", client);
     await client.$disconnect();
   } finally {

@@ -16,7 +16,10 @@ const serverOnly = {
 const nextSubpaths = {
   name: "next-subpaths",
   setup(b) {
-    b.onResolve({ filter: /^next\/[a-z/-]+$/ }, (args) => ({ path: `${args.path}.js`, external: true }));
+    b.onResolve({ filter: /^next\/[a-z/-]+$/ }, (args) => ({
+      path: `${args.path}.js`,
+      external: true,
+    }));
   },
 };
 
@@ -37,6 +40,8 @@ await build({
   sourcemap: true,
   logLevel: "warning",
   // Packages that are CommonJS still need `require` inside an ES module bundle.
-  banner: { js: "import { createRequire as __ntaCreateRequire } from 'node:module'; const require = __ntaCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __ntaCreateRequire } from 'node:module'; const require = __ntaCreateRequire(import.meta.url);",
+  },
 });
 console.log(`[build-server] dist/server.mjs in ${Date.now() - started} ms`);

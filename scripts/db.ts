@@ -6,18 +6,36 @@ import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 
 import { readServerEnv } from "../lib/server/env";
-import { applyMigrations, createMigration, migrationStatus, readMigrations, type MigrationTarget } from "../lib/server/migrate";
+import {
+  applyMigrations,
+  createMigration,
+  migrationStatus,
+  readMigrations,
+  type MigrationTarget,
+} from "../lib/server/migrate";
 
-async function openTarget(): Promise<{ target: MigrationTarget; label: string; close: () => Promise<void> }> {
+async function openTarget(): Promise<{
+  target: MigrationTarget;
+  label: string;
+  close: () => Promise<void>;
+}> {
   const env = readServerEnv();
   if (env.DATABASE_URL) {
     const u = new URL(env.DATABASE_URL);
-    return { target: { kind: "postgres", url: env.DATABASE_URL }, label: `PostgreSQL ${u.host}${u.pathname}`, close: async () => {} };
+    return {
+      target: { kind: "postgres", url: env.DATABASE_URL },
+      label: `PostgreSQL ${u.host}${u.pathname}`,
+      close: async () => {},
+    };
   }
   fs.mkdirSync(env.pgliteDir, { recursive: true });
   const client = new PGlite(env.pgliteDir);
   await client.waitReady;
-  return { target: { kind: "pglite", client }, label: `PGlite ${env.pgliteDir}`, close: () => client.close() };
+  return {
+    target: { kind: "pglite", client },
+    label: `PGlite ${env.pgliteDir}`,
+    close: () => client.close(),
+  };
 }
 
 async function main() {
@@ -34,9 +52,14 @@ async function main() {
           : `db:migrate ${label}: up to date (${readMigrations().migrationDirectories.length} migrations)`,
       );
     } else if (command === "diff") {
-      if (!name || !/^[a-z0-9_]+$/.test(name)) throw new Error("usage: npm run db:diff -- <name> (lower case, digits, _)");
+      if (!name || !/^[a-z0-9_]+$/.test(name))
+        throw new Error("usage: npm run db:diff -- <name> (lower case, digits, _)");
       const created = await createMigration(target, name);
-      console.log(created ? `db:diff: wrote ${created.dir}/migration.sql\n${created.sql}` : "db:diff: schema and migrations agree; nothing written");
+      console.log(
+        created
+          ? `db:diff: wrote ${created.dir}/migration.sql\n${created.sql}`
+          : "db:diff: schema and migrations agree; nothing written",
+      );
     } else if (command === "status") {
       const s = await migrationStatus(target);
       console.log(JSON.stringify(s, null, 2));
@@ -45,7 +68,9 @@ async function main() {
       throw new Error(`unknown command "${command}" (migrate | diff <name> | status)`);
     }
   } catch (err) {
-    console.error(`db:${command} ${label} failed:\n${err instanceof Error ? err.message : String(err)}`);
+    console.error(
+      `db:${command} ${label} failed:\n${err instanceof Error ? err.message : String(err)}`,
+    );
     code = 1;
   } finally {
     await close();

@@ -5,17 +5,31 @@ import fs from "node:fs";
 import path from "node:path";
 
 const port = process.argv[2] ?? "3100";
-const env = { ...process.env, E2E_PORT: port, NODE_ENV: "production", AUTH_TRUST_HOST: "true", AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-secret-not-for-production-0123456789" };
+const env = {
+  ...process.env,
+  E2E_PORT: port,
+  NODE_ENV: "production",
+  AUTH_TRUST_HOST: "true",
+  AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-secret-not-for-production-0123456789",
+};
 if (!env.DATABASE_URL) {
   const dir = path.resolve(".data/e2e-pglite");
   fs.rmSync(dir, { recursive: true, force: true });
   env.PGLITE_DIR = dir;
 }
-const tsx = (script) => execFileSync("npx", ["tsx", "--conditions=react-server", script, ...(script.endsWith("db.ts") ? ["migrate"] : [])], { env, stdio: "inherit" });
+const tsx = (script) =>
+  execFileSync(
+    "npx",
+    ["tsx", "--conditions=react-server", script, ...(script.endsWith("db.ts") ? ["migrate"] : [])],
+    { env, stdio: "inherit" },
+  );
 tsx("scripts/db.ts");
 tsx("scripts/seed-demo.ts");
 tsx("scripts/seed-e2e.ts");
 // The production server, as `npm run start` runs it (participant routes served directly, the rest by Next.js).
-const server = spawn(process.execPath, ["dist/server.mjs", "-p", port, "-H", "127.0.0.1"], { env, stdio: "inherit" });
+const server = spawn(process.execPath, ["dist/server.mjs", "-p", port, "-H", "127.0.0.1"], {
+  env,
+  stdio: "inherit",
+});
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.kill(sig));
 server.on("exit", (code) => process.exit(code ?? 0));

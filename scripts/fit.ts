@@ -7,7 +7,13 @@ import { parseArgs } from "node:util";
 import { getDb } from "../lib/server/db";
 import { DEFAULT_FIT_LINK, fitRun, fitStudy } from "../lib/server/fits";
 
-const { values } = parseArgs({ options: { study: { type: "string" }, run: { type: "string" }, link: { type: "string", default: DEFAULT_FIT_LINK } } });
+const { values } = parseArgs({
+  options: {
+    study: { type: "string" },
+    run: { type: "string" },
+    link: { type: "string", default: DEFAULT_FIT_LINK },
+  },
+});
 if (!values.study || (values.link !== "ddm" && values.link !== "choice")) {
   console.error("Usage: npm run fit -- --study <slug> [--run <runId>] [--link ddm|choice]");
   process.exit(2);
@@ -22,12 +28,23 @@ const f = (v: number | undefined, d = 3) => (v === undefined ? "—" : v.toPreci
 const rows: string[] = [];
 const onRun = (runId: string, fit: Awaited<ReturnType<typeof fitRun>>, i?: number, n?: number) => {
   const { flexible: x, forgetful: y, comparison: c } = fit;
-  console.log(`[${(i ?? 0) + 1}/${n ?? 1}] run ${runId}: ${(fit.wallMs / 1000).toFixed(1)} s, ΔBIC ${c.deltaBic.toFixed(1)} → ${c.preferred} (${c.strength})`);
-  rows.push([
-    runId.padEnd(26), String(x.nTrials).padStart(4),
-    `${f(x.theta.tauW)} ${f(x.theta.tauC)} ${f(x.theta.lambda)} ${f(x.theta.beta)} ${f(x.theta.lapse)}`.padEnd(34), x.bic.toFixed(1).padStart(8),
-    `${f(y.theta.tau)} ${f(y.theta.beta)} ${f(y.theta.lapse)}`.padEnd(20), y.bic.toFixed(1).padStart(8), c.deltaBic.toFixed(1).padStart(7), c.preferred,
-  ].join(" "));
+  console.log(
+    `[${(i ?? 0) + 1}/${n ?? 1}] run ${runId}: ${(fit.wallMs / 1000).toFixed(1)} s, ΔBIC ${c.deltaBic.toFixed(1)} → ${c.preferred} (${c.strength})`,
+  );
+  rows.push(
+    [
+      runId.padEnd(26),
+      String(x.nTrials).padStart(4),
+      `${f(x.theta.tauW)} ${f(x.theta.tauC)} ${f(x.theta.lambda)} ${f(x.theta.beta)} ${f(x.theta.lapse)}`.padEnd(
+        34,
+      ),
+      x.bic.toFixed(1).padStart(8),
+      `${f(y.theta.tau)} ${f(y.theta.beta)} ${f(y.theta.lapse)}`.padEnd(20),
+      y.bic.toFixed(1).padStart(8),
+      c.deltaBic.toFixed(1).padStart(7),
+      c.preferred,
+    ].join(" "),
+  );
 };
 const t0 = performance.now();
 let summary = "";
@@ -50,7 +67,9 @@ if (values.run) {
     summary = `Study ${values.study}: ${c.participants} participants, summed BIC flexible ${c.bic.flexible.toFixed(1)} vs forgetful ${c.bic.forgetful.toFixed(1)} (ΔBIC ${c.deltaBic.toFixed(1)} → ${c.preferred}); per participant: flexible ${c.preferredCount.flexible}, forgetful ${c.preferredCount.forgetful}`;
   }
 }
-console.log(`\n${"run".padEnd(26)}    n flexible τ_w τ_c λ β lapse          BIC_flex forgetful τ β lapse  BIC_forg    ΔBIC preferred`);
+console.log(
+  `\n${"run".padEnd(26)}    n flexible τ_w τ_c λ β lapse          BIC_flex forgetful τ β lapse  BIC_forg    ΔBIC preferred`,
+);
 for (const r of rows) console.log(r);
 if (summary) console.log(`\n${summary}`);
 console.log(`Stored Fit rows (${link} link). ${((performance.now() - t0) / 1000).toFixed(1)} s`);

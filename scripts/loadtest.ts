@@ -41,11 +41,51 @@ type Scenario = {
 };
 
 const SCENARIOS: Scenario[] = [
-  { name: "postgres", db: "postgres", participants: 200, trials: 100, instances: 1, fault: "none", description: "client faults only, one app on PostgreSQL" },
-  { name: "pglite", db: "pglite", participants: 50, trials: 100, instances: 1, fault: "none", description: "client faults only, embedded PGlite" },
-  { name: "kill-app", db: "postgres", participants: 100, trials: 60, instances: 1, fault: "kill-app", description: "app server killed (SIGKILL) and restarted mid-run, PostgreSQL" },
-  { name: "restart-postgres", db: "postgres", participants: 100, trials: 60, instances: 1, fault: "restart-postgres", description: "PostgreSQL server restarted mid-run" },
-  { name: "two-instances", db: "postgres", participants: 200, trials: 60, instances: 2, fault: "none", description: "two app instances on one PostgreSQL, participants split across them" },
+  {
+    name: "postgres",
+    db: "postgres",
+    participants: 200,
+    trials: 100,
+    instances: 1,
+    fault: "none",
+    description: "client faults only, one app on PostgreSQL",
+  },
+  {
+    name: "pglite",
+    db: "pglite",
+    participants: 50,
+    trials: 100,
+    instances: 1,
+    fault: "none",
+    description: "client faults only, embedded PGlite",
+  },
+  {
+    name: "kill-app",
+    db: "postgres",
+    participants: 100,
+    trials: 60,
+    instances: 1,
+    fault: "kill-app",
+    description: "app server killed (SIGKILL) and restarted mid-run, PostgreSQL",
+  },
+  {
+    name: "restart-postgres",
+    db: "postgres",
+    participants: 100,
+    trials: 60,
+    instances: 1,
+    fault: "restart-postgres",
+    description: "PostgreSQL server restarted mid-run",
+  },
+  {
+    name: "two-instances",
+    db: "postgres",
+    participants: 200,
+    trials: 60,
+    instances: 2,
+    fault: "none",
+    description: "two app instances on one PostgreSQL, participants split across them",
+  },
 ];
 
 const args = process.argv.slice(2);
@@ -65,7 +105,15 @@ const percentile = (xs: number[], p: number) => {
 };
 
 /** latencies: trial POST round trips (ms); sentAt: when each was sent (ms since the load started). */
-type Stats = { latencies: number[]; sentAt: number[]; t0: number; statuses: Record<string, number>; networkErrors: number; requests: number; pageLoads: number[] };
+type Stats = {
+  latencies: number[];
+  sentAt: number[];
+  t0: number;
+  statuses: Record<string, number>;
+  networkErrors: number;
+  requests: number;
+  pageLoads: number[];
+};
 
 /** One app server process (the production server, dist/server.mjs) on a port. */
 class AppServer {
@@ -77,10 +125,21 @@ class AppServer {
     readonly cpuLimit: CpuLimit | null,
   ) {}
   async start() {
-    const stale = await fetch(`http://127.0.0.1:${this.port}/api/health`).then(() => true, () => false);
-    if (stale) throw new Error(`port ${this.port} is already serving (a leftover app server?): stop it first`);
-    const argv = this.kind === "app" ? ["dist/server.mjs"] : ["node_modules/next/dist/bin/next", "start"];
-    this.proc = spawn(process.execPath, [...argv, "-p", String(this.port), "-H", "127.0.0.1"], { env: this.env, stdio: "ignore", detached: true });
+    const stale = await fetch(`http://127.0.0.1:${this.port}/api/health`).then(
+      () => true,
+      () => false,
+    );
+    if (stale)
+      throw new Error(
+        `port ${this.port} is already serving (a leftover app server?): stop it first`,
+      );
+    const argv =
+      this.kind === "app" ? ["dist/server.mjs"] : ["node_modules/next/dist/bin/next", "start"];
+    this.proc = spawn(process.execPath, [...argv, "-p", String(this.port), "-H", "127.0.0.1"], {
+      env: this.env,
+      stdio: "ignore",
+      detached: true,
+    });
     if (this.proc.pid) this.cpuLimit?.add(this.proc.pid);
     for (let i = 0; i < 120; i++) {
       try {
@@ -108,7 +167,10 @@ class AppServer {
     const pid = this.proc?.pid;
     this.kill("SIGTERM");
     for (let i = 0; i < 40; i++) {
-      const up = await fetch(`http://127.0.0.1:${this.port}/api/health`).then(() => true, () => false);
+      const up = await fetch(`http://127.0.0.1:${this.port}/api/health`).then(
+        () => true,
+        () => false,
+      );
       if (!up) return;
       if (i === 20 && pid) {
         try {
@@ -123,8 +185,23 @@ class AppServer {
   }
 }
 
-async function prepareDatabase(s: Scenario, config: unknown): Promise<{ env: NodeJS.ProcessEnv; query: (sql: string) => Promise<Record<string, unknown>[]>; drop: () => Promise<void> }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", AUTH_TRUST_HOST: "true", AUTH_SECRET: "loadtest-secret-0123456789abcdef", NTA_RUN_CREATE_LIMIT: "1000000", NTA_JOB_WORKER: "0", NEXT_TELEMETRY_DISABLED: "1" };
+async function prepareDatabase(
+  s: Scenario,
+  config: unknown,
+): Promise<{
+  env: NodeJS.ProcessEnv;
+  query: (sql: string) => Promise<Record<string, unknown>[]>;
+  drop: () => Promise<void>;
+}> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    AUTH_TRUST_HOST: "true",
+    AUTH_SECRET: "loadtest-secret-0123456789abcdef",
+    NTA_RUN_CREATE_LIMIT: "1000000",
+    NTA_JOB_WORKER: "0",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
   const seedSql = [
     `INSERT INTO "User" ("id","email","passwordHash") VALUES ('load-owner','load@nta.lab','x')`,
     `INSERT INTO "Study" ("id","slug","title","ownerId","config","status","updatedAt") VALUES ('load-study','load','Load test','load-owner','${JSON.stringify(config).replaceAll("'", "''")}','open',now())`,
@@ -139,7 +216,10 @@ async function prepareDatabase(s: Scenario, config: unknown): Promise<{ env: Nod
     const url = new URL(ADMIN_URL);
     url.pathname = `/${name}`;
     env.DATABASE_URL = url.toString();
-    execFileSync("npx", ["tsx", "--conditions=react-server", "scripts/db.ts", "migrate"], { env, stdio: "inherit" });
+    execFileSync("npx", ["tsx", "--conditions=react-server", "scripts/db.ts", "migrate"], {
+      env,
+      stdio: "inherit",
+    });
     const c = new pg.Client({ connectionString: env.DATABASE_URL });
     await c.connect();
     for (const q of seedSql) await c.query(q);
@@ -147,7 +227,11 @@ async function prepareDatabase(s: Scenario, config: unknown): Promise<{ env: Nod
     return {
       env,
       query: async (sql) => {
-        const q = new pg.Client({ connectionString: env.DATABASE_URL, connectionTimeoutMillis: 10_000, query_timeout: 60_000 });
+        const q = new pg.Client({
+          connectionString: env.DATABASE_URL,
+          connectionTimeoutMillis: 10_000,
+          query_timeout: 60_000,
+        });
         await q.connect();
         const r = await q.query(sql);
         await q.end();
@@ -164,7 +248,10 @@ async function prepareDatabase(s: Scenario, config: unknown): Promise<{ env: Nod
   const dir = path.resolve(`.data/load-pglite-${Date.now()}`);
   env.DATABASE_URL = "";
   env.PGLITE_DIR = dir;
-  execFileSync("npx", ["tsx", "--conditions=react-server", "scripts/db.ts", "migrate"], { env, stdio: "inherit" });
+  execFileSync("npx", ["tsx", "--conditions=react-server", "scripts/db.ts", "migrate"], {
+    env,
+    stdio: "inherit",
+  });
   const db = new PGlite(dir);
   for (const q of seedSql) await db.exec(q);
   await db.close();
@@ -186,13 +273,26 @@ type Trial = Record<string, unknown> & { trialIndex: number; correctResponse: st
 /** One simulated participant: enter, post trials at human pace with faults, flush, complete. */
 const stages = new Map<number, string>();
 
-async function participant(i: number, base: () => string, s: RunSpec, stats: Stats, rng: Rng): Promise<{ token: string; completed: boolean }> {
+async function participant(
+  i: number,
+  base: () => string,
+  s: RunSpec,
+  stats: Stats,
+  rng: Rng,
+): Promise<{ token: string; completed: boolean }> {
   stages.set(i, "entering");
-  const timed = async (url: string, init: RequestInit & { dropAfterMs?: number }, isTrial: boolean) => {
+  const timed = async (
+    url: string,
+    init: RequestInit & { dropAfterMs?: number },
+    isTrial: boolean,
+  ) => {
     stats.requests++;
     const ac = new AbortController();
     const started = performance.now();
-    const timer = init.dropAfterMs !== undefined ? setTimeout(() => ac.abort(), init.dropAfterMs) : setTimeout(() => ac.abort(), 15_000);
+    const timer =
+      init.dropAfterMs !== undefined
+        ? setTimeout(() => ac.abort(), init.dropAfterMs)
+        : setTimeout(() => ac.abort(), 15_000);
     try {
       const r = await fetch(url, { ...init, signal: ac.signal, redirect: "manual" });
       const body = await r.text();
@@ -222,8 +322,11 @@ async function participant(i: number, base: () => string, s: RunSpec, stats: Sta
     stages.set(i, "loading the page");
     const started = performance.now();
     const page = await timed(`${base()}/run/${token}`, {}, false);
-    const assets = [...new Set((page?.body ?? "").match(/\/_next\/static\/[^"'\s)]+\.(?:js|css)/g) ?? [])];
-    for (let k = 0; k < assets.length; k += 6) await Promise.all(assets.slice(k, k + 6).map((a) => timed(`${base()}${a}`, {}, false)));
+    const assets = [
+      ...new Set((page?.body ?? "").match(/\/_next\/static\/[^"'\s)]+\.(?:js|css)/g) ?? []),
+    ];
+    for (let k = 0; k < assets.length; k += 6)
+      await Promise.all(assets.slice(k, k + 6).map((a) => timed(`${base()}${a}`, {}, false)));
     stats.pageLoads.push(performance.now() - started);
   }
   stages.set(i, "loading curriculum");
@@ -234,11 +337,26 @@ async function participant(i: number, base: () => string, s: RunSpec, stats: Sta
     else await sleep(1000);
   }
   const post = (batch: Trial[], dropAfterMs?: number) =>
-    timed(`${base()}/api/runs/${token}/trials`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ trials: batch }), dropAfterMs }, true);
+    timed(
+      `${base()}/api/runs/${token}/trials`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ trials: batch }),
+        dropAfterMs,
+      },
+      true,
+    );
   const record = (t: Trial) => {
     const right = rng.next() < 0.85;
     const response = right ? t.correctResponse : t.correctResponse === "f" ? "j" : "f";
-    return { ...t, response, correct: right, rtMs: 350 + rng.int(700), timeElapsedMs: 1000 * t.trialIndex };
+    return {
+      ...t,
+      response,
+      correct: right,
+      rtMs: 350 + rng.int(700),
+      timeElapsedMs: 1000 * t.trialIndex,
+    };
   };
 
   const unacked = new Map<number, Trial>();
@@ -288,15 +406,27 @@ async function participant(i: number, base: () => string, s: RunSpec, stats: Sta
 /** One quick participant on the warm-up study: every participant route, no pacing, no faults. */
 async function warmUp(base: string, id: number) {
   for (let i = 0; i < 3; i++) {
-    const entry = await fetch(`${base}/s/warmup?participant=warm${id}-${i}`, { redirect: "manual" });
+    const entry = await fetch(`${base}/s/warmup?participant=warm${id}-${i}`, {
+      redirect: "manual",
+    });
     const match = /\/run\/([A-Za-z0-9_-]+)/.exec(entry.headers.get("location") ?? "");
-    if (!match) throw new Error(`warm-up entry on ${base} answered ${entry.status} ${entry.headers.get("location") ?? ""}: ${(await entry.text()).slice(0, 300)}`);
+    if (!match)
+      throw new Error(
+        `warm-up entry on ${base} answered ${entry.status} ${entry.headers.get("location") ?? ""}: ${(await entry.text()).slice(0, 300)}`,
+      );
     const token = match[1];
-    const { curriculum } = (await (await fetch(`${base}/api/runs/${token}?include=curriculum`)).json()) as { curriculum: { trials: Trial[] } };
+    const { curriculum } = (await (
+      await fetch(`${base}/api/runs/${token}?include=curriculum`)
+    ).json()) as { curriculum: { trials: Trial[] } };
     for (const t of curriculum.trials) {
       const rec = { ...t, response: t.correctResponse, correct: true, rtMs: 500, timeElapsedMs: 0 };
-      await fetch(`${base}/api/runs/${token}/trials`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ trials: [rec] }) });
-      if (t.trialIndex % 20 === 0) await fetch(`${base}/api/runs/${token}/heartbeat`, { method: "POST" });
+      await fetch(`${base}/api/runs/${token}/trials`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ trials: [rec] }),
+      });
+      if (t.trialIndex % 20 === 0)
+        await fetch(`${base}/api/runs/${token}/heartbeat`, { method: "POST" });
     }
     await fetch(`${base}/api/runs/${token}/complete`, { method: "POST" });
   }
@@ -306,7 +436,10 @@ async function warmUp(base: string, id: number) {
 type RunSpec = Scenario & { server: ServerKind; appCpus?: number; arrival: "api" | "browser" };
 
 /** reports/reliability.json key: the scenario, plus the variant when it is not the default. */
-const reportKey = (s: RunSpec) => [s.name, ...variantsOf({ server: s.server, appCpuLimit: s.appCpus, arrival: s.arrival })].join("@");
+const reportKey = (s: RunSpec) =>
+  [s.name, ...variantsOf({ server: s.server, appCpuLimit: s.appCpus, arrival: s.arrival })].join(
+    "@",
+  );
 
 type CpuLimit = { add: (pid: number) => void; remove: () => Promise<void> };
 
@@ -315,11 +448,14 @@ type CpuLimit = { add: (pid: number) => void; remove: () => Promise<void> };
  * cpu.max, or v1 cpu.cfs_quota_us). Needs write access to /sys/fs/cgroup (root on these machines).
  */
 function createCpuLimit(cpus: number): CpuLimit {
-  if (!(cpus > 0 && cpus <= 64)) throw new Error(`--app-cpus must be a positive number of cores, got ${cpus}`);
+  if (!(cpus > 0 && cpus <= 64))
+    throw new Error(`--app-cpus must be a positive number of cores, got ${cpus}`);
   const period = 100_000;
   const quota = Math.round(cpus * period);
   const name = `nta-loadtest-${process.pid}`;
-  const v2 = fs.existsSync("/sys/fs/cgroup/cgroup.controllers") && fs.readFileSync("/sys/fs/cgroup/cgroup.controllers", "utf8").includes("cpu");
+  const v2 =
+    fs.existsSync("/sys/fs/cgroup/cgroup.controllers") &&
+    fs.readFileSync("/sys/fs/cgroup/cgroup.controllers", "utf8").includes("cpu");
   const dir = v2 ? `/sys/fs/cgroup/${name}` : `/sys/fs/cgroup/cpu/${name}`;
   try {
     fs.mkdirSync(dir);
@@ -329,7 +465,10 @@ function createCpuLimit(cpus: number): CpuLimit {
       fs.writeFileSync(`${dir}/cpu.cfs_quota_us`, String(quota));
     }
   } catch (err) {
-    throw new Error(`--app-cpus needs a writable cgroup CPU controller (tried ${dir}): ${(err as Error).message}`, { cause: err });
+    throw new Error(
+      `--app-cpus needs a writable cgroup CPU controller (tried ${dir}): ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   return {
     add: (pid) => fs.writeFileSync(`${dir}/cgroup.procs`, String(pid)), // children (Next's workers) inherit it
@@ -349,39 +488,67 @@ function createCpuLimit(cpus: number): CpuLimit {
 
 async function runScenario(s: RunSpec) {
   const calibrationMs = cpuCalibrationMs();
-  console.log(`\n=== ${reportKey(s)}: ${s.participants} participants × ${s.trials} trials, ${s.description}; server ${s.server}${s.appCpus ? `, app capped at ${s.appCpus} CPU` : ""}; CPU calibration ${calibrationMs} ms`);
+  console.log(
+    `\n=== ${reportKey(s)}: ${s.participants} participants × ${s.trials} trials, ${s.description}; server ${s.server}${s.appCpus ? `, app capped at ${s.appCpus} CPU` : ""}; CPU calibration ${calibrationMs} ms`,
+  );
   const perBlock = 20;
-  if (s.trials % perBlock !== 0 || s.trials < 2 * perBlock) throw new Error(`--trials must be a multiple of ${perBlock}, at least ${2 * perBlock}`);
-  const config = studyConfigSchema.parse({ blocks: s.trials / perBlock, trialsPerBlock: perBlock, practice: { trials: 0 }, model: { presets: [] } });
+  if (s.trials % perBlock !== 0 || s.trials < 2 * perBlock)
+    throw new Error(`--trials must be a multiple of ${perBlock}, at least ${2 * perBlock}`);
+  const config = studyConfigSchema.parse({
+    blocks: s.trials / perBlock,
+    trialsPerBlock: perBlock,
+    practice: { trials: 0 },
+    model: { presets: [] },
+  });
   const db = await prepareDatabase(s, config);
   const cpuLimit = s.appCpus ? createCpuLimit(s.appCpus) : null;
-  const servers = Array.from({ length: s.instances }, (_, i) => new AppServer(BASE_PORT + i, db.env, s.server, cpuLimit));
+  const servers = Array.from(
+    { length: s.instances },
+    (_, i) => new AppServer(BASE_PORT + i, db.env, s.server, cpuLimit),
+  );
   await Promise.all(servers.map((srv) => srv.start()));
   // Warm every route on every instance first (a production server is warm; Next.js loads route
   // code on first use). The warm-up participants use their own study, outside the check.
   for (const srv of servers) await warmUp(`http://127.0.0.1:${srv.port}`, srv.port);
   const started = performance.now();
-  const stats: Stats = { latencies: [], sentAt: [], t0: started, statuses: {}, networkErrors: 0, requests: 0, pageLoads: [] };
+  const stats: Stats = {
+    latencies: [],
+    sentAt: [],
+    t0: started,
+    statuses: {},
+    networkErrors: 0,
+    requests: 0,
+    pageLoads: [],
+  };
   const faultLog: string[] = [];
   const expectedMs = s.trials * 1500;
   const fault = (async () => {
     if (s.fault === "kill-app") {
       await sleep(expectedMs * 0.3);
       servers[0].kill("SIGKILL");
-      faultLog.push(`app killed (SIGKILL) at ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      faultLog.push(
+        `app killed (SIGKILL) at ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      );
       await sleep(3000);
       await servers[0].start();
       faultLog.push(`app restarted at ${((performance.now() - started) / 1000).toFixed(0)} s`);
     } else if (s.fault === "restart-postgres") {
       await sleep(expectedMs * 0.4);
       const version = fs.readdirSync("/etc/postgresql")[0];
-      execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", version, "main", "restart"], { stdio: "inherit" });
-      faultLog.push(`PostgreSQL restarted at ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", version, "main", "restart"], {
+        stdio: "inherit",
+      });
+      faultLog.push(
+        `PostgreSQL restarted at ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      );
     }
   })();
   const watchdog = setInterval(() => {
     const open = [...stages].filter(([, st]) => st !== "done");
-    if (open.length && open.length <= 5) console.log(`[loadtest] ${((performance.now() - started) / 1000).toFixed(0)} s, still running: ${open.map(([i, st]) => `#${i} ${st}`).join(", ")}`);
+    if (open.length && open.length <= 5)
+      console.log(
+        `[loadtest] ${((performance.now() - started) / 1000).toFixed(0)} s, still running: ${open.map(([i, st]) => `#${i} ${st}`).join(", ")}`,
+      );
   }, 15_000);
   const results = await Promise.all(
     Array.from({ length: s.participants }, async (_, i) => {
@@ -438,7 +605,13 @@ async function runScenario(s: RunSpec) {
       byPhase: latencyByPhase(stats, ARRIVAL_PHASE_MS),
     },
     // browser arrivals: page + its scripts and stylesheets, per participant (ms)
-    pageLoadMs: stats.pageLoads.length ? { p50: Number(percentile(stats.pageLoads, 50).toFixed(1)), p99: Number(percentile(stats.pageLoads, 99).toFixed(1)), max: Number(Math.max(...stats.pageLoads).toFixed(1)) } : null,
+    pageLoadMs: stats.pageLoads.length
+      ? {
+          p50: Number(percentile(stats.pageLoads, 50).toFixed(1)),
+          p99: Number(percentile(stats.pageLoads, 99).toFixed(1)),
+          max: Number(Math.max(...stats.pageLoads).toFixed(1)),
+        }
+      : null,
     statuses: stats.statuses,
     networkErrors: stats.networkErrors,
     check: {
@@ -449,7 +622,11 @@ async function runScenario(s: RunSpec) {
       expectedTrialRows: expectedRows,
       lost,
       duplicatedOrMisplacedRuns: bad.length,
-      pass: lost === 0 && bad.length === 0 && Number(completed) === s.participants && Number(runs) === s.participants,
+      pass:
+        lost === 0 &&
+        bad.length === 0 &&
+        Number(completed) === s.participants &&
+        Number(runs) === s.participants,
     },
     measuredAt: new Date().toISOString(),
   };
@@ -462,7 +639,11 @@ const ARRIVAL_PHASE_MS = 10_000;
 function latencyByPhase(stats: Stats, ms: number) {
   const part = (keep: (t: number) => boolean) => {
     const l = stats.latencies.filter((_, i) => keep(stats.sentAt[i]));
-    return { requests: l.length, p50: Number(percentile(l, 50).toFixed(1)), p99: Number(percentile(l, 99).toFixed(1)) };
+    return {
+      requests: l.length,
+      p50: Number(percentile(l, 50).toFixed(1)),
+      p99: Number(percentile(l, 99).toFixed(1)),
+    };
   };
   return { [`first ${ms / 1000} s`]: part((t) => t < ms), rest: part((t) => t >= ms) };
 }
@@ -472,8 +653,14 @@ function writeReport(all: Record<string, ReturnType<typeof Object>>) {
   fs.writeFileSync("reports/reliability.json", `${JSON.stringify(all, null, 2)}\n`);
   type Row = Awaited<ReturnType<typeof runScenario>>;
   // Main scenarios first (the acceptance figures), then the comparison variants.
-  const rows = (Object.values(all) as Row[]).sort((a, b) => variantsOf(a).length - variantsOf(b).length || SCENARIOS.findIndex((s) => s.name === a.scenario) - SCENARIOS.findIndex((s) => s.name === b.scenario));
-  const label = (r: Row) => `${r.scenario}${variantsOf(r).length ? ` (${variantsOf(r).join(", ")})` : ""}`;
+  const rows = (Object.values(all) as Row[]).sort(
+    (a, b) =>
+      variantsOf(a).length - variantsOf(b).length ||
+      SCENARIOS.findIndex((s) => s.name === a.scenario) -
+        SCENARIOS.findIndex((s) => s.name === b.scenario),
+  );
+  const label = (r: Row) =>
+    `${r.scenario}${variantsOf(r).length ? ` (${variantsOf(r).join(", ")})` : ""}`;
   const md = [
     "# Reliability: measured figures",
     "",
@@ -494,12 +681,17 @@ function writeReport(all: Record<string, ReturnType<typeof Object>>) {
     "",
     "CPU calibration (a fixed single-threaded JS loop timed before each scenario, lower = faster machine; this project's",
     "2-core hosts have measured from about 200 to 520 ms, sometimes within one session): " +
-      rows.map((r) => `${label(r)} ${r.cpuCalibrationMs ?? "not recorded"} ms`).join(", ") + ".",
+      rows.map((r) => `${label(r)} ${r.cpuCalibrationMs ?? "not recorded"} ms`).join(", ") +
+      ".",
     "",
     "| scenario | server | db | app instances | participants × trials | server fault | req/s | trial POST p50 / p95 / p99 ms | HTTP errors | network errors | trials stored / expected | lost | duplicated | runs completed | check |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows.map((r) => {
-      const httpErrors = Object.entries(r.statuses).filter(([k]) => Number(k) >= 400).map(([k, v]) => `${v}×${k}`).join(", ") || "0";
+      const httpErrors =
+        Object.entries(r.statuses)
+          .filter(([k]) => Number(k) >= 400)
+          .map(([k, v]) => `${v}×${k}`)
+          .join(", ") || "0";
       const server = `${r.server ?? "next-start"}${r.appCpuLimit ? `, ${r.appCpuLimit} CPU` : ""}`;
       return `| ${label(r)} | ${server} | ${r.db} | ${r.instances} | ${r.participants} × ${r.trialsEach} | ${r.faults.server.join("; ") || "none"} | ${r.requestsPerSecond} | ${r.trialPostLatencyMs.p50} / ${r.trialPostLatencyMs.p95} / ${r.trialPostLatencyMs.p99} | ${httpErrors} | ${r.networkErrors} | ${r.check.trialRows} / ${r.check.expectedTrialRows} | ${r.check.lost} | ${r.check.duplicatedOrMisplacedRuns} | ${r.check.runsCompleted} / ${r.participants} | ${r.check.pass ? "PASS" : "FAIL"} |`;
     }),
@@ -507,23 +699,48 @@ function writeReport(all: Record<string, ReturnType<typeof Object>>) {
     `Latency by phase (diagnostic; the table above covers every trial POST): trial POSTs sent in the first ${ARRIVAL_PHASE_MS / 1000} s — while all participants arrive, enter and load their curricula — vs afterwards (count, p50 / p99 ms):`,
     "",
     ...rows.map((r) => {
-      const b = r.trialPostLatencyMs.byPhase as Record<string, { requests: number; p50: number; p99: number }> | undefined;
-      return `- ${label(r)}: ${b ? Object.entries(b).map(([k, v]) => `${k}: ${v.requests} POSTs, ${v.p50} / ${v.p99}`).join("; ") : "not recorded"}`;
+      const b = r.trialPostLatencyMs.byPhase as
+        Record<string, { requests: number; p50: number; p99: number }> | undefined;
+      return `- ${label(r)}: ${
+        b
+          ? Object.entries(b)
+              .map(([k, v]) => `${k}: ${v.requests} POSTs, ${v.p50} / ${v.p99}`)
+              .join("; ")
+          : "not recorded"
+      }`;
     }),
     ...(rows.some((r) => r.pageLoadMs)
-      ? ["", "Page loads of browser arrivals (the page and its scripts and stylesheets, p50 / p99 / max ms):", "", ...rows.filter((r) => r.pageLoadMs).map((r) => `- ${label(r)}: ${r.pageLoadMs!.p50} / ${r.pageLoadMs!.p99} / ${r.pageLoadMs!.max}`)]
+      ? [
+          "",
+          "Page loads of browser arrivals (the page and its scripts and stylesheets, p50 / p99 / max ms):",
+          "",
+          ...rows
+            .filter((r) => r.pageLoadMs)
+            .map(
+              (r) =>
+                `- ${label(r)}: ${r.pageLoadMs!.p50} / ${r.pageLoadMs!.p99} / ${r.pageLoadMs!.max}`,
+            ),
+        ]
       : []),
     "",
     "HTTP errors are answers the clients then retried (e.g. 500/503 while the database restarted); network errors include the deliberately",
-    "dropped responses and refused connections while an app server was down. \"lost\" and \"duplicated\" come from the database check after the run.",
+    'dropped responses and refused connections while an app server was down. "lost" and "duplicated" come from the database check after the run.',
     "",
   ].join("\n");
   fs.writeFileSync("docs/RELIABILITY.md", md);
 }
 
 /** How a row differs from its main scenario ("next-start", "cpus-0.5", "browser-arrival"); [] for a main row. */
-function variantsOf(r: { server?: string; appCpuLimit?: number | null; arrival?: string }): string[] {
-  return [r.server === "next-start" ? "next-start" : "", r.appCpuLimit ? `cpus-${r.appCpuLimit}` : "", r.arrival === "browser" ? "browser-arrival" : ""].filter(Boolean);
+function variantsOf(r: {
+  server?: string;
+  appCpuLimit?: number | null;
+  arrival?: string;
+}): string[] {
+  return [
+    r.server === "next-start" ? "next-start" : "",
+    r.appCpuLimit ? `cpus-${r.appCpuLimit}` : "",
+    r.arrival === "browser" ? "browser-arrival" : "",
+  ].filter(Boolean);
 }
 
 /**
@@ -541,10 +758,12 @@ function cpuCalibrationMs(): number {
 async function main() {
   const only = arg("scenario");
   const server = (arg("server") ?? "app") as ServerKind;
-  if (server !== "app" && server !== "next-start") throw new Error(`--server must be app or next-start, got ${server}`);
+  if (server !== "app" && server !== "next-start")
+    throw new Error(`--server must be app or next-start, got ${server}`);
   const appCpus = arg("app-cpus") !== undefined ? Number(arg("app-cpus")) : undefined;
   const arrival = (arg("arrival") ?? "api") as RunSpec["arrival"];
-  if (arrival !== "api" && arrival !== "browser") throw new Error(`--arrival must be api or browser, got ${arrival}`);
+  if (arrival !== "api" && arrival !== "browser")
+    throw new Error(`--arrival must be api or browser, got ${arrival}`);
   const chosen: RunSpec[] = SCENARIOS.filter((s) => !only || s.name === only).map((s) => ({
     ...s,
     server,
@@ -553,15 +772,19 @@ async function main() {
     participants: Number(arg("participants") ?? s.participants),
     trials: Number(arg("trials") ?? s.trials),
   }));
-  if (chosen.length === 0) throw new Error(`unknown scenario "${only}" (${SCENARIOS.map((s) => s.name).join(", ")})`);
+  if (chosen.length === 0)
+    throw new Error(`unknown scenario "${only}" (${SCENARIOS.map((s) => s.name).join(", ")})`);
   const file = "reports/reliability.json";
-  const all: Record<string, unknown> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  const all: Record<string, unknown> = fs.existsSync(file)
+    ? JSON.parse(fs.readFileSync(file, "utf8"))
+    : {};
   if (args.includes("--rewrite-report")) {
     writeReport(all as Record<string, ReturnType<typeof Object>>);
     console.log(`rewrote docs/RELIABILITY.md from ${file}`);
     return;
   }
-  if (!fs.existsSync(".next/BUILD_ID") || !fs.existsSync("dist/server.mjs")) throw new Error("no production build: run `npm run build` first");
+  if (!fs.existsSync(".next/BUILD_ID") || !fs.existsSync("dist/server.mjs"))
+    throw new Error("no production build: run `npm run build` first");
   let failed = false;
   for (const s of chosen) {
     const summary = await runScenario(s);

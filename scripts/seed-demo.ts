@@ -18,11 +18,19 @@ async function main() {
   });
   await db.study.upsert({
     where: { slug: DEMO_STUDY_SLUG },
-    create: { slug: DEMO_STUDY_SLUG, title: "Parity / magnitude switching (demo)", ownerId: user.id, config, status: "open" },
+    create: {
+      slug: DEMO_STUDY_SLUG,
+      title: "Parity / magnitude switching (demo)",
+      ownerId: user.id,
+      config,
+      status: "open",
+    },
     update: {},
   });
   console.log("\n  Demo study:       http://localhost:3000/s/demo");
-  console.log(`  Researcher login: http://localhost:3000/login  email ${DEMO_LOGIN.email}  password ${DEMO_LOGIN.password}\n`);
+  console.log(
+    `  Researcher login: http://localhost:3000/login  email ${DEMO_LOGIN.email}  password ${DEMO_LOGIN.password}\n`,
+  );
   await closeDb();
   process.exit(0);
 }

@@ -1,5 +1,6 @@
 // `npm test`: the whole suite, in order, stopping at the first failure.
-//   1. Chromium present (else: how to get one)   2. lint (incl. folder import rules)   3. typecheck
+//   1. Chromium present (else: how to get one)   2. format check (Prettier) and lint (incl. folder
+//   import rules)   3. typecheck
 //   4. vitest unit   5. vitest db on PGlite   6. vitest db on PostgreSQL (when DATABASE_URL is set)
 //   7. next build   8. Playwright e2e in real Chromium (on PGlite, or on DATABASE_URL's server)
 // Ends with one line "N passed, N failed" summing every runner.
@@ -17,7 +18,10 @@ const pgUrl = process.env.DATABASE_URL || "";
 function step(name, cmd, args, env = {}) {
   const started = Date.now();
   console.log(`\n=== ${name}: ${cmd} ${args.join(" ")}`);
-  const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", ...env } });
+  const r = spawnSync(cmd, args, {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", ...env },
+  });
   timings.push(`${name} ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (r.status !== 0) finish(`${name} failed (exit ${r.status ?? r.signal})`);
 }
@@ -48,7 +52,9 @@ function finish(failure) {
     console.error(`\nFAILED: ${failure}`);
     if (totals.failed === 0) totals.failed = 1;
   }
-  console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
+  console.log(
+    `\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`,
+  );
   process.exit(failure ? 1 : 0);
 }
 
@@ -64,8 +70,22 @@ if (!fs.existsSync(chromium)) {
 }
 
 const vitest = (project, tag, env = {}) =>
-  step(`vitest ${tag}`, "npx", ["vitest", "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(reports, `vitest-${tag}.json`)}`], env);
+  step(
+    `vitest ${tag}`,
+    "npx",
+    [
+      "vitest",
+      "run",
+      "--project",
+      project,
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${path.join(reports, `vitest-${tag}.json`)}`,
+    ],
+    env,
+  );
 
+step("format", "npx", ["prettier", "--check", "."]);
 step("lint", "npx", ["eslint", "."]);
 step("typecheck", "npx", ["tsc", "--noEmit"]);
 vitest("unit", "unit");
@@ -73,8 +93,13 @@ vitest("db", "db-pglite", { DATABASE_URL: "" });
 if (pgUrl) vitest("db", "db-postgres", { DATABASE_URL: pgUrl });
 else console.log("\n(DATABASE_URL is not set: database tests ran on PGlite only.)");
 step("build", "npm", ["run", "build"]);
-step(`e2e (${pgUrl ? "PostgreSQL" : "PGlite"})`, "npx", ["playwright", "test", "--reporter=list,json"], {
-  PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, "playwright.json"),
-  CHROMIUM_PATH: chromium,
-});
+step(
+  `e2e (${pgUrl ? "PostgreSQL" : "PGlite"})`,
+  "npx",
+  ["playwright", "test", "--reporter=list,json"],
+  {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, "playwright.json"),
+    CHROMIUM_PATH: chromium,
+  },
+);
 finish();

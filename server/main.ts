@@ -52,7 +52,9 @@ async function main() {
     server.once("error", reject);
     server.listen(port, hostname, resolve);
   });
-  console.log(`[server] ready on http://${hostname ?? "localhost"}:${port} (participant routes served directly, the rest by Next.js)`);
+  console.log(
+    `[server] ready on http://${hostname ?? "localhost"}:${port} (participant routes served directly, the rest by Next.js)`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -23,7 +23,11 @@ export function requestUrl(req: IncomingMessage): URL {
  * Read the whole body (at most `maxBytes`; 413 beyond, before reading the rest) and build the web
  * Request. Route handlers still apply their own, smaller limits (readJsonBody).
  */
-export async function toWebRequest(req: IncomingMessage, url: URL, maxBytes: number): Promise<NextRequest> {
+export async function toWebRequest(
+  req: IncomingMessage,
+  url: URL,
+  maxBytes: number,
+): Promise<NextRequest> {
   const declared = Number(req.headers["content-length"] ?? "0");
   if (declared > maxBytes) throw bodyTooLarge(maxBytes);
   const chunks: Buffer[] = [];
@@ -39,19 +43,30 @@ export async function toWebRequest(req: IncomingMessage, url: URL, maxBytes: num
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
   // Next.js fills these when no proxy did (rate-limit keys read the last X-Forwarded-For hop).
-  if (!headers.has("x-forwarded-for") && req.socket.remoteAddress) headers.set("x-forwarded-for", req.socket.remoteAddress);
-  if (!headers.has("x-forwarded-host") && req.headers.host) headers.set("x-forwarded-host", req.headers.host);
-  if (!headers.has("x-forwarded-proto")) headers.set("x-forwarded-proto", url.protocol.slice(0, -1));
+  if (!headers.has("x-forwarded-for") && req.socket.remoteAddress)
+    headers.set("x-forwarded-for", req.socket.remoteAddress);
+  if (!headers.has("x-forwarded-host") && req.headers.host)
+    headers.set("x-forwarded-host", req.headers.host);
+  if (!headers.has("x-forwarded-proto"))
+    headers.set("x-forwarded-proto", url.protocol.slice(0, -1));
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD" && size > 0;
-  return new NextRequest(url, { method, headers, body: hasBody ? Buffer.concat(chunks, size) : undefined });
+  return new NextRequest(url, {
+    method,
+    headers,
+    body: hasBody ? Buffer.concat(chunks, size) : undefined,
+  });
 }
 
 /**
  * Write a web Response to Node in one piece (status, headers, body with Content-Length): the
  * responses here are small JSON documents or redirects, so one write serves them best.
  */
-export async function sendWebResponse(res: ServerResponse, response: Response, extraHeaders: readonly { key: string; value: string }[] = []) {
+export async function sendWebResponse(
+  res: ServerResponse,
+  response: Response,
+  extraHeaders: readonly { key: string; value: string }[] = [],
+) {
   const body = Buffer.from(await response.arrayBuffer());
   const headers: Record<string, string | string[]> = {};
   for (const { key, value } of extraHeaders) headers[key.toLowerCase()] = value;

@@ -22,7 +22,9 @@ beforeAll(async () => {
   const db = getDb();
   const owner = await db.user.create({ data: { email: "fast@t", passwordHash: "x" } });
   const config = studyConfigSchema.parse({ blocks: 2, trialsPerBlock: 8, practice: { trials: 0 } });
-  await db.study.create({ data: { slug: "fast", title: "fast", ownerId: owner.id, config, status: "open" } });
+  await db.study.create({
+    data: { slug: "fast", title: "fast", ownerId: owner.id, config, status: "open" },
+  });
   server = http.createServer((req, res) => {
     void serveParticipantRoute(req, res).then((served) => {
       if (!served) {
@@ -47,7 +49,12 @@ async function curriculumOf(token: string) {
   return curriculumSchema.parse(body.curriculum);
 }
 
-const postTrials = (token: string, body: string) => fetch(`${base}/api/runs/${token}/trials`, { method: "POST", headers: { "content-type": "application/json" }, body });
+const postTrials = (token: string, body: string) =>
+  fetch(`${base}/api/runs/${token}/trials`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
 const storedFor = async (token: string) => getDb().trial.count({ where: { run: { token } } });
 
 describe("participant routes on the production server's fast path", () => {
@@ -70,7 +77,10 @@ describe("participant routes on the production server's fast path", () => {
     expect(r.headers.get("server-timing")).toMatch(/^app;dur=[\d.]+;desc="participant fast path"$/);
     expect([...r.headers.keys()].filter((k) => k.startsWith("x-middleware"))).toEqual([]);
     // the cookie resumes the same run for a participant without an id
-    const again = await fetch(`${base}/s/fast`, { redirect: "manual", headers: { cookie: `nta_run_fast=${token}` } });
+    const again = await fetch(`${base}/s/fast`, {
+      redirect: "manual",
+      headers: { cookie: `nta_run_fast=${token}` },
+    });
     expect(again.headers.get("location")).toMatch(new RegExp(`/run/${token}$`));
   });
 
@@ -79,27 +89,55 @@ describe("participant routes on the production server's fast path", () => {
     const trials = (await curriculumOf(token)).trials;
     expect(trials).toHaveLength(16);
     for (const t of trials) {
-      const rec = { ...t, response: t.correctResponse, correct: true, rtMs: 400.5, timeElapsedMs: 1000 };
+      const rec = {
+        ...t,
+        response: t.correctResponse,
+        correct: true,
+        rtMs: 400.5,
+        timeElapsedMs: 1000,
+      };
       const first = await postTrials(token, JSON.stringify({ trials: [rec] }));
       expect(first.status).toBe(200);
       expect(await first.json()).toEqual({ saved: 1, duplicates: 0 });
-      if (t.trialIndex === 0) expect(await (await postTrials(token, JSON.stringify({ trials: [rec] }))).json()).toEqual({ saved: 0, duplicates: 1 });
+      if (t.trialIndex === 0)
+        expect(await (await postTrials(token, JSON.stringify({ trials: [rec] }))).json()).toEqual({
+          saved: 0,
+          duplicates: 1,
+        });
     }
     expect(await storedFor(token)).toBe(16);
     const done = await fetch(`${base}/api/runs/${token}/complete`, { method: "POST" });
     expect(done.status).toBe(200);
-    const late = await postTrials(token, JSON.stringify({ trials: [{ ...trials[0], response: "f", correct: trials[0].correctResponse === "f", rtMs: 1, timeElapsedMs: 1 }] }));
+    const late = await postTrials(
+      token,
+      JSON.stringify({
+        trials: [
+          {
+            ...trials[0],
+            response: "f",
+            correct: trials[0].correctResponse === "f",
+            rtMs: 1,
+            timeElapsedMs: 1,
+          },
+        ],
+      }),
+    );
     expect(late.status).toBe(409);
     expect(await storedFor(token)).toBe(16);
   });
 
   it("answers transport-level bad input with a JSON 4xx, stores nothing and keeps serving", async () => {
     const { token } = await enter("p3");
-    const badEscape = await fetch(`${base}/api/runs/%E0%A4%A/trials`, { method: "POST", body: "{}" });
+    const badEscape = await fetch(`${base}/api/runs/%E0%A4%A/trials`, {
+      method: "POST",
+      body: "{}",
+    });
     expect(badEscape.status).toBe(400);
     expect((await badEscape.json()).error).toMatch(/Malformed URL/);
     expect((await postTrials(token, "{not json")).status).toBe(400);
-    expect((await postTrials(token, JSON.stringify({ trials: [], pad: "x".repeat(70_000) }))).status).toBe(413); // the route's 64 KiB
+    expect(
+      (await postTrials(token, JSON.stringify({ trials: [], pad: "x".repeat(70_000) }))).status,
+    ).toBe(413); // the route's 64 KiB
     // 2 MiB streamed without a Content-Length: refused at the transport's 1 MiB, connection closed
     const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
     let sent = 0;
@@ -109,14 +147,24 @@ describe("participant routes on the production server's fast path", () => {
         else c.close();
       },
     });
-    const big = await fetch(`${base}/api/runs/${token}/trials`, { method: "POST", body: endless, duplex: "half" } as RequestInit).catch(() => null);
+    const big = await fetch(`${base}/api/runs/${token}/trials`, {
+      method: "POST",
+      body: endless,
+      duplex: "half",
+    } as RequestInit).catch(() => null);
     if (big) expect(big.status).toBe(413); // (or the connection closed before the answer was read)
     expect(await storedFor(token)).toBe(0);
     expect((await fetch(`${base}/api/health`)).status).toBe(200);
   });
 
   it("leaves everything else to Next.js", async () => {
-    for (const [method, path] of [["GET", "/studies"], ["GET", "/s/fast/closed"], ["GET", "/api/runs/x/trials"], ["POST", "/api/studies"], ["GET", "/_next/static/x.js"]]) {
+    for (const [method, path] of [
+      ["GET", "/studies"],
+      ["GET", "/s/fast/closed"],
+      ["GET", "/api/runs/x/trials"],
+      ["POST", "/api/studies"],
+      ["GET", "/_next/static/x.js"],
+    ]) {
       const r = await fetch(`${base}${path}`, { method, redirect: "manual" });
       expect(r.status, `${method} ${path}`).toBe(418);
     }
@@ -124,7 +172,10 @@ describe("participant routes on the production server's fast path", () => {
 
   it("fuzz: arbitrary paths, methods and bodies under /api/runs and /s never get a 500 and store nothing", async () => {
     const before = await getDb().trial.count();
-    const segment = fc.oneof(fc.string({ maxLength: 40 }).map(encodeURIComponent), fc.constantFrom("%", "%zz", "..", "%00", "<script>", "trials", "complete"));
+    const segment = fc.oneof(
+      fc.string({ maxLength: 40 }).map(encodeURIComponent),
+      fc.constantFrom("%", "%zz", "..", "%00", "<script>", "trials", "complete"),
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom("/api/runs/", "/s/"),
@@ -132,7 +183,11 @@ describe("participant routes on the production server's fast path", () => {
         fc.constantFrom("GET", "POST"),
         fc.oneof(fc.string({ maxLength: 200 }), fc.json()),
         async (prefix, segments, method, body) => {
-          const r = await fetch(`${base}${prefix}${segments.join("/")}`, { method, body: method === "POST" ? body : undefined, redirect: "manual" });
+          const r = await fetch(`${base}${prefix}${segments.join("/")}`, {
+            method,
+            body: method === "POST" ? body : undefined,
+            redirect: "manual",
+          });
           await r.arrayBuffer();
           expect(r.status).toBeLessThan(500);
         },

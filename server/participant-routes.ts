@@ -22,10 +22,23 @@ import { securityHeaders } from "../next.config.js";
 
 import { requestUrl, sendWebResponse, toWebRequest } from "./node-http";
 
-type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-type Route = { method: "GET" | "POST"; pattern: RegExp; param?: "slug" | "token"; handler: Handler };
+type Handler = (
+  req: NextRequest,
+  ctx: { params: Promise<Record<string, string>> },
+) => Promise<Response>;
+type Route = {
+  method: "GET" | "POST";
+  pattern: RegExp;
+  param?: "slug" | "token";
+  handler: Handler;
+};
 
-const route = (method: Route["method"], pattern: RegExp, param: Route["param"], handler: unknown): Route => ({ method, pattern, param, handler: handler as Handler });
+const route = (
+  method: Route["method"],
+  pattern: RegExp,
+  param: Route["param"],
+  handler: unknown,
+): Route => ({ method, pattern, param, handler: handler as Handler });
 
 /** Exactly the app/ routes a participant's browser calls; anything else goes to Next.js. */
 export const PARTICIPANT_ROUTES: readonly Route[] = [
@@ -43,7 +56,10 @@ export const PARTICIPANT_ROUTES: readonly Route[] = [
 export const MAX_FAST_PATH_BODY_BYTES = 1024 * 1024;
 
 /** The participant route for a method and path (query string excluded), or null. */
-export function matchParticipantRoute(method: string | undefined, pathname: string): { route: Route; value?: string } | null {
+export function matchParticipantRoute(
+  method: string | undefined,
+  pathname: string,
+): { route: Route; value?: string } | null {
   for (const r of PARTICIPANT_ROUTES) {
     if (r.method !== method) continue;
     const m = r.pattern.exec(pathname);
@@ -65,12 +81,18 @@ function decodeParam(raw: string): string {
  * written) for anything else. Responses carry the app's security headers and a Server-Timing
  * entry for the time spent here.
  */
-export async function serveParticipantRoute(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+export async function serveParticipantRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
   const started = performance.now();
   const path = (req.url ?? "/").split("?", 1)[0];
   const match = matchParticipantRoute(req.method, path);
   if (!match) return false;
-  const timing = () => ({ key: "Server-Timing", value: `app;dur=${(performance.now() - started).toFixed(1)};desc="participant fast path"` });
+  const timing = () => ({
+    key: "Server-Timing",
+    value: `app;dur=${(performance.now() - started).toFixed(1)};desc="participant fast path"`,
+  });
   try {
     const url = requestUrl(req);
     const params = match.route.param ? { [match.route.param]: decodeParam(match.value!) } : {};
@@ -87,7 +109,11 @@ export async function serveParticipantRoute(req: IncomingMessage, res: ServerRes
     const message = err instanceof HttpError ? err.message : INTERNAL_ERROR_MESSAGE;
     // After a 413 the rest of the body is unread: close the connection rather than drain it.
     const close = status === 413 ? [{ key: "Connection", value: "close" }] : [];
-    await sendWebResponse(res, json({ error: message }, status), [...securityHeaders, timing(), ...close]);
+    await sendWebResponse(res, json({ error: message }, status), [
+      ...securityHeaders,
+      timing(),
+      ...close,
+    ]);
   }
   return true;
 }

@@ -42,9 +42,13 @@ describe("static build files", () => {
     expect(r.headers.get("x-frame-options")).toBe("DENY");
     const etag = r.headers.get("etag")!;
     expect(etag).toMatch(/^W\/"[0-9a-f]+-[0-9a-f]+"$/);
-    const again = await fetch(`${base}/_next/static/chunks/a1b2.js`, { headers: { "if-none-match": etag } });
+    const again = await fetch(`${base}/_next/static/chunks/a1b2.js`, {
+      headers: { "if-none-match": etag },
+    });
     expect(again.status).toBe(304);
-    expect((await fetch(`${base}/_next/static/chunks/style.css`)).headers.get("content-type")).toBe("text/css; charset=UTF-8");
+    expect((await fetch(`${base}/_next/static/chunks/style.css`)).headers.get("content-type")).toBe(
+      "text/css; charset=UTF-8",
+    );
     const head = await fetch(`${base}/_next/static/chunks/a1b2.js`, { method: "HEAD" });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe("");
@@ -61,9 +65,12 @@ describe("static build files", () => {
       ["/_next/static/chunks/a1b2.js", { headers: { range: "bytes=0-3" } }],
       ["/_next/image?url=x"],
     ];
-    for (const [url, init] of cases) expect((await fetch(`${base}${url}`, init)).status, url).toBe(418);
+    for (const [url, init] of cases)
+      expect((await fetch(`${base}${url}`, init)).status, url).toBe(418);
     const raw = await new Promise<number>((resolve, reject) => {
-      const req = http.request(`${base}/x`, { path: "/_next/static/../secret.js" }, (res) => resolve(res.statusCode ?? 0));
+      const req = http.request(`${base}/x`, { path: "/_next/static/../secret.js" }, (res) =>
+        resolve(res.statusCode ?? 0),
+      );
       req.on("error", reject);
       req.end();
     });

@@ -27,7 +27,11 @@ type Cached = { body: Buffer; etag: string; type: string } | null;
 
 export type StaticFiles = {
   /** Answer `req` if it is a build file we hold and return true; otherwise return false untouched. */
-  serve: (req: IncomingMessage, res: ServerResponse, extraHeaders?: readonly { key: string; value: string }[]) => boolean;
+  serve: (
+    req: IncomingMessage,
+    res: ServerResponse,
+    extraHeaders?: readonly { key: string; value: string }[],
+  ) => boolean;
 };
 
 /** Static files of the build whose `static` folder is `staticDir` (normally `.next/static`). */
@@ -45,7 +49,11 @@ export function createStaticFiles(staticDir: string): StaticFiles {
         const stat = fs.statSync(file);
         if (stat.isFile() && stat.size <= MAX_CACHED_FILE_BYTES) {
           // the weak ETag `send` (and so Next.js) uses: size and mtime in hex
-          entry = { body: fs.readFileSync(file), etag: `W/"${stat.size.toString(16)}-${Math.round(stat.mtimeMs).toString(16)}"`, type };
+          entry = {
+            body: fs.readFileSync(file),
+            etag: `W/"${stat.size.toString(16)}-${Math.round(stat.mtimeMs).toString(16)}"`,
+            type,
+          };
         }
       } catch {
         entry = null; // not there: Next.js answers 404
@@ -63,12 +71,20 @@ export function createStaticFiles(staticDir: string): StaticFiles {
       if (!url.startsWith("/_next/static/")) return false;
       const rel = url.slice("/_next/static/".length).split("?", 1)[0];
       // hashed build names only: no escapes, no dot segments, no backslashes
-      if (!/^[A-Za-z0-9_-][A-Za-z0-9._~/-]*$/.test(rel) || rel.split("/").some((s) => s === "" || s === "." || s === "..")) return false;
+      if (
+        !/^[A-Za-z0-9_-][A-Za-z0-9._~/-]*$/.test(rel) ||
+        rel.split("/").some((s) => s === "" || s === "." || s === "..")
+      )
+        return false;
       const file = load(rel);
       if (!file) return false;
       const headers: Record<string, string> = {};
       for (const { key, value } of extraHeaders) headers[key.toLowerCase()] = value;
-      Object.assign(headers, { "cache-control": "public, max-age=31536000, immutable", etag: file.etag, "content-type": file.type });
+      Object.assign(headers, {
+        "cache-control": "public, max-age=31536000, immutable",
+        etag: file.etag,
+        "content-type": file.type,
+      });
       if (req.headers["if-none-match"] === file.etag) {
         res.writeHead(304, headers);
         res.end();

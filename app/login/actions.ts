@@ -14,7 +14,11 @@ export async function signInAction(_prev: LoginState, formData: FormData): Promi
   if (!email || !password) return { error: "Enter your email and password.", email };
   try {
     // On success this throws Next's redirect, which must propagate (it is not an AuthError).
-    await signIn("credentials", { email, password, redirectTo: safeCallbackPath(String(formData.get("callbackUrl") ?? "")) });
+    await signIn("credentials", {
+      email,
+      password,
+      redirectTo: safeCallbackPath(String(formData.get("callbackUrl") ?? "")),
+    });
     return { error: null, email };
   } catch (err) {
     if (err instanceof CredentialsSignin && err.code === "rate_limited") {

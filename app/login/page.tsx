@@ -11,7 +11,11 @@ import { signInAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string }>;
+}) {
   const { callbackUrl } = await searchParams;
   const target = safeCallbackPath(callbackUrl);
   if (await fetchSessionUserId()) redirect(target);
@@ -24,8 +28,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       {callbackUrl ? <p className="muted">Sign in to continue to {target}.</p> : null}
       <LoginForm action={signInAction} callbackUrl={target} />
       <p className="muted">
-        Accounts are created by the lab administrator (<code>npm run user:create</code>). The local demo account is
-        printed by <code>npm run db:seed</code>.
+        Accounts are created by the lab administrator (<code>npm run user:create</code>). The local
+        demo account is printed by <code>npm run db:seed</code>.
       </p>
     </main>
   );

@@ -18,9 +18,11 @@ export default async function PaperPage() {
       </p>
       <h1>Paper reproduction: Neural Task Abstractions</h1>
       <p className="muted">
-        Sandbrink, Bauer, Proca, Saxe, Summerfield &amp; Hummos, NeurIPS 2024. The Gaussian teacher–student configurations of the paper (Tables 2–3) run here in a
-        Web Worker in your browser; nothing is sent to the server. Compare the measured numbers with the paper&apos;s claims: the ranges are coarse readings of the
-        paper&apos;s figures, and with few seeds a value can fall outside by chance.
+        Sandbrink, Bauer, Proca, Saxe, Summerfield &amp; Hummos, NeurIPS 2024. The Gaussian
+        teacher–student configurations of the paper (Tables 2–3) run here in a Web Worker in your
+        browser; nothing is sent to the server. Compare the measured numbers with the paper&apos;s
+        claims: the ranges are coarse readings of the paper&apos;s figures, and with few seeds a
+        value can fall outside by chance.
       </p>
       <PaperRunner />
     </main>

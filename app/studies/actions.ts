@@ -6,11 +6,21 @@ import { notFound, redirect } from "next/navigation";
 
 import { HttpError } from "@/lib/server/http";
 import { createStudy, updateStudy } from "@/lib/server/studies";
-import { fieldErrorsFrom, formValuesFromFormData, studyInputFromForm, type StudyFormValues } from "@/lib/server/study-form";
+import {
+  fieldErrorsFrom,
+  formValuesFromFormData,
+  studyInputFromForm,
+  type StudyFormValues,
+} from "@/lib/server/study-form";
 
 import { requireResearcherId } from "./require-researcher";
 
-export type StudyFormState = { values: StudyFormValues; errors: Record<string, string>; message: string | null; attempt: number };
+export type StudyFormState = {
+  values: StudyFormValues;
+  errors: Record<string, string>;
+  message: string | null;
+  attempt: number;
+};
 
 function refused(err: HttpError, fd: FormData, prev: StudyFormState): StudyFormState {
   const errors = fieldErrorsFrom(err.details);
@@ -18,12 +28,18 @@ function refused(err: HttpError, fd: FormData, prev: StudyFormState): StudyFormS
   return {
     values: formValuesFromFormData(fd),
     errors,
-    message: n > 0 ? `Nothing was saved: fix the ${n === 1 ? "field" : `${n} fields`} marked below.` : `Nothing was saved: ${err.message}`,
+    message:
+      n > 0
+        ? `Nothing was saved: fix the ${n === 1 ? "field" : `${n} fields`} marked below.`
+        : `Nothing was saved: ${err.message}`,
     attempt: prev.attempt + 1,
   };
 }
 
-export async function createStudyAction(prev: StudyFormState, fd: FormData): Promise<StudyFormState> {
+export async function createStudyAction(
+  prev: StudyFormState,
+  fd: FormData,
+): Promise<StudyFormState> {
   const userId = await requireResearcherId("/studies/new");
   let id: string;
   try {
@@ -36,7 +52,11 @@ export async function createStudyAction(prev: StudyFormState, fd: FormData): Pro
   redirect(`/studies/${id}`);
 }
 
-export async function updateStudyAction(studyId: string, prev: StudyFormState, fd: FormData): Promise<StudyFormState> {
+export async function updateStudyAction(
+  studyId: string,
+  prev: StudyFormState,
+  fd: FormData,
+): Promise<StudyFormState> {
   const userId = await requireResearcherId(`/studies/${studyId}/edit`);
   try {
     await updateStudy(userId, studyId, studyInputFromForm(fd));
@@ -56,7 +76,8 @@ export async function setStudyStatusAction(studyId: string, fd: FormData): Promi
     await updateStudy(userId, studyId, { status });
   } catch (err) {
     if (err instanceof HttpError && err.status === 404) notFound();
-    if (err instanceof HttpError) redirect(`/studies/${studyId}?error=${encodeURIComponent(err.message)}`);
+    if (err instanceof HttpError)
+      redirect(`/studies/${studyId}?error=${encodeURIComponent(err.message)}`);
     throw err;
   }
   revalidatePath(`/studies/${studyId}`);

@@ -13,11 +13,22 @@ export function LoginForm({
 }) {
   const [state, formAction, pending] = useActionState(action, { error: null, email: "" });
   return (
-    <form action={formAction} className="card r-stack" aria-describedby={state.error ? "login-error" : undefined}>
+    <form
+      action={formAction}
+      className="card r-stack"
+      aria-describedby={state.error ? "login-error" : undefined}
+    >
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <label className="r-field">
         <span>Email</span>
-        <input name="email" type="email" autoComplete="username" required defaultValue={state.email} key={state.email} />
+        <input
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          defaultValue={state.email}
+          key={state.email}
+        />
       </label>
       <label className="r-field">
         <span>Password</span>

@@ -12,14 +12,41 @@ export const MEASURE_LABEL: Record<RecoveryMeasure, string> = {
 };
 
 export function RecoveryChart({
-  title, rows, series, measure, testId, height = 240, emptyText,
-}: { title: string; rows: ChartRows; series: ChartSeries[]; measure: RecoveryMeasure; testId?: string; height?: number; emptyText?: string }) {
+  title,
+  rows,
+  series,
+  measure,
+  testId,
+  height = 240,
+  emptyText,
+}: {
+  title: string;
+  rows: ChartRows;
+  series: ChartSeries[];
+  measure: RecoveryMeasure;
+  testId?: string;
+  height?: number;
+  emptyText?: string;
+}) {
   return (
     <LinePanel
-      title={title} rows={rows} xKey="position" xLabel="Trial after switch (j)"
-      yLabel={MEASURE_LABEL[measure]} series={series.map((s, i) => ({ ...s, color: LEVEL_COLORS[i % LEVEL_COLORS.length] }))}
-      yDomain={measure === "errorPct" ? [0, "auto"] : measure === "meanLoss" ? [0, "auto"] : ["auto", "auto"]}
-      digits={measure === "meanLoss" ? 3 : 1} testId={testId} height={height} emptyText={emptyText}
+      title={title}
+      rows={rows}
+      xKey="position"
+      xLabel="Trial after switch (j)"
+      yLabel={MEASURE_LABEL[measure]}
+      series={series.map((s, i) => ({ ...s, color: LEVEL_COLORS[i % LEVEL_COLORS.length] }))}
+      yDomain={
+        measure === "errorPct"
+          ? [0, "auto"]
+          : measure === "meanLoss"
+            ? [0, "auto"]
+            : ["auto", "auto"]
+      }
+      digits={measure === "meanLoss" ? 3 : 1}
+      testId={testId}
+      height={height}
+      emptyText={emptyText}
     />
   );
 }

@@ -10,24 +10,83 @@ import { STREAM_COLORS } from "./trend-chart";
 const GATE_COLORS = ["#7b3294", "#008837", "#c2a5cf", "#a6dba0"];
 
 export function TrialTimeline({ data, window }: { data: TrialChartData; window: number }) {
-  const spans: ShadedSpan[] = data.blocks.map((b) => ({ from: b.fromTrial, to: b.toTrial, shade: b.blockIndex % 2 === 1 }));
-  const common = { rows: data.rows, xKey: "trial", xLabel: "Trial (shaded = odd blocks; a switch at every shade edge)", spans, syncId: "trial", height: 200 };
-  const blockText = data.blocks.map((b) => `block ${b.blockIndex}: ${b.task} (trials ${b.fromTrial}–${b.toTrial})`).join("; ");
+  const spans: ShadedSpan[] = data.blocks.map((b) => ({
+    from: b.fromTrial,
+    to: b.toTrial,
+    shade: b.blockIndex % 2 === 1,
+  }));
+  const common = {
+    rows: data.rows,
+    xKey: "trial",
+    xLabel: "Trial (shaded = odd blocks; a switch at every shade edge)",
+    spans,
+    syncId: "trial",
+    height: 200,
+  };
+  const blockText = data.blocks
+    .map((b) => `block ${b.blockIndex}: ${b.task} (trials ${b.fromTrial}–${b.toTrial})`)
+    .join("; ");
   return (
     <div className="r-stack" data-testid="trial-timeline">
-      <p className="muted" style={{ margin: 0 }}>{blockText}</p>
-      <LinePanel {...common} title={`Participant accuracy (running mean of the last ${window} trials within the block)`} yLabel="Accuracy (%)" yDomain={[0, 100]} digits={0}
-        series={[{ key: "accuracyPct", label: "Participant accuracy", color: STREAM_COLORS.human, dots: false }]} testId="timeline-accuracy" />
-      <LinePanel {...common} title="Participant response time (correct trials)" yLabel="RT (ms)" digits={0}
-        series={[{ key: "rtMs", label: "Correct RT", color: "#555", dots: true }]} testId="timeline-rt" />
-      <LinePanel {...common} title="Model loss per trial (before the update on that trial)" yLabel="Loss (squared error)" yDomain={[0, "auto"]} digits={3}
-        series={data.models.map((m) => ({ key: `${m.preset}Loss`, label: `${m.preset} model`, color: STREAM_COLORS[m.preset], dots: false }))}
-        emptyText="No model stream for this run yet: run it in this browser or on the server." testId="timeline-loss" />
-      <LinePanel {...common} title="Model gates c_p (which path is in use)" yLabel="Gate value" digits={2}
-        series={data.models.flatMap((m, mi) => Array.from({ length: m.gateCount }, (_, p) => ({
-          key: `${m.preset}Gate${p}`, label: `${m.preset} gate ${p + 1}`, color: GATE_COLORS[p % GATE_COLORS.length], dashed: mi === 1, dots: false,
-        })))}
-        emptyText="No model stream for this run yet." testId="timeline-gates" />
+      <p className="muted" style={{ margin: 0 }}>
+        {blockText}
+      </p>
+      <LinePanel
+        {...common}
+        title={`Participant accuracy (running mean of the last ${window} trials within the block)`}
+        yLabel="Accuracy (%)"
+        yDomain={[0, 100]}
+        digits={0}
+        series={[
+          {
+            key: "accuracyPct",
+            label: "Participant accuracy",
+            color: STREAM_COLORS.human,
+            dots: false,
+          },
+        ]}
+        testId="timeline-accuracy"
+      />
+      <LinePanel
+        {...common}
+        title="Participant response time (correct trials)"
+        yLabel="RT (ms)"
+        digits={0}
+        series={[{ key: "rtMs", label: "Correct RT", color: "#555", dots: true }]}
+        testId="timeline-rt"
+      />
+      <LinePanel
+        {...common}
+        title="Model loss per trial (before the update on that trial)"
+        yLabel="Loss (squared error)"
+        yDomain={[0, "auto"]}
+        digits={3}
+        series={data.models.map((m) => ({
+          key: `${m.preset}Loss`,
+          label: `${m.preset} model`,
+          color: STREAM_COLORS[m.preset],
+          dots: false,
+        }))}
+        emptyText="No model stream for this run yet: run it in this browser or on the server."
+        testId="timeline-loss"
+      />
+      <LinePanel
+        {...common}
+        title="Model gates c_p (which path is in use)"
+        yLabel="Gate value"
+        digits={2}
+        series={data.models.flatMap((m, mi) =>
+          Array.from({ length: m.gateCount }, (_, p) => ({
+            key: `${m.preset}Gate${p}`,
+            label: `${m.preset} gate ${p + 1}`,
+            color: GATE_COLORS[p % GATE_COLORS.length],
+            dashed: mi === 1,
+            dots: false,
+          })),
+        )}
+        emptyText="No model stream for this run yet."
+        testId="timeline-gates"
+      />
     </div>
   );
 }

@@ -18,14 +18,26 @@ export type FitRowJson = {
   runId: string | null;
   model: string;
   params: Record<string, unknown>;
-  uncertainty: { hessianPD?: boolean; ci95?: Record<string, [number, number]> | null; atBound?: string[] } | null;
+  uncertainty: {
+    hessianPD?: boolean;
+    ci95?: Record<string, [number, number]> | null;
+    atBound?: string[];
+  } | null;
   logLik: number;
   bic: number;
   nTrials: number;
   nParams: number;
   createdAt: string;
 };
-type FitJobJson = { id: string; runId: string | null; status: JobStatus; progress: number; message: string | null; error: string | null; createdAt: string };
+type FitJobJson = {
+  id: string;
+  runId: string | null;
+  status: JobStatus;
+  progress: number;
+  message: string | null;
+  error: string | null;
+  createdAt: string;
+};
 type ComparisonJson = {
   deltaBic: number;
   preferred: ModelName;
@@ -35,7 +47,12 @@ type ComparisonJson = {
   nTrials: number;
   preferredCount: Record<ModelName, number>;
 };
-type FitsResponse = { fits: FitRowJson[]; jobs: FitJobJson[]; comparison: ComparisonJson | null; curves?: FitCurvePointProps[] | null };
+type FitsResponse = {
+  fits: FitRowJson[];
+  jobs: FitJobJson[];
+  comparison: ComparisonJson | null;
+  curves?: FitCurvePointProps[] | null;
+};
 
 /** A participant of the study, for labelling rows (from the dashboard's run list). */
 export type FitPanelRun = { id: string; participantIndex: number; isPilot: boolean };
@@ -81,7 +98,9 @@ function paramsOf(fit: FitRowJson | undefined) {
     ...p,
     value: fit.params[p.name] as number,
     // an interval around an estimate on the prior box's edge is not meaningful: show none
-    ci: fit.uncertainty?.atBound?.includes(p.name) ? null : (fit.uncertainty?.ci95?.[p.name] ?? null),
+    ci: fit.uncertainty?.atBound?.includes(p.name)
+      ? null
+      : (fit.uncertainty?.ci95?.[p.name] ?? null),
     atBound: fit.uncertainty?.atBound?.includes(p.name) ?? false,
   }));
 }
@@ -91,7 +110,11 @@ function compare(flexible?: FitRowJson, forgetful?: FitRowJson) {
   if (!flexible || !forgetful) return null;
   const deltaBic = forgetful.bic - flexible.bic;
   const a = Math.abs(deltaBic);
-  return { deltaBic, preferred: (deltaBic > 0 ? "flexible" : "forgetful") as ModelName, strength: a > 6 ? "strong" : a > 2 ? "positive" : "weak" };
+  return {
+    deltaBic,
+    preferred: (deltaBic > 0 ? "flexible" : "forgetful") as ModelName,
+    strength: a > 6 ? "strong" : a > 2 ? "positive" : "weak",
+  };
 }
 
 /** Why a request failed, as text: the API's {error} when there is one. */
@@ -105,7 +128,15 @@ async function errorText(res: Response, what: string): Promise<string> {
   return `${what} (HTTP ${res.status})`;
 }
 
-export function FitPanel({ studyId, runId, runs = [] }: { studyId: string; runId?: string; runs?: FitPanelRun[] }) {
+export function FitPanel({
+  studyId,
+  runId,
+  runs = [],
+}: {
+  studyId: string;
+  runId?: string;
+  runs?: FitPanelRun[];
+}) {
   const [data, setData] = useState<FitsResponse | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [postError, setPostError] = useState<string | null>(null);
@@ -126,7 +157,10 @@ export function FitPanel({ studyId, runId, runs = [] }: { studyId: string; runId
       setData(body);
       setLoadError(null);
     } catch (err) {
-      if (mine === seq.current) setLoadError(`Could not read the fits: ${err instanceof Error ? err.message : String(err)}`);
+      if (mine === seq.current)
+        setLoadError(
+          `Could not read the fits: ${err instanceof Error ? err.message : String(err)}`,
+        );
     }
   }, [url]);
 
@@ -160,11 +194,21 @@ export function FitPanel({ studyId, runId, runs = [] }: { studyId: string; runId
     setPostError(null);
     try {
       const res = await fetch(`/api/studies/${studyId}/fits`, {
-        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...(runId ? { runId } : {}), link }),
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ...(runId ? { runId } : {}), link }),
       });
       if (!res.ok) return setPostError(await errorText(res, "Could not start the fit"));
-      const body = (await res.json()) as { job: { id: string; status: JobStatus; runId: string | null } };
-      setQueued({ ...body.job, progress: 0, message: null, error: null, createdAt: new Date().toISOString() });
+      const body = (await res.json()) as {
+        job: { id: string; status: JobStatus; runId: string | null };
+      };
+      setQueued({
+        ...body.job,
+        progress: 0,
+        message: null,
+        error: null,
+        createdAt: new Date().toISOString(),
+      });
       await load();
     } catch (err) {
       setPostError(`Could not start the fit: ${err instanceof Error ? err.message : String(err)}`);
@@ -174,47 +218,106 @@ export function FitPanel({ studyId, runId, runs = [] }: { studyId: string; runId
   }
 
   const byRun = new Map<string, Partial<Record<ModelName, FitRowJson>>>();
-  for (const f of data?.fits ?? []) if (f.runId && (f.model === "flexible" || f.model === "forgetful")) byRun.set(f.runId, { ...byRun.get(f.runId), [f.model]: f });
+  for (const f of data?.fits ?? [])
+    if (f.runId && (f.model === "flexible" || f.model === "forgetful"))
+      byRun.set(f.runId, { ...byRun.get(f.runId), [f.model]: f });
 
   return (
     <div className="r-stack" data-testid={runId ? "fit-panel-run" : "fit-panel-study"}>
       <div className="r-actions">
-        <button className="button" type="button" onClick={() => void start()} disabled={posting || active} data-testid="fit-start">
+        <button
+          className="button"
+          type="button"
+          onClick={() => void start()}
+          disabled={posting || active}
+          data-testid="fit-start"
+        >
           {runId ? "Fit this participant" : "Fit model to all completed participants"}
         </button>
         <label className="r-actions" style={{ gap: "0.4rem" }}>
           <span>Data fitted:</span>
-          <select className="r-input" style={{ width: "auto" }} value={link} onChange={(e) => setLink(e.target.value as LinkName)} disabled={posting || active} data-testid="fit-link">
+          <select
+            className="r-input"
+            style={{ width: "auto" }}
+            value={link}
+            onChange={(e) => setLink(e.target.value as LinkName)}
+            disabled={posting || active}
+            data-testid="fit-link"
+          >
             {LINKS.map((l) => (
-              <option key={l.value} value={l.value}>{l.label}</option>
+              <option key={l.value} value={l.value}>
+                {l.label}
+              </option>
             ))}
           </select>
         </label>
       </div>
       {job ? <JobProgress job={job} runs={runs} studyMode={!runId} /> : null}
-      {postError ? <p className="r-error-box" role="alert" data-testid="fit-error">{postError}</p> : null}
-      {loadError ? <p className="r-error-box" role="alert" data-testid="fit-load-error">{loadError}</p> : null}
+      {postError ? (
+        <p className="r-error-box" role="alert" data-testid="fit-error">
+          {postError}
+        </p>
+      ) : null}
+      {loadError ? (
+        <p className="r-error-box" role="alert" data-testid="fit-load-error">
+          {loadError}
+        </p>
+      ) : null}
       {data === null && !loadError ? <p className="muted">Loading fits…</p> : null}
-      {data !== null && runId ? <RunFits pair={byRun.get(runId)} curves={data.curves ?? null} /> : null}
-      {data !== null && !runId ? <StudyFits studyId={studyId} byRun={byRun} runs={runs} comparison={data.comparison} /> : null}
+      {data !== null && runId ? (
+        <RunFits pair={byRun.get(runId)} curves={data.curves ?? null} />
+      ) : null}
+      {data !== null && !runId ? (
+        <StudyFits studyId={studyId} byRun={byRun} runs={runs} comparison={data.comparison} />
+      ) : null}
     </div>
   );
 }
 
-function JobProgress({ job, runs, studyMode }: { job: FitJobJson; runs: FitPanelRun[]; studyMode: boolean }) {
-  const who = !studyMode ? "" : job.runId ? `Participant #${runs.find((r) => r.id === job.runId)?.participantIndex ?? "?"}: ` : "All completed participants: ";
+function JobProgress({
+  job,
+  runs,
+  studyMode,
+}: {
+  job: FitJobJson;
+  runs: FitPanelRun[];
+  studyMode: boolean;
+}) {
+  const who = !studyMode
+    ? ""
+    : job.runId
+      ? `Participant #${runs.find((r) => r.id === job.runId)?.participantIndex ?? "?"}: `
+      : "All completed participants: ";
   const state =
-    job.status === "queued" ? (job.error ? "retrying after an error" : "waiting for the job worker") : job.status === "running" ? job.message ?? "running" : job.status === "done" ? "done" : "failed";
+    job.status === "queued"
+      ? job.error
+        ? "retrying after an error"
+        : "waiting for the job worker"
+      : job.status === "running"
+        ? (job.message ?? "running")
+        : job.status === "done"
+          ? "done"
+          : "failed";
   return (
     <div className="r-stack" style={{ gap: "0.4rem" }}>
       <span data-testid="fit-progress" data-status={job.status}>
-        <progress max={1} value={job.status === "done" ? 1 : job.progress} style={{ width: "14rem", verticalAlign: "middle" }} /> {pct(job.status === "done" ? 1 : job.progress)} ·{" "}
+        <progress
+          max={1}
+          value={job.status === "done" ? 1 : job.progress}
+          style={{ width: "14rem", verticalAlign: "middle" }}
+        />{" "}
+        {pct(job.status === "done" ? 1 : job.progress)} ·{" "}
         <span className="muted">
           {who}
           {state}
         </span>
       </span>
-      {job.error ? <span className="r-error-box" data-testid="fit-job-error">{job.status === "failed" ? "The fit failed: " : "Last attempt failed: "}{job.error}</span> : null}
+      {job.error ? (
+        <span className="r-error-box" data-testid="fit-job-error">
+          {job.status === "failed" ? "The fit failed: " : "Last attempt failed: "}
+          {job.error}
+        </span>
+      ) : null}
     </div>
   );
 }
@@ -223,14 +326,32 @@ function ParamCell({ fit }: { fit: FitRowJson | undefined }) {
   const ps = paramsOf(fit);
   if (ps.length === 0) return <span className="muted">–</span>;
   return (
-    <span style={{ display: "grid", gridTemplateColumns: "max-content max-content", gap: "0 0.5rem", fontSize: "0.85rem", fontVariantNumeric: "tabular-nums" }}>
+    <span
+      style={{
+        display: "grid",
+        gridTemplateColumns: "max-content max-content",
+        gap: "0 0.5rem",
+        fontSize: "0.85rem",
+        fontVariantNumeric: "tabular-nums",
+      }}
+    >
       {ps.map((p) => (
         <span key={p.name} style={{ display: "contents" }}>
           <span title={p.words}>{p.symbol}</span>
           <span>
             {fmt3(p.value)}
-            {p.ci ? <span className="muted"> [{fmt3(p.ci[0])}, {fmt3(p.ci[1])}]</span> : null}
-            {p.atBound ? <span className="muted" title="estimate on the edge of the prior box"> (bound)</span> : null}
+            {p.ci ? (
+              <span className="muted">
+                {" "}
+                [{fmt3(p.ci[0])}, {fmt3(p.ci[1])}]
+              </span>
+            ) : null}
+            {p.atBound ? (
+              <span className="muted" title="estimate on the edge of the prior box">
+                {" "}
+                (bound)
+              </span>
+            ) : null}
           </span>
         </span>
       ))}
@@ -238,17 +359,40 @@ function ParamCell({ fit }: { fit: FitRowJson | undefined }) {
   );
 }
 
-function StudyFits({ studyId, byRun, runs, comparison }: { studyId: string; byRun: Map<string, Partial<Record<ModelName, FitRowJson>>>; runs: FitPanelRun[]; comparison: ComparisonJson | null }) {
-  if (byRun.size === 0) return <p className="muted" data-testid="fit-empty">No participant has been fitted yet.</p>;
+function StudyFits({
+  studyId,
+  byRun,
+  runs,
+  comparison,
+}: {
+  studyId: string;
+  byRun: Map<string, Partial<Record<ModelName, FitRowJson>>>;
+  runs: FitPanelRun[];
+  comparison: ComparisonJson | null;
+}) {
+  if (byRun.size === 0)
+    return (
+      <p className="muted" data-testid="fit-empty">
+        No participant has been fitted yet.
+      </p>
+    );
   const index = new Map(runs.map((r) => [r.id, r]));
-  const rows = [...byRun.entries()].sort(([a], [b]) => (index.get(a)?.participantIndex ?? Infinity) - (index.get(b)?.participantIndex ?? Infinity));
+  const rows = [...byRun.entries()].sort(
+    ([a], [b]) =>
+      (index.get(a)?.participantIndex ?? Infinity) - (index.get(b)?.participantIndex ?? Infinity),
+  );
   return (
     <>
       {comparison ? (
         <p style={{ margin: 0 }} data-testid="fit-comparison">
-          <strong>{comparison.participants}</strong> participant{comparison.participants === 1 ? "" : "s"} · Σ BIC flexible <strong>{fmtBic(comparison.bic.flexible)}</strong>, forgetful{" "}
-          <strong>{fmtBic(comparison.bic.forgetful)}</strong> · ΔBIC <strong>{signed(comparison.deltaBic)}</strong> → <strong>{comparison.preferred}</strong> ({comparison.strength}) · prefer flexible:{" "}
-          <strong>{comparison.preferredCount.flexible}</strong>, forgetful: <strong>{comparison.preferredCount.forgetful}</strong>
+          <strong>{comparison.participants}</strong> participant
+          {comparison.participants === 1 ? "" : "s"} · Σ BIC flexible{" "}
+          <strong>{fmtBic(comparison.bic.flexible)}</strong>, forgetful{" "}
+          <strong>{fmtBic(comparison.bic.forgetful)}</strong> · ΔBIC{" "}
+          <strong>{signed(comparison.deltaBic)}</strong> → <strong>{comparison.preferred}</strong> (
+          {comparison.strength}) · prefer flexible:{" "}
+          <strong>{comparison.preferredCount.flexible}</strong>, forgetful:{" "}
+          <strong>{comparison.preferredCount.forgetful}</strong>
         </p>
       ) : null}
       <table className="data" data-testid="fit-table">
@@ -272,12 +416,23 @@ function StudyFits({ studyId, byRun, runs, comparison }: { studyId: string; byRu
             return (
               <tr key={id} data-testid={`fit-row-${id}`} style={{ verticalAlign: "top" }}>
                 <td style={{ whiteSpace: "nowrap" }}>
-                  <Link href={`/studies/${studyId}/runs/${id}`}>{run ? `Participant #${run.participantIndex}` : `Run ${id.slice(0, 8)}…`}</Link>
-                  {run?.isPilot ? <> <span className="r-badge r-pilot">pilot</span></> : null}
+                  <Link href={`/studies/${studyId}/runs/${id}`}>
+                    {run ? `Participant #${run.participantIndex}` : `Run ${id.slice(0, 8)}…`}
+                  </Link>
+                  {run?.isPilot ? (
+                    <>
+                      {" "}
+                      <span className="r-badge r-pilot">pilot</span>
+                    </>
+                  ) : null}
                 </td>
                 <td>{LINK_TEXT[linkName] ?? linkName}</td>
-                <td><ParamCell fit={pair.flexible} /></td>
-                <td><ParamCell fit={pair.forgetful} /></td>
+                <td>
+                  <ParamCell fit={pair.flexible} />
+                </td>
+                <td>
+                  <ParamCell fit={pair.forgetful} />
+                </td>
                 <td className="r-num">{fmtBic(pair.flexible?.bic)}</td>
                 <td className="r-num">{fmtBic(pair.forgetful?.bic)}</td>
                 <td className="r-num">{c ? signed(c.deltaBic) : "–"}</td>
@@ -295,17 +450,32 @@ function StudyFits({ studyId, byRun, runs, comparison }: { studyId: string; byRu
 function ParamLegend() {
   return (
     <p className="muted" style={{ margin: 0, fontSize: "0.85rem" }}>
-      {PARAMS.map((p) => `${p.symbol} ${p.words}`).join(" · ")}. ΔBIC = BIC forgetful − BIC flexible: &gt; 0 favours the flexible model, |ΔBIC| &gt; 6 is strong.
-      Intervals are 95% (delta method; absent when the likelihood&apos;s Hessian is not positive definite); &quot;(bound)&quot; marks an estimate on the edge of the prior box (no interval shown).
+      {PARAMS.map((p) => `${p.symbol} ${p.words}`).join(" · ")}. ΔBIC = BIC forgetful − BIC
+      flexible: &gt; 0 favours the flexible model, |ΔBIC| &gt; 6 is strong. Intervals are 95% (delta
+      method; absent when the likelihood&apos;s Hessian is not positive definite);
+      &quot;(bound)&quot; marks an estimate on the edge of the prior box (no interval shown).
     </p>
   );
 }
 
-function RunFits({ pair, curves }: { pair: Partial<Record<ModelName, FitRowJson>> | undefined; curves: FitCurvePointProps[] | null }) {
-  if (!pair || (!pair.flexible && !pair.forgetful)) return <p className="muted" data-testid="fit-empty">This participant has not been fitted yet.</p>;
+function RunFits({
+  pair,
+  curves,
+}: {
+  pair: Partial<Record<ModelName, FitRowJson>> | undefined;
+  curves: FitCurvePointProps[] | null;
+}) {
+  if (!pair || (!pair.flexible && !pair.forgetful))
+    return (
+      <p className="muted" data-testid="fit-empty">
+        This participant has not been fitted yet.
+      </p>
+    );
   const c = compare(pair.flexible, pair.forgetful);
   const linkName = String((pair.flexible ?? pair.forgetful)?.params.link ?? "choice");
-  const ps = Object.fromEntries(MODELS.map((m) => [m, new Map(paramsOf(pair[m]).map((p) => [p.name, p]))])) as Record<ModelName, Map<string, ReturnType<typeof paramsOf>[number]>>;
+  const ps = Object.fromEntries(
+    MODELS.map((m) => [m, new Map(paramsOf(pair[m]).map((p) => [p.name, p]))]),
+  ) as Record<ModelName, Map<string, ReturnType<typeof paramsOf>[number]>>;
   const shown = PARAMS.filter((p) => MODELS.some((m) => ps[m].has(p.name)));
   const cell = (m: ModelName, name: string) => {
     const p = ps[m].get(name);
@@ -313,8 +483,18 @@ function RunFits({ pair, curves }: { pair: Partial<Record<ModelName, FitRowJson>
     return (
       <>
         {fmt3(p.value)}
-        {p.ci ? <span className="muted"> [{fmt3(p.ci[0])}, {fmt3(p.ci[1])}]</span> : null}
-        {p.atBound ? <span className="muted" title="estimate on the edge of the prior box"> (bound)</span> : null}
+        {p.ci ? (
+          <span className="muted">
+            {" "}
+            [{fmt3(p.ci[0])}, {fmt3(p.ci[1])}]
+          </span>
+        ) : null}
+        {p.atBound ? (
+          <span className="muted" title="estimate on the edge of the prior box">
+            {" "}
+            (bound)
+          </span>
+        ) : null}
       </>
     );
   };
@@ -325,7 +505,9 @@ function RunFits({ pair, curves }: { pair: Partial<Record<ModelName, FitRowJson>
         Data fitted: <strong>{LINK_TEXT[linkName] ?? linkName}</strong>
         {c ? (
           <>
-            {" "}· ΔBIC = BIC forgetful − BIC flexible = <strong>{signed(c.deltaBic)}</strong> → preferred: <strong data-testid="fit-preferred">{c.preferred}</strong> ({c.strength})
+            {" "}
+            · ΔBIC = BIC forgetful − BIC flexible = <strong>{signed(c.deltaBic)}</strong> →
+            preferred: <strong data-testid="fit-preferred">{c.preferred}</strong> ({c.strength})
           </>
         ) : null}
       </p>
@@ -358,20 +540,29 @@ function RunFits({ pair, curves }: { pair: Partial<Record<ModelName, FitRowJson>
             <tr key={label} data-testid={label === "BIC" ? "fit-bic-row" : undefined}>
               <td>{label}</td>
               {MODELS.map((m) => (
-                <td key={m} className="r-num">{pair[m] ? get(pair[m]!) : "–"}</td>
+                <td key={m} className="r-num">
+                  {pair[m] ? get(pair[m]!) : "–"}
+                </td>
               ))}
             </tr>
           ))}
         </tbody>
       </table>
-      {noCi.length ? <p className="muted" style={{ margin: 0 }}>No intervals for the {noCi.join(" and ")} fit: the likelihood&apos;s Hessian was not positive definite (too few trials or a flat direction).</p> : null}
+      {noCi.length ? (
+        <p className="muted" style={{ margin: 0 }}>
+          No intervals for the {noCi.join(" and ")} fit: the likelihood&apos;s Hessian was not
+          positive definite (too few trials or a flat direction).
+        </p>
+      ) : null}
       <h3 style={{ margin: "0.5rem 0 0" }}>Error after a switch: observed vs fitted</h3>
       {curves && curves.length ? (
         <div data-testid="fit-curves">
           <FitRecoveryChart curves={curves} />
         </div>
       ) : (
-        <p className="muted" data-testid="fit-curves-empty">No switch trials with a response to compare.</p>
+        <p className="muted" data-testid="fit-curves-empty">
+          No switch trials with a response to compare.
+        </p>
       )}
     </>
   );

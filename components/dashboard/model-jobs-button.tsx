@@ -4,9 +4,24 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 
-type Progress = { counts: { queued: number; running: number; done: number; failed: number }; total: number; progress: number; errors: string[] };
+type Progress = {
+  counts: { queued: number; running: number; done: number; failed: number };
+  total: number;
+  progress: number;
+  errors: string[];
+};
 
-export function ModelJobsButton({ studyId, runId, label, rerun = false }: { studyId: string; runId?: string; label: string; rerun?: boolean }) {
+export function ModelJobsButton({
+  studyId,
+  runId,
+  label,
+  rerun = false,
+}: {
+  studyId: string;
+  runId?: string;
+  label: string;
+  rerun?: boolean;
+}) {
   const router = useRouter();
   const [since, setSince] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
@@ -17,18 +32,30 @@ export function ModelJobsButton({ studyId, runId, label, rerun = false }: { stud
     setBusy(true);
     setMessage(null);
     const res = await fetch(`/api/studies/${studyId}/jobs`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...(runId ? { runId } : {}), rerun }),
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...(runId ? { runId } : {}), rerun }),
     });
-    const body = (await res.json()) as { jobIds?: string[]; runs?: number; alreadyQueued?: number; since?: string; error?: string };
+    const body = (await res.json()) as {
+      jobIds?: string[];
+      runs?: number;
+      alreadyQueued?: number;
+      since?: string;
+      error?: string;
+    };
     if (!res.ok) {
       setBusy(false);
       return setMessage(body.error ?? `Could not queue jobs (HTTP ${res.status})`);
     }
     if (!body.jobIds?.length && !body.alreadyQueued) {
       setBusy(false);
-      return setMessage(body.runs ? "Nothing to do." : "Every completed run already has its model streams.");
+      return setMessage(
+        body.runs ? "Nothing to do." : "Every completed run already has its model streams.",
+      );
     }
-    setMessage(`Queued ${body.jobIds?.length ?? 0} jobs for ${body.runs} run(s)${body.alreadyQueued ? ` (${body.alreadyQueued} already in the queue)` : ""}.`);
+    setMessage(
+      `Queued ${body.jobIds?.length ?? 0} jobs for ${body.runs} run(s)${body.alreadyQueued ? ` (${body.alreadyQueued} already in the queue)` : ""}.`,
+    );
     setSince(body.alreadyQueued ? new Date(Date.now() - 3_600_000).toISOString() : body.since!);
   }
 
@@ -60,13 +87,25 @@ export function ModelJobsButton({ studyId, runId, label, rerun = false }: { stud
   return (
     <div className="r-stack" style={{ gap: "0.4rem" }}>
       <div className="r-actions">
-        <button className="button" type="button" onClick={() => void start()} disabled={busy} data-testid={runId ? "rerun-server" : "run-models-all"}>
+        <button
+          className="button"
+          type="button"
+          onClick={() => void start()}
+          disabled={busy}
+          data-testid={runId ? "rerun-server" : "run-models-all"}
+        >
           {label}
         </button>
         {progress ? (
           <span data-testid="jobs-progress">
-            <progress max={1} value={progress.progress} style={{ width: "12rem", verticalAlign: "middle" }} /> {Math.round(progress.progress * 100)}% ·{" "}
-            {progress.counts.done} done, {progress.counts.running} running, {progress.counts.queued} queued{progress.counts.failed ? `, ${progress.counts.failed} failed` : ""}
+            <progress
+              max={1}
+              value={progress.progress}
+              style={{ width: "12rem", verticalAlign: "middle" }}
+            />{" "}
+            {Math.round(progress.progress * 100)}% · {progress.counts.done} done,{" "}
+            {progress.counts.running} running, {progress.counts.queued} queued
+            {progress.counts.failed ? `, ${progress.counts.failed} failed` : ""}
           </span>
         ) : null}
       </div>

@@ -2,7 +2,8 @@
 import type { ExclusionReport } from "@/lib/core/analysis";
 import type { CostRow } from "@/lib/core/recovery";
 
-const f = (v: number | null, digits: number, signed = false) => (v === null ? "–" : `${signed && v > 0 ? "+" : ""}${v.toFixed(digits)}`);
+const f = (v: number | null, digits: number, signed = false) =>
+  v === null ? "–" : `${signed && v > 0 ? "+" : ""}${v.toFixed(digits)}`;
 
 export function CostsTable({ rows, repeatFrom }: { rows: CostRow[]; repeatFrom: number }) {
   return (
@@ -42,26 +43,52 @@ export function CostsTable({ rows, repeatFrom }: { rows: CostRow[]; repeatFrom: 
         </tbody>
       </table>
       <p className="muted">
-        Switch trial = first trial after a switch; repeat = trials {repeatFrom} and later in every block. RT is for correct trials only; the model has no RT
-        (it has a loss), participants have no loss. Error trend = least-squares slope of the post-switch error rate over switch number (negative = improves with practice).
+        Switch trial = first trial after a switch; repeat = trials {repeatFrom} and later in every
+        block. RT is for correct trials only; the model has no RT (it has a loss), participants have
+        no loss. Error trend = least-squares slope of the post-switch error rate over switch number
+        (negative = improves with practice).
       </p>
     </>
   );
 }
 
-export function ExclusionList({ report, pilotsExcluded }: { report: ExclusionReport; pilotsExcluded: boolean }) {
+export function ExclusionList({
+  report,
+  pilotsExcluded,
+}: {
+  report: ExclusionReport;
+  pilotsExcluded: boolean;
+}) {
   const o = report.options;
   return (
     <ul data-testid="exclusions">
-      <li>{pilotsExcluded ? "Pilot runs left out." : "Pilot runs included."} Only completed runs; main phase only (practice trials never count).</li>
       <li>
-        Anticipations (RT &lt; {o.minRtMs ?? "–"} ms) dropped from every measure: {o.minRtMs === null ? "off" : `${report.counts.anticipation} trials`}.
+        {pilotsExcluded ? "Pilot runs left out." : "Pilot runs included."} Only completed runs; main
+        phase only (practice trials never count).
       </li>
-      <li>Outlier RTs beyond {o.maxSd ?? "–"} SD of the participant&apos;s own switch / non-switch mean dropped from RT: {o.maxSd === null ? "off" : `${report.counts.slowOrFastOutlier} trials`}.</li>
-      <li>RTs right after an error dropped: {o.dropPostError ? `${report.counts.postError} trials` : "off"}.</li>
-      <li>First block (no switch before it) dropped: {o.dropFirstBlock ? `${report.counts.firstBlock} trials` : "off (it counts towards the repeat baseline)"}.</li>
       <li>
-        Kept: {report.trialsKept} of {report.trialsIn} trials for error rates, {report.rtTrialsKept} correct RTs. Model streams use every trial (no exclusions).
+        Anticipations (RT &lt; {o.minRtMs ?? "–"} ms) dropped from every measure:{" "}
+        {o.minRtMs === null ? "off" : `${report.counts.anticipation} trials`}.
+      </li>
+      <li>
+        Outlier RTs beyond {o.maxSd ?? "–"} SD of the participant&apos;s own switch / non-switch
+        mean dropped from RT:{" "}
+        {o.maxSd === null ? "off" : `${report.counts.slowOrFastOutlier} trials`}.
+      </li>
+      <li>
+        RTs right after an error dropped:{" "}
+        {o.dropPostError ? `${report.counts.postError} trials` : "off"}.
+      </li>
+      <li>
+        First block (no switch before it) dropped:{" "}
+        {o.dropFirstBlock
+          ? `${report.counts.firstBlock} trials`
+          : "off (it counts towards the repeat baseline)"}
+        .
+      </li>
+      <li>
+        Kept: {report.trialsKept} of {report.trialsIn} trials for error rates, {report.rtTrialsKept}{" "}
+        correct RTs. Model streams use every trial (no exclusions).
       </li>
     </ul>
   );

@@ -18,8 +18,17 @@ vi.mock("@/lib/experiment/timeline", () => ({
       trial() {
         for (const trialIndex of [0, 1]) {
           opts.onTrialRecord({
-            phase: "main", trialIndex, blockIndex: 0, trialInBlock: trialIndex, task: "parity", stimulus: "3",
-            correctResponse: "f", congruent: true, response: "f", correct: true, rtMs: 400,
+            phase: "main",
+            trialIndex,
+            blockIndex: 0,
+            trialInBlock: trialIndex,
+            task: "parity",
+            stimulus: "3",
+            correctResponse: "f",
+            congruent: true,
+            response: "f",
+            correct: true,
+            rtMs: 400,
           });
         }
         this.jsPsych.finishTrial({});
@@ -43,7 +52,9 @@ function fakeServer(complete: { completionCode: string; redirectUrl: string }) {
     const path = url.replace(/^\/api\/runs\/[^/]+\//, "");
     if (path === "trials") {
       await savesReleased;
-      log.push(`trials:${(JSON.parse(init.body).trials as TrialRecordInput[]).map((t) => t.trialIndex).join(",")}`);
+      log.push(
+        `trials:${(JSON.parse(init.body).trials as TrialRecordInput[]).map((t) => t.trialIndex).join(",")}`,
+      );
       return new Response(JSON.stringify({ saved: 2, duplicates: 0 }), { status: 200 });
     }
     log.push(path);
@@ -77,26 +88,48 @@ describe("ExperimentHost", () => {
     const server = fakeServer({ completionCode: "C0DE-42", redirectUrl: "" });
     vi.stubGlobal("fetch", server.fetchMock);
     const root = createRoot(container);
-    await act(async () => root.render(<ExperimentHost token="tok" config={config} curriculum={curriculum} resume={{ mainTrialsDone: 0, practiceDone: false }} />));
+    await act(async () =>
+      root.render(
+        <ExperimentHost
+          token="tok"
+          config={config}
+          curriculum={curriculum}
+          resume={{ mainTrialsDone: 0, practiceDone: false }}
+        />,
+      ),
+    );
     await until(() => container.textContent!.includes("Saving your answers"));
     expect(server.log).toEqual(["heartbeat"]);
     expect(JSON.parse(localStorage.getItem("nta:save-queue:tok")!)).toHaveLength(2);
     server.release();
     await until(() => container.querySelector("[data-testid=completion-code]") !== null);
     expect(container.querySelector("[data-testid=completion-code]")!.textContent).toBe("C0DE-42");
-    expect(server.log.filter((l) => l !== "heartbeat")).toEqual(["trials:0", "trials:1", "complete"]);
+    expect(server.log.filter((l) => l !== "heartbeat")).toEqual([
+      "trials:0",
+      "trials:1",
+      "complete",
+    ]);
     expect(localStorage.getItem("nta:save-queue:tok")).toBeNull();
     await act(async () => root.unmount());
   });
 
   it("redirects only after the last save", async () => {
-    const server = fakeServer({ completionCode: "X", redirectUrl: "https://example.org/done?cc=X" });
+    const server = fakeServer({
+      completionCode: "X",
+      redirectUrl: "https://example.org/done?cc=X",
+    });
     vi.stubGlobal("fetch", server.fetchMock);
     const navigate = vi.fn();
     const root = createRoot(container);
     await act(async () =>
       root.render(
-        <ExperimentHost token="tok2" config={config} curriculum={curriculum} resume={{ mainTrialsDone: 0, practiceDone: false }} navigate={navigate} />,
+        <ExperimentHost
+          token="tok2"
+          config={config}
+          curriculum={curriculum}
+          resume={{ mainTrialsDone: 0, practiceDone: false }}
+          navigate={navigate}
+        />,
       ),
     );
     await until(() => container.textContent!.includes("Saving your answers"));
@@ -105,7 +138,11 @@ describe("ExperimentHost", () => {
     server.release();
     await until(() => navigate.mock.calls.length > 0);
     expect(navigate).toHaveBeenCalledWith("https://example.org/done?cc=X");
-    expect(server.log.filter((l) => l !== "heartbeat")).toEqual(["trials:0", "trials:1", "complete"]);
+    expect(server.log.filter((l) => l !== "heartbeat")).toEqual([
+      "trials:0",
+      "trials:1",
+      "complete",
+    ]);
     await act(async () => root.unmount());
   });
 });

@@ -83,10 +83,21 @@ const styles = {
 } satisfies Record<string, CSSProperties>;
 
 async function postJson(url: string, body: unknown = {}): Promise<Response> {
-  return fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 }
 
-export function ExperimentHost({ token, config, curriculum, resume, simulate = false, navigate }: ExperimentHostProps) {
+export function ExperimentHost({
+  token,
+  config,
+  curriculum,
+  resume,
+  simulate = false,
+  navigate,
+}: ExperimentHostProps) {
   const stageRef = useRef<HTMLDivElement>(null);
   const queueRef = useRef<SaveQueue | null>(null);
   const modelRef = useRef<ParticipantModel | null>(null);
@@ -102,10 +113,15 @@ export function ExperimentHost({ token, config, curriculum, resume, simulate = f
     queue.retryNow();
     await queue.whenDrained();
     // The model stream (study option) is given a few seconds; the server recomputes it anyway.
-    if (modelRef.current) await Promise.race([modelRef.current.whenDone(), new Promise((r) => setTimeout(r, 5000))]);
+    if (modelRef.current)
+      await Promise.race([modelRef.current.whenDone(), new Promise((r) => setTimeout(r, 5000))]);
     try {
       const res = await postJson(`${base}/complete`);
-      const body = (await res.json().catch(() => ({}))) as { completionCode?: string; redirectUrl?: string; error?: string };
+      const body = (await res.json().catch(() => ({}))) as {
+        completionCode?: string;
+        redirectUrl?: string;
+        error?: string;
+      };
       if (!res.ok) throw new Error(body.error ?? `The server answered ${res.status}`);
       if (body.redirectUrl) {
         setPhase({ kind: "redirecting" });
@@ -179,7 +195,8 @@ export function ExperimentHost({ token, config, curriculum, resume, simulate = f
       }
       await complete();
     })().catch((e: unknown) => {
-      if (!cancelled) setPhase({ kind: "error", message: e instanceof Error ? e.message : String(e) });
+      if (!cancelled)
+        setPhase({ kind: "error", message: e instanceof Error ? e.message : String(e) });
     });
 
     return () => {
@@ -196,7 +213,8 @@ export function ExperimentHost({ token, config, curriculum, resume, simulate = f
     // The run is mounted once per token; later prop identity changes must not restart it.
   }, [token]);
 
-  const showStage = phase.kind === "loading" || phase.kind === "running" || phase.kind === "ended-early";
+  const showStage =
+    phase.kind === "loading" || phase.kind === "running" || phase.kind === "ended-early";
   return (
     <div style={styles.root} data-testid="experiment-host" data-phase={phase.kind}>
       <div ref={stageRef} style={{ ...styles.stage, display: showStage ? undefined : "none" }} />
@@ -208,8 +226,13 @@ export function ExperimentHost({ token, config, curriculum, resume, simulate = f
       {phase.kind === "saving" && (
         <div style={styles.centre} role="status">
           <h2>Saving your answers…</h2>
-          <p>Please keep this page open.{save && save.pending > 0 ? ` ${save.pending} answers still to send.` : ""}</p>
-          {save && !save.online && <p style={{ color: "#b45309" }}>No connection right now; we keep trying.</p>}
+          <p>
+            Please keep this page open.
+            {save && save.pending > 0 ? ` ${save.pending} answers still to send.` : ""}
+          </p>
+          {save && !save.online && (
+            <p style={{ color: "#b45309" }}>No connection right now; we keep trying.</p>
+          )}
         </div>
       )}
       {phase.kind === "redirecting" && (
@@ -237,28 +260,33 @@ export function ExperimentHost({ token, config, curriculum, resume, simulate = f
         <div style={styles.centre} role="alert">
           <h2>Something went wrong</h2>
           <p>{phase.message}</p>
-          <p>Your answers are kept in this browser. Please try again; if it keeps failing, contact the researcher.</p>
+          <p>
+            Your answers are kept in this browser. Please try again; if it keeps failing, contact
+            the researcher.
+          </p>
           <button type="button" style={styles.button} onClick={() => void complete()}>
             Try again
           </button>
         </div>
       )}
-      {save && (phase.kind === "running" || phase.kind === "loading") && (!save.online || save.pending >= 3) && (
-        <div
-          role="status"
-          data-testid="save-indicator"
-          style={{
-            ...styles.badge,
-            background: save.online ? "#f3f4f6" : "#fef3c7",
-            color: save.online ? "#4b5563" : "#92400e",
-            border: `1px solid ${save.online ? "#d1d5db" : "#f59e0b"}`,
-          }}
-        >
-          {save.online
-            ? `Saving… (${save.pending} waiting)`
-            : `Offline: ${save.pending} answers kept on this device, will be sent when the connection returns`}
-        </div>
-      )}
+      {save &&
+        (phase.kind === "running" || phase.kind === "loading") &&
+        (!save.online || save.pending >= 3) && (
+          <div
+            role="status"
+            data-testid="save-indicator"
+            style={{
+              ...styles.badge,
+              background: save.online ? "#f3f4f6" : "#fef3c7",
+              color: save.online ? "#4b5563" : "#92400e",
+              border: `1px solid ${save.online ? "#d1d5db" : "#f59e0b"}`,
+            }}
+          >
+            {save.online
+              ? `Saving… (${save.pending} waiting)`
+              : `Offline: ${save.pending} answers kept on this device, will be sent when the connection returns`}
+          </div>
+        )}
     </div>
   );
 }

@@ -13,7 +13,11 @@ export type ParticipantModel = {
   stop(): void;
 };
 
-export function startParticipantModel(token: string, curriculum: Curriculum, presets: StreamPreset[]): ParticipantModel {
+export function startParticipantModel(
+  token: string,
+  curriculum: Curriculum,
+  presets: StreamPreset[],
+): ParticipantModel {
   const abort = new AbortController();
   const queues: SaveQueue[] = [];
   const sequence = curriculumToStimulusTrials(curriculum);
@@ -29,7 +33,10 @@ export function startParticipantModel(token: string, curriculum: Curriculum, pre
         batchSize: 100,
       });
       queues.push(queue);
-      const response = await runInWorker({ mode: "stimulus", sequence, presets: [preset], seeds: 1, seed }, { signal: abort.signal });
+      const response = await runInWorker(
+        { mode: "stimulus", sequence, presets: [preset], seeds: 1, seed },
+        { signal: abort.signal },
+      );
       if (response.mode !== "stimulus") throw new Error("unexpected model response");
       for (const record of toTrialRecords(response.result, sequence, 0)) queue.enqueue(record);
     }

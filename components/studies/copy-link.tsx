@@ -2,7 +2,15 @@
 // A link a researcher pastes elsewhere (Prolific, a pilot email): shown in full, copied on click.
 import { useEffect, useState } from "react";
 
-export function CopyLink({ label, path, testId }: { label: string; path: string; testId?: string }) {
+export function CopyLink({
+  label,
+  path,
+  testId,
+}: {
+  label: string;
+  path: string;
+  testId?: string;
+}) {
   const [copied, setCopied] = useState(false);
   // The absolute URL needs the browser's origin; the server renders the path until hydration.
   const [origin, setOrigin] = useState("");

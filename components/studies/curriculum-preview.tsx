@@ -2,7 +2,16 @@
 // Plain data in (computed on the server with lib/core's generateCurriculum), no logic here.
 import { Fragment } from "react";
 
-type PreviewTrial = { trialIndex: number; blockIndex: number; trialInBlock: number; task: string; label: string; stimulus: string; correctResponse: string; congruent: boolean };
+type PreviewTrial = {
+  trialIndex: number;
+  blockIndex: number;
+  trialInBlock: number;
+  task: string;
+  label: string;
+  stimulus: string;
+  correctResponse: string;
+  congruent: boolean;
+};
 
 export type CurriculumPreviewData = {
   participantIndex: number;
@@ -19,13 +28,19 @@ export function CurriculumPreview({ preview }: { preview: CurriculumPreviewData 
     <section className="card" data-testid="curriculum-preview">
       <h2 style={{ marginTop: 0 }}>Curriculum preview</h2>
       <p className="muted">
-        Participant {preview.participantIndex} (seed {preview.seed}): {preview.practiceTrials} practice and {preview.mainTrials} main trials
-        in {preview.blocks.length} blocks. Every participant gets their own order from the study seed.
+        Participant {preview.participantIndex} (seed {preview.seed}): {preview.practiceTrials}{" "}
+        practice and {preview.mainTrials} main trials in {preview.blocks.length} blocks. Every
+        participant gets their own order from the study seed.
       </p>
       <p>
         <strong>Blocks: </strong>
         {preview.blocks.map((b) => (
-          <span key={b.blockIndex} title={`block ${b.blockIndex + 1}: ${b.task}`} className="r-badge" style={{ marginRight: 4 }}>
+          <span
+            key={b.blockIndex}
+            title={`block ${b.blockIndex + 1}: ${b.task}`}
+            className="r-badge"
+            style={{ marginRight: 4 }}
+          >
             {b.blockIndex + 1}. {b.task}
           </span>
         ))}
@@ -75,7 +90,9 @@ export function CurriculumPreview({ preview }: { preview: CurriculumPreviewData 
         </tbody>
       </table>
       <p className="muted" style={{ marginBottom: 0 }}>
-        First trials of blocks 1 and 2 shown; keys: left <kbd>{preview.keys.left.toUpperCase()}</kbd>, right <kbd>{preview.keys.right.toUpperCase()}</kbd>.
+        First trials of blocks 1 and 2 shown; keys: left{" "}
+        <kbd>{preview.keys.left.toUpperCase()}</kbd>, right{" "}
+        <kbd>{preview.keys.right.toUpperCase()}</kbd>.
       </p>
     </section>
   );

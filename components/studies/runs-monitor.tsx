@@ -5,7 +5,6 @@ import { useEffect, useState } from "react";
 
 import { RUN_STATUSES, type RunMonitorData, type RunStatus } from "@/lib/core/run-monitor";
 
-
 const POLL_MS = 3000;
 
 function relative(fromIso: string, nowMs: number) {
@@ -39,7 +38,8 @@ export function RunsMonitor({ studyId, initial }: { studyId: string; initial: Ru
       if (document.visibilityState !== "visible") return;
       try {
         const res = await fetch(`/api/studies/${studyId}/runs`, { cache: "no-store" });
-        if (res.status === 401) return setProblem("Your session has expired: sign in again to keep monitoring.");
+        if (res.status === 401)
+          return setProblem("Your session has expired: sign in again to keep monitoring.");
         if (!res.ok) return setProblem(`Could not refresh (HTTP ${res.status}); retrying.`);
         const next = (await res.json()) as RunMonitorData;
         if (!stopped) {
@@ -62,7 +62,8 @@ export function RunsMonitor({ studyId, initial }: { studyId: string; initial: Ru
     <section data-testid="runs-monitor">
       <div className="r-counts">
         <div className="r-count">
-          <strong data-testid="count-total">{data.runs.length}</strong>runs ({participants} participants)
+          <strong data-testid="count-total">{data.runs.length}</strong>runs ({participants}{" "}
+          participants)
         </div>
         {RUN_STATUSES.map((s) => (
           <div key={s} className="r-count" title={STATUS_HELP[s]}>
@@ -72,11 +73,15 @@ export function RunsMonitor({ studyId, initial }: { studyId: string; initial: Ru
         ))}
       </div>
       <p className="muted" aria-live="polite">
-        Live: refreshes every {POLL_MS / 1000} s · last update {new Date(data.generatedAt).toLocaleTimeString()}
+        Live: refreshes every {POLL_MS / 1000} s · last update{" "}
+        {new Date(data.generatedAt).toLocaleTimeString()}
         {problem ? <span className="error"> · {problem}</span> : null}
       </p>
       {data.runs.length === 0 ? (
-        <p className="muted">No runs yet. Open the study and share the participant link, or try the pilot link yourself.</p>
+        <p className="muted">
+          No runs yet. Open the study and share the participant link, or try the pilot link
+          yourself.
+        </p>
       ) : (
         <table className="data" data-testid="runs-table">
           <thead>
@@ -105,11 +110,17 @@ export function RunsMonitor({ studyId, initial }: { studyId: string; initial: Ru
                 </td>
                 <td>
                   <span className="r-progress" aria-hidden>
-                    <span style={{ width: `${r.expectedTrials ? Math.min(100, (100 * r.savedTrials) / r.expectedTrials) : 0}%` }} />
+                    <span
+                      style={{
+                        width: `${r.expectedTrials ? Math.min(100, (100 * r.savedTrials) / r.expectedTrials) : 0}%`,
+                      }}
+                    />
                   </span>
                   {r.savedTrials} / {r.expectedTrials}
                 </td>
-                <td className="r-num">{r.accuracy === null ? "–" : `${Math.round(r.accuracy * 100)} %`}</td>
+                <td className="r-num">
+                  {r.accuracy === null ? "–" : `${Math.round(r.accuracy * 100)} %`}
+                </td>
                 <td title={r.lastSeenAt}>{relative(r.lastSeenAt, nowMs)}</td>
                 <td title={r.startedAt}>{r.startedAt.slice(0, 16).replace("T", " ")}</td>
               </tr>

@@ -5,14 +5,34 @@
 import { useActionState, type ReactNode } from "react";
 
 type Value = string | boolean | string[];
-export type StudyFormState = { values: Record<string, Value>; errors: Record<string, string>; message: string | null; attempt: number };
+export type StudyFormState = {
+  values: Record<string, Value>;
+  errors: Record<string, string>;
+  message: string | null;
+  attempt: number;
+};
 
 type Option = { value: string; label: string };
 type Field =
-  | { name: string; label: string; kind: "text" | "number" | "url" | "textarea"; help?: string; step?: string; wide?: boolean; readOnly?: boolean }
+  | {
+      name: string;
+      label: string;
+      kind: "text" | "number" | "url" | "textarea";
+      help?: string;
+      step?: string;
+      wide?: boolean;
+      readOnly?: boolean;
+    }
   | { name: string; label: string; kind: "select"; options: Option[]; help?: string }
   | { name: string; label: string; kind: "checkbox"; help?: string }
-  | { name: string; label: string; kind: "checkboxes"; options: Option[]; help?: string; wide?: boolean };
+  | {
+      name: string;
+      label: string;
+      kind: "checkboxes";
+      options: Option[];
+      help?: string;
+      wide?: boolean;
+    };
 
 type Section = { legend: string; fields: Field[]; note?: string };
 
@@ -27,15 +47,27 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
           label: "Slug",
           kind: "text",
           readOnly: slugLocked,
-          help: slugLocked ? "Fixed: participants already used the link /s/<slug>." : "The participant link becomes /s/<slug>. Lower-case letters, digits, hyphens.",
+          help: slugLocked
+            ? "Fixed: participants already used the link /s/<slug>."
+            : "The participant link becomes /s/<slug>. Lower-case letters, digits, hyphens.",
         },
       ],
     },
     {
       legend: "Design",
       fields: [
-        { name: "config.taskPair", label: "Task pair", kind: "select", options: [{ value: "parity-magnitude", label: "Parity / magnitude (digits)" }] },
-        { name: "config.blocks", label: "Blocks", kind: "number", help: "Tasks alternate every block; blocks − 1 switches." },
+        {
+          name: "config.taskPair",
+          label: "Task pair",
+          kind: "select",
+          options: [{ value: "parity-magnitude", label: "Parity / magnitude (digits)" }],
+        },
+        {
+          name: "config.blocks",
+          label: "Blocks",
+          kind: "number",
+          help: "Tasks alternate every block; blocks − 1 switches.",
+        },
         { name: "config.trialsPerBlock", label: "Trials per block", kind: "number" },
         {
           name: "config.firstTask",
@@ -66,8 +98,18 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
             { value: "none", label: "None" },
           ],
         },
-        { name: "config.breakEveryBlocks", label: "Break every … blocks", kind: "number", help: "0 = no breaks." },
-        { name: "config.seed", label: "Study seed", kind: "number", help: "Each participant's curriculum is derived from it." },
+        {
+          name: "config.breakEveryBlocks",
+          label: "Break every … blocks",
+          kind: "number",
+          help: "0 = no breaks.",
+        },
+        {
+          name: "config.seed",
+          label: "Study seed",
+          kind: "number",
+          help: "Each participant's curriculum is derived from it.",
+        },
       ],
     },
     {
@@ -82,15 +124,31 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
     {
       legend: "Response keys",
       fields: [
-        { name: "config.keys.left", label: "Left key", kind: "text", help: "One lower-case letter or digit." },
+        {
+          name: "config.keys.left",
+          label: "Left key",
+          kind: "text",
+          help: "One lower-case letter or digit.",
+        },
         { name: "config.keys.right", label: "Right key", kind: "text" },
       ],
     },
     {
       legend: "Practice",
       fields: [
-        { name: "config.practice.trials", label: "Practice trials", kind: "number", help: "Half per task; 0 = no practice." },
-        { name: "config.practice.minAccuracy", label: "Minimum accuracy", kind: "number", step: "0.05", help: "Proportion 0–1 needed to pass." },
+        {
+          name: "config.practice.trials",
+          label: "Practice trials",
+          kind: "number",
+          help: "Half per task; 0 = no practice.",
+        },
+        {
+          name: "config.practice.minAccuracy",
+          label: "Minimum accuracy",
+          kind: "number",
+          step: "0.05",
+          help: "Proportion 0–1 needed to pass.",
+        },
         { name: "config.practice.maxAttempts", label: "Attempts", kind: "number" },
         {
           name: "config.practice.onFail",
@@ -105,7 +163,15 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
     },
     {
       legend: "Consent",
-      fields: [{ name: "config.consentText", label: "Consent text", kind: "textarea", wide: true, help: "Shown before the experiment starts." }],
+      fields: [
+        {
+          name: "config.consentText",
+          label: "Consent text",
+          kind: "textarea",
+          wide: true,
+          help: "Shown before the experiment starts.",
+        },
+      ],
     },
     {
       legend: "Model",
@@ -120,24 +186,47 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
             { value: "forgetful", label: "forgetful" },
           ],
         },
-        { name: "config.model.runInParticipantBrowser", label: "Also run the model in the participant's browser (background worker)", kind: "checkbox" },
+        {
+          name: "config.model.runInParticipantBrowser",
+          label: "Also run the model in the participant's browser (background worker)",
+          kind: "checkbox",
+        },
       ],
     },
     {
       legend: "Recruitment",
       fields: [
-        { name: "config.recruitment.completionCode", label: "Completion code", kind: "text", help: "Shown on the last screen, e.g. a Prolific code." },
-        { name: "config.recruitment.redirectUrl", label: "Redirect URL", kind: "url", help: "Where to send participants after the last save (optional)." },
+        {
+          name: "config.recruitment.completionCode",
+          label: "Completion code",
+          kind: "text",
+          help: "Shown on the last screen, e.g. a Prolific code.",
+        },
+        {
+          name: "config.recruitment.redirectUrl",
+          label: "Redirect URL",
+          kind: "url",
+          help: "Where to send participants after the last save (optional).",
+        },
       ],
     },
   ];
 }
 
-function FieldView({ field, value, error }: { field: Field; value: Value | undefined; error?: string }) {
+function FieldView({
+  field,
+  value,
+  error,
+}: {
+  field: Field;
+  value: Value | undefined;
+  error?: string;
+}) {
   const id = `f-${field.name.replace(/\./g, "-")}`;
   const errorId = `${id}-error`;
   const helpId = `${id}-help`;
-  const describedBy = [field.help ? helpId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [field.help ? helpId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
   const wide = "wide" in field && field.wide;
   const errorLine = error ? (
     <span id={errorId} className="r-field-error" data-testid={`error-${field.name}`}>
@@ -154,7 +243,13 @@ function FieldView({ field, value, error }: { field: Field; value: Value | undef
     return (
       <div className={`r-field${wide ? " r-wide" : ""}${error ? " r-invalid" : ""}`}>
         <label className="r-check">
-          <input id={id} type="checkbox" name={field.name} defaultChecked={value === true} aria-describedby={describedBy} />
+          <input
+            id={id}
+            type="checkbox"
+            name={field.name}
+            defaultChecked={value === true}
+            aria-describedby={describedBy}
+          />
           <span>{field.label}</span>
         </label>
         {help}
@@ -165,12 +260,20 @@ function FieldView({ field, value, error }: { field: Field; value: Value | undef
   if (field.kind === "checkboxes") {
     const checked = Array.isArray(value) ? value : [];
     return (
-      <fieldset className={`r-field${wide ? " r-wide" : ""}${error ? " r-invalid" : ""}`} style={{ border: "none", padding: 0, margin: 0 }}>
+      <fieldset
+        className={`r-field${wide ? " r-wide" : ""}${error ? " r-invalid" : ""}`}
+        style={{ border: "none", padding: 0, margin: 0 }}
+      >
         <span>{field.label}</span>
         <div className="row">
           {field.options.map((o) => (
             <label key={o.value} className="r-check">
-              <input type="checkbox" name={field.name} value={o.value} defaultChecked={checked.includes(o.value)} />
+              <input
+                type="checkbox"
+                name={field.name}
+                value={o.value}
+                defaultChecked={checked.includes(o.value)}
+              />
               <span>{o.label}</span>
             </label>
           ))}
@@ -184,7 +287,13 @@ function FieldView({ field, value, error }: { field: Field; value: Value | undef
   const text = typeof value === "string" ? value : "";
   if (field.kind === "select") {
     control = (
-      <select id={id} name={field.name} defaultValue={text} aria-invalid={Boolean(error)} aria-describedby={describedBy}>
+      <select
+        id={id}
+        name={field.name}
+        defaultValue={text}
+        aria-invalid={Boolean(error)}
+        aria-describedby={describedBy}
+      >
         {field.options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -193,7 +302,15 @@ function FieldView({ field, value, error }: { field: Field; value: Value | undef
       </select>
     );
   } else if (field.kind === "textarea") {
-    control = <textarea id={id} name={field.name} defaultValue={text} aria-invalid={Boolean(error)} aria-describedby={describedBy} />;
+    control = (
+      <textarea
+        id={id}
+        name={field.name}
+        defaultValue={text}
+        aria-invalid={Boolean(error)}
+        aria-describedby={describedBy}
+      />
+    );
   } else {
     // type="number" would let the browser swallow bad input silently; text + inputMode keeps it visible for the server to report.
     control = (
@@ -238,11 +355,21 @@ export function StudyForm({
   slugLocked?: boolean;
 }) {
   const [state, formAction, pending] = useActionState(action, initial);
-  const known = new Set(sections(taskLabels, slugLocked).flatMap((s) => s.fields.map((f) => f.name)));
-  const stray = Object.entries(state.errors).filter(([path]) => !known.has(path) && path !== "acknowledgeExistingRuns");
+  const known = new Set(
+    sections(taskLabels, slugLocked).flatMap((s) => s.fields.map((f) => f.name)),
+  );
+  const stray = Object.entries(state.errors).filter(
+    ([path]) => !known.has(path) && path !== "acknowledgeExistingRuns",
+  );
   return (
     // key: remount after each refused attempt so inputs show the values the server sent back.
-    <form key={state.attempt} action={formAction} className="r-form" noValidate data-testid="study-form">
+    <form
+      key={state.attempt}
+      action={formAction}
+      className="r-form"
+      noValidate
+      data-testid="study-form"
+    >
       {state.message ? (
         <div className="r-error-box" role="alert" data-testid="form-message">
           <p style={{ margin: 0 }}>{state.message}</p>
@@ -263,16 +390,25 @@ export function StudyForm({
           <legend>{section.legend}</legend>
           <div className="r-grid">
             {section.fields.map((f) => (
-              <FieldView key={f.name} field={f} value={state.values[f.name]} error={state.errors[f.name]} />
+              <FieldView
+                key={f.name}
+                field={f}
+                value={state.values[f.name]}
+                error={state.errors[f.name]}
+              />
             ))}
           </div>
         </fieldset>
       ))}
       {participantRuns > 0 ? (
-        <div className={`r-notice${state.errors.acknowledgeExistingRuns ? " r-invalid" : ""}`} data-testid="runs-warning">
+        <div
+          className={`r-notice${state.errors.acknowledgeExistingRuns ? " r-invalid" : ""}`}
+          data-testid="runs-warning"
+        >
           <p style={{ marginTop: 0 }}>
-            <strong>{participantRuns} participant(s) already ran this study.</strong> Each run keeps the settings it started with, so their
-            data stays consistent; changed settings apply to new participants only, and your dataset will then mix two designs.
+            <strong>{participantRuns} participant(s) already ran this study.</strong> Each run keeps
+            the settings it started with, so their data stays consistent; changed settings apply to
+            new participants only, and your dataset will then mix two designs.
           </p>
           <label className="r-check">
             <input type="checkbox" name="acknowledgeExistingRuns" />

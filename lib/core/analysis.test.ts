@@ -8,7 +8,11 @@ import {
 } from "./analysis";
 import { trialRecordSchema, type TrialRecord } from "./trial-record";
 
-type Gen = (t: { blockIndex: number; trialInBlock: number; trialIndex: number }) => Partial<TrialRecord>;
+type Gen = (t: {
+  blockIndex: number;
+  trialInBlock: number;
+  trialIndex: number;
+}) => Partial<TrialRecord>;
 
 /** A synthetic stream of `blocks` × `perBlock` main trials; `gen` sets each trial's outcome. */
 function stream(blocks: number, perBlock: number, gen: Gen): TrialRecord[] {
@@ -43,7 +47,9 @@ describe("computeSwitchAnalysis", () => {
     // Switch trials: trialIndex 10,20,…,50 → (trialIndex % 3)·10 = 10,20,0,10,20 → mean 412 + 100.
     const a = computeSwitchAnalysis(records, { exclusions: noExclusions });
     const repeats = records.filter((r) => r.trialInBlock > 0).map((r) => r.rtMs!);
-    const switches = records.filter((r) => r.blockIndex > 0 && r.trialInBlock === 0).map((r) => r.rtMs!);
+    const switches = records
+      .filter((r) => r.blockIndex > 0 && r.trialInBlock === 0)
+      .map((r) => r.rtMs!);
     const avg = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     expect(a.switchCost.rtMs).toBeCloseTo(avg(switches) - avg(repeats), 9);
     expect(a.switchCost.switchTrials.n).toBe(5);
@@ -58,7 +64,12 @@ describe("computeSwitchAnalysis", () => {
     }));
     const a = computeSwitchAnalysis(records);
     expect(a.switchCost.rtMs).toBe(100);
-    expect(a.exclusions.counts).toEqual({ anticipation: 0, firstBlock: 0, slowOrFastOutlier: 0, postError: 0 });
+    expect(a.exclusions.counts).toEqual({
+      anticipation: 0,
+      firstBlock: 0,
+      slowOrFastOutlier: 0,
+      postError: 0,
+    });
     expect(a.exclusions.options.minRtMs).toBe(150);
   });
 
@@ -81,7 +92,9 @@ describe("computeSwitchAnalysis", () => {
     // Repeat trials: positions 2–4 of all 3 blocks; block 0 all 0.25 → (0.25·3 + (1+0.5+0.25)·2)/9.
     expect(a.switchCost.loss).toBeCloseTo(2 - (0.75 + 3.5) / 9, 12);
     expect(a.switchCost.errorRate).toBeCloseTo(1 - 2 / 9, 12);
-    expect(a.recovery.filter((p) => p.level === 0).map((p) => p.meanLoss)).toEqual([2, 1, 0.5, 0.25]);
+    expect(a.recovery.filter((p) => p.level === 0).map((p) => p.meanLoss)).toEqual([
+      2, 1, 0.5, 0.25,
+    ]);
     expect(a.recovery.every((p) => p.meanRtMs === null)).toBe(true);
   });
 
@@ -91,15 +104,24 @@ describe("computeSwitchAnalysis", () => {
       blockIndex > 0 && trialInBlock < 5 - blockIndex ? { correct: false, response: "j" } : {},
     );
     const a = computeSwitchAnalysis(records, { exclusions: noExclusions, positions: 5 });
-    const curve = (level: number) => a.recovery.filter((p) => p.level === level).map((p) => p.errorRate);
+    const curve = (level: number) =>
+      a.recovery.filter((p) => p.level === level).map((p) => p.errorRate);
     expect(curve(0)).toEqual([1, 1, 1, 1, 0]);
     expect(curve(3)).toEqual([1, 0, 0, 0, 0]);
     expect(a.trend.perSwitch.map((p) => p.errorRate)).toEqual([0.8, 0.6, 0.4, 0.2]);
     expect(a.trend.errorRateSlope).toBeCloseTo(-0.2, 12);
 
-    const grouped = computeSwitchAnalysis(records, { exclusions: noExclusions, switchesPerLevel: 2 });
-    expect(grouped.recovery.filter((p) => p.position === 1).map((p) => p.switches)).toEqual([[1, 2], [3, 4]]);
-    expect(grouped.recovery.filter((p) => p.position === 4).map((p) => p.errorRate)).toEqual([0.5, 0]);
+    const grouped = computeSwitchAnalysis(records, {
+      exclusions: noExclusions,
+      switchesPerLevel: 2,
+    });
+    expect(grouped.recovery.filter((p) => p.position === 1).map((p) => p.switches)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(grouped.recovery.filter((p) => p.position === 4).map((p) => p.errorRate)).toEqual([
+      0.5, 0,
+    ]);
   });
 
   it("restricts to switches into one task", () => {
@@ -119,7 +141,9 @@ describe("computeSwitchAnalysis", () => {
   });
 
   it("trims a slow outlier beyond 3 SD from RT means only", () => {
-    const records = stream(2, 40, ({ trialIndex }) => ({ rtMs: trialIndex === 30 ? 5000 : 480 + (trialIndex % 5) * 10 }));
+    const records = stream(2, 40, ({ trialIndex }) => ({
+      rtMs: trialIndex === 30 ? 5000 : 480 + (trialIndex % 5) * 10,
+    }));
     const a = computeSwitchAnalysis(records);
     expect(a.exclusions.counts.slowOrFastOutlier).toBe(1);
     expect(a.switchCost.repeatTrials.n).toBe(78);
@@ -131,17 +155,24 @@ describe("computeSwitchAnalysis", () => {
 
   it("trims at exactly maxSd standard deviations", () => {
     // Repeat RTs alternate 490/510 (SD ≈ 10); one trial at +3.5 SD is cut at 3 SD but kept at 4 SD.
-    const records = stream(1, 101, ({ trialIndex }) => ({ rtMs: trialIndex === 50 ? 536 : trialIndex % 2 ? 490 : 510 }));
-    const rtsOf = (maxSd: number) => computeSwitchAnalysis(records, { exclusions: { maxSd } }).exclusions.counts.slowOrFastOutlier;
+    const records = stream(1, 101, ({ trialIndex }) => ({
+      rtMs: trialIndex === 50 ? 536 : trialIndex % 2 ? 490 : 510,
+    }));
+    const rtsOf = (maxSd: number) =>
+      computeSwitchAnalysis(records, { exclusions: { maxSd } }).exclusions.counts.slowOrFastOutlier;
     expect(rtsOf(3)).toBe(1);
     expect(rtsOf(4)).toBe(0);
   });
 
   it("drops post-error RTs and the first block when asked", () => {
     const records = stream(3, 4, ({ trialIndex }) =>
-      trialIndex === 5 ? { correct: false, response: "j" } : { rtMs: trialIndex === 6 ? 1000 : 500 },
+      trialIndex === 5
+        ? { correct: false, response: "j" }
+        : { rtMs: trialIndex === 6 ? 1000 : 500 },
     );
-    const a = computeSwitchAnalysis(records, { exclusions: { dropPostError: true, dropFirstBlock: true, maxSd: null } });
+    const a = computeSwitchAnalysis(records, {
+      exclusions: { dropPostError: true, dropFirstBlock: true, maxSd: null },
+    });
     expect(a.exclusions.counts.firstBlock).toBe(4);
     expect(a.exclusions.counts.postError).toBe(1);
     expect(a.switchCost.repeatTrials.meanRtMs).toBe(500);
@@ -171,7 +202,13 @@ describe("computeSwitchAnalysis", () => {
 
 describe("leastSquaresSlope", () => {
   it("recovers the slope of a line", () => {
-    expect(leastSquaresSlope([[1, 3], [2, 5], [4, 9]])).toBeCloseTo(2, 12);
+    expect(
+      leastSquaresSlope([
+        [1, 3],
+        [2, 5],
+        [4, 9],
+      ]),
+    ).toBeCloseTo(2, 12);
     expect(leastSquaresSlope([[1, 3]])).toBeNull();
   });
 });

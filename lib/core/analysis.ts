@@ -67,7 +67,12 @@ export type ExclusionReport = {
   trialsKept: number;
   /** Correct trials with an RT left for RT measures. */
   rtTrialsKept: number;
-  counts: { anticipation: number; firstBlock: number; slowOrFastOutlier: number; postError: number };
+  counts: {
+    anticipation: number;
+    firstBlock: number;
+    slowOrFastOutlier: number;
+    postError: number;
+  };
 };
 
 /** Measures over a set of trials; null where no trial contributes. */
@@ -129,13 +134,15 @@ export function resolveAnalysisOptions(input: AnalysisOptionsInput = {}): Analys
   };
   const { positions, switchesPerLevel, repeatFromPosition } = options;
   for (const [name, value] of Object.entries({ positions, switchesPerLevel, repeatFromPosition })) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`${name} must be a positive integer, got ${value}`);
   }
   return options;
 }
 
 const isSwitchTrial = (r: TrialRecord) => r.blockIndex >= 1 && r.trialInBlock === 0;
-const isRepeatTrial = (r: TrialRecord, o: AnalysisOptions) => r.trialInBlock + 1 >= o.repeatFromPosition;
+const isRepeatTrial = (r: TrialRecord, o: AnalysisOptions) =>
+  r.trialInBlock + 1 >= o.repeatFromPosition;
 
 /** Apply the human exclusions; records are sorted by trialIndex first. */
 export function applyExclusions(
@@ -143,12 +150,15 @@ export function applyExclusions(
   options: AnalysisOptions = defaultAnalysisOptions,
 ): { trials: AnalysedTrial[]; report: ExclusionReport } {
   const ex = options.exclusions;
-  const inPhase = records.filter((r) => r.phase === options.phase).sort((a, b) => a.trialIndex - b.trialIndex);
+  const inPhase = records
+    .filter((r) => r.phase === options.phase)
+    .sort((a, b) => a.trialIndex - b.trialIndex);
   const counts = { anticipation: 0, firstBlock: 0, slowOrFastOutlier: 0, postError: 0 };
   const trials: AnalysedTrial[] = [];
   let previous: TrialRecord | null = null;
   for (const record of inPhase) {
-    const afterError = previous !== null && !previous.correct && previous.trialIndex === record.trialIndex - 1;
+    const afterError =
+      previous !== null && !previous.correct && previous.trialIndex === record.trialIndex - 1;
     previous = record;
     if (ex.dropFirstBlock && record.blockIndex === 0) {
       counts.firstBlock++;
@@ -209,33 +219,54 @@ export function summarizeTrials(trials: readonly AnalysedTrial[]): MeasureSummar
 
 function switchedTrials(trials: readonly AnalysedTrial[], options: AnalysisOptions) {
   return trials.filter(
-    (t) => t.record.blockIndex >= 1 && (options.intoTask === null || t.record.task === options.intoTask),
+    (t) =>
+      t.record.blockIndex >= 1 && (options.intoTask === null || t.record.task === options.intoTask),
   );
 }
 
 /** Switch indices k (1-based) present in the stream, after the intoTask filter. */
 function switchIndices(trials: readonly AnalysedTrial[], options: AnalysisOptions): number[] {
-  return [...new Set(switchedTrials(trials, options).map((t) => t.record.blockIndex))].sort((a, b) => a - b);
+  return [...new Set(switchedTrials(trials, options).map((t) => t.record.blockIndex))].sort(
+    (a, b) => a - b,
+  );
 }
 
 /** Recovery curves: each measure at positions 1…J, one curve per practice level. */
-export function computeRecoveryCurves(trials: readonly AnalysedTrial[], options: AnalysisOptions): RecoveryPoint[] {
+export function computeRecoveryCurves(
+  trials: readonly AnalysedTrial[],
+  options: AnalysisOptions,
+): RecoveryPoint[] {
   const ks = switchIndices(trials, options);
   const points: RecoveryPoint[] = [];
   for (let level = 0; level * options.switchesPerLevel < ks.length; level++) {
-    const group = ks.slice(level * options.switchesPerLevel, (level + 1) * options.switchesPerLevel);
-    const inGroup = switchedTrials(trials, options).filter((t) => group.includes(t.record.blockIndex));
+    const group = ks.slice(
+      level * options.switchesPerLevel,
+      (level + 1) * options.switchesPerLevel,
+    );
+    const inGroup = switchedTrials(trials, options).filter((t) =>
+      group.includes(t.record.blockIndex),
+    );
     for (let position = 1; position <= options.positions; position++) {
       const atPosition = inGroup.filter((t) => t.record.trialInBlock === position - 1);
-      points.push({ level, switches: [group[0], group[group.length - 1]], position, ...summarizeTrials(atPosition) });
+      points.push({
+        level,
+        switches: [group[0], group[group.length - 1]],
+        position,
+        ...summarizeTrials(atPosition),
+      });
     }
   }
   return points;
 }
 
 /** Switch − repeat costs. Repeat trials come from every block (block 0 too unless excluded). */
-export function computeSwitchCost(trials: readonly AnalysedTrial[], options: AnalysisOptions): SwitchCost {
-  const switchTrials = summarizeTrials(switchedTrials(trials, options).filter((t) => isSwitchTrial(t.record)));
+export function computeSwitchCost(
+  trials: readonly AnalysedTrial[],
+  options: AnalysisOptions,
+): SwitchCost {
+  const switchTrials = summarizeTrials(
+    switchedTrials(trials, options).filter((t) => isSwitchTrial(t.record)),
+  );
   const repeatTrials = summarizeTrials(trials.filter((t) => isRepeatTrial(t.record, options)));
   const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
   return {
@@ -248,7 +279,10 @@ export function computeSwitchCost(trials: readonly AnalysedTrial[], options: Ana
 }
 
 /** Post-switch measures (positions 1…J) per switch and their slope over switch index. */
-export function computePracticeTrend(trials: readonly AnalysedTrial[], options: AnalysisOptions): PracticeTrend {
+export function computePracticeTrend(
+  trials: readonly AnalysedTrial[],
+  options: AnalysisOptions,
+): PracticeTrend {
   const perSwitch = switchIndices(trials, options).map((k) => ({
     switchIndex: k,
     ...summarizeTrials(

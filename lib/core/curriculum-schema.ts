@@ -34,7 +34,15 @@ export const curriculumSchema = z.object({
 export type Curriculum = z.infer<typeof curriculumSchema>;
 
 /** Fields a stored trial must copy from the curriculum trial at its index. */
-export const CURRICULUM_FIELDS = ["phase", "blockIndex", "trialInBlock", "task", "stimulus", "correctResponse", "congruent"] as const;
+export const CURRICULUM_FIELDS = [
+  "phase",
+  "blockIndex",
+  "trialInBlock",
+  "task",
+  "stimulus",
+  "correctResponse",
+  "congruent",
+] as const;
 
 /**
  * Why a record cannot be the curriculum trial it claims to be (or null when it can): a copied
@@ -42,11 +50,17 @@ export const CURRICULUM_FIELDS = ["phase", "blockIndex", "trialInBlock", "task",
  */
 export function curriculumMismatch(
   expected: CurriculumTrial,
-  rec: Pick<CurriculumTrial, (typeof CURRICULUM_FIELDS)[number]> & { trialIndex: number; response: string | null; correct: boolean },
+  rec: Pick<CurriculumTrial, (typeof CURRICULUM_FIELDS)[number]> & {
+    trialIndex: number;
+    response: string | null;
+    correct: boolean;
+  },
 ): string | null {
   for (const f of CURRICULUM_FIELDS) {
-    if (expected[f] !== rec[f]) return `${f} is ${JSON.stringify(rec[f])} but the curriculum says ${JSON.stringify(expected[f])}`;
+    if (expected[f] !== rec[f])
+      return `${f} is ${JSON.stringify(rec[f])} but the curriculum says ${JSON.stringify(expected[f])}`;
   }
-  if (rec.correct !== (rec.response === rec.correctResponse)) return `"correct" does not agree with response and correctResponse`;
+  if (rec.correct !== (rec.response === rec.correctResponse))
+    return `"correct" does not agree with response and correctResponse`;
   return null;
 }

@@ -22,7 +22,7 @@ import {
 const pair = getTaskPair("parity-magnitude");
 const config = (input: StudyConfigInput = {}) => studyConfigSchema.parse(input);
 
-const countBy = <T,>(xs: readonly T[], key: (x: T) => string) => {
+const countBy = <T>(xs: readonly T[], key: (x: T) => string) => {
   const m = new Map<string, number>();
   for (const x of xs) m.set(key(x), (m.get(key(x)) ?? 0) + 1);
   return m;
@@ -32,7 +32,9 @@ describe("task pair parity-magnitude", () => {
   it("maps odd → left and even → right under parity, < 5 → left and > 5 → right under magnitude", () => {
     const keys = { left: "f", right: "j" };
     expect(pair.stimuli.map((s) => correctKey(pair, "parity", s, keys)).join("")).toBe("fjfjjfjf");
-    expect(pair.stimuli.map((s) => correctKey(pair, "magnitude", s, keys)).join("")).toBe("ffffjjjj");
+    expect(pair.stimuli.map((s) => correctKey(pair, "magnitude", s, keys)).join("")).toBe(
+      "ffffjjjj",
+    );
   });
 
   it("has half the stimuli congruent", () => {
@@ -107,7 +109,8 @@ describe("generateCurriculum", () => {
       expect(new Set(counts.values())).toEqual(new Set([cfg.trialsPerBlock / 8]));
       expect(trials.filter((t) => t.congruent)).toHaveLength(cfg.trialsPerBlock / 2);
     }
-    for (let i = 1; i < c.trials.length; i++) expect(c.trials[i].stimulus).not.toBe(c.trials[i - 1].stimulus);
+    for (let i = 1; i < c.trials.length; i++)
+      expect(c.trials[i].stimulus).not.toBe(c.trials[i - 1].stimulus);
   });
 
   it("balances as evenly as possible when trialsPerBlock is not a multiple of 8", () => {
@@ -116,11 +119,14 @@ describe("generateCurriculum", () => {
       for (const b of c.blocks) {
         const trials = c.trials.filter((t) => t.blockIndex === b.blockIndex);
         const counts = [...countBy(trials, (t) => t.stimulus).values()];
-        expect(Math.max(...counts) - Math.min(...(counts.length < 8 ? [0] : counts))).toBeLessThanOrEqual(1);
+        expect(
+          Math.max(...counts) - Math.min(...(counts.length < 8 ? [0] : counts)),
+        ).toBeLessThanOrEqual(1);
         const congruent = trials.filter((t) => t.congruent).length;
         expect(Math.abs(2 * congruent - n)).toBeLessThanOrEqual(1);
       }
-      for (let i = 1; i < c.trials.length; i++) expect(c.trials[i].stimulus).not.toBe(c.trials[i - 1].stimulus);
+      for (let i = 1; i < c.trials.length; i++)
+        expect(c.trials[i].stimulus).not.toBe(c.trials[i - 1].stimulus);
     }
   });
 
@@ -136,10 +142,15 @@ describe("generateCurriculum", () => {
     const c = generateCurriculum(config({ practice: { trials: 9 } }), seed);
     expect(c.practice).toHaveLength(9);
     expect(c.practice.every((t) => t.phase === "practice")).toBe(true);
-    expect(c.practice.map((t) => t.task)).toEqual([...Array(5).fill("parity"), ...Array(4).fill("magnitude")]);
+    expect(c.practice.map((t) => t.task)).toEqual([
+      ...Array(5).fill("parity"),
+      ...Array(4).fill("magnitude"),
+    ]);
     expect(c.practice.map((t) => t.blockIndex)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1]);
     expect(generateCurriculum(config({ practice: { trials: 0 } }), seed).practice).toEqual([]);
-    expect(practiceAttemptTrials(c, 2).map((t) => t.trialIndex)).toEqual([18, 19, 20, 21, 22, 23, 24, 25, 26]);
+    expect(practiceAttemptTrials(c, 2).map((t) => t.trialIndex)).toEqual([
+      18, 19, 20, 21, 22, 23, 24, 25, 26,
+    ]);
   });
 
   it("uses the configured keys", () => {
@@ -150,7 +161,11 @@ describe("generateCurriculum", () => {
 
 describe("orderWithoutRepeats", () => {
   it("keeps the multiset and places no equal neighbours when possible", () => {
-    const counts = new Map([["x", 5], ["y", 4], ["z", 1]]);
+    const counts = new Map([
+      ["x", 5],
+      ["y", 4],
+      ["z", 1],
+    ]);
     for (let s = 0; s < 50; s++) {
       const order = orderWithoutRepeats(counts, createRng(s), "x");
       expect(countBy(order, (o) => o)).toEqual(counts);

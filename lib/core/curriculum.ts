@@ -27,7 +27,10 @@ export function participantSeedFor(studySeed: number, participantIndex: number):
 }
 
 /** Task slot of the first main block; "counterbalance" alternates by participant index parity. */
-export function firstTaskSlot(config: Pick<StudyConfig, "firstTask">, participantIndex = 0): TaskSlot {
+export function firstTaskSlot(
+  config: Pick<StudyConfig, "firstTask">,
+  participantIndex = 0,
+): TaskSlot {
   if (config.firstTask === "counterbalance") return participantIndex % 2 === 0 ? "A" : "B";
   return config.firstTask;
 }
@@ -40,8 +43,14 @@ export function blockStimulusCounts(pair: TaskPair, n: number, rng: Rng): Map<st
   const counts = new Map(pair.stimuli.map((s) => [s, Math.floor(n / pair.stimuli.length)]));
   let rest = n % pair.stimuli.length;
   if (rest > 0) {
-    const congruent = shuffled(pair.stimuli.filter((s) => isCongruent(pair, s)), rng);
-    const incongruent = shuffled(pair.stimuli.filter((s) => !isCongruent(pair, s)), rng);
+    const congruent = shuffled(
+      pair.stimuli.filter((s) => isCongruent(pair, s)),
+      rng,
+    );
+    const incongruent = shuffled(
+      pair.stimuli.filter((s) => !isCongruent(pair, s)),
+      rng,
+    );
     const extraToCongruent = rest % 2 === 1 && rng.next() < 0.5 ? 1 : 0;
     const nCongruent = Math.floor(rest / 2) + extraToCongruent;
     for (const s of congruent.slice(0, nCongruent)) counts.set(s, counts.get(s)! + 1);
@@ -56,7 +65,11 @@ export function blockStimulusCounts(pair: TaskPair, n: number, rng: Rng): Map<st
  * whenever that is possible: each step draws a remaining item, weighted by its count, among those
  * after which the rest can still be arranged without repeats.
  */
-export function orderWithoutRepeats(counts: Map<string, number>, rng: Rng, previous: string | null = null): string[] {
+export function orderWithoutRepeats(
+  counts: Map<string, number>,
+  rng: Rng,
+  previous: string | null = null,
+): string[] {
   const left = new Map(counts);
   let total = [...left.values()].reduce((a, b) => a + b, 0);
   const out: string[] = [];
@@ -128,8 +141,13 @@ function buildTrials(
  * The curriculum of one participant. `participantSeed` drives every random choice;
  * `participantIndex` only decides the first task when config.firstTask is "counterbalance".
  */
-export function generateCurriculum(config: StudyConfig, participantSeed: number, participantIndex = 0): Curriculum {
-  if (!Number.isInteger(participantSeed)) throw new Error(`participantSeed must be an integer, got ${participantSeed}`);
+export function generateCurriculum(
+  config: StudyConfig,
+  participantSeed: number,
+  participantIndex = 0,
+): Curriculum {
+  if (!Number.isInteger(participantSeed))
+    throw new Error(`participantSeed must be an integer, got ${participantSeed}`);
   const pair = getTaskPair(config.taskPair);
   const first = taskIdFor(pair, firstTaskSlot(config, participantIndex));
   const second = otherTaskId(pair, first);
@@ -152,8 +170,20 @@ export function generateCurriculum(config: StudyConfig, participantSeed: number,
     seed: participantSeed,
     keys: { left: config.keys.left, right: config.keys.right },
     blocks,
-    practice: buildTrials("practice", practicePlan, pair, config.keys, createRng(deriveSeed(participantSeed, STREAM.practice))),
-    trials: buildTrials("main", mainPlan, pair, config.keys, createRng(deriveSeed(participantSeed, STREAM.main))),
+    practice: buildTrials(
+      "practice",
+      practicePlan,
+      pair,
+      config.keys,
+      createRng(deriveSeed(participantSeed, STREAM.practice)),
+    ),
+    trials: buildTrials(
+      "main",
+      mainPlan,
+      pair,
+      config.keys,
+      createRng(deriveSeed(participantSeed, STREAM.main)),
+    ),
   };
 }
 

@@ -16,7 +16,8 @@ export function computePracticeStatus(
   practiceLength: number,
   practice: StudyConfig["practice"],
 ): PracticeStatus {
-  if (practiceLength === 0) return { practiceTrialsSaved: saved.length, attemptsCompleted: 0, practiceDone: true };
+  if (practiceLength === 0)
+    return { practiceTrialsSaved: saved.length, attemptsCompleted: 0, practiceDone: true };
   const byAttempt = new Map<number, { n: number; correct: number }>();
   for (const t of saved) {
     const a = Math.floor(t.trialIndex / practiceLength);
@@ -28,5 +29,9 @@ export function computePracticeStatus(
   const complete = [...byAttempt.values()].filter((s) => s.n === practiceLength);
   const passed = complete.some((s) => s.correct / practiceLength >= practice.minAccuracy);
   const exhausted = complete.length >= practice.maxAttempts && practice.onFail === "continue";
-  return { practiceTrialsSaved: saved.length, attemptsCompleted: complete.length, practiceDone: passed || exhausted };
+  return {
+    practiceTrialsSaved: saved.length,
+    attemptsCompleted: complete.length,
+    practiceDone: passed || exhausted,
+  };
 }

@@ -44,19 +44,34 @@ export type CellAnalysis = {
 };
 
 /** Positions at or beyond this are pooled into one cell per block (they only count as repeats). */
-export function cellTailPosition(options: Pick<AnalysisOptions, "positions" | "repeatFromPosition">): number {
+export function cellTailPosition(
+  options: Pick<AnalysisOptions, "positions" | "repeatFromPosition">,
+): number {
   return Math.max(options.positions, options.repeatFromPosition - 1) + 1;
 }
 
 /** Cells of one analysed stream (after applyExclusions), the in-memory twin of the SQL GROUP BY. */
-export function computeCellsFromTrials(trials: readonly AnalysedTrial[], tailPosition: number): SwitchCell[] {
+export function computeCellsFromTrials(
+  trials: readonly AnalysedTrial[],
+  tailPosition: number,
+): SwitchCell[] {
   const cells = new Map<string, SwitchCell>();
   for (const { record, rtKept } of trials) {
     const position = Math.min(record.trialInBlock + 1, tailPosition);
     const key = `${record.blockIndex}|${position}|${record.task}`;
     let cell = cells.get(key);
     if (!cell) {
-      cell = { blockIndex: record.blockIndex, position, task: record.task, n: 0, errors: 0, rtSumMs: 0, nRt: 0, lossSum: 0, nLoss: 0 };
+      cell = {
+        blockIndex: record.blockIndex,
+        position,
+        task: record.task,
+        n: 0,
+        errors: 0,
+        rtSumMs: 0,
+        nRt: 0,
+        lossSum: 0,
+        nLoss: 0,
+      };
       cells.set(key, cell);
     }
     cell.n++;
@@ -70,7 +85,10 @@ export function computeCellsFromTrials(trials: readonly AnalysedTrial[], tailPos
       cell.nLoss++;
     }
   }
-  return [...cells.values()].sort((a, b) => a.blockIndex - b.blockIndex || a.position - b.position || a.task.localeCompare(b.task));
+  return [...cells.values()].sort(
+    (a, b) =>
+      a.blockIndex - b.blockIndex || a.position - b.position || a.task.localeCompare(b.task),
+  );
 }
 
 /** Add cells with the same (blockIndex, position, task), e.g. several participants' cells. */
@@ -89,12 +107,20 @@ export function mergeCells(...groups: readonly (readonly SwitchCell[])[]): Switc
       m.nLoss += cell.nLoss;
     }
   }
-  return [...merged.values()].sort((a, b) => a.blockIndex - b.blockIndex || a.position - b.position || a.task.localeCompare(b.task));
+  return [...merged.values()].sort(
+    (a, b) =>
+      a.blockIndex - b.blockIndex || a.position - b.position || a.task.localeCompare(b.task),
+  );
 }
 
 /** Error rate, mean correct RT and mean loss over a set of cells. */
 export function summarizeCells(cells: readonly SwitchCell[]): MeasureSummary {
-  let n = 0, errors = 0, rtSum = 0, nRt = 0, lossSum = 0, nLoss = 0;
+  let n = 0,
+    errors = 0,
+    rtSum = 0,
+    nRt = 0,
+    lossSum = 0,
+    nLoss = 0;
   for (const c of cells) {
     n += c.n;
     errors += c.errors;
@@ -118,18 +144,31 @@ export function summarizeCells(cells: readonly SwitchCell[]): MeasureSummary {
  * computeRecoveryCurves / computeSwitchCost / computePracticeTrend in analysis.ts. The cells must
  * have been built with a tail position ≥ cellTailPosition(options).
  */
-export function computeAnalysisFromCells(cells: readonly SwitchCell[], options: AnalysisOptions): CellAnalysis {
+export function computeAnalysisFromCells(
+  cells: readonly SwitchCell[],
+  options: AnalysisOptions,
+): CellAnalysis {
   const real = cells.filter((c) => c.n > 0);
-  const switched = real.filter((c) => c.blockIndex >= 1 && (options.intoTask === null || c.task === options.intoTask));
+  const switched = real.filter(
+    (c) => c.blockIndex >= 1 && (options.intoTask === null || c.task === options.intoTask),
+  );
   const ks = [...new Set(switched.map((c) => c.blockIndex))].sort((a, b) => a - b);
 
   const recovery: RecoveryPoint[] = [];
   for (let level = 0; level * options.switchesPerLevel < ks.length; level++) {
-    const group = ks.slice(level * options.switchesPerLevel, (level + 1) * options.switchesPerLevel);
+    const group = ks.slice(
+      level * options.switchesPerLevel,
+      (level + 1) * options.switchesPerLevel,
+    );
     const inGroup = switched.filter((c) => group.includes(c.blockIndex));
     for (let position = 1; position <= options.positions; position++) {
       const atPosition = inGroup.filter((c) => c.position === position);
-      recovery.push({ level, switches: [group[0], group[group.length - 1]], position, ...summarizeCells(atPosition) });
+      recovery.push({
+        level,
+        switches: [group[0], group[group.length - 1]],
+        position,
+        ...summarizeCells(atPosition),
+      });
     }
   }
 
@@ -149,7 +188,9 @@ export function computeAnalysisFromCells(cells: readonly SwitchCell[], options: 
     ...summarizeCells(real.filter((c) => c.blockIndex === k && c.position <= options.positions)),
   }));
   const slopeOf = (pick: (p: PracticeTrendPoint) => number | null) =>
-    leastSquaresSlope(perSwitch.flatMap((p) => (pick(p) === null ? [] : [[p.switchIndex, pick(p)!] as const])));
+    leastSquaresSlope(
+      perSwitch.flatMap((p) => (pick(p) === null ? [] : [[p.switchIndex, pick(p)!] as const])),
+    );
   return {
     recovery,
     switchCost,
@@ -195,15 +236,25 @@ function pickMeasure(s: MeasureSummary, measure: RecoveryMeasure): number | null
 }
 
 export function describeLevel(switches: [number, number]): string {
-  return switches[0] === switches[1] ? `switch ${switches[0]}` : `switches ${switches[0]}–${switches[1]}`;
+  return switches[0] === switches[1]
+    ? `switch ${switches[0]}`
+    : `switches ${switches[0]}–${switches[1]}`;
 }
 
 /**
  * Recovery curves as chart rows: x = position j (1…J), one column per practice level
  * (`level0`, `level1`, …). `maxLevels` keeps only the first levels (Fig. 8B shows switches 1–4).
  */
-export function toRecoveryChartData(recovery: readonly RecoveryPoint[], measure: RecoveryMeasure, maxLevels = Infinity): RecoveryChartData {
-  const levels = [...new Map(recovery.filter((p) => p.level < maxLevels).map((p) => [p.level, p.switches])).entries()].sort((a, b) => a[0] - b[0]);
+export function toRecoveryChartData(
+  recovery: readonly RecoveryPoint[],
+  measure: RecoveryMeasure,
+  maxLevels = Infinity,
+): RecoveryChartData {
+  const levels = [
+    ...new Map(
+      recovery.filter((p) => p.level < maxLevels).map((p) => [p.level, p.switches]),
+    ).entries(),
+  ].sort((a, b) => a[0] - b[0]);
   const positions = [...new Set(recovery.map((p) => p.position))].sort((a, b) => a - b);
   const rows = positions.map((position) => {
     const row: Record<string, number | null> = { position };
@@ -213,7 +264,13 @@ export function toRecoveryChartData(recovery: readonly RecoveryPoint[], measure:
     }
     return row;
   });
-  return { rows, series: levels.map(([level, switches]) => ({ key: `level${level}`, label: describeLevel(switches) })) };
+  return {
+    rows,
+    series: levels.map(([level, switches]) => ({
+      key: `level${level}`,
+      label: describeLevel(switches),
+    })),
+  };
 }
 
 /** Post-switch measure per switch for several streams on one x axis (switch index k). */
@@ -221,7 +278,9 @@ export function toTrendChartData(
   streams: readonly { key: string; label: string; perSwitch: readonly PracticeTrendPoint[] }[],
   measure: RecoveryMeasure,
 ): RecoveryChartData {
-  const ks = [...new Set(streams.flatMap((s) => s.perSwitch.map((p) => p.switchIndex)))].sort((a, b) => a - b);
+  const ks = [...new Set(streams.flatMap((s) => s.perSwitch.map((p) => p.switchIndex)))].sort(
+    (a, b) => a - b,
+  );
   const rows = ks.map((switchIndex) => {
     const row: Record<string, number | null> = { switchIndex };
     for (const s of streams) {
@@ -261,7 +320,9 @@ export function toTrialChartData(
     return row;
   };
   main.forEach((r, i) => {
-    const recent = main.slice(Math.max(0, i - window + 1), i + 1).filter((q) => q.blockIndex === r.blockIndex);
+    const recent = main
+      .slice(Math.max(0, i - window + 1), i + 1)
+      .filter((q) => q.blockIndex === r.blockIndex);
     const row = rowFor(r.trialIndex);
     row.accuracyPct = (100 * recent.filter((q) => q.correct).length) / recent.length;
     row.rtMs = r.correct && r.rtMs !== null ? r.rtMs : null;
@@ -281,9 +342,19 @@ export function toTrialChartData(
   for (const r of source) {
     const last = blocks[blocks.length - 1];
     if (last && last.blockIndex === r.blockIndex) last.toTrial = r.trialIndex + 1;
-    else blocks.push({ blockIndex: r.blockIndex, task: r.task, fromTrial: r.trialIndex + 1, toTrial: r.trialIndex + 1 });
+    else
+      blocks.push({
+        blockIndex: r.blockIndex,
+        task: r.task,
+        fromTrial: r.trialIndex + 1,
+        toTrial: r.trialIndex + 1,
+      });
   }
-  return { rows: [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, row]) => row), blocks, models: modelInfo };
+  return {
+    rows: [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, row]) => row),
+    blocks,
+    models: modelInfo,
+  };
 }
 
 export type Fig8Panel = {
@@ -316,31 +387,57 @@ export type CostRow = {
  * practice level), their post-switch trends on one axis, and the switch − repeat cost table.
  */
 export function toFig8View(
-  streams: readonly { key: string; label: string; streams: number; analysis: CellAnalysis; isHuman: boolean }[],
+  streams: readonly {
+    key: string;
+    label: string;
+    streams: number;
+    analysis: CellAnalysis;
+    isHuman: boolean;
+  }[],
   maxLevels = Infinity,
 ) {
   const pct = (x: number | null) => (x === null ? null : 100 * x);
   const panels: Fig8Panel[] = streams.map((s) => {
     const secondMeasure: RecoveryMeasure = s.isHuman ? "meanRtMs" : "meanLoss";
     return {
-      key: s.key, label: s.label, streams: s.streams, secondMeasure,
+      key: s.key,
+      label: s.label,
+      streams: s.streams,
+      secondMeasure,
       error: toRecoveryChartData(s.analysis.recovery, "errorPct", maxLevels),
       second: toRecoveryChartData(s.analysis.recovery, secondMeasure, maxLevels),
     };
   });
-  const trendStreams = streams.map((s) => ({ key: s.key, label: s.label, perSwitch: s.analysis.trend.perSwitch }));
+  const trendStreams = streams.map((s) => ({
+    key: s.key,
+    label: s.label,
+    perSwitch: s.analysis.trend.perSwitch,
+  }));
   const costs: CostRow[] = streams.map(({ key, label, analysis: { switchCost: c, trend } }) => ({
-    key, label,
-    switchErrorPct: pct(c.switchTrials.errorRate), repeatErrorPct: pct(c.repeatTrials.errorRate), errorCostPct: pct(c.errorRate),
-    switchRtMs: c.switchTrials.meanRtMs, repeatRtMs: c.repeatTrials.meanRtMs, rtCostMs: c.rtMs,
-    switchLoss: c.switchTrials.meanLoss, repeatLoss: c.repeatTrials.meanLoss, lossCost: c.loss,
+    key,
+    label,
+    switchErrorPct: pct(c.switchTrials.errorRate),
+    repeatErrorPct: pct(c.repeatTrials.errorRate),
+    errorCostPct: pct(c.errorRate),
+    switchRtMs: c.switchTrials.meanRtMs,
+    repeatRtMs: c.repeatTrials.meanRtMs,
+    rtCostMs: c.rtMs,
+    switchLoss: c.switchTrials.meanLoss,
+    repeatLoss: c.repeatTrials.meanLoss,
+    lossCost: c.loss,
     errorSlopePct: pct(trend.errorRateSlope),
   }));
   return {
     panels,
     trendError: toTrendChartData(trendStreams, "errorPct"),
-    trendRt: toTrendChartData(trendStreams.filter((_, i) => streams[i].isHuman), "meanRtMs"),
-    trendLoss: toTrendChartData(trendStreams.filter((_, i) => !streams[i].isHuman), "meanLoss"),
+    trendRt: toTrendChartData(
+      trendStreams.filter((_, i) => streams[i].isHuman),
+      "meanRtMs",
+    ),
+    trendLoss: toTrendChartData(
+      trendStreams.filter((_, i) => !streams[i].isHuman),
+      "meanLoss",
+    ),
     costs,
   };
 }

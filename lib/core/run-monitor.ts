@@ -20,4 +20,8 @@ export type RunMonitorRow = {
   lastSeenAt: string;
 };
 
-export type RunMonitorData = { statusCounts: Record<RunStatus, number>; runs: RunMonitorRow[]; generatedAt: string };
+export type RunMonitorData = {
+  statusCounts: Record<RunStatus, number>;
+  runs: RunMonitorRow[];
+  generatedAt: string;
+};

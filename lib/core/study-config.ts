@@ -2,9 +2,7 @@
 // DESIGN.md ("Science decisions"). Parsed with zod everywhere it crosses a boundary.
 import { z } from "zod";
 
-const key = z
-  .string()
-  .regex(/^[a-z0-9]$/, "a single lower-case letter or digit");
+const key = z.string().regex(/^[a-z0-9]$/, "a single lower-case letter or digit");
 
 const ms = (min: number, max: number, label: string) =>
   z
@@ -21,8 +19,17 @@ export const timingSchema = z.object({
 });
 
 export const practiceSchema = z.object({
-  trials: z.number().int().min(0, "Practice trials cannot be negative").max(64, "At most 64 practice trials").default(16),
-  minAccuracy: z.number().min(0).max(1, "Minimum accuracy is a proportion between 0 and 1").default(0.75),
+  trials: z
+    .number()
+    .int()
+    .min(0, "Practice trials cannot be negative")
+    .max(64, "At most 64 practice trials")
+    .default(16),
+  minAccuracy: z
+    .number()
+    .min(0)
+    .max(1, "Minimum accuracy is a proportion between 0 and 1")
+    .default(0.75),
   maxAttempts: z.number().int().min(1).max(5, "At most 5 practice attempts").default(3),
   /** What happens when the last attempt is still below minAccuracy. */
   onFail: z.enum(["continue", "end"]).default("continue"),
@@ -30,10 +37,17 @@ export const practiceSchema = z.object({
 
 export const recruitmentSchema = z.object({
   /** Shown on the last screen (e.g. a Prolific completion code). */
-  completionCode: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/, "letters, digits, - and _ only").default(""),
+  completionCode: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]*$/, "letters, digits, - and _ only")
+    .default(""),
   /** Where to send the participant after the last save; empty = stay on the end screen. */
   redirectUrl: z
-    .union([z.literal(""), z.url({ protocol: /^https?$/, error: "Redirect must be an http(s) URL" })])
+    .union([
+      z.literal(""),
+      z.url({ protocol: /^https?$/, error: "Redirect must be an http(s) URL" }),
+    ])
     .default(""),
 });
 
@@ -46,7 +60,12 @@ export const modelOptionsSchema = z.object({
 
 export const studyConfigSchema = z.object({
   taskPair: z.enum(["parity-magnitude"]).default("parity-magnitude"),
-  blocks: z.number().int().min(2, "At least 2 blocks (one switch)").max(100, "At most 100 blocks").default(20),
+  blocks: z
+    .number()
+    .int()
+    .min(2, "At least 2 blocks (one switch)")
+    .max(100, "At most 100 blocks")
+    .default(20),
   trialsPerBlock: z
     .number()
     .int()
@@ -61,7 +80,10 @@ export const studyConfigSchema = z.object({
   timing: timingSchema.prefault({}),
   keys: z
     .object({ left: key.default("f"), right: key.default("j") })
-    .refine((k) => k.left !== k.right, { message: "The two response keys must differ", path: ["right"] })
+    .refine((k) => k.left !== k.right, {
+      message: "The two response keys must differ",
+      path: ["right"],
+    })
     .prefault({}),
   practice: practiceSchema.prefault({}),
   /** A break screen with progress after every N blocks (0 = no breaks). */

@@ -64,7 +64,8 @@ export const taskPairs: Record<StudyConfig["taskPair"], TaskPair> = {
 /** The registered pair with this id; throws on an unknown id. */
 export function getTaskPair(id: string): TaskPair {
   const pair = (taskPairs as Record<string, TaskPair | undefined>)[id];
-  if (!pair) throw new Error(`Unknown task pair "${id}" (known: ${Object.keys(taskPairs).join(", ")})`);
+  if (!pair)
+    throw new Error(`Unknown task pair "${id}" (known: ${Object.keys(taskPairs).join(", ")})`);
   return pair;
 }
 
@@ -87,7 +88,9 @@ export function otherTaskId(pair: TaskPair, taskId: string): string {
 
 function assertStimulus(pair: TaskPair, stimulus: string) {
   if (!pair.stimuli.includes(stimulus)) {
-    throw new Error(`Stimulus "${stimulus}" is not in task pair "${pair.id}" (${pair.stimuli.join(",")})`);
+    throw new Error(
+      `Stimulus "${stimulus}" is not in task pair "${pair.id}" (${pair.stimuli.join(",")})`,
+    );
   }
 }
 
@@ -97,7 +100,12 @@ export function correctSide(pair: TaskPair, taskId: string, stimulus: string): K
 }
 
 /** The key that is correct for this stimulus under the task in force. */
-export function correctKey(pair: TaskPair, taskId: string, stimulus: string, keys: ResponseKeys): string {
+export function correctKey(
+  pair: TaskPair,
+  taskId: string,
+  stimulus: string,
+  keys: ResponseKeys,
+): string {
   return keys[correctSide(pair, taskId, stimulus)];
 }
 

@@ -32,7 +32,9 @@ async function start(params: Record<string, unknown>) {
 }
 
 describe("task-trial plugin", () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] }));
+  beforeEach(() =>
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] }),
+  );
   afterEach(() => vi.useRealTimers());
 
   it("shows fixation, then the stimulus; measures RT from stimulus onset and gives feedback", async () => {
@@ -49,9 +51,22 @@ describe("task-trial plugin", () => {
     await vi.advanceTimersByTimeAsync(500);
     await finished;
     const d = data();
-    expect(d).toMatchObject({ response: "j", correct: true, stimulus: "7", task_id: "magnitude", trial_index_in_phase: 12 });
+    expect(d).toMatchObject({
+      response: "j",
+      correct: true,
+      stimulus: "7",
+      task_id: "magnitude",
+      trial_index_in_phase: 12,
+    });
     expect(d.rt).toBeCloseTo(321, 6);
-    expect(toTrialRecord(d)).toMatchObject({ trialIndex: 12, blockIndex: 1, trialInBlock: 4, response: "j", rtMs: d.rt, correct: true });
+    expect(toTrialRecord(d)).toMatchObject({
+      trialIndex: 12,
+      blockIndex: 1,
+      trialInBlock: 4,
+      response: "j",
+      rtMs: d.rt,
+      correct: true,
+    });
   });
 
   it("marks a wrong key as an error and shows 'Wrong'", async () => {
@@ -64,7 +79,10 @@ describe("task-trial plugin", () => {
   });
 
   it("ends with no response when the window runs out, ignoring other keys", async () => {
-    const { jsPsych, finished, display, data } = await start({ fixation_duration: 0, show_feedback: true });
+    const { jsPsych, finished, display, data } = await start({
+      fixation_duration: 0,
+      show_feedback: true,
+    });
     jsPsych.pluginAPI.keyDown("x");
     await vi.advanceTimersByTimeAsync(2000);
     expect(display()).toContain("Too slow");
@@ -75,7 +93,11 @@ describe("task-trial plugin", () => {
   });
 
   it("shows the task cue in cued mode and skips feedback when disabled", async () => {
-    const { jsPsych, finished, display, data } = await start({ fixation_duration: 0, show_cue: true, show_feedback: false });
+    const { jsPsych, finished, display, data } = await start({
+      fixation_duration: 0,
+      show_cue: true,
+      show_feedback: false,
+    });
     expect(display()).toContain("SMALL / LARGE");
     jsPsych.pluginAPI.keyDown("j");
     await finished;
@@ -86,7 +108,16 @@ describe("task-trial plugin", () => {
     const { initJsPsych } = await import("jspsych");
     const { default: TaskTrialPlugin } = await import("./plugin-task-trial");
     const jsPsych = initJsPsych();
-    const done = jsPsych.simulate([{ type: TaskTrialPlugin, ...base, simulation_options: { data: { rt: 345, response: "f" } } }], "visual");
+    const done = jsPsych.simulate(
+      [
+        {
+          type: TaskTrialPlugin,
+          ...base,
+          simulation_options: { data: { rt: 345, response: "f" } },
+        },
+      ],
+      "visual",
+    );
     await vi.advanceTimersByTimeAsync(500 + 344);
     expect(jsPsych.getDisplayElement().innerHTML).toContain(">7<");
     await vi.advanceTimersByTimeAsync(1);

@@ -66,7 +66,8 @@ const info = <const>{
 
 type Info = typeof info;
 type Params = TrialType<Info>;
-type ParamsWithDefaults = Params & Required<{ [K in keyof Info["parameters"]]: NonNullable<Params[K]> }>;
+type ParamsWithDefaults = Params &
+  Required<{ [K in keyof Info["parameters"]]: NonNullable<Params[K]> }>;
 
 /** jsPsych fills in defaults at runtime; TrialType still marks defaulted parameters optional. */
 function withDefaults(trial: Params): ParamsWithDefaults {
@@ -93,10 +94,14 @@ export type TaskTrialData = {
 };
 
 const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 
 export const taskTrialStyles = {
-  stage: "display:flex;flex-direction:column;align-items:center;justify-content:center;min-height:60vh;gap:1.5rem;",
+  stage:
+    "display:flex;flex-direction:column;align-items:center;justify-content:center;min-height:60vh;gap:1.5rem;",
   stimulus: "font-size:7rem;font-weight:600;line-height:1;font-variant-numeric:tabular-nums;",
   cue: "font-size:1.4rem;font-weight:700;letter-spacing:0.08em;",
   feedback: "font-size:2rem;font-weight:600;",
@@ -108,7 +113,8 @@ class TaskTrialPlugin implements JsPsychPlugin<Info> {
 
   trial(display_element: HTMLElement, params: TrialType<Info>, on_load?: () => void) {
     const trial = withDefaults(params);
-    const stage = (inner: string) => `<div class="task-trial" style="${taskTrialStyles.stage}">${inner}</div>`;
+    const stage = (inner: string) =>
+      `<div class="task-trial" style="${taskTrialStyles.stage}">${inner}</div>`;
     const prompt = params.prompt ?? "";
     let response: { key: string; rt: number } | null = null;
     let listener: unknown = null;
@@ -148,13 +154,21 @@ class TaskTrialPlugin implements JsPsychPlugin<Info> {
 
     const showFeedbackThenEnd = () => {
       const data = this.dataFor(trial, response);
-      if (!trial.show_feedback || trial.feedback_duration <= 0) return this.jsPsych.finishTrial(data);
+      if (!trial.show_feedback || trial.feedback_duration <= 0)
+        return this.jsPsych.finishTrial(data);
       const [text, colour] =
-        data.response === null ? ["Too slow", "#b45309"] : data.correct ? ["Correct", "#15803d"] : ["Wrong", "#b91c1c"];
+        data.response === null
+          ? ["Too slow", "#b45309"]
+          : data.correct
+            ? ["Correct", "#15803d"]
+            : ["Wrong", "#b91c1c"];
       display_element.innerHTML = stage(
         `<div class="task-trial-feedback" style="${taskTrialStyles.feedback}color:${colour}" role="status">${text}</div>`,
       );
-      this.jsPsych.pluginAPI.setTimeout(() => this.jsPsych.finishTrial(data), trial.feedback_duration);
+      this.jsPsych.pluginAPI.setTimeout(
+        () => this.jsPsych.finishTrial(data),
+        trial.feedback_duration,
+      );
     };
 
     if (trial.fixation_duration > 0) {
@@ -167,7 +181,10 @@ class TaskTrialPlugin implements JsPsychPlugin<Info> {
     }
   }
 
-  private dataFor(trial: ParamsWithDefaults, response: { key: string; rt: number } | null): TaskTrialData {
+  private dataFor(
+    trial: ParamsWithDefaults,
+    response: { key: string; rt: number } | null,
+  ): TaskTrialData {
     return {
       rt: response?.rt ?? null,
       response: response?.key ?? null,
@@ -197,18 +214,29 @@ class TaskTrialPlugin implements JsPsychPlugin<Info> {
       return;
     }
     this.trial(this.jsPsych.getDisplayElement(), params, load_callback);
-    if (simulated) this.jsPsych.pluginAPI.pressKey(simulated.key, trial.fixation_duration + simulated.rt);
+    if (simulated)
+      this.jsPsych.pluginAPI.pressKey(simulated.key, trial.fixation_duration + simulated.rt);
   }
 
   /** A simulated key press: correct with probability simulation_accuracy; options.data may override. */
-  private simulatedResponse(trial: ParamsWithDefaults, options: { data?: Record<string, unknown> }) {
+  private simulatedResponse(
+    trial: ParamsWithDefaults,
+    options: { data?: Record<string, unknown> },
+  ) {
     const r = this.jsPsych.randomization;
     const [left, right] = trial.choices as string[];
     const wrong = trial.correct_response === left ? right : left;
     const isCorrect = r.randomInt(0, 999) < trial.simulation_accuracy * 1000;
-    const defaults = { rt: Math.round(r.sampleExGaussian(450, 60, 1 / 120, true)), response: isCorrect ? trial.correct_response : wrong };
-    const merged = this.jsPsych.pluginAPI.mergeSimulationData(defaults, options) as { rt: number | null; response: string | null };
-    if (merged.response === null || merged.rt === null || merged.rt >= trial.response_window) return null;
+    const defaults = {
+      rt: Math.round(r.sampleExGaussian(450, 60, 1 / 120, true)),
+      response: isCorrect ? trial.correct_response : wrong,
+    };
+    const merged = this.jsPsych.pluginAPI.mergeSimulationData(defaults, options) as {
+      rt: number | null;
+      response: string | null;
+    };
+    if (merged.response === null || merged.rt === null || merged.rt >= trial.response_window)
+      return null;
     return { key: String(merged.response).toLowerCase(), rt: merged.rt };
   }
 }

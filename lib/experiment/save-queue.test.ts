@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { TrialRecordInput } from "@/lib/core/trial-record";
 
-import { createSaveQueue, saveQueueStorageKey, type FetchLike, type StorageLike } from "./save-queue";
+import {
+  createSaveQueue,
+  saveQueueStorageKey,
+  type FetchLike,
+  type StorageLike,
+} from "./save-queue";
 
 const record = (trialIndex: number, phase: "main" | "practice" = "main"): TrialRecordInput => ({
   phase,
@@ -37,9 +42,14 @@ function fakeServer() {
     const trials = (JSON.parse(init.body) as { trials: TrialRecordInput[] }).trials;
     requests.push(trials);
     if (state.mode === "down") throw new TypeError("Failed to fetch");
-    const reply = (status: number, body: unknown) => ({ ok: status < 300, status, text: async () => JSON.stringify(body) });
+    const reply = (status: number, body: unknown) => ({
+      ok: status < 300,
+      status,
+      text: async () => JSON.stringify(body),
+    });
     if (state.mode === "error") return reply(503, { error: "unavailable" });
-    if (trials.some((t) => state.refuse.has(t.trialIndex))) return reply(422, { error: "trialIndex invalid" });
+    if (trials.some((t) => state.refuse.has(t.trialIndex)))
+      return reply(422, { error: "trialIndex invalid" });
     for (const t of trials) {
       const k = `${t.phase}:${t.trialIndex}`;
       if (saved.has(k)) state.duplicates++;
@@ -79,14 +89,22 @@ describe("createSaveQueue", () => {
 
   it("sends in order, in batches of at most batchSize", async () => {
     const server = fakeServer();
-    const q = createSaveQueue({ token: "t", storage: memoryStorage(), fetch: server.fetch, batchSize: 3 });
+    const q = createSaveQueue({
+      token: "t",
+      storage: memoryStorage(),
+      fetch: server.fetch,
+      batchSize: 3,
+    });
     server.state.mode = "down";
     for (let i = 0; i < 8; i++) q.enqueue(record(i));
     await vi.advanceTimersByTimeAsync(0);
     server.state.mode = "up";
     q.retryNow();
     await drain(q);
-    const sent = server.requests.filter((_, i) => i > 0).flat().map((t) => t.trialIndex);
+    const sent = server.requests
+      .filter((_, i) => i > 0)
+      .flat()
+      .map((t) => t.trialIndex);
     expect(sent).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(server.requests.every((b) => b.length <= 3)).toBe(true);
   });
@@ -94,7 +112,13 @@ describe("createSaveQueue", () => {
   it("retries network errors and 5xx with exponential backoff capped at maxDelayMs", async () => {
     const server = fakeServer();
     server.state.mode = "error";
-    const q = createSaveQueue({ token: "t", storage: null, fetch: server.fetch, baseDelayMs: 500, maxDelayMs: 4000 });
+    const q = createSaveQueue({
+      token: "t",
+      storage: null,
+      fetch: server.fetch,
+      baseDelayMs: 500,
+      maxDelayMs: 4000,
+    });
     q.enqueue(record(0));
     const attemptsAt: number[] = [];
     for (let t = 0; t <= 20_000; t += 100) {
@@ -150,7 +174,8 @@ describe("createSaveQueue", () => {
     const bodies = await Promise.all(beacons);
     expect(bodies.map((b) => JSON.parse(b).trials.length)).toEqual([2, 1]);
     // the beacon reached the server; the reloaded page resends and gets duplicates back
-    for (const b of bodies) for (const t of JSON.parse(b).trials) server.saved.set(`${t.phase}:${t.trialIndex}`, t);
+    for (const b of bodies)
+      for (const t of JSON.parse(b).trials) server.saved.set(`${t.phase}:${t.trialIndex}`, t);
     server.state.mode = "up";
     const reloaded = createSaveQueue({ token: "t", storage, fetch: server.fetch });
     await drain(reloaded);
@@ -197,7 +222,12 @@ describe("createSaveQueue", () => {
     const server = fakeServer();
     server.state.mode = "down";
     const statuses: number[] = [];
-    const q = createSaveQueue({ token: "t", storage: memoryStorage(), fetch: server.fetch, onStatus: (s) => statuses.push(s.pending) });
+    const q = createSaveQueue({
+      token: "t",
+      storage: memoryStorage(),
+      fetch: server.fetch,
+      onStatus: (s) => statuses.push(s.pending),
+    });
     q.enqueue(record(0, "practice"));
     q.enqueue(record(0));
     let drained = false;
@@ -233,9 +263,19 @@ describe("createSaveQueue", () => {
       bodies.push(JSON.parse(init.body));
       return { ok: true, status: 200, text: async () => "{}" };
     };
-    const trialsQ = createSaveQueue({ token: "t", storage, fetch: async () => ({ ok: false, status: 503, text: async () => "" }) });
+    const trialsQ = createSaveQueue({
+      token: "t",
+      storage,
+      fetch: async () => ({ ok: false, status: 503, text: async () => "" }),
+    });
     trialsQ.enqueue(record(0));
-    const modelQ = createSaveQueue({ token: "t", storage, fetch, storageKey: "model:t:flexible", bodyFields: { preset: "flexible", seed: 7 } });
+    const modelQ = createSaveQueue({
+      token: "t",
+      storage,
+      fetch,
+      storageKey: "model:t:flexible",
+      bodyFields: { preset: "flexible", seed: 7 },
+    });
     modelQ.enqueue(record(0));
     await drain(modelQ);
     expect(bodies).toEqual([{ preset: "flexible", seed: 7, trials: [record(0)] }]);

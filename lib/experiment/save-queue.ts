@@ -177,8 +177,12 @@ export function createSaveQueue(options: SaveQueueOptions): SaveQueue {
       });
       if (res.ok) outcome = "ok";
       else {
-        error = `HTTP ${res.status}${await res.text().then((t) => (t ? `: ${t.slice(0, 300)}` : ""), () => "")}`;
-        outcome = res.status >= 500 || res.status === 408 || res.status === 429 ? "retry" : "permanent";
+        error = `HTTP ${res.status}${await res.text().then(
+          (t) => (t ? `: ${t.slice(0, 300)}` : ""),
+          () => "",
+        )}`;
+        outcome =
+          res.status >= 500 || res.status === 408 || res.status === 429 ? "retry" : "permanent";
       }
     } catch (e) {
       outcome = "retry";
@@ -244,12 +248,16 @@ export function createSaveQueue(options: SaveQueueOptions): SaveQueue {
       for (let i = 0; i < queue.length; i += batchSize) {
         const body = bodyOf(queue.slice(i, i + batchSize));
         if (sendBeacon) {
-          const blob = typeof Blob === "function" ? new Blob([body], { type: "application/json" }) : body;
+          const blob =
+            typeof Blob === "function" ? new Blob([body], { type: "application/json" }) : body;
           all = sendBeacon(endpoint, blob) && all;
         } else {
-          doFetch(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body, keepalive: true }).catch(
-            () => undefined,
-          );
+          doFetch(endpoint, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body,
+            keepalive: true,
+          }).catch(() => undefined);
         }
       }
       return all;

@@ -6,9 +6,22 @@ import { studyConfigSchema, type StudyConfigInput } from "@/lib/core/study-confi
 import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
 
 const config = (input: StudyConfigInput = {}) =>
-  studyConfigSchema.parse({ blocks: 3, trialsPerBlock: 8, practice: { trials: 8 }, breakEveryBlocks: 1, ...input });
+  studyConfigSchema.parse({
+    blocks: 3,
+    trialsPerBlock: 8,
+    practice: { trials: 8 },
+    breakEveryBlocks: 1,
+    ...input,
+  });
 
-async function runSimulated(input: StudyConfigInput = {}, extra: Partial<{ resume: { mainTrialsDone: number; practiceDone: boolean; practiceTrialsSaved?: number }; simulation: Record<string, unknown>; seed: number }> = {}) {
+async function runSimulated(
+  input: StudyConfigInput = {},
+  extra: Partial<{
+    resume: { mainTrialsDone: number; practiceDone: boolean; practiceTrialsSaved?: number };
+    simulation: Record<string, unknown>;
+    seed: number;
+  }> = {},
+) {
   const { initJsPsych } = await import("jspsych");
   const { buildTimeline } = await import("./timeline");
   const cfg = config(input);
@@ -41,13 +54,29 @@ describe("buildTimeline (simulated, data-only)", () => {
     expect(main.map((r) => r.trialIndex)).toEqual([...Array(24).keys()]);
     main.forEach((r, i) => {
       const t = curriculum.trials[i];
-      expect([r.blockIndex, r.trialInBlock, r.task, r.stimulus, r.correctResponse, r.congruent]).toEqual([
-        t.blockIndex, t.trialInBlock, t.task, t.stimulus, t.correctResponse, t.congruent,
+      expect([
+        r.blockIndex,
+        r.trialInBlock,
+        r.task,
+        r.stimulus,
+        r.correctResponse,
+        r.congruent,
+      ]).toEqual([
+        t.blockIndex,
+        t.trialInBlock,
+        t.task,
+        t.stimulus,
+        t.correctResponse,
+        t.congruent,
       ]);
       expect(r.correct).toBe(r.response === r.correctResponse);
       if (r.response !== null) expect(r.rtMs).toBeGreaterThan(0);
     });
-    expect([0, 1, 2].map((b) => main.find((r) => r.blockIndex === b)!.task)).toEqual(["parity", "magnitude", "parity"]);
+    expect([0, 1, 2].map((b) => main.find((r) => r.blockIndex === b)!.task)).toEqual([
+      "parity",
+      "magnitude",
+      "parity",
+    ]);
     // jsPsych's own data agrees: one task-trial row per record.
     expect(jsPsych.data.get().filter({ trial_type: "task-trial" }).count()).toBe(records.length);
     const practice = records.filter((r) => r.phase === "practice");
@@ -59,11 +88,19 @@ describe("buildTimeline (simulated, data-only)", () => {
   it("shows a break screen after every breakEveryBlocks blocks but not after the last", async () => {
     const { jsPsych } = await runSimulated();
     const rows = jsPsych.data.get().values() as { trial_type: string; stimulus?: string }[];
-    expect(rows.filter((r) => r.trial_type === "html-button-response" && /Take a short break/.test(r.stimulus ?? ""))).toHaveLength(2);
+    expect(
+      rows.filter(
+        (r) =>
+          r.trial_type === "html-button-response" && /Take a short break/.test(r.stimulus ?? ""),
+      ),
+    ).toHaveLength(2);
   });
 
   it("resuming at main trial k yields trials k…N−1 only, without consent or practice", async () => {
-    const { records, jsPsych } = await runSimulated({}, { resume: { mainTrialsDone: 11, practiceDone: true } });
+    const { records, jsPsych } = await runSimulated(
+      {},
+      { resume: { mainTrialsDone: 11, practiceDone: true } },
+    );
     expect(records.map((r) => r.trialIndex)).toEqual([...Array(24).keys()].slice(11));
     expect(records.every((r) => r.phase === "main")).toBe(true);
     const rows = jsPsych.data.get().values() as { trial_type: string; stimulus?: string }[];
@@ -71,7 +108,10 @@ describe("buildTimeline (simulated, data-only)", () => {
   });
 
   it("numbers a resumed practice after the practice trials already saved", async () => {
-    const { records } = await runSimulated({}, { resume: { mainTrialsDone: 0, practiceDone: false, practiceTrialsSaved: 5 } });
+    const { records } = await runSimulated(
+      {},
+      { resume: { mainTrialsDone: 0, practiceDone: false, practiceTrialsSaved: 5 } },
+    );
     const practice = records.filter((r) => r.phase === "practice");
     expect(practice[0].trialIndex).toBe(8);
     expect(practice.map((r) => r.trialIndex)).toEqual(practice.map((_, i) => 8 + i));
@@ -88,10 +128,16 @@ describe("buildTimeline (simulated, data-only)", () => {
     expect(a.records.map((r) => r.trialIndex)).toEqual([...Array(16).keys()].map((i) => 8 + i));
     expect(a.earlyEnds).toEqual(["practice-failed"]);
     // All attempts used already: onFail "end" ends at once, "continue" goes straight to the main blocks.
-    const b = await runSimulated({ practice: { trials: 8, maxAttempts: 2, onFail: "end" } }, { resume: { mainTrialsDone: 0, practiceDone: false, practiceTrialsSaved: 13 } });
+    const b = await runSimulated(
+      { practice: { trials: 8, maxAttempts: 2, onFail: "end" } },
+      { resume: { mainTrialsDone: 0, practiceDone: false, practiceTrialsSaved: 13 } },
+    );
     expect(b.records).toEqual([]);
     expect(b.earlyEnds).toEqual(["practice-failed"]);
-    const c = await runSimulated({ practice: { trials: 8, maxAttempts: 2, onFail: "continue" } }, { resume: { mainTrialsDone: 0, practiceDone: false, practiceTrialsSaved: 13 } });
+    const c = await runSimulated(
+      { practice: { trials: 8, maxAttempts: 2, onFail: "continue" } },
+      { resume: { mainTrialsDone: 0, practiceDone: false, practiceTrialsSaved: 13 } },
+    );
     expect(c.records.map((r) => r.phase)).toEqual(Array(24).fill("main"));
   });
 
@@ -101,7 +147,9 @@ describe("buildTimeline (simulated, data-only)", () => {
       { simulation: { "task-trial": { data: { response: null, rt: null } } } },
     );
     expect(records.map((r) => r.trialIndex)).toEqual([...Array(16).keys()]);
-    expect(records.every((r) => r.phase === "practice" && r.response === null && !r.correct)).toBe(true);
+    expect(records.every((r) => r.phase === "practice" && r.response === null && !r.correct)).toBe(
+      true,
+    );
     expect(earlyEnds).toEqual(["practice-failed"]);
     expect(practice).toEqual([]);
   });
@@ -147,7 +195,17 @@ describe("buildTimeline (simulated, data-only)", () => {
 
 describe("buildTimeline (simulated, visual)", () => {
   it("runs the whole timeline in visual mode, with real DOM trials, under fake timers", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date", "performance", "requestAnimationFrame"] });
+    vi.useFakeTimers({
+      toFake: [
+        "setTimeout",
+        "clearTimeout",
+        "setInterval",
+        "clearInterval",
+        "Date",
+        "performance",
+        "requestAnimationFrame",
+      ],
+    });
     try {
       const { initJsPsych } = await import("jspsych");
       const { buildTimeline } = await import("./timeline");
@@ -157,7 +215,12 @@ describe("buildTimeline (simulated, visual)", () => {
       jsPsych.randomization.setSeed("99");
       const records: TrialRecord[] = [];
       const sawStimulus: string[] = [];
-      const timeline = buildTimeline({ jsPsych, config: cfg, curriculum, onTrialRecord: (r) => records.push(r) });
+      const timeline = buildTimeline({
+        jsPsych,
+        config: cfg,
+        curriculum,
+        onTrialRecord: (r) => records.push(r),
+      });
       let finished = false;
       void jsPsych.simulate(timeline, "visual").then(() => (finished = true));
       for (let t = 0; t < 600_000 && !finished; t += 100) {

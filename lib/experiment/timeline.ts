@@ -58,7 +58,10 @@ export const TASK_TRIAL_SIMULATION_KEY = "task-trial";
 const page = (html: string) =>
   `<div style="max-width:42rem;margin:0 auto;text-align:left;line-height:1.6;font-size:1.1rem">${html}</div>`;
 const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 const kbd = (k: string) =>
   `<kbd style="display:inline-block;min-width:1.6em;padding:0.1em 0.45em;border:1px solid #9ca3af;border-radius:0.3em;background:#f3f4f6;font-family:inherit;text-align:center">${esc(k.toUpperCase())}</kbd>`;
 
@@ -70,7 +73,9 @@ export function keyReminderHtml(keys: Curriculum["keys"]): string {
 
 function ruleHtml(pair: TaskPair, taskId: string, keys: Curriculum["keys"], cued: boolean): string {
   const t = getTask(pair, taskId);
-  const cue = cued ? ` <span style="color:${t.colour};font-weight:700">(${esc(t.label)})</span>` : "";
+  const cue = cued
+    ? ` <span style="color:${t.colour};font-weight:700">(${esc(t.label)})</span>`
+    : "";
   return `<li><b>${esc(t.id[0].toUpperCase() + t.id.slice(1))} rule</b>${cue}: press ${kbd(keys.left)} for ${esc(
     t.describe.left,
   )}, ${kbd(keys.right)} for ${esc(t.describe.right)}.</li>`;
@@ -90,10 +95,16 @@ function instructionPages(config: StudyConfig, curriculum: Curriculum, resume: b
     config.timing.responseWindowMs / 1000
   ).toFixed(1)} s.`;
   if (resume) {
-    return [page(`<h2>Welcome back</h2><p>You continue where you left off.</p>${rules}<p>${switching}</p><p>${keysLine}</p>`)];
+    return [
+      page(
+        `<h2>Welcome back</h2><p>You continue where you left off.</p>${rules}<p>${switching}</p><p>${keysLine}</p>`,
+      ),
+    ];
   }
   return [
-    page(`<h2>The task</h2><p>You will see one digit at a time (1–9, never 5) and sort it with two keys, using one of two rules:</p>${rules}`),
+    page(
+      `<h2>The task</h2><p>You will see one digit at a time (1–9, never 5) and sort it with two keys, using one of two rules:</p>${rules}`,
+    ),
     page(`<h2>Rule changes</h2><p>${switching}</p><p>${keysLine}</p>`),
     page(
       `<h2>Practice</h2><p>First a short practice with both rules${
@@ -142,8 +153,14 @@ function taskTrialNode(
 export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
   const { jsPsych, config, curriculum, onTrialRecord } = opts;
   const resume = opts.resume ?? { mainTrialsDone: 0, practiceDone: false };
-  if (!Number.isInteger(resume.mainTrialsDone) || resume.mainTrialsDone < 0 || resume.mainTrialsDone > curriculum.trials.length) {
-    throw new Error(`resume.mainTrialsDone must be an integer in 0…${curriculum.trials.length}, got ${resume.mainTrialsDone}`);
+  if (
+    !Number.isInteger(resume.mainTrialsDone) ||
+    resume.mainTrialsDone < 0 ||
+    resume.mainTrialsDone > curriculum.trials.length
+  ) {
+    throw new Error(
+      `resume.mainTrialsDone must be an integer in 0…${curriculum.trials.length}, got ${resume.mainTrialsDone}`,
+    );
   }
   const pair = getTaskPair(curriculum.taskPair);
   const resuming = resume.practiceDone;
@@ -163,7 +180,10 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
       simulation_options: { data: { response: 0 } },
       on_finish: (data: { response: number | null }) => {
         if (data.response !== 0) {
-          endEarly("consent-declined", "<h2>Thank you</h2><p>You chose not to take part. You can close this window now.</p>");
+          endEarly(
+            "consent-declined",
+            "<h2>Thank you</h2><p>You chose not to take part. You can close this window now.</p>",
+          );
         }
       },
     });
@@ -176,7 +196,9 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
     inclusion_function: (data: { mobile: boolean }) => !data.mobile,
     exclusion_message: () => {
       opts.onEarlyEnd?.("browser-excluded");
-      return page("<h2>Sorry</h2><p>This study needs a computer with a physical keyboard. Please open the link on a desktop or laptop.</p>");
+      return page(
+        "<h2>Sorry</h2><p>This study needs a computer with a physical keyboard. Please open the link on a desktop or laptop.</p>",
+      );
     },
   });
 
@@ -198,14 +220,18 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
     // Attempts used in earlier sessions count against maxAttempts (the server accepts practice
     // trialIndex < practiceLength·maxAttempts only).
     const firstAttempt = Math.ceil((resume.practiceTrialsSaved ?? 0) / curriculum.practice.length);
-    if (firstAttempt < config.practice.maxAttempts) timeline.push(practiceNode(opts, pair, firstAttempt));
+    if (firstAttempt < config.practice.maxAttempts)
+      timeline.push(practiceNode(opts, pair, firstAttempt));
     else if (config.practice.onFail === "end") {
       timeline.push({
         type: HtmlButtonResponsePlugin,
         stimulus: page("<h2>Practice finished</h2><p>All practice attempts have been used.</p>"),
         choices: ["Finish"],
         on_finish: () =>
-          endEarly("practice-failed", "<h2>Thank you</h2><p>The study ends here, because the practice was not passed. Thank you for your time.</p>"),
+          endEarly(
+            "practice-failed",
+            "<h2>Thank you</h2><p>The study ends here, because the practice was not passed. Thank you for your time.</p>",
+          ),
       });
     }
   }
@@ -215,12 +241,19 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
   const lastBlock = curriculum.blocks.length - 1;
   remaining.forEach((trial, i) => {
     timeline.push(
-      taskTrialNode(trial, opts, pair, trial.trialIndex, config.feedback === "trial", (data) => onTrialRecord(toTrialRecord(data))),
+      taskTrialNode(trial, opts, pair, trial.trialIndex, config.feedback === "trial", (data) =>
+        onTrialRecord(toTrialRecord(data)),
+      ),
     );
     const next = remaining[i + 1];
     const endsBlock = next === undefined || next.blockIndex !== trial.blockIndex;
     const b = trial.blockIndex;
-    if (endsBlock && config.breakEveryBlocks > 0 && (b + 1) % config.breakEveryBlocks === 0 && b < lastBlock) {
+    if (
+      endsBlock &&
+      config.breakEveryBlocks > 0 &&
+      (b + 1) % config.breakEveryBlocks === 0 &&
+      b < lastBlock
+    ) {
       timeline.push({
         type: HtmlButtonResponsePlugin,
         stimulus: page(breakHtml(b + 1, curriculum.blocks.length)),
@@ -239,7 +272,11 @@ function breakHtml(blocksDone: number, blocks: number): string {
 }
 
 /** Practice: the curriculum's practice trials with feedback, repeated until accurate enough. */
-function practiceNode(opts: BuildTimelineOptions, pair: TaskPair, firstAttempt: number): TimelineNode {
+function practiceNode(
+  opts: BuildTimelineOptions,
+  pair: TaskPair,
+  firstAttempt: number,
+): TimelineNode {
   const { jsPsych, config, curriculum, onTrialRecord } = opts;
   const n = curriculum.practice.length;
   const { minAccuracy, maxAttempts, onFail } = config.practice;
@@ -250,11 +287,18 @@ function practiceNode(opts: BuildTimelineOptions, pair: TaskPair, firstAttempt: 
   const lastAttempt = () => firstAttempt + attempt + 1 >= maxAttempts;
 
   const trials = curriculum.practice.map((trial, i) =>
-    taskTrialNode(trial, opts, pair, () => (firstAttempt + attempt) * n + i, true, (data) => {
-      if (i === 0) correctThisAttempt = 0;
-      if (data.correct) correctThisAttempt++;
-      onTrialRecord(toTrialRecord(data));
-    }),
+    taskTrialNode(
+      trial,
+      opts,
+      pair,
+      () => (firstAttempt + attempt) * n + i,
+      true,
+      (data) => {
+        if (i === 0) correctThisAttempt = 0;
+        if (data.correct) correctThisAttempt++;
+        onTrialRecord(toTrialRecord(data));
+      },
+    ),
   );
 
   const result: TimelineNode = {
@@ -262,25 +306,43 @@ function practiceNode(opts: BuildTimelineOptions, pair: TaskPair, firstAttempt: 
     stimulus: () => {
       const pct = `${Math.round(accuracy() * 100)}%`;
       const need = `${Math.round(minAccuracy * 100)}%`;
-      if (passed()) return page(`<h2>Well done</h2><p>You answered ${pct} correctly. The main part starts now.</p>`);
+      if (passed())
+        return page(
+          `<h2>Well done</h2><p>You answered ${pct} correctly. The main part starts now.</p>`,
+        );
       if (!lastAttempt()) {
-        return page(`<h2>Let's practise once more</h2><p>You answered ${pct} correctly; ${need} is needed. Look again at the rules on the screen before each answer.</p>`);
+        return page(
+          `<h2>Let's practise once more</h2><p>You answered ${pct} correctly; ${need} is needed. Look again at the rules on the screen before each answer.</p>`,
+        );
       }
-      if (onFail === "continue") return page(`<h2>Practice finished</h2><p>You answered ${pct} correctly. The main part starts now.</p>`);
-      return page(`<h2>Practice finished</h2><p>You answered ${pct} correctly; ${need} was needed to continue.</p>`);
+      if (onFail === "continue")
+        return page(
+          `<h2>Practice finished</h2><p>You answered ${pct} correctly. The main part starts now.</p>`,
+        );
+      return page(
+        `<h2>Practice finished</h2><p>You answered ${pct} correctly; ${need} was needed to continue.</p>`,
+      );
     },
     choices: () => [passed() || !lastAttempt() || onFail === "continue" ? "Continue" : "Finish"],
     on_finish: () => {
       if (!passed() && lastAttempt() && onFail === "end") {
         endEarly();
       } else if (passed() || lastAttempt()) {
-        opts.onPracticeDone?.({ attempts: firstAttempt + attempt + 1, accuracy: accuracy(), passed: passed() });
+        opts.onPracticeDone?.({
+          attempts: firstAttempt + attempt + 1,
+          accuracy: accuracy(),
+          passed: passed(),
+        });
       }
     },
   };
   const endEarly = () => {
     opts.onEarlyEnd?.("practice-failed");
-    jsPsych.abortExperiment(page("<h2>Thank you</h2><p>The study ends here, because the practice was not passed. Thank you for your time.</p>"));
+    jsPsych.abortExperiment(
+      page(
+        "<h2>Thank you</h2><p>The study ends here, because the practice was not passed. Thank you for your time.</p>",
+      ),
+    );
   };
 
   return {

@@ -29,7 +29,8 @@ export function toTrialRecord(data: TaskTrialDataRow): TrialRecord {
     stimulus: data.stimulus,
     correctResponse: data.correct_response,
     congruent: data.congruent,
-    response: typeof data.response === "string" ? data.response.toLowerCase() : (data.response ?? null),
+    response:
+      typeof data.response === "string" ? data.response.toLowerCase() : (data.response ?? null),
     correct: data.correct,
     rtMs: data.rt ?? null,
     timeElapsedMs: data.time_elapsed ?? null,

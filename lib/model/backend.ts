@@ -5,9 +5,10 @@ import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 
 export type BackendName = "wasm" | "webgl" | "cpu";
 
-const isBrowser = (): boolean => typeof (globalThis as { document?: unknown }).document !== "undefined" ||
+const isBrowser = (): boolean =>
+  typeof (globalThis as { document?: unknown }).document !== "undefined" ||
   typeof (globalThis as { importScripts?: unknown }).importScripts === "function" ||
-  (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined");
+  typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined";
 
 let wasmPathSet = false;
 

@@ -69,7 +69,10 @@ export function lambdasFromRefConfig(
   strength: number,
   weights: { nonneg?: number; L1?: number; L2?: number; L2W?: number },
 ): Pick<ModelParams, "lambdaNonneg" | "lambdaL1" | "lambdaL2"> {
-  const nn = weights.nonneg ?? 0, l1 = weights.L1 ?? 0, l2 = weights.L2 ?? 0, lw = weights.L2W ?? 0;
+  const nn = weights.nonneg ?? 0,
+    l1 = weights.L1 ?? 0,
+    l2 = weights.L2 ?? 0,
+    lw = weights.L2W ?? 0;
   const total = nn + l1 + l2 + lw;
   if (total === 0 || strength === 0) return { lambdaNonneg: 0, lambdaL1: 0, lambdaL2: 0 };
   return {
@@ -86,7 +89,8 @@ function nonNegative(name: string, v: number) {
   if (!(Number.isFinite(v) && v >= 0)) throw new Error(`Expected ${name} ≥ 0, but got ${v}`);
 }
 function positiveInt(name: string, v: number) {
-  if (!(Number.isInteger(v) && v > 0)) throw new Error(`Expected ${name} to be a positive integer, but got ${v}`);
+  if (!(Number.isInteger(v) && v > 0))
+    throw new Error(`Expected ${name} to be a positive integer, but got ${v}`);
 }
 
 export function validateParams(p: ModelParams, where = "params"): void {
@@ -104,7 +108,8 @@ export function validateArchitecture(a: Architecture): void {
   positiveInt("dOut", a.dOut);
   positive("dt", a.dt);
   nonNegative("initScale", a.initScale);
-  if (a.gating !== "path" && a.gating !== "neuron") throw new Error(`Unknown gating "${String(a.gating)}"`);
+  if (a.gating !== "path" && a.gating !== "neuron")
+    throw new Error(`Unknown gating "${String(a.gating)}"`);
 }
 
 /** Number of gates per path: 1 (per-path gates) or d_out (per-neuron gates, App. A.8). */

@@ -21,14 +21,25 @@ export type JsPaperSetup = {
   tInv: Float64Array;
 };
 
-export function jsPaperSetup(arch: Architecture, curriculum: PaperCurriculum, record: boolean, sched?: PaperSchedule): JsPaperSetup {
+export function jsPaperSetup(
+  arch: Architecture,
+  curriculum: PaperCurriculum,
+  record: boolean,
+  sched?: PaperSchedule,
+): JsPaperSetup {
   const s = sched ?? buildSchedule(curriculum, arch.dt, arch.dIn, arch.dOut);
   let onTape: Uint8Array | null = null;
   if (record) {
     onTape = new Uint8Array(s.totalSteps);
     s.tapeSteps.forEach((t) => (onTape![t] = 1));
   }
-  return { arch, sched: s, B: curriculum.batchSize ?? REF_BATCH_SIZE, onTape, tInv: teacherRowInvNorms(s.teachers, arch.dOut, arch.dIn) };
+  return {
+    arch,
+    sched: s,
+    B: curriculum.batchSize ?? REF_BATCH_SIZE,
+    onTape,
+    tInv: teacherRowInvNorms(s.teachers, arch.dOut, arch.dIn),
+  };
 }
 
 /** Per-element logs: L_task [T], gates [T, P, G], cos_sim [T, P, M] (NaN off the tape) or null. */
@@ -36,7 +47,9 @@ export type JsPaperLogs = { loss: Float32Array; gates: Float32Array; cos: Float3
 
 export function allocLogs(setup: JsPaperSetup): JsPaperLogs {
   const { arch, sched, onTape } = setup;
-  const T = sched.totalSteps, P = arch.paths, M = sched.teachers.length;
+  const T = sched.totalSteps,
+    P = arch.paths,
+    M = sched.teachers.length;
   const cos = onTape ? new Float32Array(T * P * M).fill(NaN) : null;
   return { loss: new Float32Array(T), gates: new Float32Array(T * P * gatesPerPath(arch)), cos };
 }
@@ -61,7 +74,12 @@ export class JsPaperElement {
   private readonly l1: number;
   private readonly l2: number;
 
-  constructor(private readonly setup: JsPaperSetup, params: ModelParams, seed: number, seedIndex: number) {
+  constructor(
+    private readonly setup: JsPaperSetup,
+    params: ModelParams,
+    seed: number,
+    seedIndex: number,
+  ) {
     const { arch, B } = setup;
     const { paths: P, dOut: O, dIn: I, dt } = arch;
     const Gd = gatesPerPath(arch);
@@ -93,7 +111,8 @@ export class JsPaperElement {
     const { arch, sched, onTape, tInv, B } = this.setup;
     const { paths: P, dIn: I } = arch;
     const Gd = gatesPerPath(arch);
-    const PG = P * Gd, M = sched.teachers.length;
+    const PG = P * Gd,
+      M = sched.teachers.length;
     const { loss, gates, cos } = logs;
     const st = { W: this.W, c: this.c };
     const spb = sched.stepsPerBlock;
@@ -115,13 +134,17 @@ export class JsPaperElement {
   private residual(Wstar: Float64Array): void {
     const { paths: P, dOut: O, dIn: I } = this.setup.arch;
     const Gd = gatesPerPath(this.setup.arch);
-    const D = this.D, W = this.W, C = this.c;
+    const D = this.D,
+      W = this.W,
+      C = this.c;
     if (P === 2) {
       const w1 = O * I;
       for (let o = 0; o < O; o++) {
         const dr = o * I;
-        const c0 = C[Gd === 1 ? 0 : o], c1 = C[Gd + (Gd === 1 ? 0 : o)];
-        for (let i = 0; i < I; i++) D[dr + i] = Wstar[dr + i] - c0 * W[dr + i] - c1 * W[w1 + dr + i];
+        const c0 = C[Gd === 1 ? 0 : o],
+          c1 = C[Gd + (Gd === 1 ? 0 : o)];
+        for (let i = 0; i < I; i++)
+          D[dr + i] = Wstar[dr + i] - c0 * W[dr + i] - c1 * W[w1 + dr + i];
       }
       return;
     }
@@ -140,14 +163,25 @@ export class JsPaperElement {
   private stepFactor(Wstar: Float64Array): number {
     this.residual(Wstar);
     const { dOut: O, dIn: I } = this.setup.arch;
-    const D = this.D, F = this.F, Tm = this.Tm, G = this.G;
+    const D = this.D,
+      F = this.F,
+      Tm = this.Tm,
+      G = this.G;
     // Five output rows at a time: each F entry is loaded once for five rows. Every sum keeps
     // jsStep's order (T[o,j]: k = j…I−1 ascending; G[o,i]: j = 0…i ascending).
     let o = 0;
     for (; o + 4 < O; o += 5) {
-      const d0 = o * I, d1 = d0 + I, d2 = d1 + I, d3 = d2 + I, d4 = d3 + I;
+      const d0 = o * I,
+        d1 = d0 + I,
+        d2 = d1 + I,
+        d3 = d2 + I,
+        d4 = d3 + I;
       for (let j = 0; j < I; j++) {
-        let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0;
+        let a0 = 0,
+          a1 = 0,
+          a2 = 0,
+          a3 = 0,
+          a4 = 0;
         for (let k = j; k < I; k++) {
           const f = F[k * I + j]; // Fᵀ[j, k]
           a0 += D[d0 + k] * f;
@@ -164,7 +198,11 @@ export class JsPaperElement {
       }
       for (let i = 0; i < I; i++) {
         const fr = i * I;
-        let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0;
+        let a0 = 0,
+          a1 = 0,
+          a2 = 0,
+          a3 = 0,
+          a4 = 0;
         for (let j = 0; j <= i; j++) {
           const f = F[fr + j];
           a0 += Tm[d0 + j] * f;
@@ -204,7 +242,9 @@ export class JsPaperElement {
   private stepS(Wstar: Float64Array): number {
     this.residual(Wstar);
     const { dOut: O, dIn: I } = this.setup.arch;
-    const D = this.D, S = this.S32, G = this.G;
+    const D = this.D,
+      S = this.S32,
+      G = this.G;
     let L = 0;
     for (let o = 0; o < O; o++) {
       const dr = o * I;
@@ -224,19 +264,29 @@ export class JsPaperElement {
   private update(): void {
     const { paths: P, dOut: O, dIn: I } = this.setup.arch;
     const Gd = gatesPerPath(this.setup.arch);
-    const W = this.W, C = this.c, G = this.G, gc = this.gc;
-    const etaW = this.etaW, etaC = this.etaC, decay = this.decay;
+    const W = this.W,
+      C = this.c,
+      G = this.G,
+      gc = this.gc;
+    const etaW = this.etaW,
+      etaC = this.etaC,
+      decay = this.decay;
     gc.fill(0);
     if (P === 2) {
       // both paths in one pass over G; each gate's sum still runs over o (then i) in order
       const w1 = O * I;
       for (let o = 0; o < O; o++) {
-        const g0 = Gd === 1 ? 0 : o, g1 = Gd + g0;
-        const k0 = C[g0] * etaW, k1 = C[g1] * etaW;
+        const g0 = Gd === 1 ? 0 : o,
+          g1 = Gd + g0;
+        const k0 = C[g0] * etaW,
+          k1 = C[g1] * etaW;
         const r = o * I;
-        let acc0 = 0, acc1 = 0;
+        let acc0 = 0,
+          acc1 = 0;
         for (let i = 0; i < I; i++) {
-          const g = G[r + i], u = W[r + i], v = W[w1 + r + i];
+          const g = G[r + i],
+            u = W[r + i],
+            v = W[w1 + r + i];
           acc0 += u * g;
           acc1 += v * g;
           W[r + i] = decay * u + k0 * g;
@@ -245,22 +295,26 @@ export class JsPaperElement {
         gc[g0] += acc0;
         gc[g1] += acc1;
       }
-    } else for (let q = 0; q < P; q++) {
-      for (let o = 0; o < O; o++) {
-        const gi = q * Gd + (Gd === 1 ? 0 : o);
-        const cq = C[gi] * etaW;
-        const wr = (q * O + o) * I, gr = o * I;
-        let acc = 0;
-        for (let i = 0; i < I; i++) {
-          const w = W[wr + i], g = G[gr + i];
-          acc += w * g;
-          W[wr + i] = decay * w + cq * g;
+    } else
+      for (let q = 0; q < P; q++) {
+        for (let o = 0; o < O; o++) {
+          const gi = q * Gd + (Gd === 1 ? 0 : o);
+          const cq = C[gi] * etaW;
+          const wr = (q * O + o) * I,
+            gr = o * I;
+          let acc = 0;
+          for (let i = 0; i < I; i++) {
+            const w = W[wr + i],
+              g = G[gr + i];
+            acc += w * g;
+            W[wr + i] = decay * w + cq * g;
+          }
+          gc[gi] += acc;
         }
-        gc[gi] += acc;
       }
-    }
     for (let g = 0; g < Gd; g++) {
-      let n1 = 0, n2 = 0;
+      let n1 = 0,
+        n2 = 0;
       for (let q = 0; q < P; q++) {
         const v = C[q * Gd + g];
         n1 += Math.abs(v);
@@ -270,7 +324,10 @@ export class JsPaperElement {
       for (let q = 0; q < P; q++) {
         const v = C[q * Gd + g];
         const sgn = Math.sign(v);
-        const reg = (this.lnn * (sgn - 1)) / 2 + 2 * this.l1 * (n1 - 1) * sgn + (n2 > 0 ? (2 * this.l2 * (n2 - 1) * v) / n2 : 0);
+        const reg =
+          (this.lnn * (sgn - 1)) / 2 +
+          2 * this.l1 * (n1 - 1) * sgn +
+          (n2 > 0 ? (2 * this.l2 * (n2 - 1) * v) / n2 : 0);
         C[q * Gd + g] = v + etaC * (gc[q * Gd + g] - reg);
       }
     }
@@ -293,7 +350,11 @@ export type PaperElementOutput = JsPaperLogs & { W: Float64Array; c: Float64Arra
 
 /** Run a job's elements synchronously over the whole schedule (a worker thread's body). Each
  * element runs all its steps before the next starts; onProgress gets element-steps done. */
-export function runPaperElements(job: PaperThreadJob, onProgress?: (elementStepsDone: number) => void, signal?: AbortSignal): PaperElementOutput[] {
+export function runPaperElements(
+  job: PaperThreadJob,
+  onProgress?: (elementStepsDone: number) => void,
+  signal?: AbortSignal,
+): PaperElementOutput[] {
   const setup = jsPaperSetup(job.arch, job.curriculum, job.record);
   const T = setup.sched.totalSteps;
   let done = 0;

@@ -22,21 +22,31 @@ export function teacherRowInvNorms(teachers: Float64Array[], O: number, I: numbe
 
 /** cos_sim[p, m] = (1/d_out) Σ_i cos(W*_m[i,:], W_p[i,:]) for element e into out[off…off+P·M). */
 export function jsRowCosines(
-  arch: Architecture, st: JsState, e: number, teachers: Float64Array[], tInv: Float64Array, out: Float32Array, off: number,
+  arch: Architecture,
+  st: JsState,
+  e: number,
+  teachers: Float64Array[],
+  tInv: Float64Array,
+  out: Float32Array,
+  off: number,
 ): void {
   const { paths: P, dOut: O, dIn: I } = arch;
   const M = teachers.length;
   const W = st.W;
   if (M === 2) {
     // one pass over each W row for its norm and both teacher dots (same sums, same order)
-    const T0 = teachers[0], T1 = teachers[1];
+    const T0 = teachers[0],
+      T1 = teachers[1];
     for (let q = 0; q < P; q++) {
       const k = off + q * 2;
       out[k] = 0;
       out[k + 1] = 0;
       for (let o = 0; o < O; o++) {
-        const wr = e * P * O * I + (q * O + o) * I, tr = o * I;
-        let nw = 0, d0 = 0, d1 = 0;
+        const wr = e * P * O * I + (q * O + o) * I,
+          tr = o * I;
+        let nw = 0,
+          d0 = 0,
+          d1 = 0;
         for (let i = 0; i < I; i++) {
           const w = W[wr + i];
           nw += w * w;

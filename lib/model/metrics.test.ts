@@ -1,4 +1,12 @@
-import { fig8BTape, firstCrossingTimes, flaggedSwitches, npGradient, postSwitchLoss, sortPaths, totalAlignment } from "./metrics";
+import {
+  fig8BTape,
+  firstCrossingTimes,
+  flaggedSwitches,
+  npGradient,
+  postSwitchLoss,
+  sortPaths,
+  totalAlignment,
+} from "./metrics";
 
 it("np.gradient and switch flags mark two entries per switch", () => {
   expect(Array.from(npGradient([0, 0, 1, 1]))).toEqual([0, 0.5, 0.5, 0]);
@@ -15,8 +23,14 @@ it("Fig 2F: splits one entry after the switch, drops short segments, len−1 if 
 it("Fig 8B reads entries t_sw+2 … t_sw+6 of the first switches", () => {
   const blocks = Array.from({ length: 40 }, (_, i) => Math.floor(i / 10));
   const loss = Array.from({ length: 40 }, (_, i) => i);
-  expect(fig8BTape(loss, blocks, 0.01, 2)).toEqual([[11, 12, 13, 14, 15], [21, 22, 23, 24, 25]]);
-  expect(postSwitchLoss(loss, 10, 2, 3)).toEqual([[11, 12, 13], [21, 22, 23]]);
+  expect(fig8BTape(loss, blocks, 0.01, 2)).toEqual([
+    [11, 12, 13, 14, 15],
+    [21, 22, 23, 24, 25],
+  ]);
+  expect(postSwitchLoss(loss, 10, 2, 3)).toEqual([
+    [11, 12, 13],
+    [21, 22, 23],
+  ]);
 });
 
 it("sort_it swaps paths to their best-matching teacher; total alignment uses the sorted diagonal", () => {

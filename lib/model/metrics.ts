@@ -16,7 +16,11 @@ export function npGradient(f: ArrayLike<number>): Float64Array {
 }
 
 /** Tape entries flagged as switches: |np.gradient(c_gt)/dt_tape| > thr (spec §5.1 step 1, §5.2 step 1). */
-export function flaggedSwitches(blockTape: ArrayLike<number>, dtTape: number, thr: number): number[] {
+export function flaggedSwitches(
+  blockTape: ArrayLike<number>,
+  dtTape: number,
+  thr: number,
+): number[] {
   const g = npGradient(blockTape);
   const out: number[] = [];
   g.forEach((v, i) => Math.abs(v / dtTape) > thr && out.push(i));
@@ -37,7 +41,11 @@ export const blockTape = (tapeSteps: ArrayLike<number>, stepsPerBlock: number): 
  * time = idx·dt_tape/τ_w.
  */
 export function firstCrossingTimes(
-  lossTape: ArrayLike<number>, blocks: ArrayLike<number>, dtTape: number, tauW: number, thsd = 0.1,
+  lossTape: ArrayLike<number>,
+  blocks: ArrayLike<number>,
+  dtTape: number,
+  tauW: number,
+  thsd = 0.1,
 ): number[] {
   const cuts = flaggedSwitches(blocks, dtTape, 0.2).map((i) => i + 1);
   const bounds = [0, ...cuts, lossTape.length];
@@ -46,7 +54,11 @@ export function firstCrossingTimes(
     const [a, b] = [bounds[s], bounds[s + 1]];
     if (b - a <= 2) continue;
     let idx = b - a - 1;
-    for (let i = a; i < b; i++) if (lossTape[i] < thsd) { idx = i - a; break; }
+    for (let i = a; i < b; i++)
+      if (lossTape[i] < thsd) {
+        idx = i - a;
+        break;
+      }
     times.push((idx * dtTape) / tauW);
   }
   return times;
@@ -54,7 +66,12 @@ export function firstCrossingTimes(
 
 /** Clean per-step Fig 2F: updates from block start until the per-step loss first drops below thsd
  * (stepsPerBlock if never). One entry per complete block. */
-export function stepsToThreshold(loss: ArrayLike<number>, stepsPerBlock: number, blocks: number, thsd = 0.1): number[] {
+export function stepsToThreshold(
+  loss: ArrayLike<number>,
+  stepsPerBlock: number,
+  blocks: number,
+  thsd = 0.1,
+): number[] {
   return Array.from({ length: blocks }, (_, b) => {
     for (let j = 0; j < stepsPerBlock; j++) if (loss[b * stepsPerBlock + j] < thsd) return j;
     return stepsPerBlock;
@@ -62,7 +79,12 @@ export function stepsToThreshold(loss: ArrayLike<number>, stepsPerBlock: number,
 }
 
 /** Loss after j = 1…J updates following switch k = 1…K (per step: loss at step k·spb + j). */
-export function postSwitchLoss(loss: ArrayLike<number>, stepsPerBlock: number, switches: number, J = 5): number[][] {
+export function postSwitchLoss(
+  loss: ArrayLike<number>,
+  stepsPerBlock: number,
+  switches: number,
+  J = 5,
+): number[][] {
   return Array.from({ length: switches }, (_, k) =>
     Array.from({ length: J }, (_, j) => loss[(k + 1) * stepsPerBlock + j + 1]),
   );
@@ -70,8 +92,15 @@ export function postSwitchLoss(loss: ArrayLike<number>, stepsPerBlock: number, s
 
 /** Fig 8B exactly (spec §5.2): switches t_sw from the tape context ([::2]), first `count`,
  * entries t_sw+2 … t_sw+6 → x = 1…5. */
-export function fig8BTape(lossTape: ArrayLike<number>, blocks: ArrayLike<number>, dtTape: number, count = 4): number[][] {
-  const tsw = flaggedSwitches(blocks, dtTape, 0.1).filter((_, i) => i % 2 === 0).slice(0, count);
+export function fig8BTape(
+  lossTape: ArrayLike<number>,
+  blocks: ArrayLike<number>,
+  dtTape: number,
+  count = 4,
+): number[][] {
+  const tsw = flaggedSwitches(blocks, dtTape, 0.1)
+    .filter((_, i) => i % 2 === 0)
+    .slice(0, count);
   return tsw.map((t) => [2, 3, 4, 5, 6].map((d) => lossTape[t + d]));
 }
 
@@ -119,5 +148,8 @@ export const sd = (xs: ArrayLike<number>): number => {
 export function acrossSeeds(rows: number[][]): { mean: number[]; sd: number[] } {
   const n = Math.min(...rows.map((r) => r.length));
   const col = (i: number) => rows.map((r) => r[i]);
-  return { mean: Array.from({ length: n }, (_, i) => mean(col(i))), sd: Array.from({ length: n }, (_, i) => sd(col(i))) };
+  return {
+    mean: Array.from({ length: n }, (_, i) => mean(col(i))),
+    sd: Array.from({ length: n }, (_, i) => sd(col(i))),
+  };
 }

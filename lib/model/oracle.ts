@@ -11,7 +11,12 @@ export type OracleState = {
 /** One Euler step on batch X [B, d_in] with targets Ystar [B, d_out]; returns the new state and
  * the pre-update task loss ½ (1/B) Σ_b Σ_i (y*_bi − y_bi)². */
 export function oracleStep(
-  arch: Architecture, p: ModelParams, st: OracleState, X: Float64Array, Ystar: Float64Array, B: number,
+  arch: Architecture,
+  p: ModelParams,
+  st: OracleState,
+  X: Float64Array,
+  Ystar: Float64Array,
+  B: number,
 ): { state: OracleState; loss: number } {
   const { paths: P, dOut: O, dIn: I } = arch;
   const Gd = gatesPerPath(arch);
@@ -45,7 +50,8 @@ export function oracleStep(
     }
   }
   for (let g = 0; g < Gd; g++) {
-    let n1 = 0, n2 = 0;
+    let n1 = 0,
+      n2 = 0;
     for (let q = 0; q < P; q++) {
       n1 += Math.abs(st.c[q * Gd + g]);
       n2 += st.c[q * Gd + g] ** 2;
@@ -53,8 +59,10 @@ export function oracleStep(
     n2 = Math.sqrt(n2);
     for (let q = 0; q < P; q++) {
       const cq = st.c[q * Gd + g];
-      const reg = (cq < 0 ? -p.lambdaNonneg : cq === 0 ? -p.lambdaNonneg / 2 : 0) +
-        2 * p.lambdaL1 * (n1 - 1) * Math.sign(cq) + (n2 > 0 ? (2 * p.lambdaL2 * (n2 - 1) * cq) / n2 : 0);
+      const reg =
+        (cq < 0 ? -p.lambdaNonneg : cq === 0 ? -p.lambdaNonneg / 2 : 0) +
+        2 * p.lambdaL1 * (n1 - 1) * Math.sign(cq) +
+        (n2 > 0 ? (2 * p.lambdaL2 * (n2 - 1) * cq) / n2 : 0);
       c[q * Gd + g] = cq - (arch.dt / p.tauC) * (gcTask[q * Gd + g] + reg);
     }
   }

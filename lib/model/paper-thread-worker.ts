@@ -8,8 +8,17 @@ const job = workerData as PaperThreadJob;
 const port = parentPort!;
 try {
   const out = runPaperElements(job, (done) => port.postMessage({ type: "progress", done }));
-  const transfer = out.flatMap((o) => [o.loss.buffer, o.gates.buffer, o.W.buffer, o.c.buffer, ...(o.cos ? [o.cos.buffer] : [])]);
+  const transfer = out.flatMap((o) => [
+    o.loss.buffer,
+    o.gates.buffer,
+    o.W.buffer,
+    o.c.buffer,
+    ...(o.cos ? [o.cos.buffer] : []),
+  ]);
   port.postMessage({ type: "done", out }, transfer as ArrayBuffer[]);
 } catch (e) {
-  port.postMessage({ type: "error", message: e instanceof Error ? e.stack ?? e.message : String(e) });
+  port.postMessage({
+    type: "error",
+    message: e instanceof Error ? (e.stack ?? e.message) : String(e),
+  });
 }

@@ -16,7 +16,12 @@ import { Worker } from "node:worker_threads";
 import { type PaperElementOutput, type PaperThreadJob, runPaperElements } from "./js-paper";
 import { CancelledError, throwIfAborted } from "./progress";
 import { buildSchedule } from "./schedule";
-import { type PaperRunInput, type PaperRunOptions, type PaperRunResult, runPaper } from "./simulate-paper";
+import {
+  type PaperRunInput,
+  type PaperRunOptions,
+  type PaperRunResult,
+  runPaper,
+} from "./simulate-paper";
 
 export type ThreadedPaperRunOptions = PaperRunOptions & {
   /** Worker threads (the main thread runs one share itself). "auto": min(cores, elements) when the
@@ -27,7 +32,11 @@ export type ThreadedPaperRunOptions = PaperRunOptions & {
 /** Element-steps below which "auto" stays on one thread. */
 export const AUTO_THREAD_MIN_WORK = 1e5;
 
-export function chooseThreads(elements: number, totalSteps: number, threads: number | "auto" = "auto"): number {
+export function chooseThreads(
+  elements: number,
+  totalSteps: number,
+  threads: number | "auto" = "auto",
+): number {
   if (threads !== "auto") return Math.max(1, Math.min(Math.floor(threads), elements));
   if (elements < 2 || elements * totalSteps < AUTO_THREAD_MIN_WORK) return 1;
   return Math.max(1, Math.min(availableParallelism(), elements));
@@ -62,8 +71,14 @@ function bundleWorker(): string | null {
     const req = createRequire(createRequire(import.meta.url).resolve("tsx/package.json"));
     const esbuild = req("esbuild") as typeof import("esbuild");
     const out = esbuild.buildSync({
-      entryPoints: [fileURLToPath(WORKER_URL)], bundle: true, format: "cjs", platform: "node", target: "node20",
-      write: false, logLevel: "silent", absWorkingDir: process.cwd(),
+      entryPoints: [fileURLToPath(WORKER_URL)],
+      bundle: true,
+      format: "cjs",
+      platform: "node",
+      target: "node20",
+      write: false,
+      logLevel: "silent",
+      absWorkingDir: process.cwd(),
     });
     bundled = out.outputFiles[0].text;
   } catch {
@@ -79,12 +94,23 @@ function spawn(job: PaperThreadJob): Worker {
   const code = bundleWorker();
   if (code) return new Worker(code, { eval: true, workerData: job });
   // tsx's ESM api (dist/esm/api/index.mjs); its "require" export cannot register from an ESM import
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
-  return new Worker(BOOTSTRAP, { eval: true, workerData: { ...job, tsxApi, entry: WORKER_URL.href } });
+  const tsxApi = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs"),
+  ).href;
+  return new Worker(BOOTSTRAP, {
+    eval: true,
+    workerData: { ...job, tsxApi, entry: WORKER_URL.href },
+  });
 }
 
 /** Start a worker for one job and resolve with its elements' outputs. */
-function startWorker(job: PaperThreadJob, onProgress: (done: number) => void, signal?: AbortSignal): Promise<PaperElementOutput[]> {
+function startWorker(
+  job: PaperThreadJob,
+  onProgress: (done: number) => void,
+  signal?: AbortSignal,
+): Promise<PaperElementOutput[]> {
   const w = spawn(job);
   return new Promise((resolve, reject) => {
     const onAbort = () => {
@@ -93,18 +119,26 @@ function startWorker(job: PaperThreadJob, onProgress: (done: number) => void, si
     };
     signal?.addEventListener("abort", onAbort, { once: true });
     const finish = () => signal?.removeEventListener("abort", onAbort);
-    w.on("message", (m: { type: "progress"; done: number } | { type: "done"; out: PaperElementOutput[] } | { type: "error"; message: string }) => {
-      if (m.type === "progress") onProgress(m.done);
-      else if (m.type === "done") {
-        finish();
-        resolve(m.out);
-        void w.terminate();
-      } else {
-        finish();
-        reject(new Error(`paper-mode worker failed: ${m.message}`));
-        void w.terminate();
-      }
-    });
+    w.on(
+      "message",
+      (
+        m:
+          | { type: "progress"; done: number }
+          | { type: "done"; out: PaperElementOutput[] }
+          | { type: "error"; message: string },
+      ) => {
+        if (m.type === "progress") onProgress(m.done);
+        else if (m.type === "done") {
+          finish();
+          resolve(m.out);
+          void w.terminate();
+        } else {
+          finish();
+          reject(new Error(`paper-mode worker failed: ${m.message}`));
+          void w.terminate();
+        }
+      },
+    );
     w.on("error", (e) => {
       finish();
       reject(e);
@@ -120,18 +154,25 @@ function startWorker(job: PaperThreadJob, onProgress: (done: number) => void, si
  * runPaper with the batch elements split over worker threads (js engine only; the tfjs engine and
  * single-thread runs go to runPaper unchanged). Same result as runPaper, bit for bit.
  */
-export async function runPaperThreaded(input: PaperRunInput, opts: ThreadedPaperRunOptions): Promise<PaperRunResult> {
+export async function runPaperThreaded(
+  input: PaperRunInput,
+  opts: ThreadedPaperRunOptions,
+): Promise<PaperRunResult> {
   const t0 = performance.now();
   const { arch, curriculum, params } = input;
-  if ((opts.engine ?? "js") !== "js" || !(Number.isInteger(opts.seeds) && opts.seeds > 0)) return runPaper(input, opts);
+  if ((opts.engine ?? "js") !== "js" || !(Number.isInteger(opts.seeds) && opts.seeds > 0))
+    return runPaper(input, opts);
   const sched = buildSchedule(curriculum, arch.dt, arch.dIn, arch.dOut);
-  const elements = params.flatMap((_, pi) => Array.from({ length: opts.seeds }, (_, si) => ({ paramIndex: pi, seedIndex: si })));
+  const elements = params.flatMap((_, pi) =>
+    Array.from({ length: opts.seeds }, (_, si) => ({ paramIndex: pi, seedIndex: si })),
+  );
   const threads = chooseThreads(elements.length, sched.totalSteps, opts.threads);
   if (threads <= 1) return runPaper(input, opts);
   throwIfAborted(opts.signal);
   const seed = opts.seed ?? 0;
   const record = opts.recordAlignment ?? true;
-  const T = sched.totalSteps, E = elements.length;
+  const T = sched.totalSteps,
+    E = elements.length;
   const groups = splitEven(elements, threads);
   const base = { arch, curriculum, params, seed, record, chunkSteps: opts.chunkSteps ?? 1024 };
   const done = new Array<number>(threads).fill(0);
@@ -140,7 +181,9 @@ export async function runPaperThreaded(input: PaperRunInput, opts: ThreadedPaper
     opts.onProgress?.(Math.floor(done.reduce((a, b) => a + b, 0) / E), T);
   };
   // groups 1… in workers; group 0 on this thread after they have been started
-  const pending = groups.slice(1).map((els, i) => startWorker({ ...base, elements: els }, report(i + 1), opts.signal));
+  const pending = groups
+    .slice(1)
+    .map((els, i) => startWorker({ ...base, elements: els }, report(i + 1), opts.signal));
   let mine: PaperElementOutput[];
   try {
     mine = runPaperElements({ ...base, elements: groups[0] }, report(0), opts.signal);
@@ -150,10 +193,18 @@ export async function runPaperThreaded(input: PaperRunInput, opts: ThreadedPaper
   }
   const outs = [mine, ...(await Promise.all(pending))].flat();
   return {
-    arch, params, schedule: sched, seeds: opts.seeds, seed, elements,
-    loss: outs.map((o) => o.loss), gates: outs.map((o) => o.gates), cos: record ? outs.map((o) => o.cos!) : null,
+    arch,
+    params,
+    schedule: sched,
+    seeds: opts.seeds,
+    seed,
+    elements,
+    loss: outs.map((o) => o.loss),
+    gates: outs.map((o) => o.gates),
+    cos: record ? outs.map((o) => o.cos!) : null,
     finalW: outs.map((o) => Float32Array.from(o.W)),
     finalC: outs.map((o) => Float32Array.from(o.c)),
-    backend: "js", wallMs: performance.now() - t0,
+    backend: "js",
+    wallMs: performance.now() - t0,
   };
 }

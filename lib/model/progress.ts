@@ -18,4 +18,5 @@ export function throwIfAborted(signal?: AbortSignal): void {
 }
 
 /** Yield one macrotask (lets message events, e.g. a worker's cancel, run). */
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+export const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, 0));

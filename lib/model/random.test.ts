@@ -28,38 +28,50 @@ it("ziggurat normals and χ² draws have the right moments", () => {
 });
 
 describe("Wishart (Bartlett) S is statistically identical to S from an explicit batch", () => {
-  const d = 20, O = 10, B = 200, N = 3000;
+  const d = 20,
+    O = 10,
+    B = 200,
+    N = 3000;
   const r0 = new FastRng(7);
   const D = Float64Array.from({ length: O * d }, () => r0.normal() * 0.2); // fixed W* − W_eff: [O, d]
   const stats = (draw: (out: Float32Array) => void) => {
     const S = new Float32Array(d * d);
-    const loss: number[] = [], g00: number[] = [], g37: number[] = [];
+    const loss: number[] = [],
+      g00: number[] = [],
+      g37: number[] = [];
     for (let n = 0; n < N; n++) {
       draw(S);
       let L = 0;
       const G = new Float64Array(O * d); // G = D S
-      for (let i = 0; i < O; i++) for (let j = 0; j < d; j++) {
-        let s = 0;
-        for (let k = 0; k < d; k++) s += D[i * d + k] * S[k * d + j];
-        G[i * d + j] = s;
-        L += 0.5 * s * D[i * d + j]; // ½ tr(D S Dᵀ)
-      }
+      for (let i = 0; i < O; i++)
+        for (let j = 0; j < d; j++) {
+          let s = 0;
+          for (let k = 0; k < d; k++) s += D[i * d + k] * S[k * d + j];
+          G[i * d + j] = s;
+          L += 0.5 * s * D[i * d + j]; // ½ tr(D S Dᵀ)
+        }
       loss.push(L);
       g00.push(G[0]);
       g37.push(G[3 * d + 7]);
     }
     return { loss: moments(loss), g00: moments(g00), g37: moments(g37) };
   };
-  const rb = new FastRng(11), re = new FastRng(12);
+  const rb = new FastRng(11),
+    re = new FastRng(12);
   const bart = stats((S) => sampleGram(rb, d, B, S, 0));
   const expl = stats((S) => sampleGramExplicit(re, d, B, S, 0));
   // theory: E S = I ⇒ E L = ½‖D‖², E G = D; Var tr(D S Dᵀ) = 2 tr((DᵀD)²)/B
   const DtD = new Float64Array(d * d);
-  for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) for (let i = 0; i < O; i++) DtD[j * d + k] += D[i * d + j] * D[i * d + k];
+  for (let j = 0; j < d; j++)
+    for (let k = 0; k < d; k++)
+      for (let i = 0; i < O; i++) DtD[j * d + k] += D[i * d + j] * D[i * d + k];
   const EL = 0.5 * D.reduce((a, x) => a + x * x, 0);
   const VL = (0.25 * 2 * DtD.reduce((a, _, jk) => a + DtD[jk] * DtD[jk], 0)) / B;
 
-  it.each([["bartlett", bart], ["explicit", expl]] as const)("%s matches theory", (_, s) => {
+  it.each([
+    ["bartlett", bart],
+    ["explicit", expl],
+  ] as const)("%s matches theory", (_, s) => {
     expect(Math.abs(s.loss.m - EL)).toBeLessThan(4 * Math.sqrt(VL / N));
     expect(Math.abs(s.loss.v / VL - 1)).toBeLessThan(4 * Math.sqrt(2 / N) * 1.5);
     expect(Math.abs(s.g00.m - D[0])).toBeLessThan(4 * Math.sqrt(s.g00.v / N));
@@ -67,7 +79,8 @@ describe("Wishart (Bartlett) S is statistically identical to S from an explicit 
 
   it("the two streams agree in mean and variance of loss and gradient entries", () => {
     for (const k of ["loss", "g00", "g37"] as const) {
-      const a = bart[k], b = expl[k];
+      const a = bart[k],
+        b = expl[k];
       const se = Math.sqrt(a.v / N + b.v / N);
       expect(Math.abs(a.m - b.m)).toBeLessThan(4 * se);
       // variance ratio: SE of a log-variance ≈ √(2/N) each, widened for kurtosis
@@ -97,13 +110,21 @@ describe("Wishart (Bartlett) S is statistically identical to S from an explicit 
 });
 
 it("bartlettFactor (the js engine's bulk draw) gives sampleGramFactor's values and stream position", () => {
-  for (const [d, B] of [[20, 200], [5, 5], [7, 30]] as const) {
-    const a = new FastRng(31), b = new FastRng(31);
-    const F = new Float64Array(d * d), ref = new Float32Array(2 * d * d), L = new Float64Array(d * d);
+  for (const [d, B] of [
+    [20, 200],
+    [5, 5],
+    [7, 30],
+  ] as const) {
+    const a = new FastRng(31),
+      b = new FastRng(31);
+    const F = new Float64Array(d * d),
+      ref = new Float32Array(2 * d * d),
+      L = new Float64Array(d * d);
     for (let n = 0; n < 50; n++) {
       a.bartlettFactor(d, B, F);
       sampleGramFactor(b, d, B, ref, 0, L);
-      for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) expect(F[i * d + j]).toBe(ref[i * d + j]);
+      for (let i = 0; i < d; i++)
+        for (let j = 0; j <= i; j++) expect(F[i * d + j]).toBe(ref[i * d + j]);
     }
     expect(a.uniform()).toBe(b.uniform());
   }

@@ -125,7 +125,14 @@ export const rngFor = (seed: number, element: number, stream: number): FastRng =
  * L_ij ~ N(0,1) for i > j (Bartlett 1933; Anderson, "Multivariate Statistical Analysis", Thm 7.2.1).
  * B < d (singular Wishart): explicit draw of X.
  */
-export function sampleGram(rng: FastRng, d: number, B: number, out: Float32Array, offset: number, L?: Float64Array): void {
+export function sampleGram(
+  rng: FastRng,
+  d: number,
+  B: number,
+  out: Float32Array,
+  offset: number,
+  L?: Float64Array,
+): void {
   if (B < d) {
     sampleGramExplicit(rng, d, B, out, offset);
     return;
@@ -157,7 +164,14 @@ function bartlett(rng: FastRng, d: number, B: number, l: Float64Array): void {
  * out[offset+d²…+2d²); entries outside the triangles are not written.
  * Lets the js engine form G = (D F) Fᵀ with two triangular products instead of L Lᵀ plus D S. Needs B ≥ d.
  */
-export function sampleGramFactor(rng: FastRng, d: number, B: number, out: Float32Array, offset: number, L: Float64Array): void {
+export function sampleGramFactor(
+  rng: FastRng,
+  d: number,
+  B: number,
+  out: Float32Array,
+  offset: number,
+  L: Float64Array,
+): void {
   if (B < d) throw new Error(`sampleGramFactor needs B ≥ d, but got B=${B}, d=${d}`);
   bartlett(rng, d, B, L);
   const sc = 1 / Math.sqrt(B);
@@ -173,7 +187,13 @@ export function sampleGramFactor(rng: FastRng, d: number, B: number, out: Float3
 }
 
 /** S = XᵀX/B from an explicitly drawn batch X ∈ R^{B×d} (reference for tests, and B < d). */
-export function sampleGramExplicit(rng: FastRng, d: number, B: number, out: Float32Array, offset: number): Float64Array {
+export function sampleGramExplicit(
+  rng: FastRng,
+  d: number,
+  B: number,
+  out: Float32Array,
+  offset: number,
+): Float64Array {
   const X = new Float64Array(B * d);
   for (let i = 0; i < X.length; i++) X[i] = rng.normal();
   for (let i = 0; i < d; i++) {

@@ -44,40 +44,71 @@ export type PaperResponse = {
 export type StimulusResponse = { mode: "stimulus"; labels: string[]; result: StimulusRunResult };
 export type ModelResponse = PaperResponse | StimulusResponse;
 
-function resolvePaper(req: PaperRequest): { arch: Architecture; curriculum: PaperCurriculum; params: ModelParams[]; labels: string[] } {
+function resolvePaper(req: PaperRequest): {
+  arch: Architecture;
+  curriculum: PaperCurriculum;
+  params: ModelParams[];
+  labels: string[];
+} {
   if (req.custom) return { ...req.custom, labels: req.custom.params.map((_, i) => `custom-${i}`) };
   const names = req.presets ?? [];
   if (names.length === 0) throw new Error("PaperRequest needs presets or custom");
   const ps = names.map((n) => {
     const p = paperPresets[n];
-    if (!p) throw new Error(`Unknown paper preset "${n}" (known: ${Object.keys(paperPresets).join(", ")})`);
+    if (!p)
+      throw new Error(
+        `Unknown paper preset "${n}" (known: ${Object.keys(paperPresets).join(", ")})`,
+      );
     return p;
   });
   const key = (p: (typeof ps)[number]) => JSON.stringify([p.arch, p.curriculum]);
-  if (ps.some((p) => key(p) !== key(ps[0]))) throw new Error(`Presets ${names.join(", ")} differ in architecture or curriculum; run them separately`);
-  return { arch: ps[0].arch, curriculum: ps[0].curriculum, params: ps.map((p) => p.params), labels: names };
+  if (ps.some((p) => key(p) !== key(ps[0])))
+    throw new Error(
+      `Presets ${names.join(", ")} differ in architecture or curriculum; run them separately`,
+    );
+  return {
+    arch: ps[0].arch,
+    curriculum: ps[0].curriculum,
+    params: ps.map((p) => p.params),
+    labels: names,
+  };
 }
 
 /** Run a request on the active TF.js backend (call initBackend first). */
-export async function runModel(req: ModelRequest, control: RunControl = {}): Promise<ModelResponse> {
+export async function runModel(
+  req: ModelRequest,
+  control: RunControl = {},
+): Promise<ModelResponse> {
   if (req.mode === "paper") {
     const r = resolvePaper(req);
-    const res = await runPaper({ arch: r.arch, curriculum: r.curriculum, params: r.params }, { seeds: req.seeds, seed: req.seed, ...control });
+    const res = await runPaper(
+      { arch: r.arch, curriculum: r.curriculum, params: r.params },
+      { seeds: req.seeds, seed: req.seed, ...control },
+    );
     return {
-      mode: "paper", labels: r.labels,
+      mode: "paper",
+      labels: r.labels,
       summaries: r.params.map((_, i) => summarisePaper(res, i)),
-      raw: req.raw ? res : undefined, backend: res.backend, wallMs: res.wallMs,
+      raw: req.raw ? res : undefined,
+      backend: res.backend,
+      wallMs: res.wallMs,
     };
   }
   const named = (req.presets ?? []).map((n) => {
     const p = stimulusPresets[n];
-    if (!p) throw new Error(`Unknown stimulus preset "${n}" (known: ${Object.keys(stimulusPresets).join(", ")})`);
+    if (!p)
+      throw new Error(
+        `Unknown stimulus preset "${n}" (known: ${Object.keys(stimulusPresets).join(", ")})`,
+      );
     return p;
   });
   const params = [...named.map((p) => p.params), ...(req.params ?? [])];
   if (params.length === 0) throw new Error("StimulusRequest needs presets or params");
   const arch = req.arch ?? named[0]?.arch ?? stimulusPresets.flexible.arch;
   const labels = [...(req.presets ?? []), ...(req.params ?? []).map((_, i) => `params-${i}`)];
-  const result = await runStimulus({ arch, params, sequence: req.sequence }, { seeds: req.seeds, seed: req.seed, ...control });
+  const result = await runStimulus(
+    { arch, params, sequence: req.sequence },
+    { seeds: req.seeds, seed: req.seed, ...control },
+  );
   return { mode: "stimulus", labels, result };
 }

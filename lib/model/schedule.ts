@@ -50,10 +50,16 @@ export function pyFloorDiv(a: number, b: number): number {
   return floordiv;
 }
 
-function targetMatrix(t: BlockTarget, teachers: Float64Array[], dOut: number, dIn: number): Float64Array {
+function targetMatrix(
+  t: BlockTarget,
+  teachers: Float64Array[],
+  dOut: number,
+  dIn: number,
+): Float64Array {
   const M = teachers.length;
   const check = (m: number) => {
-    if (!(Number.isInteger(m) && m >= 0 && m < M)) throw new Error(`Teacher index ${m} out of range [0, ${M})`);
+    if (!(Number.isInteger(m) && m >= 0 && m < M))
+      throw new Error(`Teacher index ${m} out of range [0, ${M})`);
   };
   if ("teacher" in t) {
     check(t.teacher);
@@ -65,7 +71,8 @@ function targetMatrix(t: BlockTarget, teachers: Float64Array[], dOut: number, dI
     t.mix.forEach((a, m) => teachers[m].forEach((v, i) => (out[i] += a * v)));
     return out;
   }
-  if (t.rows.length !== dOut) throw new Error(`rows needs ${dOut} teacher indices, but got ${t.rows.length}`);
+  if (t.rows.length !== dOut)
+    throw new Error(`rows needs ${dOut} teacher indices, but got ${t.rows.length}`);
   t.rows.forEach((m, i) => {
     check(m);
     for (let j = 0; j < dIn; j++) out[i * dIn + j] = teachers[m][i * dIn + j];
@@ -73,7 +80,12 @@ function targetMatrix(t: BlockTarget, teachers: Float64Array[], dOut: number, dI
   return out;
 }
 
-export function buildSchedule(cur: PaperCurriculum, dt: number, dIn: number, dOut: number): PaperSchedule {
+export function buildSchedule(
+  cur: PaperCurriculum,
+  dt: number,
+  dIn: number,
+  dOut: number,
+): PaperSchedule {
   if (cur.pattern.length === 0) throw new Error("PaperCurriculum.pattern must not be empty");
   const f32 = Math.fround;
   let stepsPerBlock: number, numScanned: number, tapeSteps: Int32Array, dtTape: number;
@@ -97,11 +109,15 @@ export function buildSchedule(cur: PaperCurriculum, dt: number, dIn: number, dOu
     }
     dtTape = cur.tTot / T; // analysis cadence cfg.dt_tape (spec §4.3)
   }
-  if (stepsPerBlock < 1) throw new Error(`blockDuration ${cur.blockDuration} is shorter than dt ${dt}`);
+  if (stepsPerBlock < 1)
+    throw new Error(`blockDuration ${cur.blockDuration} is shorter than dt ${dt}`);
   const tail = cur.tail ?? [];
-  if (tail.length > numScanned) throw new Error(`tail has ${tail.length} blocks but only ${numScanned} are scanned`);
+  if (tail.length > numScanned)
+    throw new Error(`tail has ${tail.length} blocks but only ${numScanned} are scanned`);
   const blocks = Array.from({ length: numScanned }, (_, b) =>
-    b >= numScanned - tail.length ? tail[b - (numScanned - tail.length)] : cur.pattern[b % cur.pattern.length],
+    b >= numScanned - tail.length
+      ? tail[b - (numScanned - tail.length)]
+      : cur.pattern[b % cur.pattern.length],
   );
   const teachers = makeTeachers(dIn, dOut, cur.teachers);
   const keys = new Map<string, number>();
@@ -115,9 +131,11 @@ export function buildSchedule(cur: PaperCurriculum, dt: number, dIn: number, dOu
     return keys.get(key)!;
   });
   const totalSteps = stepsPerBlock * numScanned;
-  if (tapeSteps[tapeSteps.length - 1] >= totalSteps) throw new Error("tape runs past the scanned steps");
+  if (tapeSteps[tapeSteps.length - 1] >= totalSteps)
+    throw new Error("tape runs past the scanned steps");
   return { stepsPerBlock, blocks, totalSteps, targets, blockTarget, teachers, tapeSteps, dtTape };
 }
 
 /** The default 'A_B__' pattern over M teachers. */
-export const alternating = (M: number): BlockTarget[] => Array.from({ length: M }, (_, m) => ({ teacher: m }));
+export const alternating = (M: number): BlockTarget[] =>
+  Array.from({ length: M }, (_, m) => ({ teacher: m }));

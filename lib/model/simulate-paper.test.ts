@@ -13,10 +13,14 @@ beforeAll(async () => {
 });
 
 describe("Fig 8 (10 seeds, full schedule)", () => {
-  const flex = paperPresets["fig8-flexible"], forg = paperPresets["fig8-forgetful"];
+  const flex = paperPresets["fig8-flexible"],
+    forg = paperPresets["fig8-forgetful"];
   let s: ReturnType<typeof summarisePaper>[];
   beforeAll(async () => {
-    const res = await runPaper({ arch: flex.arch, curriculum: flex.curriculum, params: [flex.params, forg.params] }, { seeds: 10 });
+    const res = await runPaper(
+      { arch: flex.arch, curriculum: flex.curriculum, params: [flex.params, forg.params] },
+      { seeds: 10 },
+    );
     s = [0, 1].map((i) => summarisePaper(res, i));
   });
 
@@ -53,11 +57,15 @@ describe("Fig 8 (10 seeds, full schedule)", () => {
 });
 
 describe("Fig 2, shortened to t_tot = 10 (12 scanned blocks), 10 seeds", () => {
-  const flex = paperPresets["fig2-flexible"], forg = paperPresets["fig2-forgetful"];
+  const flex = paperPresets["fig2-flexible"],
+    forg = paperPresets["fig2-forgetful"];
   let s: ReturnType<typeof summarisePaper>[];
   beforeAll(async () => {
     const curriculum = { ...flex.curriculum, tTot: 10, tapeLength: 5000 };
-    const res = await runPaper({ arch: flex.arch, curriculum, params: [flex.params, forg.params] }, { seeds: 10 });
+    const res = await runPaper(
+      { arch: flex.arch, curriculum, params: [flex.params, forg.params] },
+      { seeds: 10 },
+    );
     s = [0, 1].map((i) => summarisePaper(res, i));
   }, 60_000);
 
@@ -84,7 +92,11 @@ describe("reproducibility and tensor hygiene", () => {
   const p = paperPresets["fig8-flexible"];
   const short = { ...p.curriculum, tTot: 3, tapeLength: 300 };
   it("same seed → identical numbers; another seed → different numbers; no tensor leaks", async () => {
-    const run = (seed: number) => runPaper({ arch: p.arch, curriculum: short, params: [p.params] }, { seeds: 3, seed, chunkSteps: 50 });
+    const run = (seed: number) =>
+      runPaper(
+        { arch: p.arch, curriculum: short, params: [p.params] },
+        { seeds: 3, seed, chunkSteps: 50 },
+      );
     const first = await run(4);
     const before = tf.memory().numTensors;
     const again = await run(4);
@@ -100,16 +112,29 @@ describe("reproducibility and tensor hygiene", () => {
   it("cancels between chunks", async () => {
     const ac = new AbortController();
     const before = tf.memory().numTensors;
-    const run = runPaper({ arch: p.arch, curriculum: short, params: [p.params] }, {
-      seeds: 2, chunkSteps: 20, signal: ac.signal, onProgress: (done) => done >= 40 && ac.abort(),
-    });
+    const run = runPaper(
+      { arch: p.arch, curriculum: short, params: [p.params] },
+      {
+        seeds: 2,
+        chunkSteps: 20,
+        signal: ac.signal,
+        onProgress: (done) => done >= 40 && ac.abort(),
+      },
+    );
     await expect(run).rejects.toThrow(/cancelled/);
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it("rejects bad input with the value in the message", async () => {
-    await expect(runPaper({ arch: p.arch, curriculum: short, params: [{ ...p.params, tauW: 0 }] }, { seeds: 1 })).rejects.toThrow(/tauW > 0, but got 0/);
-    await expect(runPaper({ arch: p.arch, curriculum: short, params: [p.params] }, { seeds: 1.5 })).rejects.toThrow(/seeds/);
+    await expect(
+      runPaper(
+        { arch: p.arch, curriculum: short, params: [{ ...p.params, tauW: 0 }] },
+        { seeds: 1 },
+      ),
+    ).rejects.toThrow(/tauW > 0, but got 0/);
+    await expect(
+      runPaper({ arch: p.arch, curriculum: short, params: [p.params] }, { seeds: 1.5 }),
+    ).rejects.toThrow(/seeds/);
   });
 });
 
@@ -118,17 +143,20 @@ describe("engines", () => {
     const p = paperPresets["fig8-flexible"];
     const cur = { ...p.curriculum, tTot: 4, tapeLength: 400 };
     const params = [p.params, paperPresets["fig8-forgetful"].params];
-    const run = (engine: "js" | "tfjs") => runPaper({ arch: p.arch, curriculum: cur, params }, { seeds: 2, seed: 8, engine });
+    const run = (engine: "js" | "tfjs") =>
+      runPaper({ arch: p.arch, curriculum: cur, params }, { seeds: 2, seed: 8, engine });
     const [a, b] = [await run("js"), await run("tfjs")];
     expect(a.backend).toBe("js");
     expect(b.backend).toBe("wasm");
     for (let e = 0; e < 4; e++) {
       for (const k of ["loss", "gates"] as const) {
         const [x, y] = [a[k][e], b[k][e]];
-        for (let t = 0; t < x.length; t++) expect(Math.abs(x[t] - y[t])).toBeLessThan(2e-4 * Math.max(1, Math.abs(x[t])));
+        for (let t = 0; t < x.length; t++)
+          expect(Math.abs(x[t] - y[t])).toBeLessThan(2e-4 * Math.max(1, Math.abs(x[t])));
       }
       for (const t of a.schedule.tapeSteps.filter((_, k) => k % 37 === 0)) {
-        for (let j = 0; j < 4; j++) expect(Math.abs(a.cos![e][t * 4 + j] - b.cos![e][t * 4 + j])).toBeLessThan(2e-3);
+        for (let j = 0; j < 4; j++)
+          expect(Math.abs(a.cos![e][t * 4 + j] - b.cos![e][t * 4 + j])).toBeLessThan(2e-3);
       }
     }
   });
@@ -136,8 +164,13 @@ describe("engines", () => {
   it("also agree with a batch smaller than d_in (explicit X, S-form js path)", async () => {
     const p = paperPresets["fig8-flexible"];
     const cur = { ...p.curriculum, tTot: 2, tapeLength: 200, batchSize: 5 };
-    const run = (engine: "js" | "tfjs") => runPaper({ arch: p.arch, curriculum: cur, params: [p.params] }, { seeds: 2, seed: 3, engine });
+    const run = (engine: "js" | "tfjs") =>
+      runPaper(
+        { arch: p.arch, curriculum: cur, params: [p.params] },
+        { seeds: 2, seed: 3, engine },
+      );
     const [a, b] = [await run("js"), await run("tfjs")];
-    for (let t = 0; t < a.loss[1].length; t++) expect(Math.abs(a.loss[1][t] - b.loss[1][t])).toBeLessThan(2e-4 * Math.max(1, a.loss[1][t]));
+    for (let t = 0; t < a.loss[1].length; t++)
+      expect(Math.abs(a.loss[1][t] - b.loss[1][t])).toBeLessThan(2e-4 * Math.max(1, a.loss[1][t]));
   });
 });

@@ -5,12 +5,25 @@
 // cos_sim[m, p] between teacher m and student p (spec §5.3).
 import * as tf from "@tensorflow/tfjs";
 
-import { type Architecture, type ModelParams, REF_BATCH_SIZE, gatesPerPath, validateArchitecture, validateParams } from "./config";
+import {
+  type Architecture,
+  type ModelParams,
+  REF_BATCH_SIZE,
+  gatesPerPath,
+  validateArchitecture,
+  validateParams,
+} from "./config";
 import { type RunControl, throwIfAborted, yieldToEventLoop } from "./progress";
 import { type FastRng, rngFor, sampleGram } from "./random";
 import { type PaperCurriculum, type PaperSchedule, buildSchedule } from "./schedule";
 import { JsPaperElement, allocLogs, jsPaperSetup } from "./js-paper";
-import { type NetState, applyUpdate, disposeCoefs, gradientPaper, makeStepCoefs } from "./train-step";
+import {
+  type NetState,
+  applyUpdate,
+  disposeCoefs,
+  gradientPaper,
+  makeStepCoefs,
+} from "./train-step";
 
 export type PaperRunInput = {
   arch: Architecture;
@@ -76,26 +89,34 @@ function rowCosines(Ws: tf.Tensor, teacherUnit: tf.Tensor3D /* [O, I, M] */): tf
   return tf.reshape(cos, [n, E, P, -1]);
 }
 
-export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Promise<PaperRunResult> {
+export async function runPaper(
+  input: PaperRunInput,
+  opts: PaperRunOptions,
+): Promise<PaperRunResult> {
   const t0 = performance.now();
   const { arch, curriculum, params } = input;
   validateArchitecture(arch);
   params.forEach((p, i) => validateParams(p, `params[${i}]`));
-  if (!(Number.isInteger(opts.seeds) && opts.seeds > 0)) throw new Error(`Expected seeds to be a positive integer, but got ${opts.seeds}`);
+  if (!(Number.isInteger(opts.seeds) && opts.seeds > 0))
+    throw new Error(`Expected seeds to be a positive integer, but got ${opts.seeds}`);
   const seed = opts.seed ?? 0;
   const sched = buildSchedule(curriculum, arch.dt, arch.dIn, arch.dOut);
   const { paths: P, dOut: O, dIn: I } = arch;
   const Gd = gatesPerPath(arch);
   const M = sched.teachers.length;
   const B = curriculum.batchSize ?? REF_BATCH_SIZE;
-  const elements = params.flatMap((_, pi) => Array.from({ length: opts.seeds }, (_, si) => ({ paramIndex: pi, seedIndex: si })));
+  const elements = params.flatMap((_, pi) =>
+    Array.from({ length: opts.seeds }, (_, si) => ({ paramIndex: pi, seedIndex: si })),
+  );
   const E = elements.length;
   const T = sched.totalSteps;
   const record = opts.recordAlignment ?? true;
   if ((opts.engine ?? "js") === "js") {
     // element by element over chunks of steps (js-paper.ts); no TF.js tensors
     const setup = jsPaperSetup(arch, curriculum, record, sched);
-    const els = elements.map((el) => new JsPaperElement(setup, params[el.paramIndex], seed, el.seedIndex));
+    const els = elements.map(
+      (el) => new JsPaperElement(setup, params[el.paramIndex], seed, el.seedIndex),
+    );
     const logs = elements.map(() => allocLogs(setup));
     const Kjs = opts.chunkSteps ?? 1024;
     for (let start = 0; start < T; start += Kjs) {
@@ -106,18 +127,31 @@ export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Pro
       await yieldToEventLoop();
     }
     return {
-      arch, params, schedule: sched, seeds: opts.seeds, seed, elements,
-      loss: logs.map((l) => l.loss), gates: logs.map((l) => l.gates), cos: record ? logs.map((l) => l.cos!) : null,
-      finalW: els.map((x) => Float32Array.from(x.W)), finalC: els.map((x) => Float32Array.from(x.c)),
-      backend: "js", wallMs: performance.now() - t0,
+      arch,
+      params,
+      schedule: sched,
+      seeds: opts.seeds,
+      seed,
+      elements,
+      loss: logs.map((l) => l.loss),
+      gates: logs.map((l) => l.gates),
+      cos: record ? logs.map((l) => l.cos!) : null,
+      finalW: els.map((x) => Float32Array.from(x.W)),
+      finalC: els.map((x) => Float32Array.from(x.c)),
+      backend: "js",
+      wallMs: performance.now() - t0,
     };
   }
 
   const initRngs = elements.map((el) => rngFor(seed, el.seedIndex, 0));
   const dataRngs = elements.map((el) => rngFor(seed, el.seedIndex, 1));
-  const K = opts.chunkSteps ?? Math.max(16, Math.min(512, Math.floor(4e6 / (E * P * O * I + E * I * I))));
+  const K =
+    opts.chunkSteps ?? Math.max(16, Math.min(512, Math.floor(4e6 / (E * P * O * I + E * I * I))));
 
-  const coefs = makeStepCoefs(arch, elements.map((el) => params[el.paramIndex])); // one row per batch element
+  const coefs = makeStepCoefs(
+    arch,
+    elements.map((el) => params[el.paramIndex]),
+  ); // one row per batch element
   const targets = sched.targets.map((t) => tf.tensor3d(Float32Array.from(t), [1, O, I])); // W*: [1, O, I]
   // unit teacher rows, laid out [O, I, M] for the batched row cosine
   const tUnit = new Float32Array(O * I * M);
@@ -146,9 +180,13 @@ export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Pro
       const prev = state;
       const out = tf.tidy(() => {
         // one small upload per step: slicing a big tensor is far slower on wasm
-        const S3 = (k: number) => tf.tensor3d(Sbuf.subarray(k * E * I * I, (k + 1) * E * I * I), [E, I, I]); // [E, I, I]
+        const S3 = (k: number) =>
+          tf.tensor3d(Sbuf.subarray(k * E * I * I, (k + 1) * E * I * I), [E, I, I]); // [E, I, I]
         let st = prev;
-        const Ds: tf.Tensor[] = [], Gs: tf.Tensor[] = [], cs: tf.Tensor[] = [], Ws: tf.Tensor[] = [];
+        const Ds: tf.Tensor[] = [],
+          Gs: tf.Tensor[] = [],
+          cs: tf.Tensor[] = [],
+          Ws: tf.Tensor[] = [];
         for (let k = 0; k < n; k++) {
           const block = Math.floor((start + k) / sched.stepsPerBlock);
           const { G, D } = gradientPaper(st, targets[sched.blockTarget[block]], S3(k));
@@ -173,7 +211,8 @@ export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Pro
           loss[e][t] = Ld[k * E + e];
           const g = (k * E + e) * P * Gd;
           gates[e].set(Cd.subarray(g, g + P * Gd), t * P * Gd);
-          if (cos) cos[e].set(cosD.subarray((k * E + e) * P * M, (k * E + e + 1) * P * M), t * P * M);
+          if (cos)
+            cos[e].set(cosD.subarray((k * E + e) * P * M, (k * E + e + 1) * P * M), t * P * M);
         }
       }
       opts.onProgress?.(start + n, T);
@@ -181,8 +220,18 @@ export async function runPaper(input: PaperRunInput, opts: PaperRunOptions): Pro
     }
     const [Wd, cd] = await Promise.all([state.W.data(), state.c.data()]);
     return {
-      arch, params, schedule: sched, seeds: opts.seeds, seed, elements, loss, gates, cos,
-      finalW: elements.map((_, e) => Float32Array.from(Wd.subarray(e * P * O * I, (e + 1) * P * O * I))),
+      arch,
+      params,
+      schedule: sched,
+      seeds: opts.seeds,
+      seed,
+      elements,
+      loss,
+      gates,
+      cos,
+      finalW: elements.map((_, e) =>
+        Float32Array.from(Wd.subarray(e * P * O * I, (e + 1) * P * O * I)),
+      ),
       finalC: elements.map((_, e) => Float32Array.from(cd.subarray(e * P * Gd, (e + 1) * P * Gd))),
       backend: tf.getBackend(),
       wallMs: performance.now() - t0,

@@ -17,8 +17,15 @@ beforeAll(async () => {
 const tiny: StimulusSequence = {
   keys: { left: "f", right: "j" },
   trials: Array.from({ length: 12 }, (_, t) => ({
-    input: [t % 2, 1 - (t % 2)], target: [t % 2 ? 1 : -1], task: t < 6 ? "a" : "b", blockIndex: t < 6 ? 0 : 1,
-    trialInBlock: t % 6, trialIndex: t, stimulus: `s${t % 2}`, correctResponse: t % 2 ? "j" : "f", congruent: true,
+    input: [t % 2, 1 - (t % 2)],
+    target: [t % 2 ? 1 : -1],
+    task: t < 6 ? "a" : "b",
+    blockIndex: t < 6 ? 0 : 1,
+    trialInBlock: t % 6,
+    trialIndex: t,
+    stimulus: `s${t % 2}`,
+    correctResponse: t % 2 ? "j" : "f",
+    congruent: true,
   })),
 };
 
@@ -51,13 +58,23 @@ it("curriculumToStimulusTrials encodes one-hot digits and ±1 targets from the t
 });
 
 it("stimulus presets: flexible shows the Fig. 8 signature on default curricula, forgetful does not", async () => {
-  const seqs = [11, 12, 13].map((s) => curriculumToStimulusTrials(generateCurriculum(defaultStudyConfig(), s)));
+  const seqs = [11, 12, 13].map((s) =>
+    curriculumToStimulusTrials(generateCurriculum(defaultStudyConfig(), s)),
+  );
   const params = [stimulusPresets.flexible.params, stimulusPresets.forgetful.params];
   const before = tf.memory().numTensors;
   const runs = [];
-  for (const seq of seqs) runs.push({ res: await runStimulus({ arch: stimulusPresets.flexible.arch, params, sequence: seq }, { seeds: 4, seed: 99 }), seq });
+  for (const seq of seqs)
+    runs.push({
+      res: await runStimulus(
+        { arch: stimulusPresets.flexible.arch, params, sequence: seq },
+        { seeds: 4, seed: 99 },
+      ),
+      seq,
+    });
   expect(tf.memory().numTensors).toBe(before);
-  const flex = signatureStats(runs, 0), forg = signatureStats(runs, 1);
+  const flex = signatureStats(runs, 0),
+    forg = signatureStats(runs, 1);
   expect(showsSignature(flex)).toBe(true);
   expect(showsSignature(forg)).toBe(false);
   expect(flex.late).toBeLessThan(forg.late);
@@ -66,8 +83,14 @@ it("stimulus presets: flexible shows the Fig. 8 signature on default curricula, 
 it("is vectorised over parameter sets: a batch equals separate runs", async () => {
   const p = stimulusPresets.flexible.params;
   const ps = [p, { ...p, tauW: 0.2, lambdaL1: 0.3 }];
-  const both = await runStimulus({ arch: stimulusPresets.flexible.arch, params: ps, sequence: tiny }, { seeds: 1, seed: 3 });
-  const second = await runStimulus({ arch: stimulusPresets.flexible.arch, params: [ps[1]], sequence: tiny }, { seeds: 1, seed: 3 });
+  const both = await runStimulus(
+    { arch: stimulusPresets.flexible.arch, params: ps, sequence: tiny },
+    { seeds: 1, seed: 3 },
+  );
+  const second = await runStimulus(
+    { arch: stimulusPresets.flexible.arch, params: [ps[1]], sequence: tiny },
+    { seeds: 1, seed: 3 },
+  );
   expect(Array.from(both.output[1])).toEqual(Array.from(second.output[0]));
   expect(Array.from(both.output[0])).not.toEqual(Array.from(second.output[0]));
 });

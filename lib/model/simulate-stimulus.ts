@@ -4,8 +4,13 @@
 // Logged per trial, before that trial's update (spec §3): ŷ, L_task = ½‖y* − ŷ‖², gates c.
 import * as tf from "@tensorflow/tfjs";
 
-
-import { type Architecture, type ModelParams, gatesPerPath, validateArchitecture, validateParams } from "./config";
+import {
+  type Architecture,
+  type ModelParams,
+  gatesPerPath,
+  validateArchitecture,
+  validateParams,
+} from "./config";
 import { type RunControl, throwIfAborted, yieldToEventLoop } from "./progress";
 import { rngFor } from "./random";
 import { initialState } from "./simulate-paper";
@@ -36,21 +41,35 @@ export type StimulusRunResult = {
   wallMs: number;
 };
 
-export async function runStimulus(input: StimulusRunInput, opts: StimulusRunOptions): Promise<StimulusRunResult> {
+export async function runStimulus(
+  input: StimulusRunInput,
+  opts: StimulusRunOptions,
+): Promise<StimulusRunResult> {
   const t0 = performance.now();
   const { dIn: I, dOut: O } = validateSequence(input.sequence);
   const arch: Architecture = { ...input.arch, dIn: I, dOut: O };
   validateArchitecture(arch);
   input.params.forEach((p, i) => validateParams(p, `params[${i}]`));
-  if (!(Number.isInteger(opts.seeds) && opts.seeds > 0)) throw new Error(`Expected seeds to be a positive integer, but got ${opts.seeds}`);
+  if (!(Number.isInteger(opts.seeds) && opts.seeds > 0))
+    throw new Error(`Expected seeds to be a positive integer, but got ${opts.seeds}`);
   const seed = opts.seed ?? 0;
   const trials = input.sequence.trials;
-  const N = trials.length, P = arch.paths, Gd = gatesPerPath(arch);
-  const elements = input.params.flatMap((_, pi) => Array.from({ length: opts.seeds }, (_, si) => ({ paramIndex: pi, seedIndex: si })));
+  const N = trials.length,
+    P = arch.paths,
+    Gd = gatesPerPath(arch);
+  const elements = input.params.flatMap((_, pi) =>
+    Array.from({ length: opts.seeds }, (_, si) => ({ paramIndex: pi, seedIndex: si })),
+  );
   const E = elements.length;
   const K = opts.chunkSteps ?? 120;
-  const coefs = makeStepCoefs(arch, elements.map((el) => input.params[el.paramIndex]));
-  let state = initialState(arch, elements.map((el) => rngFor(seed, el.seedIndex, 0)));
+  const coefs = makeStepCoefs(
+    arch,
+    elements.map((el) => input.params[el.paramIndex]),
+  );
+  let state = initialState(
+    arch,
+    elements.map((el) => rngFor(seed, el.seedIndex, 0)),
+  );
   const output = elements.map(() => new Float32Array(N * O));
   const loss = elements.map(() => new Float32Array(N));
   const gates = elements.map(() => new Float32Array(N * P * Gd));
@@ -62,7 +81,9 @@ export async function runStimulus(input: StimulusRunInput, opts: StimulusRunOpti
       const prev = state;
       const out = tf.tidy(() => {
         let st = prev;
-        const ys: tf.Tensor[] = [], es: tf.Tensor[] = [], cs: tf.Tensor[] = [];
+        const ys: tf.Tensor[] = [],
+          es: tf.Tensor[] = [],
+          cs: tf.Tensor[] = [];
         for (let k = 0; k < n; k++) {
           const tr = trials[start + k];
           const x = tf.tensor3d(tr.input, [1, 1, I]); // [1, 1, d_in]
@@ -98,7 +119,19 @@ export async function runStimulus(input: StimulusRunInput, opts: StimulusRunOpti
       opts.onProgress?.(start + n, N);
       await yieldToEventLoop();
     }
-    return { arch, params: input.params, seeds: opts.seeds, seed, elements, output, loss, gates, correct, backend: tf.getBackend(), wallMs: performance.now() - t0 };
+    return {
+      arch,
+      params: input.params,
+      seeds: opts.seeds,
+      seed,
+      elements,
+      output,
+      loss,
+      gates,
+      correct,
+      backend: tf.getBackend(),
+      wallMs: performance.now() - t0,
+    };
   } finally {
     tf.dispose([state.W, state.c]);
     disposeCoefs(coefs);

@@ -27,7 +27,9 @@ export const showsSignature = (s: SignatureStats): boolean =>
 
 /** Signature statistics of parameter set i over all seeds of all runs (one run per curriculum). */
 export function signatureStats(
-  runs: { res: StimulusRunResult; seq: StimulusSequence }[], paramIndex: number, J = 5,
+  runs: { res: StimulusRunResult; seq: StimulusSequence }[],
+  paramIndex: number,
+  J = 5,
 ): SignatureStats {
   const perSwitch: number[][] = [];
   const seps: number[] = [];
@@ -36,16 +38,22 @@ export function signatureStats(
   for (const { res, seq } of runs) {
     const P = res.arch.paths;
     const blocks = Math.max(...seq.trials.map((t) => t.blockIndex)) + 1;
-    const lastOfBlock = Array.from({ length: blocks }, (_, b) => seq.trials.findLastIndex((t) => t.blockIndex === b));
-    const firstOfBlock = Array.from({ length: blocks }, (_, b) => seq.trials.findIndex((t) => t.blockIndex === b));
+    const lastOfBlock = Array.from({ length: blocks }, (_, b) =>
+      seq.trials.findLastIndex((t) => t.blockIndex === b),
+    );
+    const firstOfBlock = Array.from({ length: blocks }, (_, b) =>
+      seq.trials.findIndex((t) => t.blockIndex === b),
+    );
     res.elements.forEach((el, e) => {
       if (el.paramIndex !== paramIndex) return;
       const corr = res.correct[e];
       accs.push(mean(corr));
-      perSwitch.push(Array.from({ length: blocks - 1 }, (_, k) => {
-        const a = firstOfBlock[k + 1];
-        return 1 - mean(corr.subarray(a, a + J));
-      }));
+      perSwitch.push(
+        Array.from({ length: blocks - 1 }, (_, k) => {
+          const a = firstOfBlock[k + 1];
+          return 1 - mean(corr.subarray(a, a + J));
+        }),
+      );
       const g = (t: number) => res.gates[e].subarray(t * P, t * P + 2); // gates of paths 0, 1 (per-path gating)
       const lead = lastOfBlock.map((t) => (g(t)[0] > g(t)[1] ? 0 : 1));
       seps.push(mean(lastOfBlock.slice(-5).map((t) => Math.abs(g(t)[0] - g(t)[1]))));
@@ -66,32 +74,58 @@ export function signatureStats(
 
 export type SearchGrid = { tauW: number[]; tauC: number[]; lambda: number[] };
 
-export type SearchRow = { flexible: ModelParams; flex: SignatureStats; forget: SignatureStats; score: number };
+export type SearchRow = {
+  flexible: ModelParams;
+  flex: SignatureStats;
+  forget: SignatureStats;
+  score: number;
+};
 
 /** The admissible row with the highest score (flexible shows the signature, its forgetful twin does not). */
 export function bestRow(rows: SearchRow[]): SearchRow {
   const best = rows.reduce((a, b) => (b.score > a.score ? b : a));
-  if (!Number.isFinite(best.score)) throw new Error("No grid point gives a flexible preset with the Fig. 8 signature and a forgetful twin without it");
+  if (!Number.isFinite(best.score))
+    throw new Error(
+      "No grid point gives a flexible preset with the Fig. 8 signature and a forgetful twin without it",
+    );
   return best;
 }
 
 /** Evaluate every grid point (flexible: λ_nn = λ, λ_L1 = 2λ; forgetful twin: λ = 0). */
 export async function searchStimulusPresets(
-  arch: Omit<Architecture, "dIn" | "dOut">, grid: SearchGrid, sequences: StimulusSequence[], seeds: number,
+  arch: Omit<Architecture, "dIn" | "dOut">,
+  grid: SearchGrid,
+  sequences: StimulusSequence[],
+  seeds: number,
 ): Promise<SearchRow[]> {
   const flex: ModelParams[] = [];
-  for (const tauW of grid.tauW) for (const tauC of grid.tauC) for (const lambda of grid.lambda) {
-    flex.push({ tauW, tauC, lambdaNonneg: lambda, lambdaL1: 2 * lambda, lambdaL2: 0, lambdaW: 0 });
-  }
+  for (const tauW of grid.tauW)
+    for (const tauC of grid.tauC)
+      for (const lambda of grid.lambda) {
+        flex.push({
+          tauW,
+          tauC,
+          lambdaNonneg: lambda,
+          lambdaL1: 2 * lambda,
+          lambdaL2: 0,
+          lambdaW: 0,
+        });
+      }
   const forget = flex.map((p) => ({ ...p, lambdaNonneg: 0, lambdaL1: 0 }));
   const params = [...flex, ...forget];
   const runs: { res: StimulusRunResult; seq: StimulusSequence }[] = [];
-  for (const seq of sequences) runs.push({ res: await runStimulus({ arch, params, sequence: seq }, { seeds }), seq });
+  for (const seq of sequences)
+    runs.push({ res: await runStimulus({ arch, params, sequence: seq }, { seeds }), seq });
   return flex.map((p, i) => {
     const f = signatureStats(runs, i);
     const g = signatureStats(runs, flex.length + i);
     // score: practice effect + specialisation of the flexible model, minus any practice effect of the forgetful one
-    const raw = (f.early - f.late) + 0.5 * Math.min(1, f.gateSeparation) + 0.5 * f.accuracy - Math.max(0, g.early - g.late);
+    const raw =
+      f.early -
+      f.late +
+      0.5 * Math.min(1, f.gateSeparation) +
+      0.5 * f.accuracy -
+      Math.max(0, g.early - g.late);
     const admissible = Number.isFinite(raw) && showsSignature(f) && !showsSignature(g);
     return { flexible: p, flex: f, forget: g, score: admissible ? raw : -Infinity };
   });

@@ -29,13 +29,21 @@ export type StimulusSequence = {
 export type TrialEncoder = (trial: CurriculumTrial) => { input: number[]; target: number[] };
 
 /** The main-phase trials of a curriculum, encoded by `encode` (one model update per trial). */
-export function curriculumToStimulusTrials(curriculum: Curriculum, encode: TrialEncoder = defaultEncoder(curriculum)): StimulusSequence {
+export function curriculumToStimulusTrials(
+  curriculum: Curriculum,
+  encode: TrialEncoder = defaultEncoder(curriculum),
+): StimulusSequence {
   const trials = curriculum.trials
     .filter((t) => t.phase === "main")
     .map((t) => ({
       ...encode(t),
-      task: t.task, blockIndex: t.blockIndex, trialInBlock: t.trialInBlock, trialIndex: t.trialIndex,
-      stimulus: t.stimulus, correctResponse: t.correctResponse, congruent: t.congruent,
+      task: t.task,
+      blockIndex: t.blockIndex,
+      trialInBlock: t.trialInBlock,
+      trialIndex: t.trialIndex,
+      stimulus: t.stimulus,
+      correctResponse: t.correctResponse,
+      congruent: t.congruent,
     }));
   return { trials, keys: curriculum.keys };
 }
@@ -43,22 +51,33 @@ export function curriculumToStimulusTrials(curriculum: Curriculum, encode: Trial
 /** Default encoder from the task-pair registry: one-hot stimulus, target ±1 (lib/core/task-pairs.ts). */
 export function defaultEncoder(curriculum: Pick<Curriculum, "taskPair">): TrialEncoder {
   const pair = getTaskPair(curriculum.taskPair);
-  return (t) => ({ input: encodeStimulus(pair, t.stimulus), target: [targetFor(pair, t.task, t.stimulus)] });
+  return (t) => ({
+    input: encodeStimulus(pair, t.stimulus),
+    target: [targetFor(pair, t.task, t.stimulus)],
+  });
 }
 
 export function validateSequence(seq: StimulusSequence): { dIn: number; dOut: number } {
   if (seq.trials.length === 0) throw new Error("Stimulus sequence has no trials");
-  const dIn = seq.trials[0].input.length, dOut = seq.trials[0].target.length;
+  const dIn = seq.trials[0].input.length,
+    dOut = seq.trials[0].target.length;
   seq.trials.forEach((t, i) => {
-    if (t.input.length !== dIn) throw new Error(`trials[${i}].input has length ${t.input.length}, expected ${dIn}`);
-    if (t.target.length !== dOut) throw new Error(`trials[${i}].target has length ${t.target.length}, expected ${dOut}`);
-    if (![...t.input, ...t.target].every(Number.isFinite)) throw new Error(`trials[${i}] has a non-finite input or target`);
+    if (t.input.length !== dIn)
+      throw new Error(`trials[${i}].input has length ${t.input.length}, expected ${dIn}`);
+    if (t.target.length !== dOut)
+      throw new Error(`trials[${i}].target has length ${t.target.length}, expected ${dOut}`);
+    if (![...t.input, ...t.target].every(Number.isFinite))
+      throw new Error(`trials[${i}] has a non-finite input or target`);
   });
   return { dIn, dOut };
 }
 
 /** The model's trials of batch element e as TrialRecords (lib/core/trial-record.ts), phase "main". */
-export function toTrialRecords(res: Pick<StimulusRunResult, "arch" | "output" | "loss" | "gates" | "correct">, seq: StimulusSequence, e: number): TrialRecord[] {
+export function toTrialRecords(
+  res: Pick<StimulusRunResult, "arch" | "output" | "loss" | "gates" | "correct">,
+  seq: StimulusSequence,
+  e: number,
+): TrialRecord[] {
   const { dOut: O, paths: P } = res.arch;
   const Gd = gatesPerPath(res.arch);
   return seq.trials.map((tr, t) => {

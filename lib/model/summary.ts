@@ -1,8 +1,17 @@
 // Summaries of a paper-mode run per parameter set: the figure numbers of spec §5 averaged over seeds.
 import { gatesPerPath } from "./config";
 import {
-  acrossSeeds, blockTape, fig8BTape, firstCrossingTimes, mean, onTape, postSwitchLoss, sd, sortPaths,
-  stepsToThreshold, totalAlignment,
+  acrossSeeds,
+  blockTape,
+  fig8BTape,
+  firstCrossingTimes,
+  mean,
+  onTape,
+  postSwitchLoss,
+  sd,
+  sortPaths,
+  stepsToThreshold,
+  totalAlignment,
 } from "./metrics";
 import type { PaperRunResult } from "./simulate-paper";
 
@@ -25,9 +34,13 @@ export type PaperSummary = {
 
 export function summarisePaper(res: PaperRunResult, paramIndex: number): PaperSummary {
   const { schedule: sc, arch } = res;
-  const P = arch.paths, Gd = gatesPerPath(arch), M = sc.teachers.length;
+  const P = arch.paths,
+    Gd = gatesPerPath(arch),
+    M = sc.teachers.length;
   const tauW = res.params[paramIndex].tauW;
-  const els = res.elements.map((el, e) => ({ ...el, e })).filter((el) => el.paramIndex === paramIndex);
+  const els = res.elements
+    .map((el, e) => ({ ...el, e }))
+    .filter((el) => el.paramIndex === paramIndex);
   const blocksT = blockTape(sc.tapeSteps, sc.stepsPerBlock);
   const T = sc.tapeSteps.length;
   const complete = Math.floor((sc.tapeSteps[T - 1] + 1) / sc.stepsPerBlock); // blocks fully on the tape
@@ -37,7 +50,9 @@ export function summarisePaper(res: PaperRunResult, paramIndex: number): PaperSu
     let align: number | null = null;
     if (res.cos) {
       const cosT = new Float64Array(T * P * M);
-      sc.tapeSteps.forEach((t, k) => cosT.set(res.cos![e].subarray(t * P * M, (t + 1) * P * M), k * P * M));
+      sc.tapeSteps.forEach((t, k) =>
+        cosT.set(res.cos![e].subarray(t * P * M, (t + 1) * P * M), k * P * M),
+      );
       perm = sortPaths(cosT, T, P, M);
       align = totalAlignment(cosT.subarray((T - 1) * P * M), perm, M);
     }
@@ -46,13 +61,19 @@ export function summarisePaper(res: PaperRunResult, paramIndex: number): PaperSu
       const g = res.gates[e].subarray(t * P * Gd, (t + 1) * P * Gd);
       return perm.flatMap((p) => Array.from(g.subarray(p * Gd, (p + 1) * Gd)));
     });
-    const post = postSwitchLoss(res.loss[e], sc.stepsPerBlock, Math.min(complete, sc.blocks.length - 1)); // switch k starts block k (k = 1…complete)
+    const post = postSwitchLoss(
+      res.loss[e],
+      sc.stepsPerBlock,
+      Math.min(complete, sc.blocks.length - 1),
+    ); // switch k starts block k (k = 1…complete)
     return {
       f2: firstCrossingTimes(lossT, blocksT, sc.dtTape, tauW),
       steps: stepsToThreshold(res.loss[e], sc.stepsPerBlock, complete),
       f8: fig8BTape(lossT, blocksT, sc.dtTape),
       post: post.map(mean),
-      gatesEnd, align, finalLoss: res.loss[e][sc.totalSteps - 1],
+      gatesEnd,
+      align,
+      finalLoss: res.loss[e][sc.totalSteps - 1],
     };
   });
   const n = perSeed.length;
@@ -66,8 +87,13 @@ export function summarisePaper(res: PaperRunResult, paramIndex: number): PaperSu
     stepsToThreshold: acrossSeeds(perSeed.map((s) => s.steps)),
     fig8B: { mean: f8rows.map((r) => r.mean), sd: f8rows.map((r) => r.sd) },
     postSwitchMean: acrossSeeds(perSeed.map((s) => s.post)),
-    gatesAtBlockEnds: perSeed[0].gatesEnd.map((_, b) => perSeed[0].gatesEnd[b].map((_, i) => mean(perSeed.map((s) => s.gatesEnd[b][i])))),
+    gatesAtBlockEnds: perSeed[0].gatesEnd.map((_, b) =>
+      perSeed[0].gatesEnd[b].map((_, i) => mean(perSeed.map((s) => s.gatesEnd[b][i]))),
+    ),
     totalAlignment: aligns.length ? { mean: mean(aligns), sd: sd(aligns) } : null,
-    finalLoss: { mean: mean(perSeed.map((s) => s.finalLoss)), sd: sd(perSeed.map((s) => s.finalLoss)) },
+    finalLoss: {
+      mean: mean(perSeed.map((s) => s.finalLoss)),
+      sd: sd(perSeed.map((s) => s.finalLoss)),
+    },
   };
 }

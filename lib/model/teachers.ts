@@ -30,9 +30,12 @@ export type TeacherSpec = { count: number; overlap?: number; seed?: number };
 export function makeTeachers(dIn: number, dOut: number, spec: TeacherSpec): Float64Array[] {
   const M = spec.count;
   const overlap = spec.overlap ?? 0;
-  if (!(overlap >= 0 && overlap < 1)) throw new Error(`Expected teacher overlap in [0, 1), but got ${overlap}`);
+  if (!(overlap >= 0 && overlap < 1))
+    throw new Error(`Expected teacher overlap in [0, 1), but got ${overlap}`);
   if (M * dOut > dIn) {
-    throw new Error(`Orthogonal teachers need M·d_out ≤ d_in, but got M=${M}, d_out=${dOut}, d_in=${dIn}`);
+    throw new Error(
+      `Orthogonal teachers need M·d_out ≤ d_in, but got M=${M}, d_out=${dOut}, d_in=${dIn}`,
+    );
   }
   const R = haarOrthogonal(dIn, spec.seed ?? REF_TEACHER_SEED);
   const scale = 1 / Math.sqrt(dIn); // every singular value 1/√d_in (spec §1.1 step 3)

@@ -5,20 +5,33 @@ import { type OracleState, oracleStep } from "./oracle";
 import { FastRng } from "./random";
 import { applyUpdate, disposeCoefs, gradientPaper, makeStepCoefs } from "./train-step";
 
-const params: ModelParams = { tauW: 0.5, tauC: 0.25, lambdaNonneg: 0.3, lambdaL1: 0.4, lambdaL2: 0.2, lambdaW: 0.05 };
+const params: ModelParams = {
+  tauW: 0.5,
+  tauC: 0.25,
+  lambdaNonneg: 0.3,
+  lambdaL1: 0.4,
+  lambdaL2: 0.2,
+  lambdaW: 0.05,
+};
 
 function setup(arch: Architecture, B: number, seed: number) {
   const { paths: P, dOut: O, dIn: I } = arch;
   const Gd = arch.gating === "neuron" ? O : 1;
   const r = new FastRng(seed);
   const W = Float64Array.from({ length: P * O * I }, () => 0.3 * r.normal());
-  const c = Float64Array.from({ length: P * Gd }, (_, k) => (k === 0 ? -0.2 : 0.3 + 0.5 * r.uniform())); // one negative gate
+  const c = Float64Array.from({ length: P * Gd }, (_, k) =>
+    k === 0 ? -0.2 : 0.3 + 0.5 * r.uniform(),
+  ); // one negative gate
   const Wstar = Float64Array.from({ length: O * I }, () => r.normal() / Math.sqrt(I));
   const X = Float64Array.from({ length: B * I }, () => r.normal());
   const Y = new Float64Array(B * O);
-  for (let b = 0; b < B; b++) for (let i = 0; i < O; i++) for (let j = 0; j < I; j++) Y[b * O + i] += X[b * I + j] * Wstar[i * I + j];
+  for (let b = 0; b < B; b++)
+    for (let i = 0; i < O; i++)
+      for (let j = 0; j < I; j++) Y[b * O + i] += X[b * I + j] * Wstar[i * I + j];
   const S = new Float64Array(I * I);
-  for (let b = 0; b < B; b++) for (let j = 0; j < I; j++) for (let k = 0; k < I; k++) S[j * I + k] += (X[b * I + j] * X[b * I + k]) / B;
+  for (let b = 0; b < B; b++)
+    for (let j = 0; j < I; j++)
+      for (let k = 0; k < I; k++) S[j * I + k] += (X[b * I + j] * X[b * I + k]) / B;
   return { W, c, Wstar, X, Y, S, Gd };
 }
 
@@ -27,8 +40,15 @@ function tfjsGradients(arch: Architecture, s: ReturnType<typeof setup>) {
   const { paths: P, dOut: O, dIn: I } = arch;
   return tf.tidy(() => {
     const coefs = makeStepCoefs(arch, [params]);
-    const st = { W: tf.tensor4d(Float32Array.from(s.W), [1, P, O, I]), c: tf.tensor4d(Float32Array.from(s.c), [1, P, s.Gd, 1]) };
-    const { G } = gradientPaper(st, tf.tensor3d(Float32Array.from(s.Wstar), [1, O, I]), tf.tensor3d(Float32Array.from(s.S), [1, I, I]));
+    const st = {
+      W: tf.tensor4d(Float32Array.from(s.W), [1, P, O, I]),
+      c: tf.tensor4d(Float32Array.from(s.c), [1, P, s.Gd, 1]),
+    };
+    const { G } = gradientPaper(
+      st,
+      tf.tensor3d(Float32Array.from(s.Wstar), [1, O, I]),
+      tf.tensor3d(Float32Array.from(s.S), [1, I, I]),
+    );
     const nx = applyUpdate(st, G, coefs);
     const gW = tf.div(tf.sub(st.W, nx.W), arch.dt / params.tauW);
     const gc = tf.div(tf.sub(st.c, nx.c), arch.dt / params.tauC);
@@ -48,7 +68,8 @@ function autodiffGradients(arch: Architecture, s: ReturnType<typeof setup>, B: n
       const Y = tf.matMul(X, Weff, false, true); // [B, O]
       const task = tf.div(tf.mul(0.5, tf.sum(tf.square(tf.sub(Ys, Y)))), B);
       const cc = tf.reshape(c, [P, s.Gd]);
-      const n1 = tf.sum(tf.abs(cc), 0), n2 = tf.sqrt(tf.sum(tf.square(cc), 0));
+      const n1 = tf.sum(tf.abs(cc), 0),
+        n2 = tf.sqrt(tf.sum(tf.square(cc), 0));
       const reg = tf.addN([
         tf.mul(params.lambdaNonneg, tf.sum(tf.relu(tf.neg(cc)))),
         tf.mul(params.lambdaL1, tf.sum(tf.square(tf.sub(n1, 1)))),
@@ -57,7 +78,10 @@ function autodiffGradients(arch: Architecture, s: ReturnType<typeof setup>, B: n
       ]);
       return tf.add(task, reg) as tf.Scalar;
     };
-    const [gW, gc] = tf.grads(f)([tf.tensor3d(Float32Array.from(s.W), [P, O, I]), tf.tensor1d(Float32Array.from(s.c))]);
+    const [gW, gc] = tf.grads(f)([
+      tf.tensor3d(Float32Array.from(s.W), [P, O, I]),
+      tf.tensor1d(Float32Array.from(s.c)),
+    ]);
     return { gW: gW.dataSync(), gc: gc.dataSync() };
   });
 }
@@ -98,7 +122,8 @@ describe.each(["path", "neuron"] as const)("update with %s gates", (gating) => {
       let reg = 0;
       const Gd = s.Gd;
       for (let g = 0; g < Gd; g++) {
-        let n1 = 0, n2 = 0;
+        let n1 = 0,
+          n2 = 0;
         for (let q = 0; q < arch.paths; q++) {
           const v = c[q * Gd + g];
           reg += params.lambdaNonneg * Math.max(0, -v);
@@ -111,13 +136,15 @@ describe.each(["path", "neuron"] as const)("update with %s gates", (gating) => {
     };
     const h = 1e-6;
     for (const k of [0, 7, 30]) {
-      const Wp = s.W.slice(), Wm = s.W.slice();
+      const Wp = s.W.slice(),
+        Wm = s.W.slice();
       Wp[k] += h;
       Wm[k] -= h;
       expect(Math.abs((total(Wp, s.c) - total(Wm, s.c)) / (2 * h) - gWo[k])).toBeLessThan(1e-6);
     }
     for (const k of [0, 1]) {
-      const cp = s.c.slice(), cm = s.c.slice();
+      const cp = s.c.slice(),
+        cm = s.c.slice();
       cp[k] += h;
       cm[k] -= h;
       expect(Math.abs((total(s.W, cp) - total(s.W, cm)) / (2 * h) - gco[k])).toBeLessThan(1e-6);
@@ -127,27 +154,45 @@ describe.each(["path", "neuron"] as const)("update with %s gates", (gating) => {
 
 it("agrees with the oracle over 200 steps of a changing teacher (float32 tolerance)", () => {
   const arch = defaultArchitecture({ paths: 2, dIn: 8, dOut: 3, dt: 0.05 });
-  const p: ModelParams = { tauW: 0.5, tauC: 0.1, lambdaNonneg: 0.2, lambdaL1: 0.4, lambdaL2: 0, lambdaW: 0 };
+  const p: ModelParams = {
+    tauW: 0.5,
+    tauC: 0.1,
+    lambdaNonneg: 0.2,
+    lambdaL1: 0.4,
+    lambdaL2: 0,
+    lambdaW: 0,
+  };
   const B = 30;
   const s0 = setup(arch, B, 3);
   const r = new FastRng(9);
   let ost: OracleState = { W: s0.W.map((w) => w * 0.05), c: Float64Array.from([0.5, 0.5]) };
   const coefs = makeStepCoefs(arch, [p]);
-  let st = { W: tf.tensor4d(Float32Array.from(ost.W), [1, 2, 3, 8]), c: tf.tensor4d(Float32Array.from(ost.c), [1, 2, 1, 1]) };
-  const teachers = [0, 1].map(() => Float64Array.from({ length: 24 }, () => r.normal() / Math.sqrt(8)));
+  let st = {
+    W: tf.tensor4d(Float32Array.from(ost.W), [1, 2, 3, 8]),
+    c: tf.tensor4d(Float32Array.from(ost.c), [1, 2, 1, 1]),
+  };
+  const teachers = [0, 1].map(() =>
+    Float64Array.from({ length: 24 }, () => r.normal() / Math.sqrt(8)),
+  );
   for (let t = 0; t < 200; t++) {
     const Ws = teachers[Math.floor(t / 50) % 2];
     const X = Float64Array.from({ length: B * 8 }, () => r.normal());
     const Y = new Float64Array(B * 3);
     const S = new Float32Array(64);
     for (let b = 0; b < B; b++) {
-      for (let i = 0; i < 3; i++) for (let j = 0; j < 8; j++) Y[b * 3 + i] += X[b * 8 + j] * Ws[i * 8 + j];
-      for (let j = 0; j < 8; j++) for (let k = 0; k < 8; k++) S[j * 8 + k] += (X[b * 8 + j] * X[b * 8 + k]) / B;
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 8; j++) Y[b * 3 + i] += X[b * 8 + j] * Ws[i * 8 + j];
+      for (let j = 0; j < 8; j++)
+        for (let k = 0; k < 8; k++) S[j * 8 + k] += (X[b * 8 + j] * X[b * 8 + k]) / B;
     }
     const o = oracleStep(arch, p, ost, X, Y, B);
     const prev = st;
     const { next, loss } = tf.tidy(() => {
-      const { G, D } = gradientPaper(prev, tf.tensor3d(Float32Array.from(Ws), [1, 3, 8]), tf.tensor3d(S, [1, 8, 8]));
+      const { G, D } = gradientPaper(
+        prev,
+        tf.tensor3d(Float32Array.from(Ws), [1, 3, 8]),
+        tf.tensor3d(S, [1, 8, 8]),
+      );
       return { next: applyUpdate(prev, G, coefs), loss: tf.mul(0.5, tf.sum(tf.mul(G, D))) };
     });
     expect(Math.abs(loss.dataSync()[0] - o.loss)).toBeLessThan(1e-4 * Math.max(1, o.loss));

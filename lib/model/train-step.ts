@@ -50,11 +50,20 @@ export function makeStepCoefs(arch: Architecture, params: readonly ModelParams[]
 }
 
 export function disposeCoefs(k: StepCoefs): void {
-  tf.dispose([k.etaW, k.etaC, k.a1, k.a0, k.a2, ...(k.b1 ? [k.b1] : []), ...(k.wDecay ? [k.wDecay] : [])]);
+  tf.dispose([
+    k.etaW,
+    k.etaC,
+    k.a1,
+    k.a0,
+    k.a2,
+    ...(k.b1 ? [k.b1] : []),
+    ...(k.wDecay ? [k.wDecay] : []),
+  ]);
 }
 
 /** W_eff = Σ_p c_p W_p: [S, d_out, d_in]. */
-export const effectiveWeights = (s: NetState): tf.Tensor3D => tf.sum(tf.mul(s.c, s.W), 1) as tf.Tensor3D;
+export const effectiveWeights = (s: NetState): tf.Tensor3D =>
+  tf.sum(tf.mul(s.c, s.W), 1) as tf.Tensor3D;
 
 /** Paper mode: G = (W* − W_eff) S and D = W* − W_eff (loss = ½⟨G, D⟩ = ½ tr(D S Dᵀ)). */
 export function gradientPaper(

@@ -10,10 +10,15 @@ export type RunInWorkerOptions = {
   createWorker?: () => Worker;
 };
 
-export function runInWorker(request: ModelRequest, opts: RunInWorkerOptions = {}): Promise<ModelResponse> {
+export function runInWorker(
+  request: ModelRequest,
+  opts: RunInWorkerOptions = {},
+): Promise<ModelResponse> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new CancelledError());
-    const worker = opts.createWorker?.() ?? new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+    const worker =
+      opts.createWorker?.() ??
+      new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
     const send = (m: WorkerIn) => worker.postMessage(m);
     const done = () => {
       opts.signal?.removeEventListener("abort", onAbort);

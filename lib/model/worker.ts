@@ -8,7 +8,8 @@ import { type ModelRequest, runModel } from "./run";
 import type { WorkerIn, WorkerOut } from "./worker-protocol";
 
 let controller: AbortController | null = null;
-const post = (m: WorkerOut) => (self as unknown as { postMessage(m: WorkerOut): void }).postMessage(m);
+const post = (m: WorkerOut) =>
+  (self as unknown as { postMessage(m: WorkerOut): void }).postMessage(m);
 
 async function handleRun(request: ModelRequest) {
   controller?.abort();
@@ -16,10 +17,17 @@ async function handleRun(request: ModelRequest) {
   controller = mine;
   try {
     const backend = await initBackend();
-    const response = await runModel(request, { signal: mine.signal, onProgress: (done, total) => post({ type: "progress", done, total, backend }) });
+    const response = await runModel(request, {
+      signal: mine.signal,
+      onProgress: (done, total) => post({ type: "progress", done, total, backend }),
+    });
     post({ type: "result", response });
   } catch (err) {
-    post({ type: "error", message: err instanceof Error ? err.message : String(err), cancelled: err instanceof CancelledError });
+    post({
+      type: "error",
+      message: err instanceof Error ? err.message : String(err),
+      cancelled: err instanceof CancelledError,
+    });
   } finally {
     if (controller === mine) controller = null;
   }

@@ -8,7 +8,10 @@ import path from "node:path";
 
 const cached = new Map<string, string>();
 
-export function resolveAuthSecret(env: Record<string, string | undefined> = process.env, dataDir = path.resolve(process.cwd(), ".data")): string {
+export function resolveAuthSecret(
+  env: Record<string, string | undefined> = process.env,
+  dataDir = path.resolve(process.cwd(), ".data"),
+): string {
   if (env.AUTH_SECRET) return env.AUTH_SECRET;
   const file = path.join(dataDir, "auth-secret");
   const known = cached.get(file);
@@ -17,12 +20,17 @@ export function resolveAuthSecret(env: Record<string, string | undefined> = proc
     fs.mkdirSync(dataDir, { recursive: true });
     // "wx" fails if the file exists, so two processes starting at once agree on the first writer's secret.
     fs.writeFileSync(file, randomBytes(32).toString("base64url"), { flag: "wx", mode: 0o600 });
-    console.warn(`[auth] AUTH_SECRET is not set: created a local secret in ${file}. Set AUTH_SECRET in production.`);
+    console.warn(
+      `[auth] AUTH_SECRET is not set: created a local secret in ${file}. Set AUTH_SECRET in production.`,
+    );
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
   }
   const secret = fs.readFileSync(file, "utf8").trim();
-  if (secret.length < 32) throw new Error(`${file} holds a secret shorter than 32 characters; delete it to make a new one`);
+  if (secret.length < 32)
+    throw new Error(
+      `${file} holds a secret shorter than 32 characters; delete it to make a new one`,
+    );
   cached.set(file, secret);
   return secret;
 }

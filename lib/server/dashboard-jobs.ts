@@ -20,23 +20,41 @@ export const enqueueRequestSchema = z
   .strict();
 
 /** Queue model-stream jobs; returns the job ids and when they were queued (for progress polling). */
-export async function enqueueStudyModelStreams(study: { id: string; config: unknown }, body: unknown) {
+export async function enqueueStudyModelStreams(
+  study: { id: string; config: unknown },
+  body: unknown,
+) {
   const req = parseOr422(enqueueRequestSchema, body ?? {});
   const config = studyConfigSchema.parse(study.config);
-  if (config.model.presets.length === 0) throw new HttpError(409, "This study runs no model presets (settings → model)");
+  if (config.model.presets.length === 0)
+    throw new HttpError(409, "This study runs no model presets (settings → model)");
   const db = getDb();
   const since = new Date();
   let runIds: string[];
   if (req.runId) {
-    const run = await db.run.findFirst({ where: { id: req.runId, studyId: study.id }, select: { id: true, status: true } });
+    const run = await db.run.findFirst({
+      where: { id: req.runId, studyId: study.id },
+      select: { id: true, status: true },
+    });
     if (!run) throw new HttpError(404, "Run not found");
-    if (run.status !== "completed") throw new HttpError(409, "Only completed runs can be modelled on the server");
+    if (run.status !== "completed")
+      throw new HttpError(409, "Only completed runs can be modelled on the server");
     runIds = [run.id];
   } else {
     const runs = await db.run.findMany({
       where: {
-        studyId: study.id, status: "completed", isPilot: false,
-        ...(req.rerun ? {} : { NOT: { modelRuns: { some: { source: "server", status: "done", preset: { in: config.model.presets } } } } }),
+        studyId: study.id,
+        status: "completed",
+        isPilot: false,
+        ...(req.rerun
+          ? {}
+          : {
+              NOT: {
+                modelRuns: {
+                  some: { source: "server", status: "done", preset: { in: config.model.presets } },
+                },
+              },
+            }),
       },
       select: { id: true },
       orderBy: { participantIndex: "asc" },
@@ -45,12 +63,18 @@ export async function enqueueStudyModelStreams(study: { id: string; config: unkn
   }
   // Runs whose jobs are still queued or running are not queued twice.
   const busy = await db.job.findMany({
-    where: { kind: "model-stream", studyId: study.id, runId: { in: runIds }, status: { in: ["queued", "running"] } },
+    where: {
+      kind: "model-stream",
+      studyId: study.id,
+      runId: { in: runIds },
+      status: { in: ["queued", "running"] },
+    },
     select: { runId: true },
   });
   const busyIds = new Set(busy.map((j) => j.runId));
   const jobIds: string[] = [];
-  for (const runId of runIds.filter((id) => !busyIds.has(id))) jobIds.push(...(await enqueueModelStreams(runId, config)));
+  for (const runId of runIds.filter((id) => !busyIds.has(id)))
+    jobIds.push(...(await enqueueModelStreams(runId, config)));
   return { jobIds, runs: runIds.length, alreadyQueued: busyIds.size, since: since.toISOString() };
 }
 
@@ -63,19 +87,38 @@ export type JobProgress = {
 };
 
 /** Progress of a study's model-stream jobs (optionally one run's, optionally queued since a time). */
-export async function fetchModelJobProgress(studyId: string, opts: { runId?: string; since?: Date } = {}): Promise<JobProgress> {
-  const where = { kind: "model-stream", studyId, ...(opts.runId ? { runId: opts.runId } : {}), ...(opts.since ? { createdAt: { gte: opts.since } } : {}) };
+export async function fetchModelJobProgress(
+  studyId: string,
+  opts: { runId?: string; since?: Date } = {},
+): Promise<JobProgress> {
+  const where = {
+    kind: "model-stream",
+    studyId,
+    ...(opts.runId ? { runId: opts.runId } : {}),
+    ...(opts.since ? { createdAt: { gte: opts.since } } : {}),
+  };
   const db = getDb();
   const [groups, failed] = await Promise.all([
     db.job.groupBy({ by: ["status"], where, _count: { _all: true }, _sum: { progress: true } }),
-    db.job.findMany({ where: { ...where, status: "failed" }, select: { error: true }, take: 5, orderBy: { updatedAt: "desc" } }),
+    db.job.findMany({
+      where: { ...where, status: "failed" },
+      select: { error: true },
+      take: 5,
+      orderBy: { updatedAt: "desc" },
+    }),
   ]);
   const counts = { queued: 0, running: 0, done: 0, failed: 0 };
   let progressSum = 0;
   for (const g of groups) {
     counts[g.status] = g._count._all;
-    progressSum += g.status === "done" || g.status === "failed" ? g._count._all : (g._sum.progress ?? 0);
+    progressSum +=
+      g.status === "done" || g.status === "failed" ? g._count._all : (g._sum.progress ?? 0);
   }
   const total = counts.queued + counts.running + counts.done + counts.failed;
-  return { counts, total, progress: total === 0 ? 1 : progressSum / total, errors: failed.map((f) => f.error ?? "failed") };
+  return {
+    counts,
+    total,
+    progress: total === 0 ? 1 : progressSum / total,
+    errors: failed.map((f) => f.error ?? "failed"),
+  };
 }

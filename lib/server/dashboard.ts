@@ -13,7 +13,12 @@ import {
   type ExclusionReport,
   resolveAnalysisOptions,
 } from "@/lib/core/analysis";
-import { type CellAnalysis, type SwitchCell, cellTailPosition, computeAnalysisFromCells } from "@/lib/core/recovery";
+import {
+  type CellAnalysis,
+  type SwitchCell,
+  cellTailPosition,
+  computeAnalysisFromCells,
+} from "@/lib/core/recovery";
 
 import { Prisma, getDb } from "./db";
 
@@ -28,7 +33,9 @@ export type RunFilter = {
 };
 
 /** A SwitchCell as raw SQL returns it: counts and sums may arrive as bigint or numeric strings. */
-type CellRow = { [K in keyof SwitchCell]: SwitchCell[K] extends number ? number | bigint | string : SwitchCell[K] };
+type CellRow = {
+  [K in keyof SwitchCell]: SwitchCell[K] extends number ? number | bigint | string : SwitchCell[K];
+};
 
 function runWhere(f: RunFilter) {
   const parts = [Prisma.sql`r."studyId" = ${f.studyId}`];
@@ -88,13 +95,19 @@ type HumanRow = CellRow & {
   sd: number;
 };
 
-export type HumanAggregate = { cells: SwitchCell[]; report: ExclusionReport & { participants: number } };
+export type HumanAggregate = {
+  cells: SwitchCell[];
+  report: ExclusionReport & { participants: number };
+};
 
 /**
  * Human cells of a study (or one run) after the exclusions in `options`, and what the exclusions
  * removed (summed over participants): one query, cells and grand total via GROUPING SETS.
  */
-export async function fetchHumanAggregate(filter: RunFilter, options: AnalysisOptions): Promise<HumanAggregate> {
+export async function fetchHumanAggregate(
+  filter: RunFilter,
+  options: AnalysisOptions,
+): Promise<HumanAggregate> {
   const tail = cellTailPosition(options);
   const participantsQuery = getDb().$queryRaw<{ participants: number }[]>`
     SELECT count(*)::int AS participants FROM "Run" r
@@ -128,13 +141,21 @@ export async function fetchHumanAggregate(filter: RunFilter, options: AnalysisOp
       trialsIn: t("trialsIn"),
       trialsKept: t("n"),
       rtTrialsKept: t("nRt"),
-      counts: { anticipation: t("anticipation"), firstBlock: t("firstBlock"), slowOrFastOutlier: t("sd"), postError: t("postError") },
+      counts: {
+        anticipation: t("anticipation"),
+        firstBlock: t("firstBlock"),
+        slowOrFastOutlier: t("sd"),
+        postError: t("postError"),
+      },
     },
   };
 }
 
 /** Human cells only (see fetchHumanAggregate). */
-export async function fetchHumanCells(filter: RunFilter, options: AnalysisOptions): Promise<SwitchCell[]> {
+export async function fetchHumanCells(
+  filter: RunFilter,
+  options: AnalysisOptions,
+): Promise<SwitchCell[]> {
   return (await fetchHumanAggregate(filter, options)).cells;
 }
 
@@ -155,7 +176,9 @@ export async function fetchModelCells(
 ): Promise<Map<string, { cells: SwitchCell[]; streams: number }>> {
   const tail = cellTailPosition(options);
   const source = filter.source ?? "server";
-  const rows = await getDb().$queryRaw<(CellRow & { preset: string; is_total: number; streams: number })[]>`
+  const rows = await getDb().$queryRaw<
+    (CellRow & { preset: string; is_total: number; streams: number })[]
+  >`
     WITH streams AS (
       SELECT m."id", m."preset", mt."blockIndex", least(mt."trialInBlock" + 1, ${tail}::int) AS position,
              mt."task", mt."correct", mt."loss"
@@ -213,8 +236,14 @@ export async function fetchDashboard(
   input: AnalysisOptionsInput = {},
 ): Promise<DashboardData> {
   const options = resolveAnalysisOptions({ positions: 8, ...input });
-  const modelOptions = { ...options, exclusions: { minRtMs: null, maxSd: null, dropPostError: false, dropFirstBlock: false } };
-  const [human, modelCells] = await Promise.all([fetchHumanAggregate(filter, options), fetchModelCells(filter, modelOptions)]);
+  const modelOptions = {
+    ...options,
+    exclusions: { minRtMs: null, maxSd: null, dropPostError: false, dropFirstBlock: false },
+  };
+  const [human, modelCells] = await Promise.all([
+    fetchHumanAggregate(filter, options),
+    fetchModelCells(filter, modelOptions),
+  ]);
   const { participants, ...exclusions } = human.report;
   const models: Record<string, StreamAnalysis> = {};
   for (const preset of DASHBOARD_PRESETS) {
@@ -223,7 +252,11 @@ export async function fetchDashboard(
   }
   return {
     options,
-    filter: { excludePilots: filter.excludePilots ?? true, completedOnly: filter.completedOnly ?? true, modelSource: filter.source ?? "server" },
+    filter: {
+      excludePilots: filter.excludePilots ?? true,
+      completedOnly: filter.completedOnly ?? true,
+      modelSource: filter.source ?? "server",
+    },
     human: { ...computeAnalysisFromCells(human.cells, options), streams: participants, exclusions },
     models,
   };
@@ -239,11 +272,16 @@ export async function fetchRunStreams(studyId: string, runId: string) {
   if (!run) return null;
   const [trials, modelRuns] = await Promise.all([
     db.trial.findMany({ where: { runId, phase: "main" }, orderBy: { trialIndex: "asc" } }),
-    db.modelRun.findMany({ where: { runId, status: "done", source: { in: ["server", "researcher_browser"] } }, orderBy: { finishedAt: "desc" } }),
+    db.modelRun.findMany({
+      where: { runId, status: "done", source: { in: ["server", "researcher_browser"] } },
+      orderBy: { finishedAt: "desc" },
+    }),
   ]);
   const chosen = new Map<string, (typeof modelRuns)[number]>();
   for (const preset of DASHBOARD_PRESETS) {
-    const m = modelRuns.find((r) => r.preset === preset && r.source === "server") ?? modelRuns.find((r) => r.preset === preset);
+    const m =
+      modelRuns.find((r) => r.preset === preset && r.source === "server") ??
+      modelRuns.find((r) => r.preset === preset);
     if (m) chosen.set(preset, m);
   }
   const models = await Promise.all(
@@ -252,17 +290,46 @@ export async function fetchRunStreams(studyId: string, runId: string) {
       source: m.source,
       seed: m.seed,
       finishedAt: m.finishedAt,
-      records: (await db.modelTrial.findMany({ where: { modelRunId: m.id }, orderBy: { trialIndex: "asc" } })).map((t) => ({
-        phase: "main" as const, trialIndex: t.trialIndex, blockIndex: t.blockIndex, trialInBlock: t.trialInBlock, task: t.task, stimulus: t.stimulus,
-        correctResponse: t.correctResponse, congruent: t.congruent, response: t.response, correct: t.correct, rtMs: null, timeElapsedMs: null,
-        output: t.output, loss: t.loss, gates: t.gates,
+      records: (
+        await db.modelTrial.findMany({
+          where: { modelRunId: m.id },
+          orderBy: { trialIndex: "asc" },
+        })
+      ).map((t) => ({
+        phase: "main" as const,
+        trialIndex: t.trialIndex,
+        blockIndex: t.blockIndex,
+        trialInBlock: t.trialInBlock,
+        task: t.task,
+        stimulus: t.stimulus,
+        correctResponse: t.correctResponse,
+        congruent: t.congruent,
+        response: t.response,
+        correct: t.correct,
+        rtMs: null,
+        timeElapsedMs: null,
+        output: t.output,
+        loss: t.loss,
+        gates: t.gates,
       })),
     })),
   );
   const human = trials.map((t) => ({
-    phase: t.phase, trialIndex: t.trialIndex, blockIndex: t.blockIndex, trialInBlock: t.trialInBlock, task: t.task, stimulus: t.stimulus,
-    correctResponse: t.correctResponse, congruent: t.congruent, response: t.response, correct: t.correct, rtMs: t.rtMs, timeElapsedMs: t.timeElapsedMs,
-    output: null, loss: null, gates: null,
+    phase: t.phase,
+    trialIndex: t.trialIndex,
+    blockIndex: t.blockIndex,
+    trialInBlock: t.trialInBlock,
+    task: t.task,
+    stimulus: t.stimulus,
+    correctResponse: t.correctResponse,
+    congruent: t.congruent,
+    response: t.response,
+    correct: t.correct,
+    rtMs: t.rtMs,
+    timeElapsedMs: t.timeElapsedMs,
+    output: null,
+    loss: null,
+    gates: null,
   }));
   return { run, human, models };
 }
@@ -273,7 +340,18 @@ export async function fetchDashboardRuns(studyId: string, limit = 200) {
     where: { studyId },
     orderBy: { participantIndex: "desc" },
     take: limit,
-    select: { id: true, participantIndex: true, status: true, isPilot: true, externalId: true, _count: { select: { trials: true, modelRuns: true } } },
+    select: {
+      id: true,
+      participantIndex: true,
+      status: true,
+      isPilot: true,
+      externalId: true,
+      _count: { select: { trials: true, modelRuns: true } },
+    },
   });
-  return runs.map(({ _count, ...r }) => ({ ...r, savedTrials: _count.trials, modelStreams: _count.modelRuns }));
+  return runs.map(({ _count, ...r }) => ({
+    ...r,
+    savedTrials: _count.trials,
+    modelStreams: _count.modelRuns,
+  }));
 }

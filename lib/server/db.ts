@@ -19,7 +19,9 @@ const globalForDb = globalThis as unknown as { __ntaPrisma?: PrismaClient; __nta
 export function createPrismaClient(): PrismaClient {
   const env = readServerEnv();
   if (env.DATABASE_URL) {
-    return new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL, max: 10 }) });
+    return new PrismaClient({
+      adapter: new PrismaPg({ connectionString: env.DATABASE_URL, max: 10 }),
+    });
   }
   globalForDb.__ntaPglite = new PGlite(env.pgliteDir);
   return new PrismaClient({ adapter: new PrismaPGlite(globalForDb.__ntaPglite) });

@@ -7,7 +7,10 @@ const envSchema = z.object({
   /** Unset → embedded PGlite in PGLITE_DIR; `postgresql://…` → a PostgreSQL server. */
   DATABASE_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgresql:// URL (leave it unset for embedded PGlite)")
+    .regex(
+      /^postgres(ql)?:\/\//,
+      "DATABASE_URL must be a postgresql:// URL (leave it unset for embedded PGlite)",
+    )
     .optional()
     .or(z.literal("").transform(() => undefined)),
   /** Data folder of the embedded database. */
@@ -20,7 +23,12 @@ export type ServerEnv = z.infer<typeof envSchema> & { pgliteDir: string };
 export function readServerEnv(source: NodeJS.ProcessEnv = process.env): ServerEnv {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
-    throw new Error(`Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new Error(
+      `Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
-  return { ...parsed.data, pgliteDir: path.resolve(/* turbopackIgnore: true */ process.cwd(), parsed.data.PGLITE_DIR) };
+  return {
+    ...parsed.data,
+    pgliteDir: path.resolve(/* turbopackIgnore: true */ process.cwd(), parsed.data.PGLITE_DIR),
+  };
 }

@@ -13,13 +13,19 @@ export const EXPORT_PAGE_SIZE = 5000;
 
 /** Every export column, in order, with its meaning (psych-DS variableMeasured). */
 export const EXPORT_COLUMNS = [
-  ["stream", "human (a participant's trial) or model (the NTA model learning that participant's curriculum)"],
+  [
+    "stream",
+    "human (a participant's trial) or model (the NTA model learning that participant's curriculum)",
+  ],
   ["study", "study slug"],
   ["participantIndex", "participant index within the study (the run whose curriculum this is)"],
   ["externalId", "recruiter id of the participant (e.g. Prolific PID), empty for direct links"],
   ["pilot", "true for researcher pilot runs (exclude from analysis)"],
   ["modelPreset", "model rows: NTA preset (flexible, forgetful, ...)"],
-  ["modelSource", "model rows: where the model ran (server, researcher_browser, participant_browser, paper)"],
+  [
+    "modelSource",
+    "model rows: where the model ran (server, researcher_browser, participant_browser, paper)",
+  ],
   ["phase", "practice or main"],
   ["trialIndex", "0-based trial index within the phase"],
   ["blockIndex", "0-based block index; block k >= 1 starts right after switch k"],
@@ -28,7 +34,10 @@ export const EXPORT_COLUMNS = [
   ["stimulus", "stimulus shown"],
   ["correctResponse", "key that is correct under the task in force"],
   ["congruent", "true when both tasks map the stimulus to the same key"],
-  ["response", "key pressed (human) or chosen by the sign of the output (model); empty on a timeout"],
+  [
+    "response",
+    "key pressed (human) or chosen by the sign of the output (model); empty on a timeout",
+  ],
   ["correct", "response equals correctResponse"],
   ["rtMs", "human response time in ms from stimulus onset; empty on a timeout and for model rows"],
   ["output", "model rows: scalar output y-hat before the update"],
@@ -43,7 +52,12 @@ export type ExportStream = "human" | "model";
 // ---------------------------------------------------------------------------------------------
 // Rows, page by page (keyset pagination on the primary key: no OFFSET, stable under inserts).
 
-type RunInfo = { id: string; participantIndex: number; externalId: string | null; isPilot: boolean };
+type RunInfo = {
+  id: string;
+  participantIndex: number;
+  externalId: string | null;
+  isPilot: boolean;
+};
 
 async function* humanPages(studyId: string, slug: string): AsyncGenerator<ExportRow[]> {
   const db = getDb();
@@ -98,7 +112,12 @@ async function* modelPages(studyId: string, slug: string): AsyncGenerator<Export
   const modelRuns = await db.modelRun.findMany({
     where: { OR: [{ studyId }, { run: { studyId } }] },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { id: true, preset: true, source: true, run: { select: { participantIndex: true, externalId: true, isPilot: true } } },
+    select: {
+      id: true,
+      preset: true,
+      source: true,
+      run: { select: { participantIndex: true, externalId: true, isPilot: true } },
+    },
   });
   for (const mr of modelRuns) {
     let after = -1;
@@ -155,7 +174,8 @@ export function formatCsvCell(value: ExportRow[ExportColumn]): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
   if (typeof value === "boolean") return value ? "true" : "false";
-  if (Array.isArray(value)) return value.map((v) => (Number.isFinite(v) ? String(v) : "")).join(";");
+  if (Array.isArray(value))
+    return value.map((v) => (Number.isFinite(v) ? String(v) : "")).join(";");
   let text = value;
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -164,7 +184,9 @@ export function formatCsvCell(value: ExportRow[ExportColumn]): string {
 export const CSV_HEADER = `${EXPORT_COLUMNS.map(([name]) => name).join(",")}\r\n`;
 
 export function formatCsvRows(rows: ExportRow[]): string {
-  return rows.map((row) => `${EXPORT_COLUMNS.map(([name]) => formatCsvCell(row[name])).join(",")}\r\n`).join("");
+  return rows
+    .map((row) => `${EXPORT_COLUMNS.map(([name]) => formatCsvCell(row[name])).join(",")}\r\n`)
+    .join("");
 }
 
 const encoder = new TextEncoder();
@@ -200,7 +222,10 @@ function psychDsValue(text: string) {
  */
 export function psychDsFileNames(slug: string) {
   const base = `data/study-${psychDsValue(slug)}`;
-  return { human: `${base}_description-human_data.csv`, model: `${base}_description-model_data.csv` };
+  return {
+    human: `${base}_description-human_data.csv`,
+    model: `${base}_description-model_data.csv`,
+  };
 }
 
 export function psychDsDescription(study: { slug: string; title: string }, now = new Date()) {
@@ -214,11 +239,18 @@ export function psychDsDescription(study: { slug: string; title: string }, now =
       "One row per trial, identical columns in both files.",
     dateCreated: now.toISOString(),
     keywords: ["task switching", "switch cost", "neural task abstractions"],
-    variableMeasured: EXPORT_COLUMNS.map(([name, description]) => ({ "@type": "PropertyValue", name, description })),
+    variableMeasured: EXPORT_COLUMNS.map(([name, description]) => ({
+      "@type": "PropertyValue",
+      name,
+      description,
+    })),
   };
 }
 
-async function* psychDsZipChunks(studyId: string, study: { slug: string; title: string }): AsyncGenerator<Uint8Array> {
+async function* psychDsZipChunks(
+  studyId: string,
+  study: { slug: string; title: string },
+): AsyncGenerator<Uint8Array> {
   const out: Uint8Array[] = [];
   let failure: Error | null = null;
   const zip = new Zip((err, chunk) => {
@@ -235,7 +267,10 @@ async function* psychDsZipChunks(studyId: string, study: { slug: string; title: 
     return file;
   };
 
-  addFile("dataset_description.json").push(encoder.encode(`${JSON.stringify(psychDsDescription(study), null, 2)}\n`), true);
+  addFile("dataset_description.json").push(
+    encoder.encode(`${JSON.stringify(psychDsDescription(study), null, 2)}\n`),
+    true,
+  );
   yield* drain();
   const names = psychDsFileNames(study.slug);
   for (const stream of ["human", "model"] as const) {
@@ -269,7 +304,11 @@ function streamFrom(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Arr
 
 export type ExportFormat = "csv" | "json" | "psychds";
 
-export type StudyExport = { body: ReadableStream<Uint8Array>; contentType: string; fileName: string };
+export type StudyExport = {
+  body: ReadableStream<Uint8Array>;
+  contentType: string;
+  fileName: string;
+};
 
 /**
  * The export of an owned study, or null when `userId` does not own it. Ownership is checked
@@ -287,10 +326,22 @@ export async function createStudyExport(
   const base = `nta-${study.slug}-${streams.length === 1 ? `${streams[0]}-` : ""}trials-${stamp}`;
   switch (format) {
     case "csv":
-      return { body: streamFrom(csvChunks(exportPages(study.id, study.slug, streams))), contentType: "text/csv; charset=utf-8", fileName: `${base}.csv` };
+      return {
+        body: streamFrom(csvChunks(exportPages(study.id, study.slug, streams))),
+        contentType: "text/csv; charset=utf-8",
+        fileName: `${base}.csv`,
+      };
     case "json":
-      return { body: streamFrom(jsonChunks(exportPages(study.id, study.slug, streams))), contentType: "application/json; charset=utf-8", fileName: `${base}.json` };
+      return {
+        body: streamFrom(jsonChunks(exportPages(study.id, study.slug, streams))),
+        contentType: "application/json; charset=utf-8",
+        fileName: `${base}.json`,
+      };
     case "psychds":
-      return { body: streamFrom(psychDsZipChunks(study.id, study)), contentType: "application/zip", fileName: `nta-${study.slug}-psych-ds-${stamp}.zip` };
+      return {
+        body: streamFrom(psychDsZipChunks(study.id, study)),
+        contentType: "application/zip",
+        fileName: `nta-${study.slug}-psych-ds-${stamp}.zip`,
+      };
   }
 }

@@ -17,7 +17,9 @@ const fitOnly = { fit: jobHandlers.fit };
 async function completedRun(slug: string) {
   const db = getDb();
   const owner = await db.user.create({ data: { email: `${slug}@t`, passwordHash: "x" } });
-  const study = await db.study.create({ data: { slug, title: slug, ownerId: owner.id, config, status: "open" } });
+  const study = await db.study.create({
+    data: { slug, title: slug, ownerId: owner.id, config, status: "open" },
+  });
   const entry = await createOrResumeRun(slug, {});
   if (entry.kind !== "run") throw new Error("no run");
   const run = await db.run.findUniqueOrThrow({ where: { token: entry.token } });
@@ -25,9 +27,11 @@ async function completedRun(slug: string) {
   const wrong = (k: string) => (k === c.keys.left ? c.keys.right : c.keys.left);
   await db.trial.createMany({
     data: c.trials.map((t, i) => ({
-      ...t, runId: run.id,
+      ...t,
+      runId: run.id,
       response: i === 2 ? null : i % 4 === 3 ? wrong(t.correctResponse) : t.correctResponse,
-      correct: i !== 2 && i % 4 !== 3, rtMs: i === 2 ? null : 420 + ((i * 137) % 380),
+      correct: i !== 2 && i % 4 !== 3,
+      rtMs: i === 2 ? null : 420 + ((i * 137) % 380),
     })),
   });
   await completeRun(entry.token);
@@ -43,7 +47,10 @@ describe("fit jobs", () => {
     const done = await getDb().job.findUniqueOrThrow({ where: { id: job.id } });
     expect(done.status).toBe("done");
     expect(done.progress).toBe(1);
-    const fits = await getDb().fit.findMany({ where: { runId: run.id }, orderBy: { model: "asc" } });
+    const fits = await getDb().fit.findMany({
+      where: { runId: run.id },
+      orderBy: { model: "asc" },
+    });
     expect(fits.map((f) => f.model)).toEqual(["flexible", "forgetful"]);
     for (const f of fits) {
       expect(f.studyId).toBe(study.id);
@@ -70,18 +77,30 @@ describe("fit jobs", () => {
     const curves = (await fetchFitCurves(owner.id, study.id, run.id))!;
     expect(curves.length).toBeGreaterThan(0);
     expect(Object.keys(curves[0].predicted).sort()).toEqual(["flexible", "forgetful"]);
-    expect(curves.every((p) => p.predicted.flexible === null || (p.predicted.flexible >= 0 && p.predicted.flexible <= 1))).toBe(true);
+    expect(
+      curves.every(
+        (p) =>
+          p.predicted.flexible === null || (p.predicted.flexible >= 0 && p.predicted.flexible <= 1),
+      ),
+    ).toBe(true);
 
     // the choice link on request: keys only, the miss skipped, 5 / 3 parameters; the rerun replaces the rows
     await enqueueFit(owner.id, study.id, { runId: run.id, link: "choice" });
     expect(await runNextJob(fitOnly)).toBe(true);
-    const choiceFits = await getDb().fit.findMany({ where: { runId: run.id }, orderBy: { model: "asc" } });
-    expect(choiceFits.map((f) => [f.model, f.nParams, f.nTrials, (f.params as { link: string }).link])).toEqual([
+    const choiceFits = await getDb().fit.findMany({
+      where: { runId: run.id },
+      orderBy: { model: "asc" },
+    });
+    expect(
+      choiceFits.map((f) => [f.model, f.nParams, f.nTrials, (f.params as { link: string }).link]),
+    ).toEqual([
       ["flexible", 5, curriculum.trials.length - 1, "choice"],
       ["forgetful", 3, curriculum.trials.length - 1, "choice"],
     ]);
     for (const f of choiceFits) expect(f.logLik).toBeLessThan(0);
-    await expect(enqueueFit(owner.id, study.id, { runId: run.id, link: "probit" })).rejects.toMatchObject({ status: 422 });
+    await expect(
+      enqueueFit(owner.id, study.id, { runId: run.id, link: "probit" }),
+    ).rejects.toMatchObject({ status: 422 });
   });
 
   it("fits a whole study and stores per-run rows plus the study sums; a rerun replaces them", async () => {
@@ -95,6 +114,7 @@ describe("fit jobs", () => {
     const sums = fits.filter((f) => f.runId === null);
     const perRun = fits.filter((f) => f.runId === run.id);
     expect(sums.map((s) => s.model).sort()).toEqual(["flexible", "forgetful"]);
-    for (const s of sums) expect(s.bic).toBeCloseTo(perRun.find((f) => f.model === s.model)!.bic, 9);
+    for (const s of sums)
+      expect(s.bic).toBeCloseTo(perRun.find((f) => f.model === s.model)!.bic, 9);
   });
 });

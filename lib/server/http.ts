@@ -14,7 +14,11 @@ export class HttpError extends Error {
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}) {
   return new Response(JSON.stringify(data), {
     status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      ...headers,
+    },
   });
 }
 
@@ -54,8 +58,14 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
 export function parseOr422<T extends z.ZodType>(schema: T, data: unknown): z.infer<T> {
   const r = schema.safeParse(data);
   if (!r.success) {
-    const issues = r.error.issues.slice(0, 20).map((i) => ({ path: i.path.join("."), message: i.message }));
-    throw new HttpError(422, `Invalid request: ${issues.map((i) => (i.path ? `${i.path}: ` : "") + i.message).join("; ")}`, issues);
+    const issues = r.error.issues
+      .slice(0, 20)
+      .map((i) => ({ path: i.path.join("."), message: i.message }));
+    throw new HttpError(
+      422,
+      `Invalid request: ${issues.map((i) => (i.path ? `${i.path}: ` : "") + i.message).join("; ")}`,
+      issues,
+    );
   }
   return r.data;
 }
@@ -69,7 +79,8 @@ export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response
     try {
       return await fn(...args);
     } catch (err) {
-      if (err instanceof HttpError) return json({ error: err.message, details: err.details }, err.status);
+      if (err instanceof HttpError)
+        return json({ error: err.message, details: err.details }, err.status);
       console.error("[api] unexpected error", err);
       return json({ error: INTERNAL_ERROR_MESSAGE }, 500);
     }

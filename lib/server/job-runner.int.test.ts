@@ -28,8 +28,12 @@ describe("job runner", () => {
   });
 
   it("never hands the same job to two concurrent claimers", async () => {
-    const ids = await Promise.all(Array.from({ length: 6 }, () => queue("claim").then((j) => j.id)));
-    const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => claimNextJob(`w${i}`, ["claim"])));
+    const ids = await Promise.all(
+      Array.from({ length: 6 }, () => queue("claim").then((j) => j.id)),
+    );
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => claimNextJob(`w${i}`, ["claim"])),
+    );
     const claimed = claims.filter((c) => c !== null).map((c) => c!.id);
     expect(new Set(claimed).size).toBe(claimed.length);
     expect(claimed.sort()).toEqual([...ids].sort());

@@ -20,7 +20,11 @@ export const MAX_ATTEMPTS = 3;
 export const STALE_LOCK_MS = 60_000;
 
 /** Claim the oldest runnable job for `workerId`, or null. Atomic across processes. */
-export async function claimNextJob(workerId: string, kinds: string[], now = new Date()): Promise<Job | null> {
+export async function claimNextJob(
+  workerId: string,
+  kinds: string[],
+  now = new Date(),
+): Promise<Job | null> {
   if (kinds.length === 0) return null;
   const staleBefore = new Date(now.getTime() - STALE_LOCK_MS);
   const rows = await getDb().$queryRaw<Job[]>`
@@ -42,7 +46,10 @@ export async function claimNextJob(workerId: string, kinds: string[], now = new 
  * Run one job if there is one. Returns false when the queue had nothing for these handlers.
  * A handler error requeues the job until MAX_ATTEMPTS, then marks it failed with the message.
  */
-export async function runNextJob(handlers: Record<string, JobHandler>, workerId = newWorkerId()): Promise<boolean> {
+export async function runNextJob(
+  handlers: Record<string, JobHandler>,
+  workerId = newWorkerId(),
+): Promise<boolean> {
   const db = getDb();
   const job = await claimNextJob(workerId, Object.keys(handlers));
   if (!job) return false;
@@ -50,7 +57,11 @@ export async function runNextJob(handlers: Record<string, JobHandler>, workerId 
     async progress(fraction, message) {
       await db.job.updateMany({
         where: { id: job.id, lockedBy: workerId },
-        data: { progress: Math.max(0, Math.min(1, fraction)), message: message ?? undefined, lockedAt: new Date() },
+        data: {
+          progress: Math.max(0, Math.min(1, fraction)),
+          message: message ?? undefined,
+          lockedAt: new Date(),
+        },
       });
     },
   };
@@ -58,16 +69,31 @@ export async function runNextJob(handlers: Record<string, JobHandler>, workerId 
     const result = await handlers[job.kind](job, ctx);
     await db.job.updateMany({
       where: { id: job.id, lockedBy: workerId },
-      data: { status: "done", progress: 1, result: (result ?? null) as never, error: null, lockedBy: null, lockedAt: null },
+      data: {
+        status: "done",
+        progress: 1,
+        result: (result ?? null) as never,
+        error: null,
+        lockedBy: null,
+        lockedAt: null,
+      },
     });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const final = job.attempts >= MAX_ATTEMPTS;
     await db.job.updateMany({
       where: { id: job.id, lockedBy: workerId },
-      data: { status: final ? "failed" : "queued", error: message.slice(0, 2000), lockedBy: null, lockedAt: null },
+      data: {
+        status: final ? "failed" : "queued",
+        error: message.slice(0, 2000),
+        lockedBy: null,
+        lockedAt: null,
+      },
     });
-    if (final) console.error(`[jobs] ${job.kind} ${job.id} failed after ${job.attempts} attempts: ${message}`);
+    if (final)
+      console.error(
+        `[jobs] ${job.kind} ${job.id} failed after ${job.attempts} attempts: ${message}`,
+      );
   }
   return true;
 }
@@ -80,7 +106,10 @@ export function newWorkerId() {
  * Poll for jobs until stopped. Between jobs it yields to the event loop, so an app server
  * hosting the worker keeps answering requests.
  */
-export function startJobWorker(handlers: Record<string, JobHandler>, opts: { intervalMs?: number } = {}) {
+export function startJobWorker(
+  handlers: Record<string, JobHandler>,
+  opts: { intervalMs?: number } = {},
+) {
   const workerId = newWorkerId();
   const intervalMs = opts.intervalMs ?? 1000;
   let stopped = false;
@@ -88,7 +117,8 @@ export function startJobWorker(handlers: Record<string, JobHandler>, opts: { int
   const loop = async () => {
     if (stopped) return;
     try {
-      while (!stopped && (await runNextJob(handlers, workerId))) await new Promise((r) => setImmediate(r));
+      while (!stopped && (await runNextJob(handlers, workerId)))
+        await new Promise((r) => setImmediate(r));
     } catch (err) {
       console.error("[jobs] worker loop error", err);
     }

@@ -15,7 +15,9 @@ export async function enqueueModelStreams(runId: string, config: StudyConfig) {
   if (config.model.presets.length === 0) return [];
   const jobs = await db.$transaction(
     config.model.presets.map((preset) =>
-      db.job.create({ data: { kind: "model-stream", payload: { runId, preset }, studyId: run.studyId, runId } }),
+      db.job.create({
+        data: { kind: "model-stream", payload: { runId, preset }, studyId: run.studyId, runId },
+      }),
     ),
   );
   return jobs.map((j) => j.id);

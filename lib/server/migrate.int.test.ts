@@ -36,8 +36,13 @@ describe("applyMigrations on PGlite", () => {
 
   it("throws with the database's message on a broken migration", async () => {
     const db = new PGlite();
-    const dir = copyMigrations({ name: "29990101000000_broken", sql: 'ALTER TABLE "NoSuchTable" ADD COLUMN "x" INTEGER;' });
-    await expect(applyMigrations({ kind: "pglite", client: db }, dir)).rejects.toThrow(/NoSuchTable|does not exist/);
+    const dir = copyMigrations({
+      name: "29990101000000_broken",
+      sql: 'ALTER TABLE "NoSuchTable" ADD COLUMN "x" INTEGER;',
+    });
+    await expect(applyMigrations({ kind: "pglite", client: db }, dir)).rejects.toThrow(
+      /NoSuchTable|does not exist/,
+    );
     await db.close();
   });
 });
@@ -47,7 +52,11 @@ describe("npm run db:migrate", () => {
   it("is idempotent on a PGlite data folder and exits non-zero on a broken migration", () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "nta-pglite-"));
     const env = { ...process.env, DATABASE_URL: "", PGLITE_DIR: dataDir };
-    const run = () => execFileSync("npx", ["tsx", "--conditions=react-server", "scripts/db.ts", "migrate"], { env, encoding: "utf8" });
+    const run = () =>
+      execFileSync("npx", ["tsx", "--conditions=react-server", "scripts/db.ts", "migrate"], {
+        env,
+        encoding: "utf8",
+      });
     expect(run()).toMatch(/applied \d+_init/);
     expect(run()).toMatch(/up to date/);
     const broken = copyMigrations({ name: "29990101000000_broken", sql: "CREATE TABLE oops (;" });
@@ -64,11 +73,21 @@ describe("npm run db:migrate", () => {
   it.runIf(url)("is idempotent on the PostgreSQL server", () => {
     const admin = new URL(url!);
     const name = `nta_cli_${process.pid}`;
-    execFileSync("psql", [admin.toString(), "-qc", `DROP DATABASE IF EXISTS ${name}`, "-c", `CREATE DATABASE ${name}`]);
+    execFileSync("psql", [
+      admin.toString(),
+      "-qc",
+      `DROP DATABASE IF EXISTS ${name}`,
+      "-c",
+      `CREATE DATABASE ${name}`,
+    ]);
     const target = new URL(url!);
     target.pathname = `/${name}`;
     const env = { ...process.env, DATABASE_URL: target.toString() };
-    const run = () => spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/db.ts", "migrate"], { env, encoding: "utf8" });
+    const run = () =>
+      spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/db.ts", "migrate"], {
+        env,
+        encoding: "utf8",
+      });
     expect(run().stdout).toMatch(/applied \d+_init/);
     expect(run().stdout).toMatch(/up to date/);
     execFileSync("psql", [admin.toString(), "-qc", `DROP DATABASE ${name} WITH (FORCE)`]);

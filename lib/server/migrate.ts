@@ -17,8 +17,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 export type MigrationTarget =
-  | { kind: "pglite"; client: PGlite }
-  | { kind: "postgres"; url: string };
+  { kind: "pglite"; client: PGlite } | { kind: "postgres"; url: string };
 
 type EngineModule = {
   SchemaEngine: {
@@ -32,13 +31,18 @@ type MigrationList = {
   shadowDbInitScript: string;
   migrationDirectories: {
     path: string;
-    migrationFile: { path: string; content: { tag: "ok"; value: string } | { tag: "error"; value: string } };
+    migrationFile: {
+      path: string;
+      content: { tag: "ok"; value: string } | { tag: "error"; value: string };
+    };
   }[];
 };
 type SchemaEngine = {
   applyMigrations(input: object): Promise<{ appliedMigrationNames: string[] }>;
   devDiagnostic(input: object): Promise<{ action: { tag: string; reason?: string } }>;
-  createMigration(input: object): Promise<{ generatedMigrationName: string; migrationScript: string | null }>;
+  createMigration(
+    input: object,
+  ): Promise<{ generatedMigrationName: string; migrationScript: string | null }>;
   diagnoseMigrationHistory(input: object): Promise<{
     history: unknown;
     failedMigrationNames: string[];
@@ -63,7 +67,9 @@ function loadEngineModule(): Promise<EngineModule> {
   enginePromise ??= (async () => {
     const require = createRequire(import.meta.url);
     const bgPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
-    const rt = (await import(/* webpackIgnore: true */ "@prisma/schema-engine-wasm/schema_engine_bg")) as unknown as EngineModule & Record<string, unknown>;
+    const rt = (await import(
+      /* webpackIgnore: true */ "@prisma/schema-engine-wasm/schema_engine_bg"
+    )) as unknown as EngineModule & Record<string, unknown>;
     const wasmPath = path.join(path.dirname(bgPath), "schema_engine_bg.wasm");
     const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(wasmPath)), {
       "./schema_engine_bg.js": rt as unknown as WebAssembly.ModuleImports,
@@ -87,7 +93,10 @@ export function readMigrations(dir = projectPaths.migrations): MigrationList {
     : [];
   return {
     baseDir: dir,
-    lockfile: { path: "migration_lock.toml", content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null },
+    lockfile: {
+      path: "migration_lock.toml",
+      content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null,
+    },
     shadowDbInitScript: "",
     migrationDirectories: dirs.map((name) => {
       const file = path.join(dir, name, "migration.sql");
@@ -107,7 +116,8 @@ export function readMigrations(dir = projectPaths.migrations): MigrationList {
 /** adapter-pg cannot deserialize the catalog type `"char"` (oid 18); report it as text (oid 25). */
 function patchCharOid(adapter: object) {
   let proto = Object.getPrototypeOf(adapter);
-  while (proto && !Object.prototype.hasOwnProperty.call(proto, "performIO")) proto = Object.getPrototypeOf(proto);
+  while (proto && !Object.prototype.hasOwnProperty.call(proto, "performIO"))
+    proto = Object.getPrototypeOf(proto);
   if (!proto || proto.__ntaCharPatched) return;
   const original = proto.performIO;
   proto.performIO = async function (this: unknown, ...args: unknown[]) {
@@ -179,7 +189,10 @@ function postgresFactory(url: string) {
  * migration would be recorded as applied and its error lost. Await it, so the engine sees the
  * failure, marks the migration failed and stops.
  */
-function awaitScripts<A extends { executeScript(script: string): Promise<void> }>(adapter: A, client: PGlite): A {
+function awaitScripts<A extends { executeScript(script: string): Promise<void> }>(
+  adapter: A,
+  client: PGlite,
+): A {
   adapter.executeScript = async (script: string) => {
     await client.exec(script);
   };
@@ -211,20 +224,32 @@ function factoryFor(target: MigrationTarget) {
 }
 
 /** Engine errors carry `External error id#N`; the real message sits in the adapter's registry. */
-function explain(err: unknown, adapter: { errorRegistry?: { consumeError?: (id: number) => unknown } }): Error {
+function explain(
+  err: unknown,
+  adapter: { errorRegistry?: { consumeError?: (id: number) => unknown } },
+): Error {
   const message = err instanceof Error ? err.message : String(err);
   const m = /External error id#(\d+)/.exec(message);
   const detail = m ? adapter.errorRegistry?.consumeError?.(Number(m[1])) : undefined;
-  const extra = detail ? `\n${JSON.stringify(detail, (_k, v) => (v instanceof Error ? v.message : v), 2)}` : "";
+  const extra = detail
+    ? `\n${JSON.stringify(detail, (_k, v) => (v instanceof Error ? v.message : v), 2)}`
+    : "";
   return new Error(message + extra);
 }
 
-async function withEngine<T>(target: MigrationTarget, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  target: MigrationTarget,
+  fn: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   const rt = await loadEngineModule();
   const factory = factoryFor(target);
   const adapter = bindMigrationAwareSqlAdapterFactory(factory as never);
   const schemaText = fs.readFileSync(projectPaths.schema, "utf8");
-  const engine = await rt.SchemaEngine.new({ datamodels: [[projectPaths.schema, schemaText]] }, () => {}, adapter);
+  const engine = await rt.SchemaEngine.new(
+    { datamodels: [[projectPaths.schema, schemaText]] },
+    () => {},
+    adapter,
+  );
   try {
     return await fn(engine);
   } catch (err) {
@@ -236,7 +261,10 @@ async function withEngine<T>(target: MigrationTarget, fn: (engine: SchemaEngine)
 }
 
 /** Apply every pending migration (= `prisma migrate deploy`). Returns the names applied. */
-export async function applyMigrations(target: MigrationTarget, dir = projectPaths.migrations): Promise<string[]> {
+export async function applyMigrations(
+  target: MigrationTarget,
+  dir = projectPaths.migrations,
+): Promise<string[]> {
   const migrationsList = readMigrations(dir);
   return withEngine(target, async (engine) => {
     const out = await engine.applyMigrations({ migrationsList, filters });
@@ -248,7 +276,11 @@ export async function applyMigrations(target: MigrationTarget, dir = projectPath
 export async function migrationStatus(target: MigrationTarget) {
   const migrationsList = readMigrations();
   return withEngine(target, async (engine) => {
-    const d = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters });
+    const d = await engine.diagnoseMigrationHistory({
+      migrationsList,
+      optInToShadowDatabase: false,
+      filters,
+    });
     return d;
   });
 }

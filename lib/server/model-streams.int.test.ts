@@ -21,7 +21,13 @@ async function completedRun(slug: string) {
   const run = await db.run.findUniqueOrThrow({ where: { token: entry.token } });
   const c = curriculumSchema.parse(run.curriculum);
   await db.trial.createMany({
-    data: c.trials.map((t) => ({ ...t, runId: run.id, response: t.correctResponse, correct: true, rtMs: 500 })),
+    data: c.trials.map((t) => ({
+      ...t,
+      runId: run.id,
+      response: t.correctResponse,
+      correct: true,
+      rtMs: 500,
+    })),
   });
   await completeRun(entry.token);
   return run;
@@ -35,7 +41,10 @@ describe("model streams", () => {
     expect(await runNextJob(jobHandlers)).toBe(false);
     const jobs = await getDb().job.findMany({ where: { runId: run.id } });
     expect(jobs.map((j) => j.status)).toEqual(["done", "done"]);
-    const streams = await getDb().modelRun.findMany({ where: { runId: run.id }, include: { trials: { orderBy: { trialIndex: "asc" } } } });
+    const streams = await getDb().modelRun.findMany({
+      where: { runId: run.id },
+      include: { trials: { orderBy: { trialIndex: "asc" } } },
+    });
     expect(streams.map((s) => s.preset).sort()).toEqual(["flexible", "forgetful"]);
     const c = curriculumSchema.parse(run.curriculum);
     for (const s of streams) {
@@ -43,7 +52,9 @@ describe("model streams", () => {
       expect(s.source).toBe("server");
       expect(s.seed).toBe(modelSeedFor(run.seed, s.preset as "flexible" | "forgetful"));
       expect(s.codeVersion).toMatch(/^\d+\.\d+\.\d+\+/);
-      expect(s.trials.map((t) => [t.trialIndex, t.stimulus, t.task])).toEqual(c.trials.map((t) => [t.trialIndex, t.stimulus, t.task]));
+      expect(s.trials.map((t) => [t.trialIndex, t.stimulus, t.task])).toEqual(
+        c.trials.map((t) => [t.trialIndex, t.stimulus, t.task]),
+      );
       expect(s.trials.every((t) => t.gates.length === 2 && Number.isFinite(t.loss))).toBe(true);
     }
   });
@@ -58,14 +69,38 @@ describe("model streams", () => {
   it("stores a browser stream only when it matches the curriculum", async () => {
     const run = await completedRun("ms-3");
     const records = await computeModelStream(run.curriculum, "forgetful", 3);
-    const wrong = records.map((r, i) => (i === 5 ? { ...r, stimulus: r.stimulus === "1" ? "2" : "1" } : r));
-    await expect(storeBrowserModelStream(run, "participant_browser", { preset: "forgetful", seed: 3, trials: wrong })).rejects.toThrow(/does not match/);
-    await expect(storeBrowserModelStream(run, "participant_browser", { preset: "forgetful", seed: 3, trials: records.slice(1) })).rejects.toThrow(/all 24/);
-    expect(await getDb().modelRun.count({ where: { runId: run.id, source: "participant_browser" } })).toBe(0);
-    const stored = await storeBrowserModelStream(run, "participant_browser", { preset: "forgetful", seed: 3, trials: records });
+    const wrong = records.map((r, i) =>
+      i === 5 ? { ...r, stimulus: r.stimulus === "1" ? "2" : "1" } : r,
+    );
+    await expect(
+      storeBrowserModelStream(run, "participant_browser", {
+        preset: "forgetful",
+        seed: 3,
+        trials: wrong,
+      }),
+    ).rejects.toThrow(/does not match/);
+    await expect(
+      storeBrowserModelStream(run, "participant_browser", {
+        preset: "forgetful",
+        seed: 3,
+        trials: records.slice(1),
+      }),
+    ).rejects.toThrow(/all 24/);
+    expect(
+      await getDb().modelRun.count({ where: { runId: run.id, source: "participant_browser" } }),
+    ).toBe(0);
+    const stored = await storeBrowserModelStream(run, "participant_browser", {
+      preset: "forgetful",
+      seed: 3,
+      trials: records,
+    });
     expect(stored.status).toBe("done");
     expect(await getDb().modelTrial.count({ where: { modelRunId: stored.id } })).toBe(24);
-    const again = await storeBrowserModelStream(run, "participant_browser", { preset: "forgetful", seed: 3, trials: records });
+    const again = await storeBrowserModelStream(run, "participant_browser", {
+      preset: "forgetful",
+      seed: 3,
+      trials: records,
+    });
     expect(again.id).toBe(stored.id);
     expect(await getDb().modelTrial.count({ where: { modelRunId: stored.id } })).toBe(24);
   });

@@ -6,7 +6,11 @@ import "server-only";
 
 import { z } from "zod";
 
-import { curriculumMismatch, curriculumSchema, type Curriculum } from "@/lib/core/curriculum-schema";
+import {
+  curriculumMismatch,
+  curriculumSchema,
+  type Curriculum,
+} from "@/lib/core/curriculum-schema";
 import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
 import { initBackend } from "@/lib/model/backend";
 import { stimulusPresets } from "@/lib/model/presets";
@@ -36,7 +40,10 @@ export async function computeModelStream(
   const sequence = curriculumToStimulusTrials(curriculum);
   const p = stimulusPresets[preset];
   await initBackend();
-  const result = await runStimulus({ arch: p.arch, params: [p.params], sequence }, { seeds: 1, seed, onProgress });
+  const result = await runStimulus(
+    { arch: p.arch, params: [p.params], sequence },
+    { seeds: 1, seed, onProgress },
+  );
   return toTrialRecords(result, sequence, 0);
 }
 
@@ -62,8 +69,13 @@ function toModelTrialRow(r: TrialRecord) {
 function checkModelRecord(curriculum: Curriculum, rec: TrialRecord) {
   const expected = curriculum.trials[rec.trialIndex];
   const mismatch = expected ? curriculumMismatch(expected, rec) : "out of range";
-  if (mismatch) throw new HttpError(422, `model trial ${rec.trialIndex} does not match the run's curriculum: ${mismatch}`);
-  if (rec.output === null || rec.loss === null || rec.gates === null) throw new HttpError(422, `model trial ${rec.trialIndex} needs output, loss and gates`);
+  if (mismatch)
+    throw new HttpError(
+      422,
+      `model trial ${rec.trialIndex} does not match the run's curriculum: ${mismatch}`,
+    );
+  if (rec.output === null || rec.loss === null || rec.gates === null)
+    throw new HttpError(422, `model trial ${rec.trialIndex} needs output, loss and gates`);
 }
 
 /**
@@ -84,7 +96,9 @@ export async function storeModelStream(input: {
   const data = input.records.map(toModelTrialRow);
   return db.$transaction(async (tx) => {
     const modelRun = await tx.modelRun.upsert({
-      where: { runId_preset_source: { runId: input.runId, preset: input.preset, source: input.source } },
+      where: {
+        runId_preset_source: { runId: input.runId, preset: input.preset, source: input.source },
+      },
       create: {
         runId: input.runId,
         studyId: input.studyId,
@@ -96,22 +110,35 @@ export async function storeModelStream(input: {
         expectedTrials: input.expectedTrials,
         status: "running",
       },
-      update: { params: input.params as object, seed: input.seed, codeVersion: codeVersion(), status: "running", finishedAt: null },
+      update: {
+        params: input.params as object,
+        seed: input.seed,
+        codeVersion: codeVersion(),
+        status: "running",
+        finishedAt: null,
+      },
     });
     await tx.modelTrial.deleteMany({ where: { modelRunId: modelRun.id } });
     for (let i = 0; i < data.length; i += 1000) {
-      await tx.modelTrial.createMany({ data: data.slice(i, i + 1000).map((d) => ({ ...d, modelRunId: modelRun.id })) });
+      await tx.modelTrial.createMany({
+        data: data.slice(i, i + 1000).map((d) => ({ ...d, modelRunId: modelRun.id })),
+      });
     }
     return tx.modelRun.update({
       where: { id: modelRun.id },
-      data: { status: data.length >= input.expectedTrials ? "done" : "running", finishedAt: data.length >= input.expectedTrials ? new Date() : null },
+      data: {
+        status: data.length >= input.expectedTrials ? "done" : "running",
+        finishedAt: data.length >= input.expectedTrials ? new Date() : null,
+      },
     });
   });
 }
 
 /** Job handler: payload {runId, preset}. Idempotent: a rerun replaces the stream. */
 export const modelStreamJob: JobHandler = async (job, ctx) => {
-  const { runId, preset } = z.object({ runId: z.string(), preset: modelStreamPresetSchema }).parse(job.payload);
+  const { runId, preset } = z
+    .object({ runId: z.string(), preset: modelStreamPresetSchema })
+    .parse(job.payload);
   const run = await getDb().run.findUniqueOrThrow({ where: { id: runId } });
   const seed = modelSeedFor(run.seed, preset);
   let last = 0;
@@ -152,10 +179,17 @@ export async function storeBrowserModelStream(
   const upload = parseOr422(modelStreamUploadSchema, body);
   const curriculum = curriculumSchema.parse(run.curriculum);
   if (upload.trials.length !== curriculum.trials.length) {
-    throw new HttpError(422, `A model stream must hold all ${curriculum.trials.length} main trials (got ${upload.trials.length})`);
+    throw new HttpError(
+      422,
+      `A model stream must hold all ${curriculum.trials.length} main trials (got ${upload.trials.length})`,
+    );
   }
   upload.trials.forEach((rec, i) => {
-    if (rec.trialIndex !== i) throw new HttpError(422, `model trial ${i} does not match the run's curriculum: trialIndex is ${rec.trialIndex}`);
+    if (rec.trialIndex !== i)
+      throw new HttpError(
+        422,
+        `model trial ${i} does not match the run's curriculum: trialIndex is ${rec.trialIndex}`,
+      );
     checkModelRecord(curriculum, rec);
   });
   const p = stimulusPresets[upload.preset];
@@ -193,7 +227,9 @@ export async function appendParticipantModelTrials(
   const p = stimulusPresets[chunk.preset];
   const db = getDb();
   const modelRun = await db.modelRun.upsert({
-    where: { runId_preset_source: { runId: run.id, preset: chunk.preset, source: "participant_browser" } },
+    where: {
+      runId_preset_source: { runId: run.id, preset: chunk.preset, source: "participant_browser" },
+    },
     create: {
       runId: run.id,
       studyId: run.studyId,
@@ -207,14 +243,26 @@ export async function appendParticipantModelTrials(
     },
     update: {},
   });
-  if (modelRun.seed !== chunk.seed) throw new HttpError(409, `This stream was started with seed ${modelRun.seed}, not ${chunk.seed}`);
+  if (modelRun.seed !== chunk.seed)
+    throw new HttpError(
+      409,
+      `This stream was started with seed ${modelRun.seed}, not ${chunk.seed}`,
+    );
   const created = await db.modelTrial.createMany({
     data: chunk.trials.map((r) => ({ ...toModelTrialRow(r), modelRunId: modelRun.id })),
     skipDuplicates: true,
   });
   const stored = await db.modelTrial.count({ where: { modelRunId: modelRun.id } });
   if (stored >= run.expectedTrials && modelRun.status !== "done") {
-    await db.modelRun.update({ where: { id: modelRun.id }, data: { status: "done", finishedAt: new Date() } });
+    await db.modelRun.update({
+      where: { id: modelRun.id },
+      data: { status: "done", finishedAt: new Date() },
+    });
   }
-  return { saved: created.count, duplicates: chunk.trials.length - created.count, stored, expected: run.expectedTrials };
+  return {
+    saved: created.count,
+    duplicates: chunk.trials.length - created.count,
+    stored,
+    expected: run.expectedTrials,
+  };
 }

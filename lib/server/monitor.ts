@@ -12,10 +12,16 @@ import { fetchOwnedStudy } from "./studies";
 /** A run with no request for this long is shown (and stored) as abandoned. */
 export const ABANDON_AFTER_MS = 30 * 60_000;
 
-export type StudyMonitor = RunMonitorData & { study: { id: string; slug: string; title: string; status: string } };
+export type StudyMonitor = RunMonitorData & {
+  study: { id: string; slug: string; title: string; status: string };
+};
 
 /** The monitor view of an owned study, or null when `userId` does not own it. */
-export async function fetchStudyMonitor(userId: string, studyId: string, now = new Date()): Promise<StudyMonitor | null> {
+export async function fetchStudyMonitor(
+  userId: string,
+  studyId: string,
+  now = new Date(),
+): Promise<StudyMonitor | null> {
   const study = await fetchOwnedStudy(userId, studyId);
   if (!study) return null;
   await markAbandonedRuns(ABANDON_AFTER_MS, now);
@@ -24,10 +30,24 @@ export async function fetchStudyMonitor(userId: string, studyId: string, now = n
     db.run.findMany({
       where: { studyId: study.id },
       orderBy: { participantIndex: "asc" },
-      select: { id: true, participantIndex: true, externalId: true, source: true, status: true, isPilot: true, expectedTrials: true, startedAt: true, lastSeenAt: true },
+      select: {
+        id: true,
+        participantIndex: true,
+        externalId: true,
+        source: true,
+        status: true,
+        isPilot: true,
+        expectedTrials: true,
+        startedAt: true,
+        lastSeenAt: true,
+      },
     }),
     // SELECT "runId", correct, COUNT(*) FROM "Trial" … WHERE phase = 'main' GROUP BY "runId", correct
-    db.trial.groupBy({ by: ["runId", "correct"], where: { phase: "main", run: { studyId: study.id } }, _count: { _all: true } }),
+    db.trial.groupBy({
+      by: ["runId", "correct"],
+      where: { phase: "main", run: { studyId: study.id } },
+      _count: { _all: true },
+    }),
   ]);
   const tally = new Map<string, { saved: number; correct: number }>();
   for (const g of trialGroups) {
@@ -36,7 +56,9 @@ export async function fetchStudyMonitor(userId: string, studyId: string, now = n
     if (g.correct) t.correct += g._count._all;
     tally.set(g.runId, t);
   }
-  const statusCounts = Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as StudyMonitor["statusCounts"];
+  const statusCounts = Object.fromEntries(
+    RUN_STATUSES.map((s) => [s, 0]),
+  ) as StudyMonitor["statusCounts"];
   const rows = runs.map((r): RunMonitorRow => {
     statusCounts[r.status] += 1;
     const t = tally.get(r.id) ?? { saved: 0, correct: 0 };

@@ -9,7 +9,8 @@ describe("hitRateLimit", () => {
   it("allows `limit` hits in a window and refuses the next ones", async () => {
     const t0 = new Date("2026-01-01T10:00:00Z");
     const results = [];
-    for (let i = 0; i < 5; i++) results.push(await hitRateLimit("seq", 3, 10 * MIN, new Date(t0.getTime() + i * 1000)));
+    for (let i = 0; i < 5; i++)
+      results.push(await hitRateLimit("seq", 3, 10 * MIN, new Date(t0.getTime() + i * 1000)));
     expect(results.map((r) => r.allowed)).toEqual([true, true, true, false, false]);
     expect(results.map((r) => r.count)).toEqual([1, 2, 3, 4, 5]);
     expect(results[0].remaining).toBe(2);
@@ -20,7 +21,9 @@ describe("hitRateLimit", () => {
   it("starts a new window once the old one has passed", async () => {
     const t0 = new Date("2026-01-01T10:00:00Z");
     for (let i = 0; i < 4; i++) await hitRateLimit("window", 3, 10 * MIN, t0);
-    expect((await hitRateLimit("window", 3, 10 * MIN, new Date(t0.getTime() + 9 * MIN))).allowed).toBe(false);
+    expect(
+      (await hitRateLimit("window", 3, 10 * MIN, new Date(t0.getTime() + 9 * MIN))).allowed,
+    ).toBe(false);
     const later = await hitRateLimit("window", 3, 10 * MIN, new Date(t0.getTime() + 10 * MIN + 1));
     expect(later).toMatchObject({ allowed: true, count: 1 });
   });
@@ -34,8 +37,12 @@ describe("hitRateLimit", () => {
 
   it("counts every one of many concurrent hits exactly once", async () => {
     const now = new Date();
-    const results = await Promise.all(Array.from({ length: 40 }, () => hitRateLimit("burst", 10, MIN, now)));
-    expect(results.map((r) => r.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () => hitRateLimit("burst", 10, MIN, now)),
+    );
+    expect(results.map((r) => r.count).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
     expect(results.filter((r) => r.allowed)).toHaveLength(10);
     const row = await getDb().rateLimit.findUniqueOrThrow({ where: { key: "burst" } });
     expect(row.count).toBe(40);

@@ -20,8 +20,14 @@ export type RateLimitResult = {
  * are serialised by PostgreSQL's row lock and none is lost or double-counted. A window that has
  * expired is restarted inside the same statement.
  */
-export async function hitRateLimit(key: string, limit: number, windowMs: number, now = new Date()): Promise<RateLimitResult> {
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`limit must be a positive integer, got ${limit}`);
+export async function hitRateLimit(
+  key: string,
+  limit: number,
+  windowMs: number,
+  now = new Date(),
+): Promise<RateLimitResult> {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new Error(`limit must be a positive integer, got ${limit}`);
   if (!(windowMs > 0)) throw new Error(`windowMs must be positive, got ${windowMs}`);
   const expiredBefore = new Date(now.getTime() - windowMs);
   const rows = await getDb().$queryRaw<{ count: number; windowStart: Date }[]>`
@@ -51,7 +57,10 @@ export async function deleteExpiredRateLimits(olderThan: Date) {
  * Next.js appended; earlier hops are whatever the client claimed), else X-Real-IP, else "unknown".
  */
 export function clientIpFrom(headers: Headers): string {
-  const hops = (headers.get("x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  const hops = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   return (hops.at(-1) ?? headers.get("x-real-ip") ?? "unknown").slice(0, 64);
 }
 

@@ -8,7 +8,12 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
 import { generateCurriculum, participantSeedFor } from "@/lib/core/curriculum";
-import { curriculumMismatch, curriculumSchema, type Curriculum, type CurriculumTrial } from "@/lib/core/curriculum-schema";
+import {
+  curriculumMismatch,
+  curriculumSchema,
+  type Curriculum,
+  type CurriculumTrial,
+} from "@/lib/core/curriculum-schema";
 import { computePracticeStatus } from "@/lib/core/practice";
 import { studyConfigSchema, type StudyConfig } from "@/lib/core/study-config";
 import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
@@ -56,10 +61,33 @@ function newToken() {
 }
 
 function externalIdentity(p: EntryParams) {
-  if (p.PROLIFIC_PID) return { source: "prolific", externalId: p.PROLIFIC_PID, externalStudyId: p.STUDY_ID, externalSessionId: p.SESSION_ID };
-  if (p.workerId) return { source: "mturk", externalId: p.workerId, externalStudyId: p.hitId, externalSessionId: p.assignmentId };
-  if (p.participant) return { source: "direct", externalId: p.participant, externalStudyId: undefined, externalSessionId: undefined };
-  return { source: "direct", externalId: undefined, externalStudyId: undefined, externalSessionId: undefined };
+  if (p.PROLIFIC_PID)
+    return {
+      source: "prolific",
+      externalId: p.PROLIFIC_PID,
+      externalStudyId: p.STUDY_ID,
+      externalSessionId: p.SESSION_ID,
+    };
+  if (p.workerId)
+    return {
+      source: "mturk",
+      externalId: p.workerId,
+      externalStudyId: p.hitId,
+      externalSessionId: p.assignmentId,
+    };
+  if (p.participant)
+    return {
+      source: "direct",
+      externalId: p.participant,
+      externalStudyId: undefined,
+      externalSessionId: undefined,
+    };
+  return {
+    source: "direct",
+    externalId: undefined,
+    externalStudyId: undefined,
+    externalSessionId: undefined,
+  };
 }
 
 /**
@@ -80,17 +108,24 @@ export async function createOrResumeRun(
 
   const identity = externalIdentity(params);
   const existing = identity.externalId
-    ? await db.run.findUnique({ where: { studyId_externalId: { studyId: study.id, externalId: identity.externalId } } })
+    ? await db.run.findUnique({
+        where: { studyId_externalId: { studyId: study.id, externalId: identity.externalId } },
+      })
     : opts.resumeToken
       ? await db.run.findFirst({ where: { token: opts.resumeToken, studyId: study.id } })
       : null;
   if (existing) {
-    if (existing.status === "completed" || existing.status === "returned") return { kind: "refused", reason: "already-completed" };
+    if (existing.status === "completed" || existing.status === "returned")
+      return { kind: "refused", reason: "already-completed" };
     return { kind: "run", token: existing.token, resumed: true };
   }
 
   if (opts.clientIp) {
-    const limit = await hitRateLimit(`run-create:${study.id}:${opts.clientIp}`, RUN_CREATE_LIMIT.perWindow, RUN_CREATE_LIMIT.windowMs);
+    const limit = await hitRateLimit(
+      `run-create:${study.id}:${opts.clientIp}`,
+      RUN_CREATE_LIMIT.perWindow,
+      RUN_CREATE_LIMIT.windowMs,
+    );
     if (!limit.allowed) return { kind: "refused", reason: "rate-limited" };
   }
   const config = studyConfigSchema.parse(study.config);
@@ -123,9 +158,12 @@ export async function createOrResumeRun(
     cacheSnapshot(inserted[0].token, { curriculum, config });
     return { kind: "run", token: inserted[0].token, resumed: false };
   }
-  const winner = await db.run.findUnique({ where: { studyId_externalId: { studyId: study.id, externalId: identity.externalId! } } });
+  const winner = await db.run.findUnique({
+    where: { studyId_externalId: { studyId: study.id, externalId: identity.externalId! } },
+  });
   if (!winner) throw new Error("Run insert conflicted but no run holds the external id");
-  if (winner.status === "completed" || winner.status === "returned") return { kind: "refused", reason: "already-completed" };
+  if (winner.status === "completed" || winner.status === "returned")
+    return { kind: "refused", reason: "already-completed" };
   return { kind: "run", token: winner.token, resumed: true };
 }
 
@@ -139,7 +177,10 @@ const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,64}$/);
 /** The run behind a participant token, or a 404. */
 export async function fetchRunByToken(token: string) {
   if (!tokenSchema.safeParse(token).success) throw new HttpError(404, "Unknown run");
-  const run = await getDb().run.findUnique({ where: { token }, include: { study: { select: { slug: true, title: true, status: true } } } });
+  const run = await getDb().run.findUnique({
+    where: { token },
+    include: { study: { select: { slug: true, title: true, status: true } } },
+  });
   if (!run) throw new HttpError(404, "Unknown run");
   return run;
 }
@@ -150,8 +191,15 @@ export async function fetchRunState(token: string) {
   const curriculum = curriculumSchema.parse(run.curriculum);
   const config = studyConfigSchema.parse(run.config);
   const db = getDb();
-  const saved = await db.trial.findMany({ where: { runId: run.id, phase: "main" }, select: { trialIndex: true }, orderBy: { trialIndex: "asc" } });
-  const practice = await db.trial.findMany({ where: { runId: run.id, phase: "practice" }, select: { trialIndex: true, correct: true } });
+  const saved = await db.trial.findMany({
+    where: { runId: run.id, phase: "main" },
+    select: { trialIndex: true },
+    orderBy: { trialIndex: "asc" },
+  });
+  const practice = await db.trial.findMany({
+    where: { runId: run.id, phase: "practice" },
+    select: { trialIndex: true, correct: true },
+  });
   // Resume at the first main trial that is not saved (trials are saved in order).
   let mainTrialsDone = 0;
   for (const t of saved) {
@@ -163,25 +211,44 @@ export async function fetchRunState(token: string) {
     run,
     config,
     curriculum,
-    resume: { mainTrialsDone, practiceDone: mainTrialsDone > 0 || status.practiceDone, practiceTrialsSaved: status.practiceTrialsSaved },
+    resume: {
+      mainTrialsDone,
+      practiceDone: mainTrialsDone > 0 || status.practiceDone,
+      practiceTrialsSaved: status.practiceTrialsSaved,
+    },
   };
 }
 
 export const trialBatchSchema = z.object({
-  trials: z.array(trialRecordSchema).min(1, "Send at least one trial").max(50, "At most 50 trials per request"),
+  trials: z
+    .array(trialRecordSchema)
+    .min(1, "Send at least one trial")
+    .max(50, "At most 50 trials per request"),
 });
 
 export const MAX_TRIAL_BODY_BYTES = 64 * 1024;
 
-function expectedTrial(curriculum: Curriculum, config: StudyConfig, rec: TrialRecord): CurriculumTrial {
+function expectedTrial(
+  curriculum: Curriculum,
+  config: StudyConfig,
+  rec: TrialRecord,
+): CurriculumTrial {
   if (rec.phase === "main") {
     const t = curriculum.trials[rec.trialIndex];
-    if (!t) throw new HttpError(422, `trialIndex ${rec.trialIndex} is out of range (the run has ${curriculum.trials.length} main trials)`);
+    if (!t)
+      throw new HttpError(
+        422,
+        `trialIndex ${rec.trialIndex} is out of range (the run has ${curriculum.trials.length} main trials)`,
+      );
     return t;
   }
   const n = curriculum.practice.length;
   const max = n * config.practice.maxAttempts;
-  if (n === 0 || rec.trialIndex >= max) throw new HttpError(422, `practice trialIndex ${rec.trialIndex} is out of range (${max} practice trials at most)`);
+  if (n === 0 || rec.trialIndex >= max)
+    throw new HttpError(
+      422,
+      `practice trialIndex ${rec.trialIndex} is out of range (${max} practice trials at most)`,
+    );
   return curriculum.practice[rec.trialIndex % n];
 }
 
@@ -190,7 +257,10 @@ function checkAgainstCurriculum(expected: CurriculumTrial, rec: TrialRecord) {
   const mismatch = curriculumMismatch(expected, rec);
   if (mismatch) throw new HttpError(422, `${rec.phase} trial ${rec.trialIndex}: ${mismatch}`);
   if ((rec.response === null) !== (rec.rtMs === null)) {
-    throw new HttpError(422, `${rec.phase} trial ${rec.trialIndex}: rtMs must be null exactly when there is no response`);
+    throw new HttpError(
+      422,
+      `${rec.phase} trial ${rec.trialIndex}: rtMs must be null exactly when there is no response`,
+    );
   }
 }
 
@@ -212,7 +282,8 @@ export async function appendTrials(token: string, body: unknown) {
   let trials: TrialRecord[];
   try {
     trials = parseOr422(trialBatchSchema, body).trials;
-    for (const rec of trials) checkAgainstCurriculum(expectedTrial(snapshot.curriculum, snapshot.config, rec), rec);
+    for (const rec of trials)
+      checkAgainstCurriculum(expectedTrial(snapshot.curriculum, snapshot.config, rec), rec);
   } catch (err) {
     // a cached run may have finished or been deleted since: those answers take precedence over 422
     if (err instanceof HttpError && err.status === 422) await assertRunAcceptsTrials(token);
@@ -253,7 +324,8 @@ export async function appendTrials(token: string, body: unknown) {
 
 /** 409 for a run that takes no more trials (completed or returned; an abandoned run is revived). */
 function refuseIfFinished(status: string) {
-  if (status === "completed" || status === "returned") throw new HttpError(409, `This run is ${status}; no more trials are accepted`);
+  if (status === "completed" || status === "returned")
+    throw new HttpError(409, `This run is ${status}; no more trials are accepted`);
 }
 
 /** 404 for an unknown run, 409 for a finished one; otherwise returns. */
@@ -290,7 +362,10 @@ function cachedSnapshot(token: string): RunSnapshot | undefined {
  * statement and evicted). 404 for an unknown token, 409 for a finished run.
  */
 async function loadRunSnapshot(token: string): Promise<RunSnapshot> {
-  const row = await getDb().run.findUnique({ where: { token }, select: { status: true, curriculum: true, config: true } });
+  const row = await getDb().run.findUnique({
+    where: { token },
+    select: { status: true, curriculum: true, config: true },
+  });
   if (!row) throw new HttpError(404, "Unknown run");
   refuseIfFinished(row.status);
   return snapshotOf(token, row);
@@ -298,21 +373,34 @@ async function loadRunSnapshot(token: string): Promise<RunSnapshot> {
 
 /** The cached snapshot of a run, or parse it from a row already read (and cache it). */
 function snapshotOf(token: string, row: { curriculum: unknown; config: unknown }): RunSnapshot {
-  return cachedSnapshot(token) ?? cacheSnapshot(token, { curriculum: curriculumSchema.parse(row.curriculum), config: studyConfigSchema.parse(row.config) });
+  return (
+    cachedSnapshot(token) ??
+    cacheSnapshot(token, {
+      curriculum: curriculumSchema.parse(row.curriculum),
+      config: studyConfigSchema.parse(row.config),
+    })
+  );
 }
 
 function cacheSnapshot(token: string, snapshot: RunSnapshot): RunSnapshot {
   snapshotCache.set(token, snapshot);
-  if (snapshotCache.size > SNAPSHOT_CACHE_SIZE) snapshotCache.delete(snapshotCache.keys().next().value!);
+  if (snapshotCache.size > SNAPSHOT_CACHE_SIZE)
+    snapshotCache.delete(snapshotCache.keys().next().value!);
   return snapshot;
 }
 
 export async function heartbeat(token: string) {
   if (!tokenSchema.safeParse(token).success) throw new HttpError(404, "Unknown run");
-  const run = await getDb().run.findUnique({ where: { token }, select: { id: true, status: true } });
+  const run = await getDb().run.findUnique({
+    where: { token },
+    select: { id: true, status: true },
+  });
   if (!run) throw new HttpError(404, "Unknown run");
   if (run.status === "completed" || run.status === "returned") return { status: run.status };
-  await getDb().run.update({ where: { id: run.id }, data: { lastSeenAt: new Date(), status: "active" } });
+  await getDb().run.update({
+    where: { id: run.id },
+    data: { lastSeenAt: new Date(), status: "active" },
+  });
   return { status: "active" as const };
 }
 
@@ -325,27 +413,43 @@ export async function completeRun(token: string) {
   const config = studyConfigSchema.parse(run.config);
   const saved = await getDb().trial.count({ where: { runId: run.id, phase: "main" } });
   if (saved < run.expectedTrials) {
-    throw new HttpError(409, `Not all trials are saved yet (${run.expectedTrials - saved} missing)`, { missing: run.expectedTrials - saved });
+    throw new HttpError(
+      409,
+      `Not all trials are saved yet (${run.expectedTrials - saved} missing)`,
+      { missing: run.expectedTrials - saved },
+    );
   }
   if (run.status !== "completed") {
-    await getDb().run.update({ where: { id: run.id }, data: { status: "completed", completedAt: new Date(), lastSeenAt: new Date() } });
+    await getDb().run.update({
+      where: { id: run.id },
+      data: { status: "completed", completedAt: new Date(), lastSeenAt: new Date() },
+    });
     await enqueueModelStreams(run.id, config);
   }
-  return { completionCode: config.recruitment.completionCode, redirectUrl: config.recruitment.redirectUrl };
+  return {
+    completionCode: config.recruitment.completionCode,
+    redirectUrl: config.recruitment.redirectUrl,
+  };
 }
 
 /** A participant who returns the study on the recruiter's side (or presses "withdraw"). */
 export async function markReturned(token: string) {
   const run = await fetchRunByToken(token);
   if (run.status === "completed") return { status: run.status };
-  await getDb().run.update({ where: { id: run.id }, data: { status: "returned", lastSeenAt: new Date() } });
+  await getDb().run.update({
+    where: { id: run.id },
+    data: { status: "returned", lastSeenAt: new Date() },
+  });
   return { status: "returned" as const };
 }
 
 /** Runs silent for longer than `idleMs` become abandoned (called by the job worker / monitor). */
 export async function markAbandonedRuns(idleMs = 30 * 60_000, now = new Date()) {
   const r = await getDb().run.updateMany({
-    where: { status: { in: ["started", "active"] }, lastSeenAt: { lt: new Date(now.getTime() - idleMs) } },
+    where: {
+      status: { in: ["started", "active"] },
+      lastSeenAt: { lt: new Date(now.getTime() - idleMs) },
+    },
     data: { status: "abandoned" },
   });
   return r.count;
@@ -367,13 +471,21 @@ export async function fetchRunProgress(
     savedMain: rows.filter((r) => r.phase === "main").map((r) => r.trialIndex),
     savedPractice: rows.filter((r) => r.phase === "practice").map((r) => r.trialIndex),
     ...(opts.includeCurriculum ? { curriculum: snapshotOf(token, run).curriculum } : {}),
-    ...(opts.includeTrials ? { trials: rows.map(({ runId: _runId, receivedAt: _receivedAt, ...t }) => t) } : {}),
+    ...(opts.includeTrials
+      ? { trials: rows.map(({ runId: _runId, receivedAt: _receivedAt, ...t }) => t) }
+      : {}),
     ...(opts.includeModel
       ? {
           modelStreams: (
             await getDb().modelRun.findMany({
               where: { runId: run.id },
-              select: { preset: true, source: true, status: true, seed: true, _count: { select: { trials: true } } },
+              select: {
+                preset: true,
+                source: true,
+                status: true,
+                seed: true,
+                _count: { select: { trials: true } },
+              },
               orderBy: [{ source: "asc" }, { preset: "asc" }],
             })
           ).map(({ _count, ...m }) => ({ ...m, trials: _count.trials })),

@@ -2,7 +2,10 @@
 // (an open redirect would let a phishing link bounce through our login page).
 
 /** `callbackUrl` as a same-site path ("/studies/x?y"), or `fallback` when it is missing or foreign. */
-export function safeCallbackPath(callbackUrl: string | null | undefined, fallback = "/studies"): string {
+export function safeCallbackPath(
+  callbackUrl: string | null | undefined,
+  fallback = "/studies",
+): string {
   if (!callbackUrl) return fallback;
   let url: URL;
   try {
@@ -12,7 +15,13 @@ export function safeCallbackPath(callbackUrl: string | null | undefined, fallbac
     return fallback;
   }
   const path = `${url.pathname}${url.search}`;
-  if (!path.startsWith("/") || path.startsWith("//") || path.startsWith("/login") || path.startsWith("/api/")) return fallback;
+  if (
+    !path.startsWith("/") ||
+    path.startsWith("//") ||
+    path.startsWith("/login") ||
+    path.startsWith("/api/")
+  )
+    return fallback;
   // Absolute URLs are accepted only for their path: the proxy sends the full href of our own page.
   return path;
 }

@@ -24,7 +24,10 @@ export type SignInCheck =
  * Every attempt counts (atomically, so a parallel burst cannot slip past the limit); a correct
  * password resets the counter, so only failures accumulate for a real researcher.
  */
-export async function checkResearcherCredentials(raw: unknown, headers: Headers): Promise<SignInCheck> {
+export async function checkResearcherCredentials(
+  raw: unknown,
+  headers: Headers,
+): Promise<SignInCheck> {
   const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) return { kind: "invalid" };
   const { email, password } = parsed.data;

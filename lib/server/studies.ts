@@ -18,7 +18,10 @@ export const DEMO_STUDY_SLUG = "demo";
 
 /** The demo study's public summary for the landing page (null before seeding). */
 export async function fetchDemoStudySummary() {
-  return getDb().study.findUnique({ where: { slug: DEMO_STUDY_SLUG }, select: { slug: true, title: true, status: true } });
+  return getDb().study.findUnique({
+    where: { slug: DEMO_STUDY_SLUG },
+    select: { slug: true, title: true, status: true },
+  });
 }
 
 // The participant link is /s/<slug>: keep slugs URL- and file-name-safe (also used in export names).
@@ -28,7 +31,10 @@ export const studySlugSchema = z
   .toLowerCase()
   .min(3, "At least 3 characters")
   .max(64, "At most 64 characters")
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Lower-case letters, digits and single hyphens only, e.g. switch-pilot-2");
+  .regex(
+    /^[a-z0-9]+(?:-[a-z0-9]+)*$/,
+    "Lower-case letters, digits and single hyphens only, e.g. switch-pilot-2",
+  );
 
 export const studyTitleSchema = z
   .string({ error: "Give the study a title" })
@@ -40,7 +46,11 @@ export const studyStatusSchema = z.enum(["draft", "open", "closed"]);
 export type StudyStatus = z.infer<typeof studyStatusSchema>;
 
 export const studyCreateSchema = z
-  .object({ title: studyTitleSchema, slug: studySlugSchema, config: studyConfigSchema.prefault({}) })
+  .object({
+    title: studyTitleSchema,
+    slug: studySlugSchema,
+    config: studyConfigSchema.prefault({}),
+  })
   .strict();
 
 export const studyPatchSchema = z
@@ -53,9 +63,16 @@ export const studyPatchSchema = z
     acknowledgeExistingRuns: z.boolean().optional(),
   })
   .strict()
-  .refine((p) => p.title !== undefined || p.slug !== undefined || p.config !== undefined || p.status !== undefined, {
-    message: "Send at least one of title, slug, config, status",
-  });
+  .refine(
+    (p) =>
+      p.title !== undefined ||
+      p.slug !== undefined ||
+      p.config !== undefined ||
+      p.status !== undefined,
+    {
+      message: "Send at least one of title, slug, config, status",
+    },
+  );
 export type StudyPatch = z.infer<typeof studyPatchSchema>;
 
 /** The study if `userId` owns it, else null (also for ids that do not exist). */
@@ -76,14 +93,26 @@ export async function fetchStudiesForOwner(userId: string) {
   const studies = await getDb().study.findMany({
     where: { ownerId: userId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, slug: true, title: true, status: true, createdAt: true, updatedAt: true, _count: { select: { runs: true } } },
+    select: {
+      id: true,
+      slug: true,
+      title: true,
+      status: true,
+      createdAt: true,
+      updatedAt: true,
+      _count: { select: { runs: true } },
+    },
   });
   return studies.map(({ _count, ...s }) => ({ ...s, runCount: _count.runs }));
 }
 
 /** Runs of a study, split so that pilots (researchers testing) do not count as participants. */
 export async function countStudyRuns(studyId: string) {
-  const groups = await getDb().run.groupBy({ by: ["isPilot"], where: { studyId }, _count: { _all: true } });
+  const groups = await getDb().run.groupBy({
+    by: ["isPilot"],
+    where: { studyId },
+    _count: { _all: true },
+  });
   const pilot = groups.find((g) => g.isPilot)?._count._all ?? 0;
   const participants = groups.find((g) => !g.isPilot)?._count._all ?? 0;
   return { pilot, participants, total: pilot + participants };
@@ -94,7 +123,9 @@ function isUniqueViolation(err: unknown) {
 }
 
 const slugTaken = () =>
-  new HttpError(409, "That slug is already used by another study", [{ path: "slug", message: "Already used by another study; choose another" }]);
+  new HttpError(409, "That slug is already used by another study", [
+    { path: "slug", message: "Already used by another study; choose another" },
+  ]);
 
 /** Create a draft study owned by `userId` from an unparsed body (422 with field issues if invalid). */
 export async function createStudy(userId: string, body: unknown) {
@@ -118,25 +149,42 @@ export async function updateStudy(userId: string, studyId: string, body: unknown
   const patch = parseOr422(studyPatchSchema, body);
   const runs = await countStudyRuns(study.id);
   // Compared as values: jsonb does not keep key order.
-  const configChanged = patch.config !== undefined && !isDeepStrictEqual(patch.config, studyConfigSchema.parse(study.config));
+  const configChanged =
+    patch.config !== undefined &&
+    !isDeepStrictEqual(patch.config, studyConfigSchema.parse(study.config));
   if (runs.participants > 0) {
     if (configChanged && !patch.acknowledgeExistingRuns) {
-      throw new HttpError(409, `This study already has ${runs.participants} participant run(s); confirm the config change`, [
-        {
-          path: "acknowledgeExistingRuns",
-          message: `${runs.participants} participant(s) already ran this study. They keep the settings they started with; only new participants get the new settings. Tick to confirm.`,
-        },
-      ]);
+      throw new HttpError(
+        409,
+        `This study already has ${runs.participants} participant run(s); confirm the config change`,
+        [
+          {
+            path: "acknowledgeExistingRuns",
+            message: `${runs.participants} participant(s) already ran this study. They keep the settings they started with; only new participants get the new settings. Tick to confirm.`,
+          },
+        ],
+      );
     }
     if (patch.slug !== undefined && patch.slug !== study.slug) {
       throw new HttpError(409, "The slug cannot change after participants have used the link", [
-        { path: "slug", message: "Participants have already used the link with this slug; it cannot change any more" },
+        {
+          path: "slug",
+          message:
+            "Participants have already used the link with this slug; it cannot change any more",
+        },
       ]);
     }
     if (patch.status === "draft") {
-      throw new HttpError(409, "A study with participant runs cannot go back to draft; close it instead", [
-        { path: "status", message: "A study with participant runs cannot go back to draft; close it instead" },
-      ]);
+      throw new HttpError(
+        409,
+        "A study with participant runs cannot go back to draft; close it instead",
+        [
+          {
+            path: "status",
+            message: "A study with participant runs cannot go back to draft; close it instead",
+          },
+        ],
+      );
     }
   }
   try {
@@ -166,7 +214,9 @@ export function computeCurriculumPreview(config: StudyConfig, trialsPerBlockShow
   const labels = new Map(pair.tasks.map((t) => [t.id, t.label]));
   const seed = participantSeedFor(config.seed, 0);
   const curriculum = generateCurriculum(config, seed, 0);
-  const examples = curriculum.trials.filter((t) => t.blockIndex <= 1 && t.trialInBlock < trialsPerBlockShown);
+  const examples = curriculum.trials.filter(
+    (t) => t.blockIndex <= 1 && t.trialInBlock < trialsPerBlockShown,
+  );
   return {
     participantIndex: 0,
     seed,

@@ -1,6 +1,12 @@
 import { defaultStudyConfig, studyConfigSchema } from "@/lib/core/study-config";
 
-import { CONFIG_FIELDS, fieldErrorsFrom, formValuesFromFormData, studyFormValues, studyInputFromForm } from "./study-form";
+import {
+  CONFIG_FIELDS,
+  fieldErrorsFrom,
+  formValuesFromFormData,
+  studyFormValues,
+  studyInputFromForm,
+} from "./study-form";
 
 function formDataOf(values: Record<string, string | boolean | string[]>) {
   const fd = new FormData();
@@ -15,11 +21,25 @@ function formDataOf(values: Record<string, string | boolean | string[]>) {
 describe("study form mapping", () => {
   it("covers every config field, nested ones included", () => {
     const paths = CONFIG_FIELDS.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(["config.blocks", "config.timing.fixationMs", "config.keys.left", "config.model.presets", "config.model.runInParticipantBrowser", "config.recruitment.redirectUrl"]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "config.blocks",
+        "config.timing.fixationMs",
+        "config.keys.left",
+        "config.model.presets",
+        "config.model.runInParticipantBrowser",
+        "config.recruitment.redirectUrl",
+      ]),
+    );
   });
 
   it("round-trips a config through the form unchanged", () => {
-    const config = studyConfigSchema.parse({ blocks: 7, cueMode: "cued", model: { presets: ["forgetful"], runInParticipantBrowser: true }, practice: { minAccuracy: 0.5 } });
+    const config = studyConfigSchema.parse({
+      blocks: 7,
+      cueMode: "cued",
+      model: { presets: ["forgetful"], runInParticipantBrowser: true },
+      practice: { minAccuracy: 0.5 },
+    });
     const fd = formDataOf(studyFormValues({ title: "T", slug: "t-1", config }));
     const input = studyInputFromForm(fd);
     expect(input).toMatchObject({ title: "T", slug: "t-1" });
@@ -35,15 +55,32 @@ describe("study form mapping", () => {
     const input = studyInputFromForm(formDataOf(values));
     const r = studyConfigSchema.safeParse(input.config);
     expect(r.success).toBe(false);
-    const errors = fieldErrorsFrom(r.error!.issues.map((i) => ({ path: `config.${i.path.join(".")}`, message: i.message })));
+    const errors = fieldErrorsFrom(
+      r.error!.issues.map((i) => ({ path: `config.${i.path.join(".")}`, message: i.message })),
+    );
     expect(errors["config.blocks"]).toBe("Enter a number");
     expect(errors["config.timing.itiMs"]).toMatch(/Inter-trial interval/);
-    expect((input.config as { model: { runInParticipantBrowser: boolean } }).model.runInParticipantBrowser).toBe(false);
+    expect(
+      (input.config as { model: { runInParticipantBrowser: boolean } }).model
+        .runInParticipantBrowser,
+    ).toBe(false);
   });
 
   it("redisplays what was typed, checkboxes and lists included", () => {
-    const fd = formDataOf({ title: "x", slug: "bad slug", "config.blocks": "-3", "config.model.presets": ["flexible"], "config.model.runInParticipantBrowser": true });
+    const fd = formDataOf({
+      title: "x",
+      slug: "bad slug",
+      "config.blocks": "-3",
+      "config.model.presets": ["flexible"],
+      "config.model.runInParticipantBrowser": true,
+    });
     const values = formValuesFromFormData(fd);
-    expect(values).toMatchObject({ slug: "bad slug", "config.blocks": "-3", "config.model.presets": ["flexible"], "config.model.runInParticipantBrowser": true, "config.feedback": "" });
+    expect(values).toMatchObject({
+      slug: "bad slug",
+      "config.blocks": "-3",
+      "config.model.presets": ["flexible"],
+      "config.model.runInParticipantBrowser": true,
+      "config.feedback": "",
+    });
   });
 });

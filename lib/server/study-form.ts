@@ -13,7 +13,8 @@ function leavesOf(value: unknown, prefix: string): Leaf[] {
   if (value !== null && typeof value === "object") {
     return Object.entries(value).flatMap(([k, v]) => leavesOf(v, `${prefix}.${k}`));
   }
-  const kind = typeof value === "number" ? "number" : typeof value === "boolean" ? "boolean" : "string";
+  const kind =
+    typeof value === "number" ? "number" : typeof value === "boolean" ? "boolean" : "string";
   return [{ path: prefix, kind }];
 }
 
@@ -21,7 +22,12 @@ function leavesOf(value: unknown, prefix: string): Leaf[] {
 export const CONFIG_FIELDS: readonly Leaf[] = leavesOf(defaultStudyConfig(), "config");
 
 function getPath(obj: unknown, path: string): unknown {
-  return path.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), obj);
+  return path
+    .split(".")
+    .reduce<unknown>(
+      (o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined),
+      obj,
+    );
 }
 
 function setPath(obj: Record<string, unknown>, path: string, value: unknown) {
@@ -32,20 +38,39 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown) {
 }
 
 /** The form's values for a study (or for a new one: defaults, empty title and slug). */
-export function studyFormValues(study: { title: string; slug: string; config: StudyConfig }): StudyFormValues {
+export function studyFormValues(study: {
+  title: string;
+  slug: string;
+  config: StudyConfig;
+}): StudyFormValues {
   const values: StudyFormValues = { title: study.title, slug: study.slug };
   for (const { path, kind } of CONFIG_FIELDS) {
     const v = getPath({ config: study.config }, path);
-    values[path] = kind === "boolean" ? Boolean(v) : kind === "list" ? ((v as unknown[]) ?? []).map(String) : v === undefined ? "" : String(v);
+    values[path] =
+      kind === "boolean"
+        ? Boolean(v)
+        : kind === "list"
+          ? ((v as unknown[]) ?? []).map(String)
+          : v === undefined
+            ? ""
+            : String(v);
   }
   return values;
 }
 
 /** What the researcher typed, as flat values (to redisplay the form after a refusal). */
 export function formValuesFromFormData(fd: FormData): StudyFormValues {
-  const values: StudyFormValues = { title: String(fd.get("title") ?? ""), slug: String(fd.get("slug") ?? "") };
+  const values: StudyFormValues = {
+    title: String(fd.get("title") ?? ""),
+    slug: String(fd.get("slug") ?? ""),
+  };
   for (const { path, kind } of CONFIG_FIELDS) {
-    values[path] = kind === "boolean" ? fd.has(path) : kind === "list" ? fd.getAll(path).map(String) : String(fd.get(path) ?? "");
+    values[path] =
+      kind === "boolean"
+        ? fd.has(path)
+        : kind === "list"
+          ? fd.getAll(path).map(String)
+          : String(fd.get(path) ?? "");
   }
   return values;
 }
@@ -63,7 +88,15 @@ export function studyInputFromForm(fd: FormData) {
     else {
       const raw = String(fd.get(path) ?? "");
       const trimmed = raw.trim();
-      setPath(config, key, kind === "number" ? (trimmed !== "" && Number.isFinite(Number(trimmed)) ? Number(trimmed) : raw) : raw);
+      setPath(
+        config,
+        key,
+        kind === "number"
+          ? trimmed !== "" && Number.isFinite(Number(trimmed))
+            ? Number(trimmed)
+            : raw
+          : raw,
+      );
     }
   }
   return {
@@ -80,7 +113,9 @@ export function fieldErrorsFrom(issues: unknown): Record<string, string> {
   if (!Array.isArray(issues)) return errors;
   for (const issue of issues as { path?: string; message?: string }[]) {
     const path = issue.path ?? "";
-    const message = /expected number/.test(issue.message ?? "") ? "Enter a number" : (issue.message ?? "Invalid value");
+    const message = /expected number/.test(issue.message ?? "")
+      ? "Enter a number"
+      : (issue.message ?? "Invalid value");
     errors[path] ??= message;
   }
   return errors;

@@ -7,7 +7,10 @@ import { z } from "zod";
 import { getDb } from "./db";
 
 export const newUserSchema = z.object({
-  email: z.email("A valid email address is required").max(200).transform((e) => e.toLowerCase()),
+  email: z
+    .email("A valid email address is required")
+    .max(200)
+    .transform((e) => e.toLowerCase()),
   password: z.string().min(8, "Passwords need at least 8 characters").max(200),
   name: z.string().max(200).optional(),
 });

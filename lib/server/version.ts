@@ -7,11 +7,15 @@ let cached: string | undefined;
 
 export function codeVersion(): string {
   if (cached) return cached;
-  const pkg = JSON.parse(fs.readFileSync(path.resolve(process.cwd(), "package.json"), "utf8")) as { version: string };
+  const pkg = JSON.parse(fs.readFileSync(path.resolve(process.cwd(), "package.json"), "utf8")) as {
+    version: string;
+  };
   let commit = process.env.NTA_COMMIT ?? "";
   if (!commit) {
     try {
-      commit = execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+      commit = execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] })
+        .toString()
+        .trim();
     } catch {
       commit = "nogit";
     }

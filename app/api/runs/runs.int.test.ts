@@ -10,11 +10,20 @@ import type { TrialRecordInput } from "@/lib/core/trial-record";
 import { getDb } from "@/lib/server/db";
 import { createOrResumeRun, fetchRunState, markAbandonedRuns } from "@/lib/server/runs";
 
-const config = studyConfigSchema.parse({ blocks: 3, trialsPerBlock: 8, practice: { trials: 4 }, recruitment: { completionCode: "ABC-123" } });
+const config = studyConfigSchema.parse({
+  blocks: 3,
+  trialsPerBlock: 8,
+  practice: { trials: 4 },
+  recruitment: { completionCode: "ABC-123" },
+});
 
 async function makeStudy(slug: string, status: "open" | "draft" | "closed" = "open") {
   const db = getDb();
-  const owner = await db.user.upsert({ where: { email: "owner@test" }, create: { email: "owner@test", passwordHash: "x" }, update: {} });
+  const owner = await db.user.upsert({
+    where: { email: "owner@test" },
+    create: { email: "owner@test", passwordHash: "x" },
+    update: {},
+  });
   return db.study.create({ data: { slug, title: slug, ownerId: owner.id, config, status } });
 }
 
@@ -24,7 +33,11 @@ async function newRun(slug: string, params: Record<string, string> = {}) {
   return r.token;
 }
 
-function record(t: CurriculumTrial, response: string | null = t.correctResponse, rtMs: number | null = 512.25): TrialRecordInput {
+function record(
+  t: CurriculumTrial,
+  response: string | null = t.correctResponse,
+  rtMs: number | null = 512.25,
+): TrialRecordInput {
   return {
     phase: t.phase,
     trialIndex: t.trialIndex,
@@ -44,7 +57,11 @@ function record(t: CurriculumTrial, response: string | null = t.correctResponse,
 function post(token: string, body: unknown, raw?: string) {
   const text = raw ?? JSON.stringify(body);
   return trialsPOST(
-    new Request(`http://test/api/runs/${token}/trials`, { method: "POST", body: text, headers: { "content-type": "application/json" } }),
+    new Request(`http://test/api/runs/${token}/trials`, {
+      method: "POST",
+      body: text,
+      headers: { "content-type": "application/json" },
+    }),
     { params: Promise.resolve({ token }) },
   );
 }
@@ -61,7 +78,11 @@ async function storedCount(token: string) {
 describe("createOrResumeRun", () => {
   it("creates a run with a stored curriculum, seed and unguessable token", async () => {
     await makeStudy("create-1");
-    const token = await newRun("create-1", { PROLIFIC_PID: "p1", STUDY_ID: "s1", SESSION_ID: "x1" });
+    const token = await newRun("create-1", {
+      PROLIFIC_PID: "p1",
+      STUDY_ID: "s1",
+      SESSION_ID: "x1",
+    });
     const run = await getDb().run.findUniqueOrThrow({ where: { token } });
     expect(token.length).toBeGreaterThanOrEqual(32);
     expect(run.source).toBe("prolific");
@@ -77,13 +98,18 @@ describe("createOrResumeRun", () => {
     const again = await createOrResumeRun("resume-1", { PROLIFIC_PID: "same" });
     expect(again).toEqual({ kind: "run", token: first, resumed: true });
     await getDb().run.update({ where: { token: first }, data: { status: "completed" } });
-    expect(await createOrResumeRun("resume-1", { PROLIFIC_PID: "same" })).toEqual({ kind: "refused", reason: "already-completed" });
+    expect(await createOrResumeRun("resume-1", { PROLIFIC_PID: "same" })).toEqual({
+      kind: "refused",
+      reason: "already-completed",
+    });
     expect(await getDb().run.count({ where: { study: { slug: "resume-1" } } })).toBe(1);
   });
 
   it("gives distinct participant indices and different curricula to concurrent entries", async () => {
     await makeStudy("concurrent-1");
-    const tokens = await Promise.all(Array.from({ length: 8 }, (_, i) => newRun("concurrent-1", { workerId: `w${i}` })));
+    const tokens = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => newRun("concurrent-1", { workerId: `w${i}` })),
+    );
     const runs = await getDb().run.findMany({ where: { token: { in: tokens } } });
     expect(new Set(runs.map((r) => r.participantIndex)).size).toBe(8);
     expect(new Set(runs.map((r) => r.seed)).size).toBe(8);
@@ -91,13 +117,28 @@ describe("createOrResumeRun", () => {
 
   it("lets concurrent entries with one external id (two tabs) share a single run", async () => {
     await makeStudy("race-1");
-    const results = await Promise.all(Array.from({ length: 6 }, () => createOrResumeRun("race-1", { PROLIFIC_PID: "twotabs", STUDY_ID: "s1", SESSION_ID: "x1" }, { userAgent: "UA/1" })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        createOrResumeRun(
+          "race-1",
+          { PROLIFIC_PID: "twotabs", STUDY_ID: "s1", SESSION_ID: "x1" },
+          { userAgent: "UA/1" },
+        ),
+      ),
+    );
     const tokens = new Set(results.map((r) => (r.kind === "run" ? r.token : r.reason)));
     expect(tokens.size).toBe(1);
     const runs = await getDb().run.findMany({ where: { study: { slug: "race-1" } } });
     expect(runs).toHaveLength(1);
     const run = runs[0];
-    expect([run.source, run.externalId, run.externalStudyId, run.externalSessionId, run.userAgent, run.status]).toEqual(["prolific", "twotabs", "s1", "x1", "UA/1", "started"]);
+    expect([
+      run.source,
+      run.externalId,
+      run.externalStudyId,
+      run.externalSessionId,
+      run.userAgent,
+      run.status,
+    ]).toEqual(["prolific", "twotabs", "s1", "x1", "UA/1", "started"]);
     const curriculum = curriculumSchema.parse(run.curriculum);
     expect(run.expectedTrials).toBe(curriculum.trials.length);
     expect(studyConfigSchema.parse(run.config)).toEqual(config);
@@ -125,7 +166,9 @@ describe("POST /api/runs/<token>/trials", () => {
     const altered = { trials: [record(c.trials[0], c.trials[0].correctResponse, 999)] };
     const r2 = await post(token, altered);
     expect(await r2.json()).toEqual({ saved: 0, duplicates: 1 });
-    const stored = await getDb().trial.findFirstOrThrow({ where: { run: { token }, trialIndex: 0, phase: "main" } });
+    const stored = await getDb().trial.findFirstOrThrow({
+      where: { run: { token }, trialIndex: 0, phase: "main" },
+    });
     expect(stored.rtMs).toBe(512.25);
     expect(await storedCount(token)).toBe(3);
     const run = await getDb().run.findUniqueOrThrow({ where: { token } });
@@ -180,7 +223,9 @@ describe("POST /api/runs/<token>/trials", () => {
     await makeStudy("partial");
     const token = await newRun("partial");
     const c = await curriculumOf(token);
-    const r = await post(token, { trials: [record(c.trials[0]), { ...record(c.trials[1]), blockIndex: 2 }] });
+    const r = await post(token, {
+      trials: [record(c.trials[0]), { ...record(c.trials[1]), blockIndex: 2 }],
+    });
     expect(r.status).toBe(422);
     expect(await storedCount(token)).toBe(0);
   });
@@ -189,7 +234,10 @@ describe("POST /api/runs/<token>/trials", () => {
     await makeStudy("practice-1");
     const token = await newRun("practice-1");
     const c = await curriculumOf(token);
-    const second = c.practice.map((t) => ({ ...record(t), trialIndex: t.trialIndex + c.practice.length }));
+    const second = c.practice.map((t) => ({
+      ...record(t),
+      trialIndex: t.trialIndex + c.practice.length,
+    }));
     const r = await post(token, { trials: [...c.practice.map((t) => record(t)), ...second] });
     expect(await r.json()).toEqual({ saved: 8, duplicates: 0 });
   });
@@ -202,15 +250,22 @@ describe("resume, heartbeat and completion", () => {
     const c = await curriculumOf(token);
     await post(token, { trials: c.trials.slice(0, 10).map((t) => record(t)) });
     const state = await fetchRunState(token);
-    expect(state.resume).toEqual({ mainTrialsDone: 10, practiceDone: true, practiceTrialsSaved: 0 });
+    expect(state.resume).toEqual({
+      mainTrialsDone: 10,
+      practiceDone: true,
+      practiceTrialsSaved: 0,
+    });
 
     const ctx = { params: Promise.resolve({ token }) };
     const early = await completePOST(new Request("http://test", { method: "POST" }), ctx);
     expect(early.status).toBe(409);
     expect((await early.json()).details).toEqual({ missing: 14 });
 
-    for (let i = 10; i < 24; i += 7) await post(token, { trials: c.trials.slice(i, i + 7).map((t) => record(t, null)) });
-    const done = await completePOST(new Request("http://test", { method: "POST" }), { params: Promise.resolve({ token }) });
+    for (let i = 10; i < 24; i += 7)
+      await post(token, { trials: c.trials.slice(i, i + 7).map((t) => record(t, null)) });
+    const done = await completePOST(new Request("http://test", { method: "POST" }), {
+      params: Promise.resolve({ token }),
+    });
     expect(done.status).toBe(200);
     expect(await done.json()).toEqual({ completionCode: "ABC-123", redirectUrl: "" });
     const run = await getDb().run.findUniqueOrThrow({ where: { token } });
@@ -228,7 +283,9 @@ describe("resume, heartbeat and completion", () => {
     expect((await post(token, { trials: [record(c.trials[0])] })).status).toBe(200); // caches the run in this process
     await getDb().run.update({ where: { token }, data: { status: "returned" } });
     expect((await post(token, { trials: [record(c.trials[1])] })).status).toBe(409);
-    expect((await post(token, { trials: [{ ...record(c.trials[1]), stimulus: "nope" }] })).status).toBe(409);
+    expect(
+      (await post(token, { trials: [{ ...record(c.trials[1]), stimulus: "nope" }] })).status,
+    ).toBe(409);
     expect((await post(token, { nonsense: true })).status).toBe(409);
     expect(await storedCount(token)).toBe(1);
 
@@ -245,13 +302,20 @@ describe("resume, heartbeat and completion", () => {
     const token = await newRun("saveheart-1");
     const c = await curriculumOf(token);
     const before = Date.now();
-    await getDb().run.update({ where: { token }, data: { status: "abandoned", lastSeenAt: new Date(before - 3_600_000) } });
+    await getDb().run.update({
+      where: { token },
+      data: { status: "abandoned", lastSeenAt: new Date(before - 3_600_000) },
+    });
     const r = await post(token, { trials: c.trials.slice(0, 2).map((t) => record(t)) });
     expect(await r.json()).toEqual({ saved: 2, duplicates: 0 });
-    const run = await getDb().run.findUniqueOrThrow({ where: { token }, include: { trials: true } });
+    const run = await getDb().run.findUniqueOrThrow({
+      where: { token },
+      include: { trials: true },
+    });
     expect(run.status).toBe("active");
     expect(Math.abs(run.lastSeenAt.getTime() - before)).toBeLessThan(60_000);
-    for (const t of run.trials) expect(Math.abs(t.receivedAt.getTime() - before)).toBeLessThan(60_000);
+    for (const t of run.trials)
+      expect(Math.abs(t.receivedAt.getTime() - before)).toBeLessThan(60_000);
     expect(run.trials.map((t) => [t.trialIndex, t.rtMs, t.response, t.phase])).toEqual(
       c.trials.slice(0, 2).map((t) => [t.trialIndex, 512.25, t.correctResponse, "main"]),
     );
@@ -260,10 +324,15 @@ describe("resume, heartbeat and completion", () => {
   it("revives an abandoned run when the participant comes back", async () => {
     await makeStudy("abandon-1");
     const token = await newRun("abandon-1");
-    await getDb().run.update({ where: { token }, data: { lastSeenAt: new Date(Date.now() - 3_600_000) } });
+    await getDb().run.update({
+      where: { token },
+      data: { lastSeenAt: new Date(Date.now() - 3_600_000) },
+    });
     expect(await markAbandonedRuns(30 * 60_000)).toBeGreaterThanOrEqual(1);
     expect((await getDb().run.findUniqueOrThrow({ where: { token } })).status).toBe("abandoned");
-    const r = await heartbeatPOST(new Request("http://test", { method: "POST" }), { params: Promise.resolve({ token }) });
+    const r = await heartbeatPOST(new Request("http://test", { method: "POST" }), {
+      params: Promise.resolve({ token }),
+    });
     expect(await r.json()).toEqual({ status: "active" });
   });
 });
@@ -276,11 +345,22 @@ describe("run creation rate limit", () => {
     RUN_CREATE_LIMIT.perWindow = 3;
     try {
       const made = [];
-      for (let i = 0; i < 3; i++) made.push(await createOrResumeRun("limited-1", { participant: `p${i}` }, { clientIp: "10.0.0.9" }));
+      for (let i = 0; i < 3; i++)
+        made.push(
+          await createOrResumeRun("limited-1", { participant: `p${i}` }, { clientIp: "10.0.0.9" }),
+        );
       expect(made.every((r) => r.kind === "run")).toBe(true);
-      expect(await createOrResumeRun("limited-1", { participant: "p9" }, { clientIp: "10.0.0.9" })).toEqual({ kind: "refused", reason: "rate-limited" });
-      expect((await createOrResumeRun("limited-1", { participant: "p0" }, { clientIp: "10.0.0.9" })).kind).toBe("run");
-      expect((await createOrResumeRun("limited-1", { participant: "q1" }, { clientIp: "10.0.0.10" })).kind).toBe("run");
+      expect(
+        await createOrResumeRun("limited-1", { participant: "p9" }, { clientIp: "10.0.0.9" }),
+      ).toEqual({ kind: "refused", reason: "rate-limited" });
+      expect(
+        (await createOrResumeRun("limited-1", { participant: "p0" }, { clientIp: "10.0.0.9" }))
+          .kind,
+      ).toBe("run");
+      expect(
+        (await createOrResumeRun("limited-1", { participant: "q1" }, { clientIp: "10.0.0.10" }))
+          .kind,
+      ).toBe("run");
     } finally {
       RUN_CREATE_LIMIT.perWindow = limit;
     }

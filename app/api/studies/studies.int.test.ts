@@ -18,25 +18,52 @@ vi.mock("@/auth", () => ({ auth: vi.fn() }));
 type Session = { user: { id: string }; expires: string } | null;
 const signInAs = (userId: string | null) =>
   (vi.mocked(auth) as unknown as { mockResolvedValue(v: Session): void }).mockResolvedValue(
-    userId ? { user: { id: userId }, expires: new Date(Date.now() + 3_600_000).toISOString() } : null,
+    userId
+      ? { user: { id: userId }, expires: new Date(Date.now() + 3_600_000).toISOString() }
+      : null,
   );
 
 const db = () => getDb();
 const ctx = (id: string) => ({ params: Promise.resolve({ id }) });
 const url = (path: string) => `http://test${path}`;
 const jsonReq = (method: string, path: string, body: unknown) =>
-  new Request(url(path), { method, body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } });
+  new Request(url(path), {
+    method,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
 
 async function makeUser(email: string) {
   return db().user.create({ data: { email, passwordHash: "x" } });
 }
 
-async function makeStudy(ownerId: string, slug: string, status: "draft" | "open" | "closed" = "open") {
-  return db().study.create({ data: { slug, title: `Study ${slug}`, ownerId, status, config: studyConfigSchema.parse({ blocks: 2, trialsPerBlock: 4 }) } });
+async function makeStudy(
+  ownerId: string,
+  slug: string,
+  status: "draft" | "open" | "closed" = "open",
+) {
+  return db().study.create({
+    data: {
+      slug,
+      title: `Study ${slug}`,
+      ownerId,
+      status,
+      config: studyConfigSchema.parse({ blocks: 2, trialsPerBlock: 4 }),
+    },
+  });
 }
 
 let runCounter = 0;
-async function makeRun(studyId: string, opts: { participantIndex: number; externalId?: string; isPilot?: boolean; lastSeenAt?: Date; expectedTrials?: number }) {
+async function makeRun(
+  studyId: string,
+  opts: {
+    participantIndex: number;
+    externalId?: string;
+    isPilot?: boolean;
+    lastSeenAt?: Date;
+    expectedTrials?: number;
+  },
+) {
   runCounter += 1;
   return db().run.create({
     data: {
@@ -57,7 +84,11 @@ async function makeRun(studyId: string, opts: { participantIndex: number; extern
 }
 
 /** Human trials: `outcomes[i]` says whether main trial i was correct. */
-async function addHumanTrials(runId: string, outcomes: boolean[], phase: "main" | "practice" = "main") {
+async function addHumanTrials(
+  runId: string,
+  outcomes: boolean[],
+  phase: "main" | "practice" = "main",
+) {
   await db().trial.createMany({
     data: outcomes.map((correct, i) => ({
       runId,
@@ -77,7 +108,18 @@ async function addHumanTrials(runId: string, outcomes: boolean[], phase: "main" 
 }
 
 async function addModelRun(studyId: string, runId: string | null, preset: string, n: number) {
-  const mr = await db().modelRun.create({ data: { studyId, runId, preset, params: {}, seed: 3, codeVersion: "test", source: "server", expectedTrials: n } });
+  const mr = await db().modelRun.create({
+    data: {
+      studyId,
+      runId,
+      preset,
+      params: {},
+      seed: 3,
+      codeVersion: "test",
+      source: "server",
+      expectedTrials: n,
+    },
+  });
   await db().modelTrial.createMany({
     data: Array.from({ length: n }, (_, i) => ({
       modelRunId: mr.id,
@@ -97,7 +139,6 @@ async function addModelRun(studyId: string, runId: string | null, preset: string
   });
   return mr;
 }
-
 
 function csvRecords(text: string) {
   const [header, ...rows] = parseCsv(text);
@@ -139,7 +180,10 @@ describe("a signed-in stranger", () => {
     signInAs(stranger.id);
     const responses = await Promise.all([
       studyGET(new Request(url(`/api/studies/${study.id}`)), ctx(study.id)),
-      studyPATCH(jsonReq("PATCH", `/api/studies/${study.id}`, { status: "closed", title: "mine now" }), ctx(study.id)),
+      studyPATCH(
+        jsonReq("PATCH", `/api/studies/${study.id}`, { status: "closed", title: "mine now" }),
+        ctx(study.id),
+      ),
       runsGET(new Request(url(`/api/studies/${study.id}/runs`)), ctx(study.id)),
       exportGET(new Request(url(`/api/studies/${study.id}/export?format=csv`)), ctx(study.id)),
       exportGET(new Request(url(`/api/studies/${study.id}/export?format=json`)), ctx(study.id)),
@@ -167,10 +211,21 @@ describe("a signed-in stranger", () => {
 describe("POST /api/studies", () => {
   it("creates a draft study with the config's defaults filled in", async () => {
     signInAs(owner.id);
-    const res = await createPOST(jsonReq("POST", "/api/studies", { title: "  Pilot A ", slug: "Pilot-A", config: { blocks: 6 } }));
+    const res = await createPOST(
+      jsonReq("POST", "/api/studies", {
+        title: "  Pilot A ",
+        slug: "Pilot-A",
+        config: { blocks: 6 },
+      }),
+    );
     expect(res.status).toBe(201);
     const { study } = await res.json();
-    expect(study).toMatchObject({ title: "Pilot A", slug: "pilot-a", status: "draft", ownerId: owner.id });
+    expect(study).toMatchObject({
+      title: "Pilot A",
+      slug: "pilot-a",
+      status: "draft",
+      ownerId: owner.id,
+    });
     const stored = await db().study.findUniqueOrThrow({ where: { id: study.id } });
     expect(studyConfigSchema.parse(stored.config)).toEqual(studyConfigSchema.parse({ blocks: 6 }));
   });
@@ -179,23 +234,41 @@ describe("POST /api/studies", () => {
     signInAs(owner.id);
     const before = await db().study.count();
     const res = await createPOST(
-      jsonReq("POST", "/api/studies", { title: "", slug: "no spaces!", config: { blocks: 1, timing: { fixationMs: 99_999 }, keys: { left: "f", right: "f" } } }),
+      jsonReq("POST", "/api/studies", {
+        title: "",
+        slug: "no spaces!",
+        config: { blocks: 1, timing: { fixationMs: 99_999 }, keys: { left: "f", right: "f" } },
+      }),
     );
     expect(res.status).toBe(422);
     const { details } = await res.json();
     const paths = details.map((d: { path: string }) => d.path);
-    expect(paths).toEqual(expect.arrayContaining(["title", "slug", "config.blocks", "config.timing.fixationMs", "config.keys.right"]));
-    expect(details.find((d: { path: string }) => d.path === "config.timing.fixationMs").message).toMatch(/at most 5000/);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "title",
+        "slug",
+        "config.blocks",
+        "config.timing.fixationMs",
+        "config.keys.right",
+      ]),
+    );
+    expect(
+      details.find((d: { path: string }) => d.path === "config.timing.fixationMs").message,
+    ).toMatch(/at most 5000/);
     expect(await db().study.count()).toBe(before);
   });
 
   it("refuses unknown fields, non-JSON bodies and a taken slug", async () => {
     signInAs(owner.id);
     await makeStudy(owner.id, "taken-slug");
-    const unknown = await createPOST(jsonReq("POST", "/api/studies", { title: "x", slug: "fresh-one", ownerId: stranger.id }));
+    const unknown = await createPOST(
+      jsonReq("POST", "/api/studies", { title: "x", slug: "fresh-one", ownerId: stranger.id }),
+    );
     expect(unknown.status).toBe(422);
     expect((await createPOST(jsonReq("POST", "/api/studies", "{not json"))).status).toBe(400);
-    const taken = await createPOST(jsonReq("POST", "/api/studies", { title: "x", slug: "taken-slug" }));
+    const taken = await createPOST(
+      jsonReq("POST", "/api/studies", { title: "x", slug: "taken-slug" }),
+    );
     expect(taken.status).toBe(409);
     expect((await taken.json()).details[0].path).toBe("slug");
     expect(await db().study.findUnique({ where: { slug: "fresh-one" } })).toBeNull();
@@ -210,7 +283,10 @@ describe("PATCH /api/studies/[id]", () => {
     expect((await open.json()).study.status).toBe("open");
     const closed = await studyPATCH(jsonReq("PATCH", "/", { status: "closed" }), ctx(study.id));
     expect((await closed.json()).study.status).toBe("closed");
-    const edited = await studyPATCH(jsonReq("PATCH", "/", { title: "Renamed", config: { blocks: 10 } }), ctx(study.id));
+    const edited = await studyPATCH(
+      jsonReq("PATCH", "/", { title: "Renamed", config: { blocks: 10 } }),
+      ctx(study.id),
+    );
     expect(edited.status).toBe(200);
     const stored = await db().study.findUniqueOrThrow({ where: { id: study.id } });
     expect(stored.title).toBe("Renamed");
@@ -221,14 +297,31 @@ describe("PATCH /api/studies/[id]", () => {
     signInAs(owner.id);
     const study = await makeStudy(owner.id, "has-runs");
     await makeRun(study.id, { participantIndex: 1 });
-    const refused = await studyPATCH(jsonReq("PATCH", "/", { config: { blocks: 12 } }), ctx(study.id));
+    const refused = await studyPATCH(
+      jsonReq("PATCH", "/", { config: { blocks: 12 } }),
+      ctx(study.id),
+    );
     expect(refused.status).toBe(409);
-    expect((await refused.json()).details[0]).toMatchObject({ path: "acknowledgeExistingRuns", message: expect.stringMatching(/1 participant/) });
-    expect(studyConfigSchema.parse((await db().study.findUniqueOrThrow({ where: { id: study.id } })).config).blocks).toBe(2);
+    expect((await refused.json()).details[0]).toMatchObject({
+      path: "acknowledgeExistingRuns",
+      message: expect.stringMatching(/1 participant/),
+    });
+    expect(
+      studyConfigSchema.parse(
+        (await db().study.findUniqueOrThrow({ where: { id: study.id } })).config,
+      ).blocks,
+    ).toBe(2);
 
-    const confirmed = await studyPATCH(jsonReq("PATCH", "/", { config: { blocks: 12 }, acknowledgeExistingRuns: true }), ctx(study.id));
+    const confirmed = await studyPATCH(
+      jsonReq("PATCH", "/", { config: { blocks: 12 }, acknowledgeExistingRuns: true }),
+      ctx(study.id),
+    );
     expect(confirmed.status).toBe(200);
-    expect(studyConfigSchema.parse((await db().study.findUniqueOrThrow({ where: { id: study.id } })).config).blocks).toBe(12);
+    expect(
+      studyConfigSchema.parse(
+        (await db().study.findUniqueOrThrow({ where: { id: study.id } })).config,
+      ).blocks,
+    ).toBe(12);
 
     const rename = await studyPATCH(jsonReq("PATCH", "/", { slug: "has-runs-2" }), ctx(study.id));
     expect(rename.status).toBe(409);
@@ -242,7 +335,10 @@ describe("PATCH /api/studies/[id]", () => {
     const study = await makeStudy(owner.id, "same-config");
     await makeRun(study.id, { participantIndex: 1 });
     const same = studyConfigSchema.parse(study.config);
-    const res = await studyPATCH(jsonReq("PATCH", "/", { title: "New title", config: same }), ctx(study.id));
+    const res = await studyPATCH(
+      jsonReq("PATCH", "/", { title: "New title", config: same }),
+      ctx(study.id),
+    );
     expect(res.status).toBe(200);
   });
 
@@ -250,7 +346,9 @@ describe("PATCH /api/studies/[id]", () => {
     signInAs(owner.id);
     const study = await makeStudy(owner.id, "patch-bad");
     expect((await studyPATCH(jsonReq("PATCH", "/", {}), ctx(study.id))).status).toBe(422);
-    expect((await studyPATCH(jsonReq("PATCH", "/", { status: "running" }), ctx(study.id))).status).toBe(422);
+    expect(
+      (await studyPATCH(jsonReq("PATCH", "/", { status: "running" }), ctx(study.id))).status,
+    ).toBe(422);
   });
 });
 
@@ -258,9 +356,16 @@ describe("GET /api/studies/[id]/runs", () => {
   it("reports progress and accuracy per run from the saved main trials, and counts by status", async () => {
     signInAs(owner.id);
     const study = await makeStudy(owner.id, "monitor");
-    const a = await makeRun(study.id, { participantIndex: 1, externalId: "PID_A", expectedTrials: 8 });
+    const a = await makeRun(study.id, {
+      participantIndex: 1,
+      externalId: "PID_A",
+      expectedTrials: 8,
+    });
     const b = await makeRun(study.id, { participantIndex: 2, isPilot: true, expectedTrials: 8 });
-    const silent = await makeRun(study.id, { participantIndex: 3, lastSeenAt: new Date(Date.now() - 31 * 60_000) });
+    const silent = await makeRun(study.id, {
+      participantIndex: 3,
+      lastSeenAt: new Date(Date.now() - 31 * 60_000),
+    });
     await addHumanTrials(a.id, [true, true, false, true, true]);
     await addHumanTrials(a.id, [false, false, false], "practice"); // practice never counts
     await addHumanTrials(b.id, [false, true]);
@@ -268,12 +373,23 @@ describe("GET /api/studies/[id]/runs", () => {
     const res = await runsGET(new Request(url(`/api/studies/${study.id}/runs`)), ctx(study.id));
     expect(res.status).toBe(200);
     const body = await res.json();
-    const byIndex = new Map(body.runs.map((r: { participantIndex: number }) => [r.participantIndex, r]));
-    expect(byIndex.get(1)).toMatchObject({ externalId: "PID_A", source: "prolific", savedTrials: 5, expectedTrials: 8, accuracy: 4 / 5, isPilot: false });
+    const byIndex = new Map(
+      body.runs.map((r: { participantIndex: number }) => [r.participantIndex, r]),
+    );
+    expect(byIndex.get(1)).toMatchObject({
+      externalId: "PID_A",
+      source: "prolific",
+      savedTrials: 5,
+      expectedTrials: 8,
+      accuracy: 4 / 5,
+      isPilot: false,
+    });
     expect(byIndex.get(2)).toMatchObject({ savedTrials: 2, accuracy: 1 / 2, isPilot: true });
     expect(byIndex.get(3)).toMatchObject({ savedTrials: 0, accuracy: null, status: "abandoned" });
     expect(body.statusCounts).toMatchObject({ started: 2, abandoned: 1, completed: 0 });
-    expect((await db().run.findUniqueOrThrow({ where: { id: silent.id } })).status).toBe("abandoned");
+    expect((await db().run.findUniqueOrThrow({ where: { id: silent.id } })).status).toBe(
+      "abandoned",
+    );
   });
 });
 
@@ -294,44 +410,84 @@ describe("GET /api/studies/[id]/export", () => {
   }
 
   async function expectedKeys(studyId: string) {
-    const human = await db().trial.findMany({ where: { run: { studyId } }, include: { run: true } });
-    const model = await db().modelTrial.findMany({ where: { modelRun: { studyId } }, include: { modelRun: { include: { run: true } } } });
+    const human = await db().trial.findMany({
+      where: { run: { studyId } },
+      include: { run: true },
+    });
+    const model = await db().modelTrial.findMany({
+      where: { modelRun: { studyId } },
+      include: { modelRun: { include: { run: true } } },
+    });
     return [
-      ...human.map((t) => `human|${t.run.participantIndex}||${t.phase}|${t.trialIndex}|${t.correct}|${t.rtMs}`),
-      ...model.map((t) => `model|${t.modelRun.run?.participantIndex}|${t.modelRun.preset}|main|${t.trialIndex}|${t.correct}|`),
+      ...human.map(
+        (t) => `human|${t.run.participantIndex}||${t.phase}|${t.trialIndex}|${t.correct}|${t.rtMs}`,
+      ),
+      ...model.map(
+        (t) =>
+          `model|${t.modelRun.run?.participantIndex}|${t.modelRun.preset}|main|${t.trialIndex}|${t.correct}|`,
+      ),
     ].sort();
   }
 
   it("streams a CSV with exactly the study's saved trials of both streams", async () => {
     signInAs(owner.id);
     const study = await seededStudy("export-csv");
-    const res = await exportGET(new Request(url(`/api/studies/${study.id}/export?format=csv`)), ctx(study.id));
+    const res = await exportGET(
+      new Request(url(`/api/studies/${study.id}/export?format=csv`)),
+      ctx(study.id),
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/text\/csv/);
-    expect(res.headers.get("content-disposition")).toMatch(/attachment; filename="nta-export-csv-trials-.*\.csv"/);
+    expect(res.headers.get("content-disposition")).toMatch(
+      /attachment; filename="nta-export-csv-trials-.*\.csv"/,
+    );
     const text = await res.text();
     expect(parseCsv(text)[0]).toEqual(EXPORT_COLUMNS.map(([c]) => c));
     const rows = csvRecords(text);
-    const got = rows.map((r) => `${r.stream}|${r.participantIndex}|${r.modelPreset}|${r.phase}|${r.trialIndex}|${r.correct}|${r.rtMs}`).sort();
+    const got = rows
+      .map(
+        (r) =>
+          `${r.stream}|${r.participantIndex}|${r.modelPreset}|${r.phase}|${r.trialIndex}|${r.correct}|${r.rtMs}`,
+      )
+      .sort();
     expect(got).toEqual(await expectedKeys(study.id));
     expect(new Set(rows.map((r) => r.study))).toEqual(new Set(["export-csv"]));
     const modelRow = rows.find((r) => r.stream === "model" && r.trialIndex === "0")!;
-    expect(modelRow).toMatchObject({ output: "-0.25", gates: "0.75;-0.125", loss: "0.5", rtMs: "", modelSource: "server" });
+    expect(modelRow).toMatchObject({
+      output: "-0.25",
+      gates: "0.75;-0.125",
+      loss: "0.5",
+      rtMs: "",
+      modelSource: "server",
+    });
   });
 
   it("neutralises spreadsheet formulas in text cells but leaves negative numbers numeric", async () => {
     signInAs(owner.id);
     const study = await makeStudy(owner.id, "export-injection");
-    const run = await makeRun(study.id, { participantIndex: 1, externalId: '=HYPERLINK("http://evil","x"),1' });
+    const run = await makeRun(study.id, {
+      participantIndex: 1,
+      externalId: '=HYPERLINK("http://evil","x"),1',
+    });
     await addHumanTrials(run.id, [true]);
-    await db().trial.updateMany({ where: { runId: run.id }, data: { stimulus: "@SUM(A1)", task: "-2+3", response: "+f" } });
+    await db().trial.updateMany({
+      where: { runId: run.id },
+      data: { stimulus: "@SUM(A1)", task: "-2+3", response: "+f" },
+    });
     const mr = await addModelRun(study.id, run.id, "\tcmd", 1);
     expect(mr.preset).toBe("\tcmd");
-    const text = await (await exportGET(new Request(url(`/api/studies/${study.id}/export?format=csv`)), ctx(study.id))).text();
+    const text = await (
+      await exportGET(new Request(url(`/api/studies/${study.id}/export?format=csv`)), ctx(study.id))
+    ).text();
     expect(text).toContain(`"'=HYPERLINK(""http://evil"",""x""),1"`);
     const rows = csvRecords(text);
     const human = rows.find((r) => r.stream === "human")!;
-    expect(human).toMatchObject({ externalId: `'=HYPERLINK("http://evil","x"),1`, stimulus: "'@SUM(A1)", task: "'-2+3", response: "'+f" });
+    expect(human).toMatchObject({
+      externalId: `'=HYPERLINK("http://evil","x"),1`,
+      stimulus: "'@SUM(A1)",
+      task: "'-2+3",
+      response: "'+f",
+    });
     const model = rows.find((r) => r.stream === "model")!;
     expect(model.modelPreset).toBe("'\tcmd");
     expect(model.output).toBe("-0.25");
@@ -341,10 +497,18 @@ describe("GET /api/studies/[id]/export", () => {
   it("streams the same rows as a JSON array", async () => {
     signInAs(owner.id);
     const study = await seededStudy("export-json");
-    const res = await exportGET(new Request(url(`/api/studies/${study.id}/export?format=json`)), ctx(study.id));
+    const res = await exportGET(
+      new Request(url(`/api/studies/${study.id}/export?format=json`)),
+      ctx(study.id),
+    );
     expect(res.headers.get("content-type")).toMatch(/application\/json/);
     const rows = (await res.json()) as Record<string, unknown>[];
-    const got = rows.map((r) => `${r.stream}|${r.participantIndex}|${r.modelPreset ?? ""}|${r.phase}|${r.trialIndex}|${r.correct}|${r.rtMs ?? ""}`).sort();
+    const got = rows
+      .map(
+        (r) =>
+          `${r.stream}|${r.participantIndex}|${r.modelPreset ?? ""}|${r.phase}|${r.trialIndex}|${r.correct}|${r.rtMs ?? ""}`,
+      )
+      .sort();
     expect(got).toEqual(await expectedKeys(study.id));
     expect(rows.find((r) => r.stream === "model")!.gates).toEqual([0.75, -0.125]);
   });
@@ -352,16 +516,33 @@ describe("GET /api/studies/[id]/export", () => {
   it("exports only one stream when asked and rejects unknown formats", async () => {
     signInAs(owner.id);
     const study = await seededStudy("export-one");
-    const rows = csvRecords(await (await exportGET(new Request(url(`/api/studies/${study.id}/export?format=csv&stream=model`)), ctx(study.id))).text());
+    const rows = csvRecords(
+      await (
+        await exportGET(
+          new Request(url(`/api/studies/${study.id}/export?format=csv&stream=model`)),
+          ctx(study.id),
+        )
+      ).text(),
+    );
     expect(rows.length).toBe(13);
     expect(new Set(rows.map((r) => r.stream))).toEqual(new Set(["model"]));
-    expect((await exportGET(new Request(url(`/api/studies/${study.id}/export?format=xlsx`)), ctx(study.id))).status).toBe(422);
+    expect(
+      (
+        await exportGET(
+          new Request(url(`/api/studies/${study.id}/export?format=xlsx`)),
+          ctx(study.id),
+        )
+      ).status,
+    ).toBe(422);
   });
 
   it("builds a psych-DS zip: description listing every column, one data file per stream", async () => {
     signInAs(owner.id);
     const study = await seededStudy("export-psych-ds");
-    const res = await exportGET(new Request(url(`/api/studies/${study.id}/export?format=psychds`)), ctx(study.id));
+    const res = await exportGET(
+      new Request(url(`/api/studies/${study.id}/export?format=psychds`)),
+      ctx(study.id),
+    );
     expect(res.headers.get("content-type")).toBe("application/zip");
     const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
     expect(Object.keys(files).sort()).toEqual([
@@ -370,11 +551,22 @@ describe("GET /api/studies/[id]/export", () => {
       "dataset_description.json",
     ]);
     const description = JSON.parse(strFromU8(files["dataset_description.json"]));
-    expect(description).toMatchObject({ "@context": "https://schema.org/", "@type": "Dataset", name: "Study export-psych-ds" });
-    expect(description.variableMeasured.map((v: { name: string }) => v.name)).toEqual(EXPORT_COLUMNS.map(([c]) => c));
-    for (const name of Object.keys(files)) expect(name).toMatch(/^(dataset_description\.json|data\/([a-z]+-[A-Za-z0-9]+_)+data\.csv)$/);
-    const human = csvRecords(strFromU8(files["data/study-exportpsychds_description-human_data.csv"]));
-    const model = csvRecords(strFromU8(files["data/study-exportpsychds_description-model_data.csv"]));
+    expect(description).toMatchObject({
+      "@context": "https://schema.org/",
+      "@type": "Dataset",
+      name: "Study export-psych-ds",
+    });
+    expect(description.variableMeasured.map((v: { name: string }) => v.name)).toEqual(
+      EXPORT_COLUMNS.map(([c]) => c),
+    );
+    for (const name of Object.keys(files))
+      expect(name).toMatch(/^(dataset_description\.json|data\/([a-z]+-[A-Za-z0-9]+_)+data\.csv)$/);
+    const human = csvRecords(
+      strFromU8(files["data/study-exportpsychds_description-human_data.csv"]),
+    );
+    const model = csvRecords(
+      strFromU8(files["data/study-exportpsychds_description-model_data.csv"]),
+    );
     expect(human.length).toBe(await db().trial.count({ where: { run: { studyId: study.id } } }));
     expect(model.length).toBe(13);
     expect(new Set(human.map((r) => r.stream))).toEqual(new Set(["human"]));
@@ -386,7 +578,10 @@ describe("GET /api/studies/[id]/export", () => {
     const run = await makeRun(study.id, { participantIndex: 1 });
     const n = EXPORT_PAGE_SIZE * 2 + 7;
     await addModelRun(study.id, run.id, "flexible", n);
-    const res = await exportGET(new Request(url(`/api/studies/${study.id}/export?format=csv&stream=model`)), ctx(study.id));
+    const res = await exportGET(
+      new Request(url(`/api/studies/${study.id}/export?format=csv&stream=model`)),
+      ctx(study.id),
+    );
     const rows = csvRecords(await res.text());
     expect(rows.length).toBe(n);
     expect(rows.map((r) => Number(r.trialIndex))).toEqual(Array.from({ length: n }, (_, i) => i));

@@ -22,7 +22,16 @@ export default async function RunPage({ params }: { params: Promise<{ token: str
     return (
       <main className="narrow">
         <h1>Thank you</h1>
-        <p>This session is finished{config.recruitment.completionCode ? <> — your completion code is <code>{config.recruitment.completionCode}</code></> : null}.</p>
+        <p>
+          This session is finished
+          {config.recruitment.completionCode ? (
+            <>
+              {" "}
+              — your completion code is <code>{config.recruitment.completionCode}</code>
+            </>
+          ) : null}
+          .
+        </p>
       </main>
     );
   }

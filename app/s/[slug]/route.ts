@@ -12,7 +12,10 @@ export async function GET(req: NextRequest, { params }: Ctx) {
   const url = new URL(req.url);
   const parsed = entryParamsSchema.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success || !/^[a-z0-9-]{1,64}$/.test(slug)) {
-    return NextResponse.redirect(new URL(`/s/${encodeURIComponent(slug.slice(0, 64))}/closed?reason=bad-link`, url), 303);
+    return NextResponse.redirect(
+      new URL(`/s/${encodeURIComponent(slug.slice(0, 64))}/closed?reason=bad-link`, url),
+      303,
+    );
   }
   const cookieName = `nta_run_${slug}`;
   const result = await createOrResumeRun(slug, parsed.data, {
@@ -24,6 +27,11 @@ export async function GET(req: NextRequest, { params }: Ctx) {
     return NextResponse.redirect(new URL(`/s/${slug}/closed?reason=${result.reason}`, url), 303);
   }
   const res = NextResponse.redirect(new URL(`/run/${result.token}`, url), 303);
-  res.cookies.set(cookieName, result.token, { httpOnly: true, sameSite: "lax", path: "/", maxAge: 60 * 60 * 24 * 7 });
+  res.cookies.set(cookieName, result.token, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    maxAge: 60 * 60 * 24 * 7,
+  });
   return res;
 }

@@ -26,7 +26,13 @@ const STATUS_TEXT = {
   closed: "Closed: new participants are turned away; unfinished runs can still save their trials.",
 } as const;
 
-export default async function StudyPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ saved?: string; error?: string }> }) {
+export default async function StudyPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ saved?: string; error?: string }>;
+}) {
   const { id } = await params;
   const { saved, error } = await searchParams;
   const userId = await requireResearcherId(`/studies/${id}`);
@@ -77,11 +83,20 @@ export default async function StudyPage({ params, searchParams }: { params: Prom
         <div className="r-links">
           <CopyLink label="Participant link" path={`/s/${study.slug}`} testId="participant-link" />
           <CopyLink label="Prolific study URL" path={prolific} testId="prolific-link" />
-          <CopyLink label="Pilot link (you)" path={`/s/${study.slug}?pilot=${study.id}`} testId="pilot-link" />
+          <CopyLink
+            label="Pilot link (you)"
+            path={`/s/${study.slug}?pilot=${study.id}`}
+            testId="pilot-link"
+          />
         </div>
         <p className="muted" style={{ marginBottom: 0 }}>
-          Paste the Prolific URL into Prolific as is (it fills in the ids). Pilot runs work in every status, are flagged as pilot and
-          should be excluded from analysis. {config.recruitment.completionCode ? <>Completion code: <code>{config.recruitment.completionCode}</code>.</> : null}
+          Paste the Prolific URL into Prolific as is (it fills in the ids). Pilot runs work in every
+          status, are flagged as pilot and should be excluded from analysis.{" "}
+          {config.recruitment.completionCode ? (
+            <>
+              Completion code: <code>{config.recruitment.completionCode}</code>.
+            </>
+          ) : null}
         </p>
       </section>
 
@@ -93,16 +108,25 @@ export default async function StudyPage({ params, searchParams }: { params: Prom
         <a className="button secondary" href={`${exportBase}?format=csv`} data-testid="export-csv">
           CSV (humans + model)
         </a>
-        <a className="button secondary" href={`${exportBase}?format=json`} data-testid="export-json">
+        <a
+          className="button secondary"
+          href={`${exportBase}?format=json`}
+          data-testid="export-json"
+        >
           JSON
         </a>
-        <a className="button secondary" href={`${exportBase}?format=psychds`} data-testid="export-psychds">
+        <a
+          className="button secondary"
+          href={`${exportBase}?format=psychds`}
+          data-testid="export-psychds"
+        >
           psych-DS dataset (.zip)
         </a>
       </p>
       <p className="muted">
-        One row per trial in long format; column <code>stream</code> tells participant and model rows apart, <code>pilot</code> marks pilot runs.
-        Text cells that a spreadsheet would run as a formula start with an apostrophe.
+        One row per trial in long format; column <code>stream</code> tells participant and model
+        rows apart, <code>pilot</code> marks pilot runs. Text cells that a spreadsheet would run as
+        a formula start with an apostrophe.
       </p>
 
       <CurriculumPreview preview={computeCurriculumPreview(config)} />

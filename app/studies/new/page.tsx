@@ -23,10 +23,18 @@ export default async function NewStudyPage() {
         <Link href="/studies">← Studies</Link>
       </p>
       <h1>New study</h1>
-      <p className="muted">The defaults are the lab&apos;s standard design (DESIGN.md). A new study starts as a draft: only you can try it, through the pilot link.</p>
+      <p className="muted">
+        The defaults are the lab&apos;s standard design (DESIGN.md). A new study starts as a draft:
+        only you can try it, through the pilot link.
+      </p>
       <StudyForm
         action={createStudyAction}
-        initial={{ values: studyFormValues({ title: "", slug: "", config }), errors: {}, message: null, attempt: 0 }}
+        initial={{
+          values: studyFormValues({ title: "", slug: "", config }),
+          errors: {},
+          message: null,
+          attempt: 0,
+        }}
         submitLabel="Create study"
         taskLabels={{ A: a.id, B: b.id }}
       />

@@ -4,12 +4,23 @@
 import type { ModelFit } from "./fit";
 import type { ModelName } from "./transforms";
 
-export type Comparison = { deltaBic: number; preferred: ModelName; strength: "weak" | "positive" | "strong" };
+export type Comparison = {
+  deltaBic: number;
+  preferred: ModelName;
+  strength: "weak" | "positive" | "strong";
+};
 
-export function compareFits(flexible: Pick<ModelFit, "bic">, forgetful: Pick<ModelFit, "bic">): Comparison {
+export function compareFits(
+  flexible: Pick<ModelFit, "bic">,
+  forgetful: Pick<ModelFit, "bic">,
+): Comparison {
   const deltaBic = forgetful.bic - flexible.bic;
   const a = Math.abs(deltaBic);
-  return { deltaBic, preferred: deltaBic > 0 ? "flexible" : "forgetful", strength: a > 6 ? "strong" : a > 2 ? "positive" : "weak" };
+  return {
+    deltaBic,
+    preferred: deltaBic > 0 ? "flexible" : "forgetful",
+    strength: a > 6 ? "strong" : a > 2 ? "positive" : "weak",
+  };
 }
 
 export type StudyComparison = Comparison & {
@@ -23,17 +34,36 @@ export type StudyComparison = Comparison & {
 };
 
 /** Sum over participants: each participant's BIC uses their own n, so summed BIC = Σ BIC_i. */
-export function compareStudy(pairs: readonly { flexible: Pick<ModelFit, "bic" | "logLik" | "nParams" | "nTrials">; forgetful: Pick<ModelFit, "bic" | "logLik" | "nParams" | "nTrials"> }[]): StudyComparison | null {
+export function compareStudy(
+  pairs: readonly {
+    flexible: Pick<ModelFit, "bic" | "logLik" | "nParams" | "nTrials">;
+    forgetful: Pick<ModelFit, "bic" | "logLik" | "nParams" | "nTrials">;
+  }[],
+): StudyComparison | null {
   if (pairs.length === 0) return null;
-  const sum = (m: ModelName, f: (x: Pick<ModelFit, "bic" | "logLik" | "nParams" | "nTrials">) => number) => pairs.reduce((s, p) => s + f(p[m]), 0);
-  const bic = { flexible: sum("flexible", (f) => f.bic), forgetful: sum("forgetful", (f) => f.bic) };
-  const preferredFlexible = pairs.filter((p) => compareFits(p.flexible, p.forgetful).preferred === "flexible").length;
+  const sum = (
+    m: ModelName,
+    f: (x: Pick<ModelFit, "bic" | "logLik" | "nParams" | "nTrials">) => number,
+  ) => pairs.reduce((s, p) => s + f(p[m]), 0);
+  const bic = {
+    flexible: sum("flexible", (f) => f.bic),
+    forgetful: sum("forgetful", (f) => f.bic),
+  };
+  const preferredFlexible = pairs.filter(
+    (p) => compareFits(p.flexible, p.forgetful).preferred === "flexible",
+  ).length;
   return {
     ...compareFits({ bic: bic.flexible }, { bic: bic.forgetful }),
     participants: pairs.length,
     bic,
-    logLik: { flexible: sum("flexible", (f) => f.logLik), forgetful: sum("forgetful", (f) => f.logLik) },
-    nParams: { flexible: sum("flexible", (f) => f.nParams), forgetful: sum("forgetful", (f) => f.nParams) },
+    logLik: {
+      flexible: sum("flexible", (f) => f.logLik),
+      forgetful: sum("forgetful", (f) => f.logLik),
+    },
+    nParams: {
+      flexible: sum("flexible", (f) => f.nParams),
+      forgetful: sum("forgetful", (f) => f.nParams),
+    },
     nTrials: sum("flexible", (f) => f.nTrials),
     preferredCount: { flexible: preferredFlexible, forgetful: pairs.length - preferredFlexible },
   };

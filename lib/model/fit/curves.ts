@@ -18,11 +18,15 @@ export type FitCurvePoint = {
  * switches into `levels` consecutive groups. `predictedCorrect[model][t]` = P(correct key) on trial t.
  */
 export function fitRecoveryCurves(
-  seq: StimulusSequence, choices: Int8Array, predictedCorrect: Record<string, ArrayLike<number>>,
+  seq: StimulusSequence,
+  choices: Int8Array,
+  predictedCorrect: Record<string, ArrayLike<number>>,
   opts: { positions?: number; levels?: number } = {},
 ): FitCurvePoint[] {
   const J = opts.positions ?? 6;
-  const switches = [...new Set(seq.trials.filter((t) => t.blockIndex >= 1).map((t) => t.blockIndex))].sort((a, b) => a - b);
+  const switches = [
+    ...new Set(seq.trials.filter((t) => t.blockIndex >= 1).map((t) => t.blockIndex)),
+  ].sort((a, b) => a - b);
   const L = Math.max(1, Math.min(opts.levels ?? 2, switches.length));
   const levelOf = new Map(switches.map((k, i) => [k, Math.floor((i * L) / switches.length)]));
   const models = Object.keys(predictedCorrect);
@@ -42,7 +46,9 @@ export function fitRecoveryCurves(
     for (let position = 1; position <= J; position++) {
       const a = acc.get(`${level}:${position}`);
       points.push({
-        level, position, n: a?.n ?? 0,
+        level,
+        position,
+        n: a?.n ?? 0,
         observed: a ? a.err / a.n : null,
         predicted: Object.fromEntries(models.map((m) => [m, a ? a.pred[m] / a.n : null])),
       });

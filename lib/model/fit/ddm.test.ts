@@ -18,7 +18,8 @@ const total = (t: number, v: number, A: number) => density(1, t, v, A) + density
 
 /** Composite Simpson in s = log t of ∫_{t0}^{t1} g(t) dt = ∫ g(e^s) e^s ds (n even). */
 function integrateLogT(g: (t: number) => number, t0: number, t1: number, n = 4000): number {
-  const s0 = Math.log(t0), h = (Math.log(t1) - s0) / n;
+  const s0 = Math.log(t0),
+    h = (Math.log(t1) - s0) / n;
   let sum = 0;
   for (let i = 0; i <= n; i++) {
     const t = Math.exp(s0 + i * h);
@@ -39,7 +40,8 @@ function nfSmall(u: number, w: number, K = 30): number {
 }
 function nfLarge(u: number, w: number, K = 200): number {
   let s = 0;
-  for (let k = 1; k <= K; k++) s += k * Math.exp(-(k * k * Math.PI * Math.PI * u) / 2) * Math.sin(k * Math.PI * w);
+  for (let k = 1; k <= K; k++)
+    s += k * Math.exp(-(k * k * Math.PI * Math.PI * u) / 2) * Math.sin(k * Math.PI * w);
   return Math.PI * s;
 }
 /** Navarro & Fuss lower-boundary density p(t | v, A, w); upper boundary = lower with v → −v, w → 1 − w. */
@@ -47,10 +49,17 @@ function nfDensity(choice: 1 | -1, t: number, v: number, A: number, w = 0.5): nu
   const [vv, ww] = choice === -1 ? [v, w] : [-v, 1 - w];
   const u = t / (A * A);
   const f = u < 0.5 ? nfSmall(u, ww) : nfLarge(u, ww);
-  return Math.exp(-vv * A * ww - (vv * vv * t) / 2) * f / (A * A);
+  return (Math.exp(-vv * A * ww - (vv * vv * t) / 2) * f) / (A * A);
 }
 
-const CASES: [number, number][] = [[0, 1], [1.3, 1], [-2.5, 0.7], [5, 2], [-0.4, 3], [12, 1.2]];
+const CASES: [number, number][] = [
+  [0, 1],
+  [1.3, 1],
+  [-2.5, 0.7],
+  [5, 2],
+  [-0.4, 3],
+  [12, 1.2],
+];
 
 describe("DDM (Wiener first passage) link", () => {
   it("densities integrate to 1 over both boundaries, and the upper one to ddmChoiceProb", () => {
@@ -89,7 +98,14 @@ describe("DDM (Wiener first passage) link", () => {
 
   it("survival = 1 − ∫₀ᵗ density, and its log tail = log ∫ₜ^∞ density, in every regime", () => {
     const pts: [number, number, number][] = [
-      [0.01, 1, 1], [0.03, 0, 1], [0.03, 20, 1], [0.2, 2, 1], [0.5, -1, 0.8], [1.5, 0.5, 1.5], [0.05, 3, 2], [2, 4, 2],
+      [0.01, 1, 1],
+      [0.03, 0, 1],
+      [0.03, 20, 1],
+      [0.2, 2, 1],
+      [0.5, -1, 0.8],
+      [1.5, 0.5, 1.5],
+      [0.05, 3, 2],
+      [2, 4, 2],
     ];
     for (const [t, v, A] of pts) {
       const F = integrateLogT((s) => total(s, v, A), tLo(A), t);
@@ -97,9 +113,19 @@ describe("DDM (Wiener first passage) link", () => {
     }
     // Tiny survivals, checked in log space: large-time series, images (V·u ≤ 2) and the
     // single-barrier branch (V·u > 2, u < 0.02).
-    const tails: [number, number, number][] = [[3, 3, 1], [6, -1, 1.3], [0.3, 20, 1], [0.035, 50, 1], [0.015, 200, 1]];
+    const tails: [number, number, number][] = [
+      [3, 3, 1],
+      [6, -1, 1.3],
+      [0.3, 20, 1],
+      [0.035, 50, 1],
+      [0.015, 200, 1],
+    ];
     for (const [t, v, A] of tails) {
-      const tail = integrateLogT((s) => total(s, v, A), t, t + 80 / (0.5 * (v * v + (Math.PI * Math.PI) / (A * A))));
+      const tail = integrateLogT(
+        (s) => total(s, v, A),
+        t,
+        t + 80 / (0.5 * (v * v + (Math.PI * Math.PI) / (A * A))),
+      );
       const logS = ddmLogSurvival(t, v, A);
       expect(logS).toBeLessThan(-10);
       expect(Math.abs(logS - Math.log(tail))).toBeLessThan(1e-8);
@@ -108,18 +134,24 @@ describe("DDM (Wiener first passage) link", () => {
 
   it("small-time and large-time series agree in the overlap region", () => {
     for (let u = 0.08; u <= 0.35; u += 0.01) {
-      const s = ddmLogStandardDensitySeries(u, "small", 8), l = ddmLogStandardDensitySeries(u, "large", 8);
+      const s = ddmLogStandardDensitySeries(u, "small", 8),
+        l = ddmLogStandardDensitySeries(u, "large", 8);
       expect(Math.abs(s - l)).toBeLessThan(1e-13);
       expect(Math.abs(ddmLogStandardDensity(u) - l)).toBeLessThan(1e-13);
     }
     // At the switch u* = 1/(2π) the 4-term forms already agree to rounding.
     const uStar = 1 / (2 * Math.PI);
-    expect(Math.abs(ddmLogStandardDensitySeries(uStar, "small") - ddmLogStandardDensitySeries(uStar, "large"))).toBeLessThan(1e-14);
+    expect(
+      Math.abs(
+        ddmLogStandardDensitySeries(uStar, "small") - ddmLogStandardDensitySeries(uStar, "large"),
+      ),
+    ).toBeLessThan(1e-14);
     // Survival: images vs eigenfunction series.
     for (const u of [0.02, 0.03, 0.05, 0.08]) {
       for (const V of [0, 1, 4, 15, 60]) {
         if (V * u > 2) continue;
-        const a = ddmLogSurvivalNormalised(u, V, "small"), b = ddmLogSurvivalNormalised(u, V, "large");
+        const a = ddmLogSurvivalNormalised(u, V, "small"),
+          b = ddmLogSurvivalNormalised(u, V, "large");
         expect(Math.abs(a - b)).toBeLessThan(1e-11);
       }
     }
@@ -131,21 +163,29 @@ describe("DDM (Wiener first passage) link", () => {
     expect(density(1, 1, 0, 1)).toBeCloseTo(0.0225939679161388, 15);
     expect(Math.abs(density(1, 1, 0, 1) / f1 - 1)).toBeLessThan(1e-14);
     // S(1) at v = 0, A = 1: (4/π) e^(−π²/2) (1 − e^(−4π²)/3 + …).
-    expect(Math.abs(Math.exp(ddmLogSurvival(1, 0, 1)) / ((4 / Math.PI) * Math.exp(-(Math.PI ** 2) / 2)) - 1)).toBeLessThan(1e-14);
+    expect(
+      Math.abs(
+        Math.exp(ddmLogSurvival(1, 0, 1)) / ((4 / Math.PI) * Math.exp(-(Math.PI ** 2) / 2)) - 1,
+      ),
+    ).toBeLessThan(1e-14);
     for (const A of [0.6, 1, 2.5]) {
       for (const u of [0.03, 0.1, 1 / (2 * Math.PI), 0.5, 2]) {
         const t = u * A * A;
         expect(ddmLogDensity(1, t, 0, A)).toBe(ddmLogDensity(-1, t, 0, A));
         // Both series of N&F, many terms, agree with each other and with the module.
         expect(Math.abs(nfSmall(u, 0.5) / nfLarge(u, 0.5, 400) - 1)).toBeLessThan(1e-12);
-        expect(Math.abs(ddmLogDensity(1, t, 0, A) - Math.log(nfSmall(u, 0.5) / (A * A)))).toBeLessThan(1e-12);
+        expect(
+          Math.abs(ddmLogDensity(1, t, 0, A) - Math.log(nfSmall(u, 0.5) / (A * A))),
+        ).toBeLessThan(1e-12);
       }
     }
     // Sign convention: positive v favours the upper boundary (choice +1), as in N&F with v → −v.
     for (const [v, A] of CASES) {
       for (const t of [0.05, 0.3, 1.2]) {
         for (const c of [1, -1] as const) {
-          expect(Math.abs(ddmLogDensity(c, t, v, A) - Math.log(nfDensity(c, t, v, A)))).toBeLessThan(1e-11);
+          expect(
+            Math.abs(ddmLogDensity(c, t, v, A) - Math.log(nfDensity(c, t, v, A))),
+          ).toBeLessThan(1e-11);
         }
       }
     }
@@ -153,11 +193,14 @@ describe("DDM (Wiener first passage) link", () => {
 
   it("sampler reproduces choice probability, mean time, CDF and the maxT survival fraction", () => {
     const n = 20_000;
-    const v = 1.2, A = 1.5;
+    const v = 1.2,
+      A = 1.5;
     const rng = createRng(20240607);
     let calls = 0;
     const uniform = () => (calls++, rng.next());
-    let up = 0, sumT = 0, sumT2 = 0;
+    let up = 0,
+      sumT = 0,
+      sumT2 = 0;
     const qs = [0.1, 0.3, 0.6, 1.2];
     const below = qs.map(() => 0);
     for (let i = 0; i < n; i++) {
@@ -166,12 +209,15 @@ describe("DDM (Wiener first passage) link", () => {
       expect(d.choice).not.toBe(0);
       sumT += d.t;
       sumT2 += d.t * d.t;
-      qs.forEach((q, j) => { if (d.t <= q) below[j]++; });
+      qs.forEach((q, j) => {
+        if (d.t <= q) below[j]++;
+      });
     }
     expect(calls).toBe(2 * n);
     const p = ddmChoiceProb(1, v, A);
     expect(Math.abs(up / n - p)).toBeLessThan(3 * Math.sqrt((p * (1 - p)) / n));
-    const mean = sumT / n, sd = Math.sqrt(sumT2 / n - mean * mean);
+    const mean = sumT / n,
+      sd = Math.sqrt(sumT2 / n - mean * mean);
     expect(Math.abs(mean - ddmMeanDecisionTime(v, A))).toBeLessThan((3 * sd) / Math.sqrt(n));
     qs.forEach((q, j) => {
       const F = 1 - Math.exp(ddmLogSurvival(q, v, A));
@@ -179,23 +225,32 @@ describe("DDM (Wiener first passage) link", () => {
     });
 
     // Window: P(no response) = S(maxT); responses keep the choice odds.
-    const maxT = 0.6, v2 = -0.8, A2 = 1.2;
+    const maxT = 0.6,
+      v2 = -0.8,
+      A2 = 1.2;
     const S = Math.exp(ddmLogSurvival(maxT, v2, A2));
     const rng2 = createRng(7);
-    let missed = 0, down = 0;
+    let missed = 0,
+      down = 0;
     for (let i = 0; i < n; i++) {
       const d = sampleDdm(v2, A2, () => rng2.next(), maxT);
       expect(d.t).toBeLessThanOrEqual(maxT);
-      if (d.choice === 0) { missed++; expect(d.t).toBe(maxT); }
+      if (d.choice === 0) {
+        missed++;
+        expect(d.t).toBe(maxT);
+      }
       if (d.choice === -1) down++;
     }
     expect(Math.abs(missed / n - S)).toBeLessThan(3 * Math.sqrt((S * (1 - S)) / n));
-    const pDown = ddmChoiceProb(-1, v2, A2), m = n - missed;
+    const pDown = ddmChoiceProb(-1, v2, A2),
+      m = n - missed;
     expect(Math.abs(down / m - pDown)).toBeLessThan(3 * Math.sqrt((pDown * (1 - pDown)) / m));
 
     // Deterministic given the uniform stream, and exact inversion: S(T) = 1 − u₂.
-    const a = createRng(99), b = createRng(99);
-    for (let i = 0; i < 50; i++) expect(sampleDdm(0.5, 1, () => a.next())).toEqual(sampleDdm(0.5, 1, () => b.next()));
+    const a = createRng(99),
+      b = createRng(99);
+    for (let i = 0; i < 50; i++)
+      expect(sampleDdm(0.5, 1, () => a.next())).toEqual(sampleDdm(0.5, 1, () => b.next()));
     const us = [0.3, 0.77];
     const d = sampleDdm(0.5, 1, () => us.shift()!);
     expect(d.choice).toBe(1);
@@ -241,7 +296,8 @@ describe("DDM (Wiener first passage) link", () => {
       }
       for (const uc of [0.02, 0.04, 2 / V]) {
         if (!(uc < 0.3)) continue;
-        const a = ddmLogSurvivalNormalised(uc * (1 - 1e-9), V), b = ddmLogSurvivalNormalised(uc * (1 + 1e-9), V);
+        const a = ddmLogSurvivalNormalised(uc * (1 - 1e-9), V),
+          b = ddmLogSurvivalNormalised(uc * (1 + 1e-9), V);
         expect(Math.abs(a - b)).toBeLessThan(1e-8 * Math.max(1, Math.abs(a)));
       }
     }

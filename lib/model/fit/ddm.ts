@@ -140,7 +140,9 @@ export function ddmLogDensity(choice: 1 | -1, t: number, v: number, A: number): 
 /** log of the total (both boundaries) first-passage density at t > 0. */
 function logDensityTotal(t: number, v: number, A: number): number {
   const V = Math.abs(v * A);
-  return ddmLogStandardDensity(t / (A * A)) - 2 * Math.log(A) - 0.5 * v * v * t + logCosh(0.5 * V) + LN2;
+  return (
+    ddmLogStandardDensity(t / (A * A)) - 2 * Math.log(A) - 0.5 * v * v * t + logCosh(0.5 * V) + LN2
+  );
 }
 
 /** log cosh(x) for x ≥ 0. */
@@ -210,14 +212,18 @@ function weightedMass(logW: number, a: number, b: number): number {
     // Both in the lower tail: Φ(b) − Φ(a) = φ(b)[M(−b) − e^(−(a²−b²)/2) M(−a)].
     const ex = logW - 0.5 * b * b;
     if (ex < -745) return 0;
-    return Math.exp(ex) * INV_SQRT_2PI * (mills(-b) - Math.exp(-0.5 * (a - b) * (a + b)) * mills(-a));
+    return (
+      Math.exp(ex) * INV_SQRT_2PI * (mills(-b) - Math.exp(-0.5 * (a - b) * (a + b)) * mills(-a))
+    );
   }
   if (a >= 0) {
     const ex = logW - 0.5 * a * a;
     if (ex < -745) return 0;
     return Math.exp(ex) * INV_SQRT_2PI * (mills(a) - Math.exp(-0.5 * (b - a) * (b + a)) * mills(b));
   }
-  const tails = Math.exp(-0.5 * a * a) * INV_SQRT_2PI * mills(-a) + Math.exp(-0.5 * b * b) * INV_SQRT_2PI * mills(b);
+  const tails =
+    Math.exp(-0.5 * a * a) * INV_SQRT_2PI * mills(-a) +
+    Math.exp(-0.5 * b * b) * INV_SQRT_2PI * mills(b);
   return Math.exp(logW) * (1 - tails);
 }
 
@@ -247,7 +253,12 @@ function logSurvivalSmall(u: number, V: number): number {
   const Vs = V * s;
   // c(j) = j/(2√u) − V√u. Images of the start at ½ + 2k (sign +, weight e^(2kV)), k = −1, 0, 1,
   // and at −½ + 2k (sign −, weight e^((2k−1)V)), k = 0, 1; the rest are < e^(−3/u) relative.
-  const cm5 = -5 * h - Vs, cm3 = -3 * h - Vs, cm1 = -h - Vs, c1 = h - Vs, c3 = 3 * h - Vs, c5 = 5 * h - Vs;
+  const cm5 = -5 * h - Vs,
+    cm3 = -3 * h - Vs,
+    cm1 = -h - Vs,
+    c1 = h - Vs,
+    c3 = 3 * h - Vs,
+    c5 = 5 * h - Vs;
   const S =
     weightedMass(0, cm1, c1) +
     weightedMass(2 * V, cm5, cm3) +
@@ -268,13 +279,18 @@ function logSurvivalSingleBarrier(u: number, V: number): number {
 
 /** log S for normalised time u > 0 and V ≥ 0: the regime rule of the header. */
 function logSurvivalAuto(u: number, V: number): number {
-  if (u >= U_SURVIVAL_SWITCH || (V * u > 2 && u >= U_SINGLE_BARRIER_MAX)) return logSurvivalLarge(u, V);
+  if (u >= U_SURVIVAL_SWITCH || (V * u > 2 && u >= U_SINGLE_BARRIER_MAX))
+    return logSurvivalLarge(u, V);
   if (V * u <= 2) return logSurvivalSmall(u, V);
   return logSurvivalSingleBarrier(u, V);
 }
 
 /** log S(u) for normalised time u > 0 and V = vA, by the automatic rule or one forced method (tests). */
-export function ddmLogSurvivalNormalised(u: number, V: number, method: "auto" | "small" | "large" = "auto"): number {
+export function ddmLogSurvivalNormalised(
+  u: number,
+  V: number,
+  method: "auto" | "small" | "large" = "auto",
+): number {
   const aV = Math.abs(V);
   if (method === "small") return logSurvivalSmall(u, aV);
   if (method === "large") return logSurvivalLarge(u, aV);

@@ -23,32 +23,50 @@ export type FitArch = Omit<Architecture, "dIn" | "dOut">;
  * unit). With S initialisations per set the result has params.length × S entries, parameter-major. */
 /** setImmediate where it exists (Node: no 1 ms timer clamp), else a zero timeout. */
 const yieldMacrotask = (): Promise<void> =>
-  new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+  new Promise((resolve) =>
+    typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0),
+  );
 
 export type OutputEngine = (params: readonly ModelParams[]) => Promise<Float64Array[]>;
 
 function assertSingleOutput(seq: StimulusSequence): { I: number } {
   if (seq.trials.length === 0) throw new Error("Stimulus sequence has no trials");
-  if (seq.trials[0].target.length !== 1) throw new Error(`Fitting needs d_out = 1, got ${seq.trials[0].target.length}`);
+  if (seq.trials[0].target.length !== 1)
+    throw new Error(`Fitting needs d_out = 1, got ${seq.trials[0].target.length}`);
   return { I: seq.trials[0].input.length };
 }
 
 /** Initial W of seed index `seedIndex`, exactly as simulate-paper.ts `initialState` draws it (float32). */
-export function initialWeights(arch: FitArch, dIn: number, seed: number, seedIndex = 0): Float64Array {
+export function initialWeights(
+  arch: FitArch,
+  dIn: number,
+  seed: number,
+  seedIndex = 0,
+): Float64Array {
   const rng = rngFor(seed, seedIndex, 0);
   const sd = arch.initScale / Math.sqrt(dIn);
   return Float64Array.from({ length: arch.paths * dIn }, () => Math.fround(sd * rng.normal())); // [P, 1, d_in]
 }
 
 /** The sequence as flat arrays, inputs as sparse (index, value) lists (one-hot stimuli: one entry). */
-type Packed = { I: number; N: number; start: Int32Array; idx: Int32Array; val: Float64Array; target: Float64Array; oneHot: boolean };
+type Packed = {
+  I: number;
+  N: number;
+  start: Int32Array;
+  idx: Int32Array;
+  val: Float64Array;
+  target: Float64Array;
+  oneHot: boolean;
+};
 const packedCache = new WeakMap<StimulusSequence, Packed>();
 function pack(seq: StimulusSequence): Packed {
   const hit = packedCache.get(seq);
   if (hit) return hit;
   const { I } = assertSingleOutput(seq);
   const N = seq.trials.length;
-  const start = new Int32Array(N + 1), idx: number[] = [], val: number[] = [];
+  const start = new Int32Array(N + 1),
+    idx: number[] = [],
+    val: number[] = [];
   seq.trials.forEach((tr, t) => {
     tr.input.forEach((v, i) => {
       if (v === 0) return;
@@ -57,8 +75,17 @@ function pack(seq: StimulusSequence): Packed {
     });
     start[t + 1] = idx.length;
   });
-  const oneHot = val.every((v) => v === 1) && start.every((a, t) => t === 0 || a - start[t - 1] === 1);
-  const packed = { I, N, start, idx: Int32Array.from(idx), val: Float64Array.from(val), target: Float64Array.from(seq.trials, (t) => t.target[0]), oneHot };
+  const oneHot =
+    val.every((v) => v === 1) && start.every((a, t) => t === 0 || a - start[t - 1] === 1);
+  const packed = {
+    I,
+    N,
+    start,
+    idx: Int32Array.from(idx),
+    val: Float64Array.from(val),
+    target: Float64Array.from(seq.trials, (t) => t.target[0]),
+    oneHot,
+  };
   packedCache.set(seq, packed);
   return packed;
 }
@@ -66,24 +93,49 @@ function pack(seq: StimulusSequence): Packed {
 /** Plain float64 engine: ŷ_t for one parameter set and one initialisation (runStimulus seed index
  * `seedIndex` of `seed`). `gatesOut` ([N × P], optional) receives the gates c after each trial's
  * update (for the mechanism diagnostics in signature.ts). */
-export function simulateOutputsJs(arch: FitArch, p: ModelParams, seq: StimulusSequence, seed: number, seedIndex = 0, gatesOut?: Float64Array): Float64Array {
+export function simulateOutputsJs(
+  arch: FitArch,
+  p: ModelParams,
+  seq: StimulusSequence,
+  seed: number,
+  seedIndex = 0,
+  gatesOut?: Float64Array,
+): Float64Array {
   const { I } = assertSingleOutput(seq);
   return runJs(arch, p, pack(seq), initialWeights(arch, I, seed, seedIndex), gatesOut);
 }
 
-function runJs(arch: FitArch, p: ModelParams, seq: Packed, W0: Float64Array, gatesOut?: Float64Array, general = false): Float64Array {
-  if (arch.gating !== "path") throw new Error(`jsEngine supports per-path gates only, got "${arch.gating}"`);
-  if (!general && !gatesOut && seq.oneHot && arch.paths === 2 && p.lambdaL2 === 0 && p.lambdaW === 0) return runJsOneHot2(arch, p, seq, W0);
+function runJs(
+  arch: FitArch,
+  p: ModelParams,
+  seq: Packed,
+  W0: Float64Array,
+  gatesOut?: Float64Array,
+  general = false,
+): Float64Array {
+  if (arch.gating !== "path")
+    throw new Error(`jsEngine supports per-path gates only, got "${arch.gating}"`);
+  if (
+    !general &&
+    !gatesOut &&
+    seq.oneHot &&
+    arch.paths === 2 &&
+    p.lambdaL2 === 0 &&
+    p.lambdaW === 0
+  )
+    return runJsOneHot2(arch, p, seq, W0);
   const { I, N, start, idx, val, target } = seq;
   const P = arch.paths;
-  const etaW = arch.dt / p.tauW, etaC = arch.dt / p.tauC; // the step size dt/τ
+  const etaW = arch.dt / p.tauW,
+    etaC = arch.dt / p.tauC; // the step size dt/τ
   const decay = 1 - 2 * etaW * p.lambdaW;
   const W = W0.slice(); // [P, d_in]
   const c = new Float64Array(P).fill(arch.initGate);
   const gTask = new Float64Array(P);
   const out = new Float64Array(N);
   for (let t = 0; t < N; t++) {
-    const a = start[t], b = start[t + 1];
+    const a = start[t],
+      b = start[t + 1];
     let y = 0;
     for (let q = 0; q < P; q++) {
       let wx = 0;
@@ -93,7 +145,8 @@ function runJs(arch: FitArch, p: ModelParams, seq: Packed, W0: Float64Array, gat
     }
     out[t] = y;
     const e = target[t] - y;
-    let n1 = 0, n2 = 0;
+    let n1 = 0,
+      n2 = 0;
     for (let q = 0; q < P; q++) {
       n1 += Math.abs(c[q]);
       n2 += c[q] * c[q];
@@ -103,7 +156,7 @@ function runJs(arch: FitArch, p: ModelParams, seq: Packed, W0: Float64Array, gat
       const cq = c[q];
       const sgn = Math.sign(cq);
       // ∂L_reg/∂c_p (spec §2.4); at c_p = 0 the nonneg subgradient is −½λ_nn, as the TF.js engine
-      let reg = 2 * p.lambdaL1 * (n1 - 1) * sgn - p.lambdaNonneg * (1 - sgn) / 2;
+      let reg = 2 * p.lambdaL1 * (n1 - 1) * sgn - (p.lambdaNonneg * (1 - sgn)) / 2;
       if (p.lambdaL2 !== 0) reg += 2 * p.lambdaL2 * (n2 - 1) * (cq / n2);
       c[q] = cq + etaC * (e * gTask[q] - reg); // c ← c − η_c ∂L/∂c
       // W ← W − η_w ∂L/∂W (G = e xᵀ is zero off the input's support)
@@ -122,21 +175,27 @@ function runJs(arch: FitArch, p: ModelParams, seq: Packed, W0: Float64Array, gat
  */
 function runJsOneHot2(arch: FitArch, p: ModelParams, seq: Packed, W0: Float64Array): Float64Array {
   const { I, N, idx, target } = seq;
-  const etaW = arch.dt / p.tauW, etaC = arch.dt / p.tauC;
-  const l1 = p.lambdaL1, lnn = p.lambdaNonneg;
+  const etaW = arch.dt / p.tauW,
+    etaC = arch.dt / p.tauC;
+  const l1 = p.lambdaL1,
+    lnn = p.lambdaNonneg;
   const W = W0.slice();
-  let c0 = arch.initGate, c1 = arch.initGate;
+  let c0 = arch.initGate,
+    c1 = arch.initGate;
   const out = new Float64Array(N);
   for (let t = 0; t < N; t++) {
-    const j0 = idx[t], j1 = I + idx[t];
-    const w0 = W[j0], w1 = W[j1];
+    const j0 = idx[t],
+      j1 = I + idx[t];
+    const w0 = W[j0],
+      w1 = W[j1];
     const y = c0 * w0 + c1 * w1;
     out[t] = y;
     const e = target[t] - y;
     const n1 = Math.abs(c0) + Math.abs(c1);
-    const s0 = Math.sign(c0), s1 = Math.sign(c1);
-    const r0 = 2 * l1 * (n1 - 1) * s0 - lnn * (1 - s0) / 2;
-    const r1 = 2 * l1 * (n1 - 1) * s1 - lnn * (1 - s1) / 2;
+    const s0 = Math.sign(c0),
+      s1 = Math.sign(c1);
+    const r0 = 2 * l1 * (n1 - 1) * s0 - (lnn * (1 - s0)) / 2;
+    const r1 = 2 * l1 * (n1 - 1) * s1 - (lnn * (1 - s1)) / 2;
     W[j0] = w0 + etaW * c0 * e;
     W[j1] = w1 + etaW * c1 * e;
     c0 = c0 + etaC * (e * w0 - r0);
@@ -146,13 +205,24 @@ function runJsOneHot2(arch: FitArch, p: ModelParams, seq: Packed, W0: Float64Arr
 }
 
 /** For tests: the general loop, bypassing the one-hot fast path. */
-export function simulateOutputsJsGeneral(arch: FitArch, p: ModelParams, seq: StimulusSequence, seed: number, seedIndex = 0): Float64Array {
+export function simulateOutputsJsGeneral(
+  arch: FitArch,
+  p: ModelParams,
+  seq: StimulusSequence,
+  seed: number,
+  seedIndex = 0,
+): Float64Array {
   const { I } = assertSingleOutput(seq);
   return runJs(arch, p, pack(seq), initialWeights(arch, I, seed, seedIndex), undefined, true);
 }
 
 /** `seeds` initialisations per parameter set (seed indices 0…seeds−1), parameter-major like runStimulus' elements. */
-export function jsEngine(arch: FitArch, seq: StimulusSequence, seed: number, seeds = 1): OutputEngine {
+export function jsEngine(
+  arch: FitArch,
+  seq: StimulusSequence,
+  seed: number,
+  seeds = 1,
+): OutputEngine {
   const packed = pack(seq);
   const W0 = Array.from({ length: seeds }, (_, s) => initialWeights(arch, packed.I, seed, s));
   return async (params) => {
@@ -164,11 +234,20 @@ export function jsEngine(arch: FitArch, seq: StimulusSequence, seed: number, see
 }
 
 /** One batched TF.js computation (runStimulus over all parameter sets × `seeds` initialisations). */
-export function tfjsEngine(arch: FitArch, seq: StimulusSequence, seed: number, signal?: AbortSignal, seeds = 1): OutputEngine {
+export function tfjsEngine(
+  arch: FitArch,
+  seq: StimulusSequence,
+  seed: number,
+  signal?: AbortSignal,
+  seeds = 1,
+): OutputEngine {
   assertSingleOutput(seq);
   return async (params) => {
     if (params.length === 0) return [];
-    const res = await runStimulus({ arch, params: [...params], sequence: seq }, { seeds, seed, signal });
+    const res = await runStimulus(
+      { arch, params: [...params], sequence: seq },
+      { seeds, seed, signal },
+    );
     return res.output.map((o) => Float64Array.from(o));
   };
 }

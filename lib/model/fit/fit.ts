@@ -16,8 +16,19 @@ import { type OutputEngine } from "./engine";
 import { type FitData, countObservations, marginalLinkLogLikelihood } from "./likelihood";
 import { type Box, invertSpd, latinHypercube, nelderMead, numericalHessian } from "./optimise";
 import {
-  type LinkName, type ModelName, type ParamSpec, type Theta, boundsU, dThetaDu, fromU, isTrajectoryParam, linkIndices,
-  modelParamsFor, paramSpecs, thetaFromU, toU,
+  type LinkName,
+  type ModelName,
+  type ParamSpec,
+  type Theta,
+  boundsU,
+  dThetaDu,
+  fromU,
+  isTrajectoryParam,
+  linkIndices,
+  modelParamsFor,
+  paramSpecs,
+  thetaFromU,
+  toU,
 } from "./transforms";
 
 export type FitOptions = {
@@ -66,7 +77,9 @@ export type ModelFit = {
 
 export const bic = (logLik: number, k: number, n: number): number => k * Math.log(n) - 2 * logLik;
 
-const BETA_GRID = Array.from({ length: 10 }, (_, i) => Math.exp(Math.log(0.3) + (i / 9) * Math.log(100)));
+const BETA_GRID = Array.from({ length: 10 }, (_, i) =>
+  Math.exp(Math.log(0.3) + (i / 9) * Math.log(100)),
+);
 const LAPSE_GRID = [0.005, 0.02, 0.06, 0.15, 0.35];
 const DESIGN_INITS = 4;
 /** Nelder–Mead probe budget per dimension from every start, and how many probes get the full budget. */
@@ -77,7 +90,8 @@ const LINK_CANDIDATES = 3;
 
 /** Marginal log-likelihood (over the S initialisations) at every (β, lapse) of the design grid, β-major. */
 function gridLogLik(outs: Float64Array[], choices: Int8Array): Float64Array {
-  const L = LAPSE_GRID.length, res = new Float64Array(BETA_GRID.length * L);
+  const L = LAPSE_GRID.length,
+    res = new Float64Array(BETA_GRID.length * L);
   const perInit = outs.map(() => new Float64Array(res.length));
   outs.forEach((y, s) => {
     for (let t = 0; t < choices.length; t++) {
@@ -86,7 +100,8 @@ function gridLogLik(outs: Float64Array[], choices: Int8Array): Float64Array {
       const yc = Number.isFinite(y[t]) ? y[t] * c : 0;
       for (let b = 0; b < BETA_GRID.length; b++) {
         const sig = 1 / (1 + Math.exp(-BETA_GRID[b] * yc));
-        for (let l = 0; l < L; l++) perInit[s][b * L + l] += Math.log(LAPSE_GRID[l] / 2 + (1 - LAPSE_GRID[l]) * sig);
+        for (let l = 0; l < L; l++)
+          perInit[s][b * L + l] += Math.log(LAPSE_GRID[l] / 2 + (1 - LAPSE_GRID[l]) * sig);
       }
     }
   });
@@ -97,7 +112,12 @@ function gridLogLik(outs: Float64Array[], choices: Int8Array): Float64Array {
   return res;
 }
 
-export async function fitModel(model: ModelName, engine: OutputEngine, data: FitData, opts: FitOptions): Promise<ModelFit> {
+export async function fitModel(
+  model: ModelName,
+  engine: OutputEngine,
+  data: FitData,
+  opts: FitOptions,
+): Promise<ModelFit> {
   const t0 = performance.now();
   const link = opts.link ?? "choice";
   const specs = paramSpecs(model, link);
@@ -115,13 +135,18 @@ export async function fitModel(model: ModelName, engine: OutputEngine, data: Fit
   // S initialisations per parameter set (the engine's `seeds`); the likelihood marginalises over them
   const perInit = (outs: Float64Array[], count: number) => {
     const S = outs.length / count;
-    if (!Number.isInteger(S) || S < 1) throw new Error(`Engine returned ${outs.length} trajectories for ${count} parameter sets`);
+    if (!Number.isInteger(S) || S < 1)
+      throw new Error(`Engine returned ${outs.length} trajectories for ${count} parameter sets`);
     return Array.from({ length: count }, (_, i) => outs.slice(i * S, (i + 1) * S));
   };
-  const nllAt = (outs: readonly Float64Array[], u: readonly number[]) => -marginalLinkLogLikelihood(outs, data, link, thetaFromU(model, u, link));
+  const nllAt = (outs: readonly Float64Array[], u: readonly number[]) =>
+    -marginalLinkLogLikelihood(outs, data, link, thetaFromU(model, u, link));
   const nllBatch = async (us: number[][]): Promise<number[]> => {
     evals += us.length;
-    const outs = perInit(await engine(us.map((u) => modelParamsFor(model, thetaFromU(model, u, link)))), us.length);
+    const outs = perInit(
+      await engine(us.map((u) => modelParamsFor(model, thetaFromU(model, u, link)))),
+      us.length,
+    );
     return us.map((u, i) => nllAt(outs[i], u));
   };
   const nll = async (u: number[]) => (await nllBatch([u]))[0];
@@ -139,16 +164,23 @@ export async function fitModel(model: ModelName, engine: OutputEngine, data: Fit
     u[linkIdx.lapse] = toU(specs[linkIdx.lapse], lapse);
     return u;
   };
-  const designOuts = perInit(await (opts.designEngine ?? engine)(design.map((z) => modelParamsFor(model, thetaFromU(model, full(z, 1, 0.1), link)))), design.length);
+  const designOuts = perInit(
+    await (opts.designEngine ?? engine)(
+      design.map((z) => modelParamsFor(model, thetaFromU(model, full(z, 1, 0.1), link))),
+    ),
+    design.length,
+  );
   evals += design.length;
   let scored = design.map((z, i) => {
     // ranking starts only: the first DESIGN_INITS initialisations are enough (Nelder–Mead re-scores with all S)
     const grid = gridLogLik(designOuts[i].slice(0, DESIGN_INITS), data.choices);
     let best = { f: Infinity, beta: 1, lapse: 0.1 };
-    BETA_GRID.forEach((beta, b) => LAPSE_GRID.forEach((lapse, l) => {
-      const f = -grid[b * LAPSE_GRID.length + l];
-      if (f < best.f) best = { f, beta, lapse };
-    }));
+    BETA_GRID.forEach((beta, b) =>
+      LAPSE_GRID.forEach((lapse, l) => {
+        const f = -grid[b * LAPSE_GRID.length + l];
+        if (f < best.f) best = { f, beta, lapse };
+      }),
+    );
     return { u: full(z, best.beta, best.lapse), f: best.f, i };
   });
   scored.sort((a, b) => a.f - b.f);
@@ -159,16 +191,27 @@ export async function fitModel(model: ModelName, engine: OutputEngine, data: Fit
     const linkBox = { lo: linkDims.map((i) => box.lo[i]), hi: linkDims.map((i) => box.hi[i]) };
     // spread over the trajectory space: the choice grid is only a proxy for the full likelihood and
     // its best points can all sit on one ridge (e.g. slow learner × large β) away from the optimum
-    const candidates = diverse(scored, LINK_CANDIDATES * starts, (u) => trajDims.map((d) => (u[d] - box.lo[d]) / (box.hi[d] - box.lo[d])));
+    const candidates = diverse(scored, LINK_CANDIDATES * starts, (u) =>
+      trajDims.map((d) => (u[d] - box.lo[d]) / (box.hi[d] - box.lo[d])),
+    );
     for (const [j, c] of candidates.entries()) {
-      if (j % 4 === 0) report(0.05 + (0.05 * j) / candidates.length, `response-time link for design point ${j + 1}/${candidates.length}`);
+      if (j % 4 === 0)
+        report(
+          0.05 + (0.05 * j) / candidates.length,
+          `response-time link for design point ${j + 1}/${candidates.length}`,
+        );
       const outs = designOuts[c.i].slice(0, DESIGN_INITS);
       const withLink = (x: number[]) => {
         const u = c.u.slice();
         linkDims.forEach((d, m) => (u[d] = x[m]));
         return u;
       };
-      const r = await nelderMead((x) => nllAt(outs, withLink(x)), linkDims.map((d) => c.u[d]), linkBox, { maxEvals: 60 * linkDims.length });
+      const r = await nelderMead(
+        (x) => nllAt(outs, withLink(x)),
+        linkDims.map((d) => c.u[d]),
+        linkBox,
+        { maxEvals: 60 * linkDims.length },
+      );
       c.u = withLink(r.x);
       c.f = r.f;
     }
@@ -181,8 +224,13 @@ export async function fitModel(model: ModelName, engine: OutputEngine, data: Fit
   const maxEvals = opts.maxEvals ?? 150 * k;
   const probes: { x: number[]; f: number }[] = [];
   for (const [i, s] of chosen.entries()) {
-    report(0.1 + (0.35 * i) / chosen.length, `Nelder–Mead probe from start ${i + 1}/${chosen.length}`);
-    probes.push(await nelderMead(nll, s.u, box, { maxEvals: Math.min(maxEvals, PROBE_EVALS_PER_DIM * k) }));
+    report(
+      0.1 + (0.35 * i) / chosen.length,
+      `Nelder–Mead probe from start ${i + 1}/${chosen.length}`,
+    );
+    probes.push(
+      await nelderMead(nll, s.u, box, { maxEvals: Math.min(maxEvals, PROBE_EVALS_PER_DIM * k) }),
+    );
   }
   probes.sort((a, b) => a.f - b.f);
   let best = probes[0];
@@ -191,7 +239,10 @@ export async function fitModel(model: ModelName, engine: OutputEngine, data: Fit
     const r = await nelderMead(nll, p.x, box, { maxEvals });
     if (r.f < best.f) best = r;
   }
-  const restart = await nelderMead(nll, best.x, box, { maxEvals: opts.maxEvals ?? 150 * k, step: box.lo.map((lo, i) => 0.03 * (box.hi[i] - lo)) });
+  const restart = await nelderMead(nll, best.x, box, {
+    maxEvals: opts.maxEvals ?? 150 * k,
+    step: box.lo.map((lo, i) => 0.03 * (box.hi[i] - lo)),
+  });
   if (restart.f < best.f) best = restart;
 
   // 3. uncertainty from the Hessian of the NLL in u space
@@ -200,8 +251,19 @@ export async function fitModel(model: ModelName, engine: OutputEngine, data: Fit
   const logLik = -best.f;
   report(1, "done");
   return {
-    model, link, theta: thetaFromU(model, best.x, link), u: best.x, logLik, bic: bic(logLik, k, n), aic: 2 * k - 2 * logLik,
-    nParams: k, nTrials: n, seed: opts.seed, uncertainty, evals, wallMs: performance.now() - t0,
+    model,
+    link,
+    theta: thetaFromU(model, best.x, link),
+    u: best.x,
+    logLik,
+    bic: bic(logLik, k, n),
+    aic: 2 * k - 2 * logLik,
+    nParams: k,
+    nTrials: n,
+    seed: opts.seed,
+    uncertainty,
+    evals,
+    wallMs: performance.now() - t0,
   };
 }
 
@@ -209,8 +271,13 @@ export async function fitModel(model: ModelName, engine: OutputEngine, data: Fit
  * The best `count` of `sorted` (ascending f) such that no two are closer than MIN_START_DISTANCE in
  * the normalised coordinates `at` (greedy); topped up with the next best if too few are far apart.
  */
-function diverse<T extends { u: number[] }>(sorted: T[], count: number, at: (u: number[]) => number[]): T[] {
-  const chosen: T[] = [], points: number[][] = [];
+function diverse<T extends { u: number[] }>(
+  sorted: T[],
+  count: number,
+  at: (u: number[]) => number[],
+): T[] {
+  const chosen: T[] = [],
+    points: number[][] = [];
   for (const c of sorted) {
     if (chosen.length === count) break;
     const x = at(c.u);
@@ -230,9 +297,13 @@ const MIN_START_DISTANCE = 0.05;
  * (median DT ≈ A²/4 · 0.8). Only a start: the link parameters are optimised before the joint search.
  */
 function ddmStart(data: FitData, specs: ParamSpec[]): Map<number, number> {
-  const rts = [...(data.rts ?? [])].filter((r, t) => Number.isFinite(r) && data.choices[t] !== 0).sort((a, b) => a - b);
-  const q = (p: number) => (rts.length ? rts[Math.min(rts.length - 1, Math.floor(p * rts.length))] : 0.6);
-  const clampIn = (s: ParamSpec, v: number) => toU(s, Math.min(s.hi * 0.99, Math.max(s.lo * 1.01, v)));
+  const rts = [...(data.rts ?? [])]
+    .filter((r, t) => Number.isFinite(r) && data.choices[t] !== 0)
+    .sort((a, b) => a - b);
+  const q = (p: number) =>
+    rts.length ? rts[Math.min(rts.length - 1, Math.floor(p * rts.length))] : 0.6;
+  const clampIn = (s: ParamSpec, v: number) =>
+    toU(s, Math.min(s.hi * 0.99, Math.max(s.lo * 1.01, v)));
   const ndt = 0.7 * q(0.1);
   const bound = 2 * Math.sqrt(Math.max(0.02, q(0.5) - ndt) / 0.8);
   const out = new Map<number, number>();
@@ -243,12 +314,25 @@ function ddmStart(data: FitData, specs: ParamSpec[]): Map<number, number> {
   return out;
 }
 
-async function uncertaintyAt(specs: ParamSpec[], nllBatch: (us: number[][]) => Promise<number[]>, u: number[], box: Box): Promise<Uncertainty> {
-  const atBound = specs.filter((s, i) => u[i] - box.lo[i] < 1e-3 || box.hi[i] - u[i] < 1e-3).map((s) => s.name);
-  const H = await numericalHessian(nllBatch, u, u.map(() => 0.01));
+async function uncertaintyAt(
+  specs: ParamSpec[],
+  nllBatch: (us: number[][]) => Promise<number[]>,
+  u: number[],
+  box: Box,
+): Promise<Uncertainty> {
+  const atBound = specs
+    .filter((s, i) => u[i] - box.lo[i] < 1e-3 || box.hi[i] - u[i] < 1e-3)
+    .map((s) => s.name);
+  const H = await numericalHessian(
+    nllBatch,
+    u,
+    u.map(() => 0.01),
+  );
   const cov = invertSpd(H);
   if (!cov) return { hessianPD: false, seU: null, se: null, ci95: null, atBound };
-  const seU: Theta = {}, se: Theta = {}, ci95: Uncertainty["ci95"] = {};
+  const seU: Theta = {},
+    se: Theta = {},
+    ci95: Uncertainty["ci95"] = {};
   specs.forEach((s, i) => {
     const sd = Math.sqrt(cov[i][i]);
     seU[s.name] = sd;

@@ -6,8 +6,18 @@ import type { StimulusSequence } from "../stimulus-trials";
 import { jsEngine, tfjsEngine } from "./engine";
 import { ddmLogDensity, ddmLogSurvival } from "./ddm";
 import {
-  choiceProb, choicesFor, countChoices, countObservations, ddmLogLikelihood, fitDataFor, linkLogLikelihood, logLikelihood,
-  marginalLinkLogLikelihood, marginalLogLikelihood, predictedCorrect, sampleDdmData,
+  choiceProb,
+  choicesFor,
+  countChoices,
+  countObservations,
+  ddmLogLikelihood,
+  fitDataFor,
+  linkLogLikelihood,
+  logLikelihood,
+  marginalLinkLogLikelihood,
+  marginalLogLikelihood,
+  predictedCorrect,
+  sampleDdmData,
 } from "./likelihood";
 import { modelParamsFor } from "./transforms";
 
@@ -17,10 +27,20 @@ beforeAll(async () => {
 
 // Two one-hot stimuli; trials: s0 (+1), s0 (+1), s1 (−1). W starts at exactly 0 (initScale 0).
 const trial = (t: number, s: number, y: number) => ({
-  input: s === 0 ? [1, 0] : [0, 1], target: [y], task: "a", blockIndex: 0, trialInBlock: t, trialIndex: t,
-  stimulus: `s${s}`, correctResponse: y > 0 ? "j" : "f", congruent: true,
+  input: s === 0 ? [1, 0] : [0, 1],
+  target: [y],
+  task: "a",
+  blockIndex: 0,
+  trialInBlock: t,
+  trialIndex: t,
+  stimulus: `s${s}`,
+  correctResponse: y > 0 ? "j" : "f",
+  congruent: true,
 });
-const seq: StimulusSequence = { keys: { left: "f", right: "j" }, trials: [trial(0, 0, 1), trial(1, 0, 1), trial(2, 1, -1)] };
+const seq: StimulusSequence = {
+  keys: { left: "f", right: "j" },
+  trials: [trial(0, 0, 1), trial(1, 0, 1), trial(2, 1, -1)],
+};
 const arch = { paths: 2, dt: 0.02, gating: "path" as const, initScale: 0, initGate: 0.5 };
 
 describe("fit likelihood", () => {
@@ -39,9 +59,17 @@ describe("fit likelihood", () => {
 
   it("scores each choice as lapse/2 + (1 − lapse)·σ(β·ŷ·s) and skips missed responses", () => {
     const y = [0, 0.1, 0];
-    const beta = 4, lapse = 0.1;
+    const beta = 4,
+      lapse = 0.1;
     const sig = (z: number) => 1 / (1 + Math.exp(-z));
-    const choices = choicesFor(seq, new Map([[0, "j"], [1, "f"], [2, null]]));
+    const choices = choicesFor(
+      seq,
+      new Map([
+        [0, "j"],
+        [1, "f"],
+        [2, null],
+      ]),
+    );
     expect(Array.from(choices)).toEqual([1, -1, 0]);
     expect(countChoices(choices)).toBe(2);
     const byHand = Math.log(0.05 + 0.9 * sig(0)) + Math.log(0.05 + 0.9 * sig(-0.4));
@@ -69,11 +97,19 @@ describe("fit likelihood", () => {
 
 describe("marginal likelihood over initialisations", () => {
   it("equals the single-trajectory likelihood when all initialisations agree, and log-mean-exps otherwise", () => {
-    const y = Float64Array.from([0.5, -0.2, 0.9]), z = Float64Array.from([-0.5, 0.2, -0.9]);
+    const y = Float64Array.from([0.5, -0.2, 0.9]),
+      z = Float64Array.from([-0.5, 0.2, -0.9]);
     const ch = Int8Array.from([1, -1, 0]);
-    expect(marginalLogLikelihood([y, y, y], ch, 4, 0.05)).toBeCloseTo(logLikelihood(y, ch, 4, 0.05), 12);
-    const a = logLikelihood(y, ch, 4, 0.05), b = logLikelihood(z, ch, 4, 0.05);
-    expect(marginalLogLikelihood([y, z], ch, 4, 0.05)).toBeCloseTo(Math.log((Math.exp(a) + Math.exp(b)) / 2), 12);
+    expect(marginalLogLikelihood([y, y, y], ch, 4, 0.05)).toBeCloseTo(
+      logLikelihood(y, ch, 4, 0.05),
+      12,
+    );
+    const a = logLikelihood(y, ch, 4, 0.05),
+      b = logLikelihood(z, ch, 4, 0.05);
+    expect(marginalLogLikelihood([y, z], ch, 4, 0.05)).toBeCloseTo(
+      Math.log((Math.exp(a) + Math.exp(b)) / 2),
+      12,
+    );
   });
 });
 
@@ -94,30 +130,57 @@ describe("ddm link (choices and response times)", () => {
     expect(d.responseWindowS).toBe(2);
     expect(countObservations(d, "ddm")).toBe(2);
     expect(countObservations(d, "choice")).toBe(1);
-    expect(Array.from(fitDataFor(seq, new Map([[0, { response: "f", rtMs: 700 }]]), 1500).rts!)).toEqual([0.7, NaN, NaN]);
+    expect(
+      Array.from(fitDataFor(seq, new Map([[0, { response: "f", rtMs: 700 }]]), 1500).rts!),
+    ).toEqual([0.7, NaN, NaN]);
   });
 
   it("scores each trial as lapse/(2W) + (1 − lapse)·first-passage density, a miss as (1 − lapse)·survival", () => {
     const y = [0.4, -0.2, 0.1];
-    const data = { choices: Int8Array.from([1, 1, 0]), rts: Float64Array.from([0.7, 0.25, Infinity]), responseWindowS: W };
+    const data = {
+      choices: Int8Array.from([1, 1, 0]),
+      rts: Float64Array.from([0.7, 0.25, Infinity]),
+      responseWindowS: W,
+    };
     const v = (yy: number) => (theta.beta / theta.bound) * yy;
     const byHand =
-      Math.log(theta.lapse / (2 * W) + (1 - theta.lapse) * Math.exp(ddmLogDensity(1, 0.7 - theta.ndt, v(0.4), theta.bound))) +
+      Math.log(
+        theta.lapse / (2 * W) +
+          (1 - theta.lapse) * Math.exp(ddmLogDensity(1, 0.7 - theta.ndt, v(0.4), theta.bound)),
+      ) +
       Math.log(theta.lapse / (2 * W)) + // rt 0.25 < T_er: only a lapse can explain it
-      Math.log(1 - theta.lapse) + ddmLogSurvival(W - theta.ndt, v(0.1), theta.bound);
-    expect(ddmLogLikelihood(y, data, theta.beta, theta.lapse, theta.bound, theta.ndt)).toBeCloseTo(byHand, 10);
+      Math.log(1 - theta.lapse) +
+      ddmLogSurvival(W - theta.ndt, v(0.1), theta.bound);
+    expect(ddmLogLikelihood(y, data, theta.beta, theta.lapse, theta.bound, theta.ndt)).toBeCloseTo(
+      byHand,
+      10,
+    );
     expect(linkLogLikelihood(y, data, "ddm", theta)).toBeCloseTo(byHand, 10);
     // several trajectories at once give the single-trajectory values (the shared density part is reused)
     const z = [-0.4, 0.3, 0.9];
     expect(marginalLinkLogLikelihood([y, z], data, "ddm", theta)).toBeCloseTo(
-      Math.log((Math.exp(byHand) + Math.exp(ddmLogLikelihood(z, data, theta.beta, theta.lapse, theta.bound, theta.ndt))) / 2), 10,
+      Math.log(
+        (Math.exp(byHand) +
+          Math.exp(ddmLogLikelihood(z, data, theta.beta, theta.lapse, theta.bound, theta.ndt))) /
+          2,
+      ),
+      10,
     );
   });
 
   it("is a proper distribution over (key, time, miss) whose choice margin is the choice link", () => {
     // ∫_0^W [p(+1, rt) + p(−1, rt)] drt + P(miss) = 1, and with no window ∫ p(s, rt) drt = lapse/2 + (1 − lapse)·σ(β·ŷ·s)
     const one = (y: number, s: 1 | -1, rt: number, window: number) =>
-      Math.exp(ddmLogLikelihood([y], { choices: Int8Array.from([s]), rts: Float64Array.from([rt]), responseWindowS: window }, theta.beta, theta.lapse, theta.bound, theta.ndt));
+      Math.exp(
+        ddmLogLikelihood(
+          [y],
+          { choices: Int8Array.from([s]), rts: Float64Array.from([rt]), responseWindowS: window },
+          theta.beta,
+          theta.lapse,
+          theta.bound,
+          theta.ndt,
+        ),
+      );
     const integrate = (f: (t: number) => number, a: number, b: number, n = 20000) => {
       const h = (b - a) / n;
       let sum = 0;
@@ -125,12 +188,23 @@ describe("ddm link (choices and response times)", () => {
       return sum * h;
     };
     for (const y of [0, 0.3, -0.7]) {
-      const miss = Math.exp(ddmLogLikelihood([y], { choices: Int8Array.from([0]), rts: Float64Array.from([Infinity]), responseWindowS: W }, theta.beta, theta.lapse, theta.bound, theta.ndt));
+      const miss = Math.exp(
+        ddmLogLikelihood(
+          [y],
+          { choices: Int8Array.from([0]), rts: Float64Array.from([Infinity]), responseWindowS: W },
+          theta.beta,
+          theta.lapse,
+          theta.bound,
+          theta.ndt,
+        ),
+      );
       const total = integrate((t) => one(y, 1, t, W) + one(y, -1, t, W), 0, W) + miss;
       expect(total).toBeCloseTo(1, 4);
       // a long window: nothing is missed, and the key's probability is the choice link's
       const big = 60;
-      const pRight = integrate((t) => one(y, 1, t, big) - theta.lapse / (2 * big), theta.ndt, theta.ndt + 12) + theta.lapse / 2;
+      const pRight =
+        integrate((t) => one(y, 1, t, big) - theta.lapse / (2 * big), theta.ndt, theta.ndt + 12) +
+        theta.lapse / 2;
       expect(pRight).toBeCloseTo(theta.lapse / 2 + (1 - theta.lapse) * sig(theta.beta * y), 4);
       expect(pRight).toBeCloseTo(choiceProb(y, 1, theta.beta, theta.lapse), 4);
     }
@@ -152,7 +226,8 @@ describe("ddm link (choices and response times)", () => {
     expect(meanRt(1)).toBeGreaterThan(meanRt(0) + 0.05);
     // the link uses the times: the generating outputs beat the same outputs with the trials' drifts swapped
     const swapped = Float64Array.from(y, (_, t) => y[t ^ 1]);
-    const ll = (o: Float64Array) => ddmLogLikelihood(o, d, theta.beta, theta.lapse, theta.bound, theta.ndt);
+    const ll = (o: Float64Array) =>
+      ddmLogLikelihood(o, d, theta.beta, theta.lapse, theta.bound, theta.ndt);
     expect(ll(y)).toBeGreaterThan(ll(swapped) + 50);
   });
 });

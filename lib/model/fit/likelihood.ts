@@ -23,14 +23,18 @@ import type { LinkName, Theta } from "./transforms";
 export type Choice = 1 | -1 | 0;
 
 /** Human responses (key or null) by main-phase trialIndex → choices aligned with the sequence. */
-export function choicesFor(seq: StimulusSequence, responses: ReadonlyMap<number, string | null>): Int8Array {
+export function choicesFor(
+  seq: StimulusSequence,
+  responses: ReadonlyMap<number, string | null>,
+): Int8Array {
   return Int8Array.from(seq.trials, (t) => {
     const r = responses.get(t.trialIndex);
     return r === seq.keys.right ? 1 : r === seq.keys.left ? -1 : 0;
   });
 }
 
-export const countChoices = (choices: Int8Array): number => choices.reduce((n, s) => n + (s !== 0 ? 1 : 0), 0);
+export const countChoices = (choices: Int8Array): number =>
+  choices.reduce((n, s) => n + (s !== 0 ? 1 : 0), 0);
 
 /**
  * A participant's data aligned with the model's sequence. `choices` alone → the choice link.
@@ -59,13 +63,18 @@ export function countObservations(data: FitData, link: LinkName): number {
   if (link === "choice") return countChoices(data.choices);
   const { choices, rts } = requireRts(data);
   let n = 0;
-  for (let t = 0; t < choices.length; t++) if ((choices[t] !== 0 && Number.isFinite(rts[t])) || rts[t] === Infinity) n++;
+  for (let t = 0; t < choices.length; t++)
+    if ((choices[t] !== 0 && Number.isFinite(rts[t])) || rts[t] === Infinity) n++;
   return n;
 }
 
 function requireRts(data: FitData): { choices: Int8Array; rts: Float64Array; window: number } {
-  if (!data.rts || !data.responseWindowS) throw new Error("The ddm link needs response times and the response window");
-  if (data.rts.length !== data.choices.length) throw new Error(`rts (${data.rts.length}) and choices (${data.choices.length}) differ in length`);
+  if (!data.rts || !data.responseWindowS)
+    throw new Error("The ddm link needs response times and the response window");
+  if (data.rts.length !== data.choices.length)
+    throw new Error(
+      `rts (${data.rts.length}) and choices (${data.choices.length}) differ in length`,
+    );
   return { choices: data.choices, rts: data.rts, window: data.responseWindowS };
 }
 
@@ -75,7 +84,14 @@ function requireRts(data: FitData): { choices: Int8Array; rts: Float64Array; win
  * u_t = dt/A² (ddm.ts): the bracket does not depend on the drift, so it is computed once per trial
  * and shared by every initialisation; only the cheap drift terms are per trajectory.
  */
-export function ddmLogLikelihoods(outputsPerInit: readonly ArrayLike<number>[], data: FitData, beta: number, lapse: number, bound: number, ndt: number): number[] {
+export function ddmLogLikelihoods(
+  outputsPerInit: readonly ArrayLike<number>[],
+  data: FitData,
+  beta: number,
+  lapse: number,
+  bound: number,
+  ndt: number,
+): number[] {
   const { choices, rts, window } = requireRts(data);
   const N = choices.length;
   const kappa = beta / bound;
@@ -86,13 +102,16 @@ export function ddmLogLikelihoods(outputsPerInit: readonly ArrayLike<number>[], 
   for (let t = 0; t < N; t++) {
     const dt = rts[t] - ndt;
     dts[t] = dt;
-    if (choices[t] !== 0 && Number.isFinite(rts[t])) base[t] = dt > 0 ? ddmLogDensity(1, dt, 0, bound) + log1mLapse : -Infinity;
+    if (choices[t] !== 0 && Number.isFinite(rts[t]))
+      base[t] = dt > 0 ? ddmLogDensity(1, dt, 0, bound) + log1mLapse : -Infinity;
   }
   return outputsPerInit.map((outputs) => {
-    if (outputs.length !== N) throw new Error(`outputs (${outputs.length}) and choices (${N}) differ in length`);
+    if (outputs.length !== N)
+      throw new Error(`outputs (${outputs.length}) and choices (${N}) differ in length`);
     let ll = 0;
     for (let t = 0; t < N; t++) {
-      const s = choices[t], rt = rts[t];
+      const s = choices[t],
+        rt = rts[t];
       const v = Number.isFinite(outputs[t]) ? kappa * outputs[t] : 0;
       if (rt === Infinity) {
         ll += log1mLapse + ddmLogSurvival(window - ndt, v, bound); // no key within the window
@@ -107,12 +126,24 @@ export function ddmLogLikelihoods(outputsPerInit: readonly ArrayLike<number>[], 
 }
 
 /** Σ_t log p(choice_t, rt_t) of one trajectory under the ddm link. */
-export function ddmLogLikelihood(outputs: ArrayLike<number>, data: FitData, beta: number, lapse: number, bound: number, ndt: number): number {
+export function ddmLogLikelihood(
+  outputs: ArrayLike<number>,
+  data: FitData,
+  beta: number,
+  lapse: number,
+  bound: number,
+  ndt: number,
+): number {
   return ddmLogLikelihoods([outputs], data, beta, lapse, bound, ndt)[0];
 }
 
 /** Log-likelihood of one trajectory under a link and its parameters (θ holds β, lapse and the link's own). */
-export function linkLogLikelihood(outputs: ArrayLike<number>, data: FitData, link: LinkName, theta: Theta): number {
+export function linkLogLikelihood(
+  outputs: ArrayLike<number>,
+  data: FitData,
+  link: LinkName,
+  theta: Theta,
+): number {
   return link === "ddm"
     ? ddmLogLikelihood(outputs, data, theta.beta!, theta.lapse!, theta.bound!, theta.ndt!)
     : logLikelihood(outputs, data.choices, theta.beta!, theta.lapse!);
@@ -126,17 +157,26 @@ export function logMeanExp(lls: readonly number[]): number {
 }
 
 /** Log-likelihood of each trajectory (one per initialisation) under a link. */
-export function linkLogLikelihoods(outputsPerInit: readonly ArrayLike<number>[], data: FitData, link: LinkName, theta: Theta): number[] {
+export function linkLogLikelihoods(
+  outputsPerInit: readonly ArrayLike<number>[],
+  data: FitData,
+  link: LinkName,
+  theta: Theta,
+): number[] {
   return link === "ddm"
     ? ddmLogLikelihoods(outputsPerInit, data, theta.beta!, theta.lapse!, theta.bound!, theta.ndt!)
     : outputsPerInit.map((o) => logLikelihood(o, data.choices, theta.beta!, theta.lapse!));
 }
 
 /** marginalLogLikelihood for any link (see below). */
-export function marginalLinkLogLikelihood(outputsPerInit: readonly ArrayLike<number>[], data: FitData, link: LinkName, theta: Theta): number {
+export function marginalLinkLogLikelihood(
+  outputsPerInit: readonly ArrayLike<number>[],
+  data: FitData,
+  link: LinkName,
+  theta: Theta,
+): number {
   return logMeanExp(linkLogLikelihoods(outputsPerInit, data, link, theta));
 }
-
 
 /** Probability of choice s given output y. A non-finite output (a diverged model) predicts chance. */
 export function choiceProb(y: number, s: 1 | -1, beta: number, lapse: number): number {
@@ -145,8 +185,14 @@ export function choiceProb(y: number, s: 1 | -1, beta: number, lapse: number): n
 }
 
 /** Σ_t log p(choice_t) over trials with a choice. */
-export function logLikelihood(outputs: ArrayLike<number>, choices: Int8Array, beta: number, lapse: number): number {
-  if (outputs.length !== choices.length) throw new Error(`outputs (${outputs.length}) and choices (${choices.length}) differ in length`);
+export function logLikelihood(
+  outputs: ArrayLike<number>,
+  choices: Int8Array,
+  beta: number,
+  lapse: number,
+): number {
+  if (outputs.length !== choices.length)
+    throw new Error(`outputs (${outputs.length}) and choices (${choices.length}) differ in length`);
   let ll = 0;
   for (let t = 0; t < choices.length; t++) {
     const s = choices[t];
@@ -163,12 +209,22 @@ export function logLikelihood(outputs: ArrayLike<number>, choices: Int8Array, be
  * so for a flexible participant one fixed draw can miss the participant's trajectory by tens of log
  * units (docs/fitting.md "Initialisation noise"). The participant's own draw is unknown: marginalise it.
  */
-export function marginalLogLikelihood(outputsPerInit: readonly ArrayLike<number>[], choices: Int8Array, beta: number, lapse: number): number {
+export function marginalLogLikelihood(
+  outputsPerInit: readonly ArrayLike<number>[],
+  choices: Int8Array,
+  beta: number,
+  lapse: number,
+): number {
   return logMeanExp(outputsPerInit.map((o) => logLikelihood(o, choices, beta, lapse)));
 }
 
 /** Posterior weights of the S initialisations given the data (for predictions that mix them). */
-export function initWeights(outputsPerInit: readonly ArrayLike<number>[], data: FitData, link: LinkName, theta: Theta): number[] {
+export function initWeights(
+  outputsPerInit: readonly ArrayLike<number>[],
+  data: FitData,
+  link: LinkName,
+  theta: Theta,
+): number[] {
   const lls = linkLogLikelihoods(outputsPerInit, data, link, theta);
   const m = Math.max(...lls);
   const w = lls.map((v) => Math.exp(v - m));
@@ -177,13 +233,27 @@ export function initWeights(outputsPerInit: readonly ArrayLike<number>[], data: 
 }
 
 /** P(the correct key) per trial: the model-predicted accuracy curve for a fitted (β, lapse). */
-export function predictedCorrect(outputs: ArrayLike<number>, seq: StimulusSequence, beta: number, lapse: number): Float64Array {
-  return Float64Array.from(seq.trials, (t, i) => choiceProb(outputs[i], t.target[0] > 0 ? 1 : -1, beta, lapse));
+export function predictedCorrect(
+  outputs: ArrayLike<number>,
+  seq: StimulusSequence,
+  beta: number,
+  lapse: number,
+): Float64Array {
+  return Float64Array.from(seq.trials, (t, i) =>
+    choiceProb(outputs[i], t.target[0] > 0 ? 1 : -1, beta, lapse),
+  );
 }
 
 /** Draw choices from the likelihood (simulated participants). `uniform` returns U[0, 1). */
-export function sampleChoices(outputs: ArrayLike<number>, beta: number, lapse: number, uniform: () => number): Int8Array {
-  return Int8Array.from({ length: outputs.length }, (_, t) => (uniform() < choiceProb(outputs[t], 1, beta, lapse) ? 1 : -1));
+export function sampleChoices(
+  outputs: ArrayLike<number>,
+  beta: number,
+  lapse: number,
+  uniform: () => number,
+): Int8Array {
+  return Int8Array.from({ length: outputs.length }, (_, t) =>
+    uniform() < choiceProb(outputs[t], 1, beta, lapse) ? 1 : -1,
+  );
 }
 
 /**
@@ -192,10 +262,16 @@ export function sampleChoices(outputs: ArrayLike<number>, beta: number, lapse: n
  * (no key within the window → choice 0, rt +Infinity).
  */
 export function sampleDdmData(
-  outputs: ArrayLike<number>, theta: Theta, responseWindowS: number, uniform: () => number,
+  outputs: ArrayLike<number>,
+  theta: Theta,
+  responseWindowS: number,
+  uniform: () => number,
 ): FitData {
-  const { beta, lapse, bound, ndt } = theta as Required<Pick<Theta, "beta" | "lapse" | "bound" | "ndt">>;
-  const choices = new Int8Array(outputs.length), rts = new Float64Array(outputs.length);
+  const { beta, lapse, bound, ndt } = theta as Required<
+    Pick<Theta, "beta" | "lapse" | "bound" | "ndt">
+  >;
+  const choices = new Int8Array(outputs.length),
+    rts = new Float64Array(outputs.length);
   for (let t = 0; t < outputs.length; t++) {
     if (uniform() < lapse) {
       choices[t] = uniform() < 0.5 ? 1 : -1;

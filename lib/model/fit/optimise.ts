@@ -7,7 +7,8 @@ export type Box = { lo: readonly number[]; hi: readonly number[] };
 export type Objective = (x: number[]) => Promise<number> | number;
 export type BatchObjective = (xs: number[][]) => Promise<number[]>;
 
-const clampTo = (box: Box, x: number[]): number[] => x.map((v, i) => Math.min(box.hi[i], Math.max(box.lo[i], v)));
+const clampTo = (box: Box, x: number[]): number[] =>
+  x.map((v, i) => Math.min(box.hi[i], Math.max(box.lo[i], v)));
 
 /** n points in the box, one per stratum along every axis (Latin hypercube, McKay et al. 1979). */
 export function latinHypercube(n: number, box: Box, rng: Rng): number[][] {
@@ -32,14 +33,19 @@ export type NelderMeadResult = { x: number[]; f: number; evals: number; converge
  * below fTol and its extent below xTol, or after maxEvals evaluations.
  */
 export async function nelderMead(
-  f: Objective, x0: number[], box: Box,
+  f: Objective,
+  x0: number[],
+  box: Box,
   opts: { step?: number[]; maxEvals?: number; fTol?: number; xTol?: number } = {},
 ): Promise<NelderMeadResult> {
   const n = x0.length;
   const { maxEvals = 200 * n, fTol = 1e-6, xTol = 1e-4 } = opts;
   const step = opts.step ?? box.lo.map((lo, i) => 0.1 * (box.hi[i] - lo));
   // Gao & Han (2012) coefficients: better than the classic (1, 2, ½, ½) in higher dimensions.
-  const alpha = 1, gamma = 1 + 2 / n, rho = 0.75 - 1 / (2 * n), sigma = 1 - 1 / n;
+  const alpha = 1,
+    gamma = 1 + 2 / n,
+    rho = 0.75 - 1 / (2 * n),
+    sigma = 1 - 1 / n;
   let evals = 0;
   const F = async (x: number[]) => {
     evals++;
@@ -54,13 +60,24 @@ export async function nelderMead(
     const xc = clampTo(box, x);
     simplex.push({ x: xc, f: await F(xc) });
   }
-  const combine = (a: number[], b: number[], t: number) => clampTo(box, a.map((v, i) => v + t * (b[i] - v)));
+  const combine = (a: number[], b: number[], t: number) =>
+    clampTo(
+      box,
+      a.map((v, i) => v + t * (b[i] - v)),
+    );
   while (evals < maxEvals) {
     simplex.sort((a, b) => a.f - b.f);
-    const best = simplex[0], worst = simplex[n];
-    const extent = Math.max(...simplex.slice(1).map((s) => Math.max(...s.x.map((v, i) => Math.abs(v - best.x[i])))));
-    if (worst.f - best.f < fTol && extent < xTol) return { x: best.x, f: best.f, evals, converged: true };
-    const centroid = Array.from({ length: n }, (_, i) => simplex.slice(0, n).reduce((s, p) => s + p.x[i], 0) / n);
+    const best = simplex[0],
+      worst = simplex[n];
+    const extent = Math.max(
+      ...simplex.slice(1).map((s) => Math.max(...s.x.map((v, i) => Math.abs(v - best.x[i])))),
+    );
+    if (worst.f - best.f < fTol && extent < xTol)
+      return { x: best.x, f: best.f, evals, converged: true };
+    const centroid = Array.from(
+      { length: n },
+      (_, i) => simplex.slice(0, n).reduce((s, p) => s + p.x[i], 0) / n,
+    );
     const xr = combine(centroid, worst.x, -alpha);
     const fr = await F(xr);
     if (fr < best.f) {
@@ -95,14 +112,36 @@ export async function nelderMead(
  * Central-difference Hessian of f at x with steps h (one batch of 1 + 2n + 4·n(n−1)/2 points).
  * Points outside the box are not clamped: the caller's objective must accept them.
  */
-export async function numericalHessian(f: BatchObjective, x: number[], h: number[]): Promise<number[][]> {
+export async function numericalHessian(
+  f: BatchObjective,
+  x: number[],
+  h: number[],
+): Promise<number[][]> {
   const n = x.length;
-  const shift = (d: [number, number][]) => x.map((v, i) => v + d.filter(([j]) => j === i).reduce((s, [, k]) => s + k * h[i], 0));
+  const shift = (d: [number, number][]) =>
+    x.map((v, i) => v + d.filter(([j]) => j === i).reduce((s, [, k]) => s + k * h[i], 0));
   const pts: number[][] = [x.slice()];
   for (let i = 0; i < n; i++) pts.push(shift([[i, 1]]), shift([[i, -1]]));
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++)
-      pts.push(shift([[i, 1], [j, 1]]), shift([[i, 1], [j, -1]]), shift([[i, -1], [j, 1]]), shift([[i, -1], [j, -1]]));
+      pts.push(
+        shift([
+          [i, 1],
+          [j, 1],
+        ]),
+        shift([
+          [i, 1],
+          [j, -1],
+        ]),
+        shift([
+          [i, -1],
+          [j, 1],
+        ]),
+        shift([
+          [i, -1],
+          [j, -1],
+        ]),
+      );
   const v = await f(pts);
   const f0 = v[0];
   const H = Array.from({ length: n }, () => new Array<number>(n).fill(0));

@@ -12,7 +12,12 @@ import type { ModelName } from "./transforms";
 /** Default number of model initialisations marginalised in the likelihood (docs/fitting.md). */
 export const INIT_SEEDS = 8;
 
-export type ParticipantFit = { flexible: ModelFit; forgetful: ModelFit; comparison: Comparison; wallMs: number };
+export type ParticipantFit = {
+  flexible: ModelFit;
+  forgetful: ModelFit;
+  comparison: Comparison;
+  wallMs: number;
+};
 
 export type ParticipantFitOptions = Omit<FitOptions, "designEngine" | "onProgress"> & {
   /** "js" (default): float64 engine throughout (sparse one-hot inputs: 256 sets × 8 initialisations ≈ 0.1 s);
@@ -25,19 +30,30 @@ export type ParticipantFitOptions = Omit<FitOptions, "designEngine" | "onProgres
   onProgress?: (fraction: number, message: string) => void;
 };
 
-export async function fitParticipant(arch: FitArch, seq: StimulusSequence, data: FitData, opts: ParticipantFitOptions): Promise<ParticipantFit> {
+export async function fitParticipant(
+  arch: FitArch,
+  seq: StimulusSequence,
+  data: FitData,
+  opts: ParticipantFitOptions,
+): Promise<ParticipantFit> {
   const t0 = performance.now();
   const S = opts.initSeeds ?? INIT_SEEDS;
   const refine = jsEngine(arch, seq, opts.seed, S);
-  const design = opts.designEngine === "tfjs" ? tfjsEngine(arch, seq, opts.seed, opts.signal, S) : refine;
+  const design =
+    opts.designEngine === "tfjs" ? tfjsEngine(arch, seq, opts.seed, opts.signal, S) : refine;
   const models: ModelName[] = ["flexible", "forgetful"];
   const fits = {} as Record<ModelName, ModelFit>;
   for (const [i, model] of models.entries()) {
     if (opts.signal?.aborted) throw new Error("Fit cancelled");
     fits[model] = await fitModel(model, refine, data, {
-      ...opts, designEngine: design,
+      ...opts,
+      designEngine: design,
       onProgress: (f, msg) => opts.onProgress?.((i + f) / models.length, `${model}: ${msg}`),
     });
   }
-  return { ...fits, comparison: compareFits(fits.flexible, fits.forgetful), wallMs: performance.now() - t0 };
+  return {
+    ...fits,
+    comparison: compareFits(fits.flexible, fits.forgetful),
+    wallMs: performance.now() - t0,
+  };
 }

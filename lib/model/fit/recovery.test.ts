@@ -18,28 +18,42 @@ const seq = curriculumToStimulusTrials(generateCurriculum(defaultStudyConfig(), 
 describe("fit recovery (small sanity check)", () => {
   it("recovers the generating model and β for clearly flexible and clearly forgetful participants", async () => {
     const { participants, summary } = await runRecovery(arch, seq, {
-      n: 4, seed: 21,
+      n: 4,
+      seed: 21,
       ranges: {
-        flexible: { tauW: [0.08, 0.15], tauC: [0.01, 0.02], lambda: [0.02, 0.05], beta: [8, 12], lapse: [0.01, 0.03] },
+        flexible: {
+          tauW: [0.08, 0.15],
+          tauC: [0.01, 0.02],
+          lambda: [0.02, 0.05],
+          beta: [8, 12],
+          lapse: [0.01, 0.03],
+        },
         forgetful: { tau: [0.08, 0.15], beta: [8, 12], lapse: [0.01, 0.03] },
       },
       fit: { designEngine: "js", designSize: 48, starts: 2, initSeeds: 4 },
     });
     expect(summary.modelRecoveryRate).toBeGreaterThanOrEqual(0.75);
-    expect(summary.confusion.flexible.flexible + summary.confusion.forgetful.forgetful).toBe(summary.modelRecoveryRate * 4);
+    expect(summary.confusion.flexible.flexible + summary.confusion.forgetful.forgetful).toBe(
+      summary.modelRecoveryRate * 4,
+    );
     for (const p of participants) {
       const fitted = p.fits[p.model].theta;
       expect(fitted.beta! / p.theta.beta!).toBeGreaterThan(0.5);
       expect(fitted.beta! / p.theta.beta!).toBeLessThan(2);
     }
     const forgetful = participants.filter((p) => p.model === "forgetful");
-    for (const p of forgetful) expect(Math.abs(Math.log(p.fits.forgetful.theta.tau! / p.theta.tau!))).toBeLessThan(0.5);
+    for (const p of forgetful)
+      expect(Math.abs(Math.log(p.fits.forgetful.theta.tau! / p.theta.tau!))).toBeLessThan(0.5);
   });
 });
 
 describe("paired recovery draws", () => {
   it("draws the same model θ whichever link the participants answer with, the link's own parameters inside their ranges", () => {
-    const ranges = { tauW: [0.05, 0.5] as [number, number], bound: [0.8, 1.6] as [number, number], ndt: [0.25, 0.45] as [number, number] };
+    const ranges = {
+      tauW: [0.05, 0.5] as [number, number],
+      bound: [0.8, 1.6] as [number, number],
+      ndt: [0.25, 0.45] as [number, number],
+    };
     const keysOnly = drawTheta("flexible", createRng(4), ranges, "choice", createRng(5));
     const withRts = drawTheta("flexible", createRng(4), ranges, "ddm", createRng(5));
     const { bound, ndt, ...model } = withRts;
@@ -59,7 +73,12 @@ describe("ddm link fit (small sanity check)", () => {
     const truth = { tau: 0.1, beta: 8, lapse: 0.03, bound: 1.2, ndt: 0.35 };
     const sim = simulateParticipant(arch, seq, "forgetful", truth, 31, 32, { link: "ddm" });
     expect(Array.from(sim.data.rts!).every((r) => r > 0)).toBe(true);
-    const fit = await fitModel("forgetful", jsEngine(arch, seq, 33, 2), sim.data, { seed: 33, link: "ddm", designSize: 32, starts: 2 });
+    const fit = await fitModel("forgetful", jsEngine(arch, seq, 33, 2), sim.data, {
+      seed: 33,
+      link: "ddm",
+      designSize: 32,
+      starts: 2,
+    });
     expect(fit.link).toBe("ddm");
     expect(fit.nParams).toBe(5);
     expect(Math.abs(fit.theta.bound! / truth.bound - 1)).toBeLessThan(0.1);
@@ -72,10 +91,17 @@ describe("ddm link fit (small sanity check)", () => {
 
 describe("fit comparison", () => {
   it("prefers the lower BIC and sums BIC over participants", () => {
-    expect(compareFits({ bic: 100 }, { bic: 110 })).toEqual({ deltaBic: 10, preferred: "flexible", strength: "strong" });
+    expect(compareFits({ bic: 100 }, { bic: 110 })).toEqual({
+      deltaBic: 10,
+      preferred: "flexible",
+      strength: "strong",
+    });
     expect(compareFits({ bic: 100 }, { bic: 97 }).preferred).toBe("forgetful");
     const f = (bic: number, logLik: number) => ({ bic, logLik, nParams: 5, nTrials: 480 });
-    const s = compareStudy([{ flexible: f(100, -40), forgetful: f(110, -50) }, { flexible: f(200, -90), forgetful: f(195, -91) }])!;
+    const s = compareStudy([
+      { flexible: f(100, -40), forgetful: f(110, -50) },
+      { flexible: f(200, -90), forgetful: f(195, -91) },
+    ])!;
     expect(s.bic).toEqual({ flexible: 300, forgetful: 305 });
     expect(s.preferredCount).toEqual({ flexible: 1, forgetful: 1 });
     expect(s.preferred).toBe("flexible");
@@ -86,7 +112,10 @@ describe("fit comparison", () => {
 
 describe("fit recovery curves", () => {
   it("averages observed errors and predicted P(error) by position after a switch", () => {
-    const choices = Int8Array.from(seq.trials, (t) => (t.trialInBlock === 0 ? -t.target[0] : t.target[0]) as 1 | -1);
+    const choices = Int8Array.from(
+      seq.trials,
+      (t) => (t.trialInBlock === 0 ? -t.target[0] : t.target[0]) as 1 | -1,
+    );
     const pc = { m: Float64Array.from(seq.trials, (t) => (t.trialInBlock === 0 ? 0.2 : 0.9)) };
     const pts = fitRecoveryCurves(seq, choices, pc, { positions: 3, levels: 2 });
     expect(pts).toHaveLength(6);

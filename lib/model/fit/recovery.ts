@@ -12,7 +12,15 @@ import { marginalLinkLogLikelihood } from "./likelihood";
 import { INIT_SEEDS, type ParticipantFitOptions, fitParticipant } from "./participant";
 import { type GeneratingRanges, drawTheta, simulateParticipant } from "./simulate";
 import { type MechanismStats, mechanismStats } from "./signature";
-import { type LinkName, type ModelName, PRIOR, type Theta, modelParamsFor, paramSpecs, toU } from "./transforms";
+import {
+  type LinkName,
+  type ModelName,
+  PRIOR,
+  type Theta,
+  modelParamsFor,
+  paramSpecs,
+  toU,
+} from "./transforms";
 
 export type RecoveredParticipant = {
   id: number;
@@ -23,7 +31,10 @@ export type RecoveredParticipant = {
   mechanism: MechanismStats;
   /** Draws needed to get an admissible θ (1 without a filter). */
   draws: number;
-  fits: Record<ModelName, Pick<ModelFit, "link" | "theta" | "logLik" | "bic" | "nParams" | "uncertainty" | "wallMs">>;
+  fits: Record<
+    ModelName,
+    Pick<ModelFit, "link" | "theta" | "logLik" | "bic" | "nParams" | "uncertainty" | "wallMs">
+  >;
   preferred: ModelName;
   deltaBic: number;
   /** Log-likelihood of the generating θ under the fitting likelihood (fit seed, S initialisations): if it
@@ -31,7 +42,15 @@ export type RecoveredParticipant = {
   truthLogLik: number;
 };
 
-export type ParamRecovery = { param: string; model: ModelName; n: number; r: number; bias: number; rmse: number; scale: "log" | "logit" };
+export type ParamRecovery = {
+  param: string;
+  model: ModelName;
+  n: number;
+  r: number;
+  bias: number;
+  rmse: number;
+  scale: "log" | "logit";
+};
 
 export type RecoverySummary = {
   participants: number;
@@ -48,8 +67,11 @@ export type RecoverySummary = {
 
 export const pearson = (a: readonly number[], b: readonly number[]): number => {
   const n = a.length;
-  const ma = a.reduce((s, v) => s + v, 0) / n, mb = b.reduce((s, v) => s + v, 0) / n;
-  let sab = 0, saa = 0, sbb = 0;
+  const ma = a.reduce((s, v) => s + v, 0) / n,
+    mb = b.reduce((s, v) => s + v, 0) / n;
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
   for (let i = 0; i < n; i++) {
     sab += (a[i] - ma) * (b[i] - mb);
     saa += (a[i] - ma) ** 2;
@@ -75,35 +97,75 @@ export type RecoveryOptions = {
   onParticipant?: (p: RecoveredParticipant, done: number, total: number) => void;
 };
 
-export async function runRecovery(arch: FitArch, seq: StimulusSequence, opts: RecoveryOptions): Promise<{ participants: RecoveredParticipant[]; summary: RecoverySummary }> {
+export async function runRecovery(
+  arch: FitArch,
+  seq: StimulusSequence,
+  opts: RecoveryOptions,
+): Promise<{ participants: RecoveredParticipant[]; summary: RecoverySummary }> {
   const rng = createRng(opts.seed);
   // the link's own parameters from a separate stream: the same seed gives the same model θ's (and
   // admissions) whether participants answer with keys only or with keys and response times
   const linkRng = createRng(deriveSeed(opts.seed, 999_983));
   const fitLink = opts.fit?.link ?? "choice";
   const generateLink = opts.generateLink ?? fitLink;
-  if (fitLink === "ddm" && generateLink !== "ddm") throw new Error("A ddm fit needs participants simulated with response times (generateLink ddm)");
+  if (fitLink === "ddm" && generateLink !== "ddm")
+    throw new Error(
+      "A ddm fit needs participants simulated with response times (generateLink ddm)",
+    );
   const participants: RecoveredParticipant[] = [];
   for (let id = 0; id < opts.n; id++) {
     const model: ModelName = id % 2 === 0 ? "flexible" : "forgetful";
     // generating and fitting model seeds differ: the fit must not rely on knowing the init noise
     const genSeed = deriveSeed(opts.seed, 3 * id);
-    let theta: Theta, mechanism: MechanismStats, draws = 0;
+    let theta: Theta,
+      mechanism: MechanismStats,
+      draws = 0;
     do {
       if (++draws > 1000) throw new Error(`No admissible ${model} participant in 1000 draws`);
       theta = drawTheta(model, rng, opts.ranges?.[model], generateLink, linkRng);
       mechanism = mechanismStats(arch, modelParamsFor(model, theta), seq, genSeed);
     } while (opts.admit && !opts.admit(model, theta, mechanism));
-    const sim = simulateParticipant(arch, seq, model, theta, genSeed, deriveSeed(opts.seed, 3 * id + 1), { link: generateLink });
+    const sim = simulateParticipant(
+      arch,
+      seq,
+      model,
+      theta,
+      genSeed,
+      deriveSeed(opts.seed, 3 * id + 1),
+      { link: generateLink },
+    );
     const fitSeed = deriveSeed(opts.seed, 3 * id + 2);
     const fit = await fitParticipant(arch, seq, sim.data, { ...opts.fit, seed: fitSeed });
-    const truthOuts = await jsEngine(arch, seq, fitSeed, opts.fit?.initSeeds ?? INIT_SEEDS)([modelParamsFor(model, theta)]);
+    const truthOuts = await jsEngine(
+      arch,
+      seq,
+      fitSeed,
+      opts.fit?.initSeeds ?? INIT_SEEDS,
+    )([modelParamsFor(model, theta)]);
     const truthLogLik = marginalLinkLogLikelihood(truthOuts, sim.data, fitLink, theta);
-    const accuracy = sim.data.choices.reduce((s, c, t) => s + (c === seq.trials[t].target[0] ? 1 : 0), 0) / seq.trials.length;
-    const pick = (f: ModelFit) => ({ link: f.link, theta: f.theta, logLik: f.logLik, bic: f.bic, nParams: f.nParams, uncertainty: f.uncertainty, wallMs: f.wallMs });
+    const accuracy =
+      sim.data.choices.reduce((s, c, t) => s + (c === seq.trials[t].target[0] ? 1 : 0), 0) /
+      seq.trials.length;
+    const pick = (f: ModelFit) => ({
+      link: f.link,
+      theta: f.theta,
+      logLik: f.logLik,
+      bic: f.bic,
+      nParams: f.nParams,
+      uncertainty: f.uncertainty,
+      wallMs: f.wallMs,
+    });
     const p: RecoveredParticipant = {
-      id, model, theta, accuracy, mechanism, draws, fits: { flexible: pick(fit.flexible), forgetful: pick(fit.forgetful) },
-      preferred: fit.comparison.preferred, deltaBic: fit.comparison.deltaBic, truthLogLik,
+      id,
+      model,
+      theta,
+      accuracy,
+      mechanism,
+      draws,
+      fits: { flexible: pick(fit.flexible), forgetful: pick(fit.forgetful) },
+      preferred: fit.comparison.preferred,
+      deltaBic: fit.comparison.deltaBic,
+      truthLogLik,
     };
     participants.push(p);
     opts.onParticipant?.(p, id + 1, opts.n);
@@ -114,12 +176,22 @@ export async function runRecovery(arch: FitArch, seq: StimulusSequence, opts: Re
 /** True vs fitted per parameter (fits of the generating model), plus τ_c/τ_w; and the confusion matrix. */
 export function summariseRecovery(ps: readonly RecoveredParticipant[]): RecoverySummary {
   const params: ParamRecovery[] = [];
-  const add = (param: string, model: ModelName, pairs: [number, number][], scale: "log" | "logit") => {
+  const add = (
+    param: string,
+    model: ModelName,
+    pairs: [number, number][],
+    scale: "log" | "logit",
+  ) => {
     if (pairs.length < 3) return;
-    const t = pairs.map((p) => p[0]), f = pairs.map((p) => p[1]);
+    const t = pairs.map((p) => p[0]),
+      f = pairs.map((p) => p[1]);
     const d = pairs.map((p) => p[1] - p[0]);
     params.push({
-      param, model, n: pairs.length, r: pearson(t, f), scale,
+      param,
+      model,
+      n: pairs.length,
+      r: pearson(t, f),
+      scale,
       bias: d.reduce((s, v) => s + v, 0) / d.length,
       rmse: Math.sqrt(d.reduce((s, v) => s + v * v, 0) / d.length),
     });
@@ -127,22 +199,42 @@ export function summariseRecovery(ps: readonly RecoveredParticipant[]): Recovery
   for (const model of ["flexible", "forgetful"] as const) {
     const own = ps.filter((p) => p.model === model);
     for (const s of paramSpecs(model, own[0]?.fits[model].link ?? "choice")) {
-      add(s.name, model, own.map((p) => [toU(s, p.theta[s.name]!), toU(s, p.fits[model].theta[s.name]!)]), s.transform.kind);
+      add(
+        s.name,
+        model,
+        own.map((p) => [toU(s, p.theta[s.name]!), toU(s, p.fits[model].theta[s.name]!)]),
+        s.transform.kind,
+      );
     }
     if (model === "flexible") {
       const ratio = (t: Theta) => Math.log(t.tauC! / t.tauW!);
-      add("tauC/tauW", model, own.map((p) => [ratio(p.theta), ratio(p.fits.flexible.theta)]), "log");
+      add(
+        "tauC/tauW",
+        model,
+        own.map((p) => [ratio(p.theta), ratio(p.fits.flexible.theta)]),
+        "log",
+      );
     }
   }
   // β across all participants, each from the fit of its generating model
   const beta = PRIOR.beta;
-  add("beta (all)", "flexible", ps.map((p) => [toU(beta, p.theta.beta!), toU(beta, p.fits[p.model].theta.beta!)]), "log");
+  add(
+    "beta (all)",
+    "flexible",
+    ps.map((p) => [toU(beta, p.theta.beta!), toU(beta, p.fits[p.model].theta.beta!)]),
+    "log",
+  );
   params[params.length - 1].model = "flexible";
-  const confusion = { flexible: { flexible: 0, forgetful: 0 }, forgetful: { flexible: 0, forgetful: 0 } };
+  const confusion = {
+    flexible: { flexible: 0, forgetful: 0 },
+    forgetful: { flexible: 0, forgetful: 0 },
+  };
   for (const p of ps) confusion[p.model][p.preferred]++;
   const fitMs = ps.map((p) => p.fits.flexible.wallMs + p.fits.forgetful.wallMs);
   return {
-    participants: ps.length, params, confusion,
+    participants: ps.length,
+    params,
+    confusion,
     modelRecoveryRate: ps.filter((p) => p.preferred === p.model).length / Math.max(1, ps.length),
     meanFitMs: fitMs.reduce((s, v) => s + v, 0) / Math.max(1, fitMs.length),
     optimiserMisses: ps.filter((p) => p.truthLogLik - p.fits[p.model].logLik > 0.5).length,

@@ -10,19 +10,41 @@ import type { StimulusSequence } from "../stimulus-trials";
 
 import { type FitArch, simulateOutputsJs } from "./engine";
 
-export type MechanismStats = { gateSeparation: number; gateAlternation: number; early: number; late: number; accuracy: number };
+export type MechanismStats = {
+  gateSeparation: number;
+  gateAlternation: number;
+  early: number;
+  late: number;
+  accuracy: number;
+};
 
 const mean = (xs: readonly number[]) => xs.reduce((s, v) => s + v, 0) / Math.max(1, xs.length);
 
-export function mechanismStats(arch: FitArch, p: ModelParams, seq: StimulusSequence, seed: number, J = 5): MechanismStats {
-  const P = arch.paths, N = seq.trials.length;
+export function mechanismStats(
+  arch: FitArch,
+  p: ModelParams,
+  seq: StimulusSequence,
+  seed: number,
+  J = 5,
+): MechanismStats {
+  const P = arch.paths,
+    N = seq.trials.length;
   const gates = new Float64Array(N * P);
   const y = simulateOutputsJs(arch, p, seq, seed, 0, gates);
-  const correct = seq.trials.map((t, i) => (Number.isFinite(y[i]) && y[i] * t.target[0] > 0 ? 1 : 0));
+  const correct = seq.trials.map((t, i) =>
+    Number.isFinite(y[i]) && y[i] * t.target[0] > 0 ? 1 : 0,
+  );
   const blocks = Math.max(...seq.trials.map((t) => t.blockIndex)) + 1;
-  const lastOfBlock = Array.from({ length: blocks }, (_, b) => seq.trials.findLastIndex((t) => t.blockIndex === b));
-  const firstOfBlock = Array.from({ length: blocks }, (_, b) => seq.trials.findIndex((t) => t.blockIndex === b));
-  const perSwitch = Array.from({ length: blocks - 1 }, (_, k) => 1 - mean(correct.slice(firstOfBlock[k + 1], firstOfBlock[k + 1] + J)));
+  const lastOfBlock = Array.from({ length: blocks }, (_, b) =>
+    seq.trials.findLastIndex((t) => t.blockIndex === b),
+  );
+  const firstOfBlock = Array.from({ length: blocks }, (_, b) =>
+    seq.trials.findIndex((t) => t.blockIndex === b),
+  );
+  const perSwitch = Array.from(
+    { length: blocks - 1 },
+    (_, k) => 1 - mean(correct.slice(firstOfBlock[k + 1], firstOfBlock[k + 1] + J)),
+  );
   const g = (t: number, q: number) => gates[t * P + q];
   const sep = mean(lastOfBlock.slice(-5).map((t) => Math.abs(g(t, 0) - g(t, 1))));
   const lead = lastOfBlock.slice(-10).map((t) => (g(t, 0) > g(t, 1) ? 0 : 1));

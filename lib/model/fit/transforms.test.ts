@@ -1,25 +1,53 @@
-import { MODEL_PARAMS, PRIOR, boundsU, dThetaDu, fromU, modelParamsFor, thetaFromU, toU, uFromTheta } from "./transforms";
+import {
+  MODEL_PARAMS,
+  PRIOR,
+  boundsU,
+  dThetaDu,
+  fromU,
+  modelParamsFor,
+  thetaFromU,
+  toU,
+  uFromTheta,
+} from "./transforms";
 
 describe("fit transforms", () => {
   it("round-trips θ → u → θ for every parameter across its prior box", () => {
     for (const s of Object.values(PRIOR))
-      for (const v of [s.lo, Math.sqrt(s.lo * s.hi), s.hi]) expect(fromU(s, toU(s, v))).toBeCloseTo(v, 10);
+      for (const v of [s.lo, Math.sqrt(s.lo * s.hi), s.hi])
+        expect(fromU(s, toU(s, v))).toBeCloseTo(v, 10);
     const theta = { tauW: 0.12, tauC: 0.02, lambda: 0.1, beta: 5, lapse: 0.05 };
-    expect(thetaFromU("flexible", uFromTheta("flexible", theta))).toEqual(Object.fromEntries(Object.entries(theta).map(([k, v]) => [k, expect.closeTo(v, 10)])));
+    expect(thetaFromU("flexible", uFromTheta("flexible", theta))).toEqual(
+      Object.fromEntries(Object.entries(theta).map(([k, v]) => [k, expect.closeTo(v, 10)])),
+    );
   });
 
   it("keeps lapse inside (0, ½) whatever u is, and dθ/du matches a finite difference", () => {
     expect(fromU(PRIOR.lapse, 50)).toBeLessThanOrEqual(0.5);
     expect(fromU(PRIOR.lapse, -50)).toBeGreaterThan(0);
     for (const s of Object.values(PRIOR)) {
-      const u = toU(s, Math.sqrt(s.lo * s.hi)), h = 1e-6;
+      const u = toU(s, Math.sqrt(s.lo * s.hi)),
+        h = 1e-6;
       expect(dThetaDu(s, u)).toBeCloseTo((fromU(s, u + h) - fromU(s, u - h)) / (2 * h), 5);
     }
   });
 
   it("ties λ_nonneg : λ_L1 at 1 : 2 for flexible and turns regularisers off with τ_c = τ_w for forgetful", () => {
-    expect(modelParamsFor("flexible", { tauW: 0.1, tauC: 0.02, lambda: 0.07 })).toEqual({ tauW: 0.1, tauC: 0.02, lambdaNonneg: 0.07, lambdaL1: 0.14, lambdaL2: 0, lambdaW: 0 });
-    expect(modelParamsFor("forgetful", { tau: 0.3 })).toEqual({ tauW: 0.3, tauC: 0.3, lambdaNonneg: 0, lambdaL1: 0, lambdaL2: 0, lambdaW: 0 });
+    expect(modelParamsFor("flexible", { tauW: 0.1, tauC: 0.02, lambda: 0.07 })).toEqual({
+      tauW: 0.1,
+      tauC: 0.02,
+      lambdaNonneg: 0.07,
+      lambdaL1: 0.14,
+      lambdaL2: 0,
+      lambdaW: 0,
+    });
+    expect(modelParamsFor("forgetful", { tau: 0.3 })).toEqual({
+      tauW: 0.3,
+      tauC: 0.3,
+      lambdaNonneg: 0,
+      lambdaL1: 0,
+      lambdaL2: 0,
+      lambdaW: 0,
+    });
     expect(MODEL_PARAMS.flexible).toHaveLength(5);
     expect(MODEL_PARAMS.forgetful).toHaveLength(3);
     const b = boundsU("flexible");

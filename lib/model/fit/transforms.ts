@@ -22,10 +22,21 @@ export const LAPSE_MAX = 0.5;
 
 type Transform = { kind: "log" } | { kind: "logit"; max: number };
 
-export type ParamSpec = { name: ParamName; transform: Transform; lo: number; hi: number; label: string };
+export type ParamSpec = {
+  name: ParamName;
+  transform: Transform;
+  lo: number;
+  hi: number;
+  label: string;
+};
 
-const spec = (name: ParamName, label: string, lo: number, hi: number, transform: Transform = { kind: "log" }): ParamSpec =>
-  ({ name, label, lo, hi, transform });
+const spec = (
+  name: ParamName,
+  label: string,
+  lo: number,
+  hi: number,
+  transform: Transform = { kind: "log" },
+): ParamSpec => ({ name, label, lo, hi, transform });
 
 /** Prior box (θ units). τ's in model time units with dt = 0.02 per trial (η = dt/τ ≤ 1 for τ_w, ≤ 2 for τ_c). */
 export const PRIOR = {
@@ -53,10 +64,16 @@ export const MODEL_PARAMS: Record<ModelName, ParamSpec[]> = {
 };
 
 /** Parameters the link adds after the model's own (β and lapse are part of every model). */
-export const LINK_PARAMS: Record<LinkName, ParamSpec[]> = { choice: [], ddm: [PRIOR.bound, PRIOR.ndt] };
+export const LINK_PARAMS: Record<LinkName, ParamSpec[]> = {
+  choice: [],
+  ddm: [PRIOR.bound, PRIOR.ndt],
+};
 
 /** The free parameters of a model under a link, in u-vector order. */
-export const paramSpecs = (model: ModelName, link: LinkName = "choice"): ParamSpec[] => [...MODEL_PARAMS[model], ...LINK_PARAMS[link]];
+export const paramSpecs = (model: ModelName, link: LinkName = "choice"): ParamSpec[] => [
+  ...MODEL_PARAMS[model],
+  ...LINK_PARAMS[link],
+];
 
 /** Parameters that change the model's trajectory ŷ (the rest only enter the link). */
 const TRAJECTORY_PARAMS: readonly ParamName[] = ["tauW", "tauC", "tau", "lambda"];
@@ -81,20 +98,31 @@ export function dThetaDu(s: ParamSpec, u: number): number {
 }
 
 /** Box in u space. */
-export const boundsU = (model: ModelName, link: LinkName = "choice"): { lo: number[]; hi: number[] } => ({
+export const boundsU = (
+  model: ModelName,
+  link: LinkName = "choice",
+): { lo: number[]; hi: number[] } => ({
   lo: paramSpecs(model, link).map((s) => toU(s, s.lo)),
   hi: paramSpecs(model, link).map((s) => toU(s, s.hi)),
 });
 
-export function thetaFromU(model: ModelName, u: readonly number[], link: LinkName = "choice"): Theta {
+export function thetaFromU(
+  model: ModelName,
+  u: readonly number[],
+  link: LinkName = "choice",
+): Theta {
   const specs = paramSpecs(model, link);
-  if (u.length !== specs.length) throw new Error(`Expected ${specs.length} parameters for ${model} (${link} link), got ${u.length}`);
+  if (u.length !== specs.length)
+    throw new Error(
+      `Expected ${specs.length} parameters for ${model} (${link} link), got ${u.length}`,
+    );
   return Object.fromEntries(specs.map((s, i) => [s.name, fromU(s, u[i])]));
 }
 export function uFromTheta(model: ModelName, theta: Theta, link: LinkName = "choice"): number[] {
   return paramSpecs(model, link).map((s) => {
     const v = theta[s.name];
-    if (v === undefined || !Number.isFinite(v)) throw new Error(`Missing parameter ${s.name} for ${model}`);
+    if (v === undefined || !Number.isFinite(v))
+      throw new Error(`Missing parameter ${s.name} for ${model}`);
     return toU(s, v);
   });
 }
@@ -106,11 +134,21 @@ export function modelParamsFor(model: ModelName, theta: Theta): ModelParams {
     return { tauW: tau, tauC: tau, lambdaNonneg: 0, lambdaL1: 0, lambdaL2: 0, lambdaW: 0 };
   }
   const lambda = theta.lambda!;
-  return { tauW: theta.tauW!, tauC: theta.tauC!, lambdaNonneg: lambda, lambdaL1: 2 * lambda, lambdaL2: 0, lambdaW: 0 };
+  return {
+    tauW: theta.tauW!,
+    tauC: theta.tauC!,
+    lambdaNonneg: lambda,
+    lambdaL1: 2 * lambda,
+    lambdaL2: 0,
+    lambdaW: 0,
+  };
 }
 
 /** Index of β and lapse in the model's u vector (they never change the model's trajectory). */
-export function linkIndices(model: ModelName, link: LinkName = "choice"): { beta: number; lapse: number } {
+export function linkIndices(
+  model: ModelName,
+  link: LinkName = "choice",
+): { beta: number; lapse: number } {
   const names = paramSpecs(model, link).map((s) => s.name);
   return { beta: names.indexOf("beta"), lapse: names.indexOf("lapse") };
 }

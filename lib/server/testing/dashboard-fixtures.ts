@@ -9,10 +9,20 @@ import type { Db } from "../db";
 
 export type SyntheticStudy = {
   studyId: string;
-  runs: { runId: string; isPilot: boolean; status: string; human: TrialRecord[]; models: Record<string, TrialRecord[]> }[];
+  runs: {
+    runId: string;
+    isPilot: boolean;
+    status: string;
+    human: TrialRecord[];
+    models: Record<string, TrialRecord[]>;
+  }[];
 };
 
-export function syntheticHumanStream(seed: number, blocks: number, perBlock: number): TrialRecord[] {
+export function syntheticHumanStream(
+  seed: number,
+  blocks: number,
+  perBlock: number,
+): TrialRecord[] {
   const rng = createRng(seed);
   const out: TrialRecord[] = [];
   const baseRt = 350 + 100 * (seed % 7);
@@ -24,12 +34,26 @@ export function syntheticHumanStream(seed: number, blocks: number, perBlock: num
       const digit = [1, 2, 3, 4, 6, 7, 8, 9][rng.int(8)];
       const r = rng.next();
       // Participants differ in speed, so SD trimming per participant differs from trimming the pool.
-      const rtMs = r < 0.03 ? null : r < 0.06 ? 60 + rng.int(80) : r < 0.08 ? baseRt + 450 + rng.int(300) : baseRt + 60 * rng.normal() + (b > 0 && i === 0 ? 180 : 0);
+      const rtMs =
+        r < 0.03
+          ? null
+          : r < 0.06
+            ? 60 + rng.int(80)
+            : r < 0.08
+              ? baseRt + 450 + rng.int(300)
+              : baseRt + 60 * rng.normal() + (b > 0 && i === 0 ? 180 : 0);
       out.push(
         trialRecordSchema.parse({
-          phase: "main", trialIndex: b * perBlock + i, blockIndex: b, trialInBlock: i,
-          task: b % 2 === 0 ? "parity" : "magnitude", stimulus: String(digit), correctResponse: "f", congruent: digit % 2 === 1,
-          response: rtMs === null ? null : correct ? "f" : "j", correct: rtMs !== null && correct,
+          phase: "main",
+          trialIndex: b * perBlock + i,
+          blockIndex: b,
+          trialInBlock: i,
+          task: b % 2 === 0 ? "parity" : "magnitude",
+          stimulus: String(digit),
+          correctResponse: "f",
+          congruent: digit % 2 === 1,
+          response: rtMs === null ? null : correct ? "f" : "j",
+          correct: rtMs !== null && correct,
           rtMs: rtMs === null ? null : Math.max(1, Math.round(rtMs * 10) / 10),
         }),
       );
@@ -38,24 +62,59 @@ export function syntheticHumanStream(seed: number, blocks: number, perBlock: num
   return out;
 }
 
-export function syntheticModelStream(human: readonly TrialRecord[], seed: number, flexible: boolean): TrialRecord[] {
+export function syntheticModelStream(
+  human: readonly TrialRecord[],
+  seed: number,
+  flexible: boolean,
+): TrialRecord[] {
   const rng = createRng(seed);
   return human.map((h) => {
     const practice = h.blockIndex / 20;
     const decay = Math.exp(-h.trialInBlock / (flexible ? 2 + 4 * (1 - practice) : 6));
-    const loss = Math.max(0, (flexible ? 1 - practice : 0.6 + 0.3 * practice) * decay + 0.05 * rng.next());
+    const loss = Math.max(
+      0,
+      (flexible ? 1 - practice : 0.6 + 0.3 * practice) * decay + 0.05 * rng.next(),
+    );
     const correct = rng.next() > Math.min(0.9, loss / 2);
     const g = flexible ? (h.task === "parity" ? 0.9 : 0.1) : 0.5;
-    return { ...h, response: correct ? h.correctResponse : "j", correct, rtMs: null, timeElapsedMs: null, output: correct ? 0.5 : -0.5, loss, gates: [g, 1 - g] };
+    return {
+      ...h,
+      response: correct ? h.correctResponse : "j",
+      correct,
+      rtMs: null,
+      timeElapsedMs: null,
+      output: correct ? 0.5 : -0.5,
+      loss,
+      gates: [g, 1 - g],
+    };
   });
 }
 
 /** Insert a study owned by `ownerId` with `runs` runs; `pilot` / `incomplete` runs are extra. */
 export async function seedSyntheticStudy(
   db: Db,
-  opts: { ownerId: string; slug: string; runs: number; blocks: number; perBlock: number; seed: number; models?: boolean; pilot?: number; incomplete?: number; chunk?: number },
+  opts: {
+    ownerId: string;
+    slug: string;
+    runs: number;
+    blocks: number;
+    perBlock: number;
+    seed: number;
+    models?: boolean;
+    pilot?: number;
+    incomplete?: number;
+    chunk?: number;
+  },
 ): Promise<SyntheticStudy> {
-  const study = await db.study.create({ data: { slug: opts.slug, title: `Synthetic ${opts.slug}`, ownerId: opts.ownerId, status: "open", config: {} } });
+  const study = await db.study.create({
+    data: {
+      slug: opts.slug,
+      title: `Synthetic ${opts.slug}`,
+      ownerId: opts.ownerId,
+      status: "open",
+      config: {},
+    },
+  });
   const out: SyntheticStudy = { studyId: study.id, runs: [] };
   const total = opts.runs + (opts.pilot ?? 0) + (opts.incomplete ?? 0);
   const chunk = opts.chunk ?? 5000;
@@ -69,20 +128,57 @@ export async function seedSyntheticStudy(
     const human = syntheticHumanStream(opts.seed * 1000 + p, opts.blocks, opts.perBlock);
     const run = { id: `${opts.slug}-run-${p}` };
     runRows.push({
-      id: run.id, studyId: study.id, token: `${opts.slug}-${p}-${"t".repeat(24)}`, participantIndex: p, isPilot, seed: p, curriculum: {}, config: {},
-      codeVersion: "test", expectedTrials: human.length, status: status as "completed" | "active",
+      id: run.id,
+      studyId: study.id,
+      token: `${opts.slug}-${p}-${"t".repeat(24)}`,
+      participantIndex: p,
+      isPilot,
+      seed: p,
+      curriculum: {},
+      config: {},
+      codeVersion: "test",
+      expectedTrials: human.length,
+      status: status as "completed" | "active",
     });
-    humanRows.push(...human.map(({ output: _o, loss: _l, gates: _g, ...r }) => ({ ...r, runId: run.id })));
+    humanRows.push(
+      ...human.map(({ output: _o, loss: _l, gates: _g, ...r }) => ({ ...r, runId: run.id })),
+    );
     const models: Record<string, TrialRecord[]> = {};
     if (opts.models ?? true) {
       for (const preset of ["flexible", "forgetful"] as const) {
-        const records = syntheticModelStream(human, opts.seed * 7 + p * 2 + (preset === "flexible" ? 0 : 1), preset === "flexible");
+        const records = syntheticModelStream(
+          human,
+          opts.seed * 7 + p * 2 + (preset === "flexible" ? 0 : 1),
+          preset === "flexible",
+        );
         const mr = { id: `${run.id}-${preset}` };
-        modelRunRows.push({ id: mr.id, runId: run.id, studyId: study.id, preset, params: {}, seed: p, codeVersion: "test", source: "server", status: "done", expectedTrials: records.length });
+        modelRunRows.push({
+          id: mr.id,
+          runId: run.id,
+          studyId: study.id,
+          preset,
+          params: {},
+          seed: p,
+          codeVersion: "test",
+          source: "server",
+          status: "done",
+          expectedTrials: records.length,
+        });
         modelRows.push(
           ...records.map((r) => ({
-            modelRunId: mr.id, trialIndex: r.trialIndex, blockIndex: r.blockIndex, trialInBlock: r.trialInBlock, task: r.task, stimulus: r.stimulus,
-            correctResponse: r.correctResponse, congruent: r.congruent, response: r.response ?? "", correct: r.correct, output: r.output ?? 0, loss: r.loss ?? 0, gates: r.gates ?? [],
+            modelRunId: mr.id,
+            trialIndex: r.trialIndex,
+            blockIndex: r.blockIndex,
+            trialInBlock: r.trialInBlock,
+            task: r.task,
+            stimulus: r.stimulus,
+            correctResponse: r.correctResponse,
+            congruent: r.congruent,
+            response: r.response ?? "",
+            correct: r.correct,
+            output: r.output ?? 0,
+            loss: r.loss ?? 0,
+            gates: r.gates ?? [],
           })),
         );
         models[preset] = records;
@@ -92,7 +188,9 @@ export async function seedSyntheticStudy(
   }
   await db.run.createMany({ data: runRows as never });
   await db.modelRun.createMany({ data: modelRunRows as never });
-  for (let i = 0; i < humanRows.length; i += chunk) await db.trial.createMany({ data: humanRows.slice(i, i + chunk) as never });
-  for (let i = 0; i < modelRows.length; i += chunk) await db.modelTrial.createMany({ data: modelRows.slice(i, i + chunk) as never });
+  for (let i = 0; i < humanRows.length; i += chunk)
+    await db.trial.createMany({ data: humanRows.slice(i, i + chunk) as never });
+  for (let i = 0; i < modelRows.length; i += chunk)
+    await db.modelTrial.createMany({ data: modelRows.slice(i, i + chunk) as never });
   return out;
 }

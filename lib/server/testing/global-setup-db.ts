@@ -35,7 +35,10 @@ export default async function setup() {
   await applyMigrations({ kind: "pglite", client: db });
   const dump = await db.dumpDataDir("none");
   await db.close();
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nta-pglite-template-")), "migrated.tar");
+  const file = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), "nta-pglite-template-")),
+    "migrated.tar",
+  );
   fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
   process.env.NTA_TEST_PGLITE_DUMP = file;
   return () => fs.rmSync(path.dirname(file), { recursive: true, force: true });

@@ -24,7 +24,9 @@ async function setUp(): Promise<() => Promise<void>> {
     // Files start in parallel; PostgreSQL refuses a template that is being copied at that moment.
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${process.env.NTA_TEST_TEMPLATE_DB}"`);
+        await admin.query(
+          `CREATE DATABASE "${name}" TEMPLATE "${process.env.NTA_TEST_TEMPLATE_DB}"`,
+        );
         break;
       } catch (err) {
         if (attempt >= 20 || !/being accessed by other users/.test(String(err))) throw err;
@@ -34,7 +36,9 @@ async function setUp(): Promise<() => Promise<void>> {
     await admin.end();
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: 20 }) });
+    const client = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: url.toString(), max: 20 }),
+    });
     installPrismaForTests(client);
     process.env.NTA_TEST_DATABASE_URL = url.toString();
     return async () => {

@@ -4,16 +4,29 @@ const messages: Record<string, { title: string; body: string }> = {
     title: "You have already taken part",
     body: "Our records show that you have already completed (or returned) this study. Each person can take part once. Thank you!",
   },
-  closed: { title: "This study is not open", body: "The study is closed or has not started yet. Please check back later or contact the researcher." },
-  "not-found": { title: "Study not found", body: "This link does not match any study. Please check the link you were given." },
+  closed: {
+    title: "This study is not open",
+    body: "The study is closed or has not started yet. Please check back later or contact the researcher.",
+  },
+  "not-found": {
+    title: "Study not found",
+    body: "This link does not match any study. Please check the link you were given.",
+  },
   "rate-limited": {
     title: "Too many new sessions",
     body: "Many sessions were started from your network in the last few minutes. Please wait ten minutes and open the link again.",
   },
-  "bad-link": { title: "This link is not valid", body: "Some of the link's parameters are malformed. Please use the exact link you were given." },
+  "bad-link": {
+    title: "This link is not valid",
+    body: "Some of the link's parameters are malformed. Please use the exact link you were given.",
+  },
 };
 
-export default async function ClosedPage({ searchParams }: { searchParams: Promise<{ reason?: string }> }) {
+export default async function ClosedPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ reason?: string }>;
+}) {
   const { reason } = await searchParams;
   const m = messages[reason ?? ""] ?? messages["not-found"];
   return (

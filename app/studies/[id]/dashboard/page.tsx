@@ -20,7 +20,13 @@ export const dynamic = "force-dynamic";
 
 type Search = { levels?: string; pilots?: string; postError?: string };
 
-export default async function DashboardPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Search> }) {
+export default async function DashboardPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Search>;
+}) {
   const { id } = await params;
   const sp = await searchParams;
   const userId = await requireResearcherId(`/studies/${id}/dashboard`);
@@ -37,52 +43,102 @@ export default async function DashboardPage({ params, searchParams }: { params: 
   const runs = await fetchDashboardRuns(study.id);
   const view = toFig8View(
     [
-      { key: "human", label: "Participants", streams: d.human.streams, analysis: d.human, isHuman: true },
-      { key: "flexible", label: "Flexible model", streams: d.models.flexible.streams, analysis: d.models.flexible, isHuman: false },
-      { key: "forgetful", label: "Forgetful model", streams: d.models.forgetful.streams, analysis: d.models.forgetful, isHuman: false },
+      {
+        key: "human",
+        label: "Participants",
+        streams: d.human.streams,
+        analysis: d.human,
+        isHuman: true,
+      },
+      {
+        key: "flexible",
+        label: "Flexible model",
+        streams: d.models.flexible.streams,
+        analysis: d.models.flexible,
+        isHuman: false,
+      },
+      {
+        key: "forgetful",
+        label: "Forgetful model",
+        streams: d.models.forgetful.streams,
+        analysis: d.models.forgetful,
+        isHuman: false,
+      },
     ],
     first4 ? 4 : Infinity,
   );
-  const link = (patch: Search) => `?${new URLSearchParams(Object.entries({ ...sp, ...patch }).filter(([, v]) => v) as [string, string][])}`;
+  const link = (patch: Search) =>
+    `?${new URLSearchParams(Object.entries({ ...sp, ...patch }).filter(([, v]) => v) as [string, string][])}`;
   return (
     <main>
       <p>
-        <Link href={`/studies/${study.id}`}>← {study.title}</Link> · <Link href="/paper">Paper reproduction</Link>
+        <Link href={`/studies/${study.id}`}>← {study.title}</Link> ·{" "}
+        <Link href="/paper">Paper reproduction</Link>
       </p>
       <h1>Switch dashboard: participants vs NTA model</h1>
       <p className="muted">
-        After each rule switch (uncued; {config.blocks} blocks × {config.trialsPerBlock} trials, so {switches} switches), how fast do participants and the model
-        recover? x = trial j after a switch (j = 1 is the first trial under the new rule); each line is one practice level (
-        {first4 ? "switches 1–4 individually, as in Fig. 8B of Sandbrink et al. 2024" : switchesPerLevel > 1 ? `${switchesPerLevel} consecutive switches pooled` : "one line per switch"});
-        darker = earlier. Lower is better on every axis (y is not inverted). Only completed runs count.
+        After each rule switch (uncued; {config.blocks} blocks × {config.trialsPerBlock} trials, so{" "}
+        {switches} switches), how fast do participants and the model recover? x = trial j after a
+        switch (j = 1 is the first trial under the new rule); each line is one practice level (
+        {first4
+          ? "switches 1–4 individually, as in Fig. 8B of Sandbrink et al. 2024"
+          : switchesPerLevel > 1
+            ? `${switchesPerLevel} consecutive switches pooled`
+            : "one line per switch"}
+        ); darker = earlier. Lower is better on every axis (y is not inverted). Only completed runs
+        count.
       </p>
       <div className="r-options" data-testid="dashboard-options">
         <span>Practice levels:</span>
-        <a className={first4 ? "" : "r-on"} href={link({ levels: "" })}>all switches in 4 groups</a>
-        <a className={first4 ? "r-on" : ""} href={link({ levels: "first4" })}>switches 1–4 (Fig. 8B)</a>
+        <a className={first4 ? "" : "r-on"} href={link({ levels: "" })}>
+          all switches in 4 groups
+        </a>
+        <a className={first4 ? "r-on" : ""} href={link({ levels: "first4" })}>
+          switches 1–4 (Fig. 8B)
+        </a>
         <span>·</span>
-        <a href={link({ pilots: sp.pilots === "include" ? "" : "include" })}>{sp.pilots === "include" ? "Leave out pilot runs" : "Include pilot runs"}</a>
-        <a href={link({ postError: sp.postError === "1" ? "" : "1" })}>{sp.postError === "1" ? "Keep post-error RTs" : "Drop post-error RTs"}</a>
+        <a href={link({ pilots: sp.pilots === "include" ? "" : "include" })}>
+          {sp.pilots === "include" ? "Leave out pilot runs" : "Include pilot runs"}
+        </a>
+        <a href={link({ postError: sp.postError === "1" ? "" : "1" })}>
+          {sp.postError === "1" ? "Keep post-error RTs" : "Drop post-error RTs"}
+        </a>
       </div>
       <section className="card" style={{ margin: "1rem 0" }}>
-        <div className="row" style={{ justifyContent: "space-between", alignItems: "flex-start", gap: "1rem" }}>
+        <div
+          className="row"
+          style={{ justifyContent: "space-between", alignItems: "flex-start", gap: "1rem" }}
+        >
           <p style={{ margin: 0 }} data-testid="dashboard-counts">
-            <strong>{d.human.streams}</strong> participant{d.human.streams === 1 ? "" : "s"} · <strong>{d.models.flexible.streams}</strong> flexible and{" "}
+            <strong>{d.human.streams}</strong> participant{d.human.streams === 1 ? "" : "s"} ·{" "}
+            <strong>{d.models.flexible.streams}</strong> flexible and{" "}
             <strong>{d.models.forgetful.streams}</strong> forgetful model streams (server-computed)
           </p>
           <ModelJobsButton studyId={study.id} label="Run models for all completed runs" />
         </div>
       </section>
-      <Fig8Panels view={view} positions={d.options.positions} emptyModelText='No model streams yet: press "Run models for all completed runs".' />
+      <Fig8Panels
+        view={view}
+        positions={d.options.positions}
+        emptyModelText='No model streams yet: press "Run models for all completed runs".'
+      />
       <h2>Switch − repeat costs</h2>
       <CostsTable rows={view.costs} repeatFrom={d.options.repeatFromPosition} />
       <h2>Model fits: flexible vs forgetful, per participant</h2>
       <p className="muted">
-        Both models learn each participant&apos;s own curriculum and are fitted to their key presses (and, by default, response times) by maximum likelihood;
-        BIC compares them (docs/fitting.md). Pilot runs are left out of the study fit.
+        Both models learn each participant&apos;s own curriculum and are fitted to their key presses
+        (and, by default, response times) by maximum likelihood; BIC compares them
+        (docs/fitting.md). Pilot runs are left out of the study fit.
       </p>
       <section className="card" style={{ margin: "0 0 1rem" }}>
-        <FitPanel studyId={study.id} runs={runs.map((r) => ({ id: r.id, participantIndex: r.participantIndex, isPilot: r.isPilot }))} />
+        <FitPanel
+          studyId={study.id}
+          runs={runs.map((r) => ({
+            id: r.id,
+            participantIndex: r.participantIndex,
+            isPilot: r.isPilot,
+          }))}
+        />
       </section>
       <h2>Exclusions (participants only)</h2>
       <ExclusionList report={d.human.exclusions} pilotsExcluded={d.filter.excludePilots} />
@@ -97,7 +153,8 @@ export default async function DashboardPage({ params, searchParams }: { params: 
                 Participant #{r.participantIndex}
                 {r.externalId ? ` (${r.externalId})` : ""}
               </Link>{" "}
-              <span className={`r-badge r-${r.status}`}>{r.status}</span> {r.isPilot ? <span className="r-badge r-pilot">pilot</span> : null}{" "}
+              <span className={`r-badge r-${r.status}`}>{r.status}</span>{" "}
+              {r.isPilot ? <span className="r-badge r-pilot">pilot</span> : null}{" "}
               <span className="muted">
                 {r.savedTrials} trials · {r.modelStreams} model streams
               </span>

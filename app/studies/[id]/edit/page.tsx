@@ -30,7 +30,12 @@ export default async function EditStudyPage({ params }: { params: Promise<{ id: 
       <h1>Edit settings</h1>
       <StudyForm
         action={updateStudyAction.bind(null, study.id)}
-        initial={{ values: studyFormValues({ title: study.title, slug: study.slug, config }), errors: {}, message: null, attempt: 0 }}
+        initial={{
+          values: studyFormValues({ title: study.title, slug: study.slug, config }),
+          errors: {},
+          message: null,
+          attempt: 0,
+        }}
         submitLabel="Save settings"
         taskLabels={{ A: a.id, B: b.id }}
         participantRuns={runs.participants}

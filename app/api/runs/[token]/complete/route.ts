@@ -5,4 +5,6 @@ import { completeRun } from "@/lib/server/runs";
 
 type Ctx = { params: Promise<{ token: string }> };
 
-export const POST = handle(async (_req: Request, { params }: Ctx) => json(await completeRun((await params).token)));
+export const POST = handle(async (_req: Request, { params }: Ctx) =>
+  json(await completeRun((await params).token)),
+);

@@ -4,4 +4,6 @@ import { markReturned } from "@/lib/server/runs";
 
 type Ctx = { params: Promise<{ token: string }> };
 
-export const POST = handle(async (_req: Request, { params }: Ctx) => json(await markReturned((await params).token)));
+export const POST = handle(async (_req: Request, { params }: Ctx) =>
+  json(await markReturned((await params).token)),
+);

@@ -20,7 +20,8 @@ const querySchema = z
 export const GET = handle(async (req: Request, { params }: Ctx) => {
   const userId = await requireApiUserId();
   const query = parseOr422(querySchema, Object.fromEntries(new URL(req.url).searchParams));
-  const streams = query.stream === "both" ? (["human", "model"] as const) : ([query.stream] as const);
+  const streams =
+    query.stream === "both" ? (["human", "model"] as const) : ([query.stream] as const);
   const file = await createStudyExport(userId, (await params).id, query.format, streams);
   if (!file) throw new HttpError(404, "Study not found");
   return new Response(file.body, {

@@ -15,24 +15,44 @@ vi.mock("@/auth", () => ({ auth: vi.fn() }));
 type Session = { user: { id: string }; expires: string } | null;
 const signInAs = (userId: string | null) =>
   (vi.mocked(auth) as unknown as { mockResolvedValue(v: Session): void }).mockResolvedValue(
-    userId ? { user: { id: userId }, expires: new Date(Date.now() + 3_600_000).toISOString() } : null,
+    userId
+      ? { user: { id: userId }, expires: new Date(Date.now() + 3_600_000).toISOString() }
+      : null,
   );
 const ctx = (id: string) => ({ params: Promise.resolve({ id }) });
 const post = (id: string, body?: unknown) =>
-  POST(new Request(`http://test/api/studies/${id}/fits`, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body), headers: { "content-type": "application/json" } }), ctx(id));
-const get = (id: string, q = "") => GET(new Request(`http://test/api/studies/${id}/fits${q}`), ctx(id));
+  POST(
+    new Request(`http://test/api/studies/${id}/fits`, {
+      method: "POST",
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { "content-type": "application/json" },
+    }),
+    ctx(id),
+  );
+const get = (id: string, q = "") =>
+  GET(new Request(`http://test/api/studies/${id}/fits${q}`), ctx(id));
 
 async function study(slug: string, complete: boolean) {
   const db = getDb();
   const owner = await db.user.create({ data: { email: `${slug}@t`, passwordHash: "x" } });
   const config = studyConfigSchema.parse({ blocks: 3, trialsPerBlock: 8, practice: { trials: 0 } });
-  const s = await db.study.create({ data: { slug, title: slug, ownerId: owner.id, config, status: "open" } });
+  const s = await db.study.create({
+    data: { slug, title: slug, ownerId: owner.id, config, status: "open" },
+  });
   const entry = await createOrResumeRun(slug, {});
   if (entry.kind !== "run") throw new Error("no run");
   const run = await db.run.findUniqueOrThrow({ where: { token: entry.token } });
   if (complete) {
     const c = curriculumSchema.parse(run.curriculum);
-    await db.trial.createMany({ data: c.trials.map((t, i) => ({ ...t, runId: run.id, response: i % 5 === 0 ? c.keys.left : t.correctResponse, correct: true, rtMs: 500 })) });
+    await db.trial.createMany({
+      data: c.trials.map((t, i) => ({
+        ...t,
+        runId: run.id,
+        response: i % 5 === 0 ? c.keys.left : t.correctResponse,
+        correct: true,
+        rtMs: 500,
+      })),
+    });
     await completeRun(entry.token);
   }
   return { owner, study: s, run };
@@ -46,11 +66,18 @@ describe("/api/studies/[id]/fits", () => {
     expect(res.status).toBe(202);
     const { job } = (await res.json()) as { job: { id: string; status: string } };
     expect(job.status).toBe("queued");
-    let body = (await (await get(s.id)).json()) as { jobs: { id: string; status: string }[]; fits: unknown[] };
+    let body = (await (await get(s.id)).json()) as {
+      jobs: { id: string; status: string }[];
+      fits: unknown[];
+    };
     expect(body.jobs.map((j) => [j.id, j.status])).toEqual([[job.id, "queued"]]);
     expect(body.fits).toEqual([]);
     expect(await runNextJob({ fit: jobHandlers.fit })).toBe(true);
-    const withCurves = (await (await get(s.id, `?runId=${run.id}`)).json()) as { jobs: { status: string }[]; fits: { model: string }[]; curves: unknown[] };
+    const withCurves = (await (await get(s.id, `?runId=${run.id}`)).json()) as {
+      jobs: { status: string }[];
+      fits: { model: string }[];
+      curves: unknown[];
+    };
     expect(withCurves.jobs[0].status).toBe("done");
     expect(withCurves.fits.map((f) => f.model).sort()).toEqual(["flexible", "forgetful"]);
     expect(withCurves.curves.length).toBeGreaterThan(0);
@@ -60,7 +87,9 @@ describe("/api/studies/[id]/fits", () => {
 
   it("answers 401 signed out, 404 to a stranger, 422 for bad bodies or unfinished runs, and queues nothing", async () => {
     const { owner, study: s, run } = await study("fits-api-2", false);
-    const stranger = await getDb().user.create({ data: { email: "stranger-fits@t", passwordHash: "x" } });
+    const stranger = await getDb().user.create({
+      data: { email: "stranger-fits@t", passwordHash: "x" },
+    });
     signInAs(null);
     expect((await post(s.id, {})).status).toBe(401);
     expect((await get(s.id)).status).toBe(401);

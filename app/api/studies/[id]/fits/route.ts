@@ -18,7 +18,10 @@ export const POST = handle(async (req: Request, { params }: Ctx) => {
   const userId = await requireApiUserId();
   const { id } = await params;
   await requireOwnedStudy(userId, id); // 404 before reading a stranger's body
-  const body = req.headers.get("content-length") === "0" || !req.body ? {} : await readJsonBody(req, MAX_BODY_BYTES);
+  const body =
+    req.headers.get("content-length") === "0" || !req.body
+      ? {}
+      : await readJsonBody(req, MAX_BODY_BYTES);
   const job = await enqueueFit(userId, id, body);
   return json({ job: { id: job.id, status: job.status, runId: job.runId } }, 202);
 });

@@ -24,9 +24,16 @@ import { requireResearcherId } from "../../../require-researcher";
 export const dynamic = "force-dynamic";
 
 const WINDOW = 5;
-const SOURCE_TEXT: Record<string, string> = { server: "server", researcher_browser: "a researcher's browser" };
+const SOURCE_TEXT: Record<string, string> = {
+  server: "server",
+  researcher_browser: "a researcher's browser",
+};
 
-export default async function RunPage({ params }: { params: Promise<{ id: string; runId: string }> }) {
+export default async function RunPage({
+  params,
+}: {
+  params: Promise<{ id: string; runId: string }>;
+}) {
   const { id, runId } = await params;
   const userId = await requireResearcherId(`/studies/${id}/runs/${runId}`);
   const study = await fetchOwnedStudy(userId, id);
@@ -38,39 +45,73 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const seeds = { flexible: deriveSeed(run.seed, 101), forgetful: deriveSeed(run.seed, 102) };
   const options = { positions: 8, switchesPerLevel: 1 };
   const streams = [
-    { key: "human", label: "This participant", streams: human.length ? 1 : 0, analysis: computeCellAnalysisOfRecords(human, options), isHuman: true },
+    {
+      key: "human",
+      label: "This participant",
+      streams: human.length ? 1 : 0,
+      analysis: computeCellAnalysisOfRecords(human, options),
+      isHuman: true,
+    },
     ...(["flexible", "forgetful"] as const).map((preset) => {
       const m = models.find((x) => x.preset === preset);
       return {
-        key: preset, label: `${preset === "flexible" ? "Flexible" : "Forgetful"} model`, streams: m ? 1 : 0, isHuman: false,
-        analysis: computeCellAnalysisOfRecords(m?.records ?? [], { ...options, exclusions: noExclusions }),
+        key: preset,
+        label: `${preset === "flexible" ? "Flexible" : "Forgetful"} model`,
+        streams: m ? 1 : 0,
+        isHuman: false,
+        analysis: computeCellAnalysisOfRecords(m?.records ?? [], {
+          ...options,
+          exclusions: noExclusions,
+        }),
       };
     }),
   ];
   const view = toFig8View(streams, 4);
-  const timeline = toTrialChartData(human, models.map((m) => ({ preset: m.preset, records: m.records })), WINDOW);
+  const timeline = toTrialChartData(
+    human,
+    models.map((m) => ({ preset: m.preset, records: m.records })),
+    WINDOW,
+  );
   return (
     <main>
       <p>
-        <Link href={`/studies/${study.id}`}>← {study.title}</Link> · <Link href={`/studies/${study.id}/dashboard`}>Study dashboard</Link>
+        <Link href={`/studies/${study.id}`}>← {study.title}</Link> ·{" "}
+        <Link href={`/studies/${study.id}/dashboard`}>Study dashboard</Link>
       </p>
       <h1>
-        Participant #{run.participantIndex} <span className={`r-badge r-${run.status}`}>{run.status}</span>{" "}
+        Participant #{run.participantIndex}{" "}
+        <span className={`r-badge r-${run.status}`}>{run.status}</span>{" "}
         {run.isPilot ? <span className="r-badge r-pilot">pilot</span> : null}
       </h1>
       <p className="muted">
-        {human.length} of {run.expectedTrials} main trials saved · curriculum seed {run.seed} · model streams:{" "}
-        {models.length ? models.map((m) => `${m.preset} (from ${SOURCE_TEXT[m.source] ?? m.source}, seed ${m.seed})`).join(", ") : "none yet"}
+        {human.length} of {run.expectedTrials} main trials saved · curriculum seed {run.seed} ·
+        model streams:{" "}
+        {models.length
+          ? models
+              .map((m) => `${m.preset} (from ${SOURCE_TEXT[m.source] ?? m.source}, seed ${m.seed})`)
+              .join(", ")
+          : "none yet"}
       </p>
       <section className="card r-stack" style={{ margin: "1rem 0" }}>
         <BrowserModelRunner studyId={study.id} runId={run.id} sequence={sequence} seeds={seeds} />
-        {run.status === "completed" ? <ModelJobsButton studyId={study.id} runId={run.id} rerun label="Re-run on server" /> : <span className="muted">Server runs start once the run is completed.</span>}
+        {run.status === "completed" ? (
+          <ModelJobsButton studyId={study.id} runId={run.id} rerun label="Re-run on server" />
+        ) : (
+          <span className="muted">Server runs start once the run is completed.</span>
+        )}
       </section>
       <h2>Trial by trial</h2>
       <TrialTimeline data={timeline} window={WINDOW} />
       <h2>Recovery after switches 1–4: this participant vs the models</h2>
-      <p className="muted">One participant gives one trial per position and switch, so the participant&apos;s curves are 0 % or 100 % per point; read them together.</p>
-      <Fig8Panels view={view} positions={options.positions} emptyModelText="No model stream yet: run it in this browser or on the server." />
+      <p className="muted">
+        One participant gives one trial per position and switch, so the participant&apos;s curves
+        are 0 % or 100 % per point; read them together.
+      </p>
+      <Fig8Panels
+        view={view}
+        positions={options.positions}
+        emptyModelText="No model stream yet: run it in this browser or on the server."
+      />
       <h2>Switch − repeat costs</h2>
       <CostsTable rows={view.costs} repeatFrom={2} />
       <h2>Model fit: flexible vs forgetful</h2>
@@ -79,7 +120,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           <FitPanel studyId={study.id} runId={run.id} />
         </section>
       ) : (
-        <p className="muted" data-testid="fit-not-completed">Model fits start once the run is completed.</p>
+        <p className="muted" data-testid="fit-not-completed">
+          Model fits start once the run is completed.
+        </p>
       )}
     </main>
   );
