@@ -1,4 +1,4 @@
-// Migrations without Prisma's native schema engine (it cannot be downloaded here, stack-notes §3):
+// Migrations without Prisma's native schema engine (it cannot be downloaded here, docs/ARCHITECTURE.md §6.3):
 // the same engine compiled to WebAssembly (@prisma/schema-engine-wasm, version-matched to prisma
 // 7.10.0) driven through the driver adapters. It writes the standard `_prisma_migrations` table and
 // standard migration folders, so stock `prisma migrate` keeps working wherever its engine exists.
