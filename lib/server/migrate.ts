@@ -16,6 +16,8 @@ import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-util
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
+import { serverEnv } from "./env";
+
 export type MigrationTarget =
   { kind: "pglite"; client: PGlite } | { kind: "postgres"; url: string };
 
@@ -57,7 +59,7 @@ const filters = { externalTables: [], externalEnums: [] };
 export const projectPaths = {
   schema: path.resolve(process.cwd(), "prisma/schema.prisma"),
   /** NTA_MIGRATIONS_DIR overrides the folder (used by tests to apply a deliberately broken one). */
-  migrations: path.resolve(process.cwd(), process.env.NTA_MIGRATIONS_DIR ?? "prisma/migrations"),
+  migrations: path.resolve(process.cwd(), serverEnv().NTA_MIGRATIONS_DIR),
 };
 
 let enginePromise: Promise<EngineModule> | null = null;
