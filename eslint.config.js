@@ -1,6 +1,7 @@
 // Lint = typescript-eslint's recommended rules + the folder rules of docs/ARCHITECTURE.md §3 as no-restricted-imports.
 // lint-fixtures/ holds files that must FAIL these rules; scripts/lint-rules.test.ts proves they do.
 import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 const patterns = (groups) => ({
@@ -79,6 +80,15 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // React's rules of hooks and the React Compiler's checks; exhaustive-deps as an error, not a hint.
+  {
+    files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
+    ...reactHooks.configs.flat.recommended,
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      "react-hooks/exhaustive-deps": "error",
+    },
+  },
   {
     languageOptions: {
       globals: {

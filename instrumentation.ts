@@ -3,7 +3,11 @@
 // worker off (e.g. when a separate `npm run jobs:work` process serves them).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return; // set by Next.js itself, not by an operator
-  const { serverEnv } = await import("./lib/server/env");
+  const [{ serverEnv }, { startHousekeeping }] = await Promise.all([
+    import("./lib/server/env"),
+    import("./lib/server/housekeeping"),
+  ]);
+  startHousekeeping();
   if (serverEnv().NTA_JOB_WORKER === "0") return;
   const [{ startJobWorker }, { jobHandlers }] = await Promise.all([
     import("./lib/server/job-runner"),

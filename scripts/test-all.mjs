@@ -1,7 +1,7 @@
 // `npm test`: the whole suite, in order, stopping at the first failure.
-//   1. Chromium present (else: how to get one)   2. format check (Prettier) and lint (incl. folder
-//   import rules)   3. typecheck
-//   4. vitest unit   5. vitest db on PGlite   6. vitest db on PostgreSQL (when DATABASE_URL is set)
+//   1. Chromium present (else: how to get one)   2. format check (Prettier), lint (incl. folder
+//   import rules and React hooks) and dead code (knip)   3. typecheck
+//   4. vitest unit (includes the dangling-document-reference check, scripts/doc-references.test.ts)   5. vitest db on PGlite   6. vitest db on PostgreSQL (when DATABASE_URL is set)
 //   7. next build   8. Playwright e2e in real Chromium (on PGlite, or on DATABASE_URL's server)
 // Ends with one line "N passed, N failed" summing every runner.
 import { spawnSync } from "node:child_process";
@@ -87,6 +87,7 @@ const vitest = (project, tag, env = {}) =>
 
 step("format", "npx", ["prettier", "--check", "."]);
 step("lint", "npx", ["eslint", "."]);
+step("dead code", "npx", ["knip", "--no-config-hints"]);
 step("typecheck", "npx", ["tsc", "--noEmit"]);
 vitest("unit", "unit");
 vitest("db", "db-pglite", { DATABASE_URL: "" });

@@ -165,6 +165,8 @@ export function FitPanel({
   }, [url]);
 
   useEffect(() => {
+    // load() sets state only after its fetch resolves, not synchronously in the effect.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     void load();
   }, [load]);
 

@@ -138,6 +138,8 @@ export function ExperimentHost({
     let cancelled = false;
     const queue = createSaveQueue({ token, onStatus: (s) => !cancelled && setSave(s) });
     queueRef.current = queue;
+    // The queue (and the trials it restored from localStorage) exists only from this effect on.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setSave(queue.status());
 
     const beat = () => void postJson(`${base}/heartbeat`).catch(() => undefined);
@@ -211,6 +213,7 @@ export function ExperimentHost({
       queue.dispose();
     };
     // The run is mounted once per token; later prop identity changes must not restart it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [token]);
 
   const showStage =
@@ -290,5 +293,3 @@ export function ExperimentHost({
     </div>
   );
 }
-
-export default ExperimentHost;

@@ -1,6 +1,8 @@
 "use client";
 // A link a researcher pastes elsewhere (Prolific, a pilot email): shown in full, copied on click.
-import { useEffect, useState } from "react";
+import { useState, useSyncExternalStore } from "react";
+
+const noSubscription = () => () => undefined;
 
 export function CopyLink({
   label,
@@ -13,8 +15,11 @@ export function CopyLink({
 }) {
   const [copied, setCopied] = useState(false);
   // The absolute URL needs the browser's origin; the server renders the path until hydration.
-  const [origin, setOrigin] = useState("");
-  useEffect(() => setOrigin(window.location.origin), []);
+  const origin = useSyncExternalStore(
+    noSubscription,
+    () => window.location.origin,
+    () => "",
+  );
   const full = `${origin}${path}`;
   return (
     <>

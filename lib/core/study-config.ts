@@ -109,15 +109,3 @@ export type StudyConfigInput = z.input<typeof studyConfigSchema>;
 export function defaultStudyConfig(): StudyConfig {
   return studyConfigSchema.parse({});
 }
-
-/** Parse and return readable issues ("timing.fixationMs: Fixation must be at most 5000 ms"). */
-export function parseStudyConfig(
-  input: unknown,
-): { ok: true; config: StudyConfig } | { ok: false; issues: { path: string; message: string }[] } {
-  const r = studyConfigSchema.safeParse(input);
-  if (r.success) return { ok: true, config: r.data };
-  return {
-    ok: false,
-    issues: r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-  };
-}

@@ -4,7 +4,6 @@
 import { z } from "zod";
 
 export const trialPhaseSchema = z.enum(["practice", "main"]);
-export type TrialPhase = z.infer<typeof trialPhaseSchema>;
 
 /** Short identifiers only: task ids, stimuli and keys are never free text. */
 const token = (max: number) =>

@@ -242,4 +242,3 @@ class TaskTrialPlugin implements JsPsychPlugin<Info> {
 }
 
 export default TaskTrialPlugin;
-export { TaskTrialPlugin };

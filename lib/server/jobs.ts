@@ -6,8 +6,6 @@ import type { StudyConfig } from "@/lib/core/study-config";
 
 import { getDb } from "./db";
 
-export type JobKind = "model-stream";
-
 /** Queue one model-stream job per preset the study asks for, for a completed run. */
 export async function enqueueModelStreams(runId: string, config: StudyConfig) {
   const db = getDb();

@@ -6,10 +6,10 @@ import "server-only";
 import { RUN_STATUSES, type RunMonitorData, type RunMonitorRow } from "@/lib/core/run-monitor";
 
 import { getDb } from "./db";
-import { markAbandonedRuns } from "./runs";
 import { fetchOwnedStudy } from "./studies";
 
-/** A run with no request for this long is shown (and stored) as abandoned. */
+/** A run with no request for this long is shown as abandoned at once and stored as abandoned by the
+ * next housekeeping pass (lib/server/housekeeping.ts). */
 export const ABANDON_AFTER_MS = 30 * 60_000;
 
 export type StudyMonitor = RunMonitorData & {
@@ -24,7 +24,6 @@ export async function fetchStudyMonitor(
 ): Promise<StudyMonitor | null> {
   const study = await fetchOwnedStudy(userId, studyId);
   if (!study) return null;
-  await markAbandonedRuns(ABANDON_AFTER_MS, now);
   const db = getDb();
   const [runs, trialGroups] = await Promise.all([
     db.run.findMany({
@@ -59,15 +58,19 @@ export async function fetchStudyMonitor(
   const statusCounts = Object.fromEntries(
     RUN_STATUSES.map((s) => [s, 0]),
   ) as StudyMonitor["statusCounts"];
+  const silentBefore = now.getTime() - ABANDON_AFTER_MS;
   const rows = runs.map((r): RunMonitorRow => {
-    statusCounts[r.status] += 1;
+    const silent =
+      (r.status === "started" || r.status === "active") && r.lastSeenAt.getTime() < silentBefore;
+    const status = silent ? "abandoned" : r.status;
+    statusCounts[status] += 1;
     const t = tally.get(r.id) ?? { saved: 0, correct: 0 };
     return {
       id: r.id,
       participantIndex: r.participantIndex,
       externalId: r.externalId,
       source: r.source,
-      status: r.status,
+      status,
       isPilot: r.isPilot,
       savedTrials: t.saved,
       expectedTrials: r.expectedTrials,

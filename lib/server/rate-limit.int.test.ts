@@ -1,7 +1,7 @@
 // hitRateLimit against a real database: fixed-window counting, window restart, key isolation,
 // and no lost or double-counted hits under concurrency.
 import { getDb } from "@/lib/server/db";
-import { deleteExpiredRateLimits, hitRateLimit } from "@/lib/server/rate-limit";
+import { deleteExpiredRateLimits, hitRateLimit, MAX_WINDOW_MS } from "@/lib/server/rate-limit";
 
 const MIN = 60_000;
 
@@ -62,5 +62,21 @@ describe("hitRateLimit", () => {
     expect(await getDb().rateLimit.findUnique({ where: { key: "old" } })).toBeNull();
     expect(await getDb().rateLimit.findUnique({ where: { key: "new" } })).not.toBeNull();
     expect(await getDb().rateLimit.findUnique({ where: { key: "burst" } })).not.toBeNull();
+  });
+
+  it("sweeps counters idle for over a day from the hit path itself, in bounded batches", async () => {
+    const t0 = new Date("2025-06-01T10:00:00Z");
+    for (const key of ["idle-1", "idle-2", "idle-3"]) await hitRateLimit(key, 3, MIN, t0);
+    const keys = async () =>
+      (await getDb().rateLimit.findMany({ where: { key: { startsWith: "idle-" } } })).length;
+    expect(await deleteExpiredRateLimits(new Date(t0.getTime() + 1), 2)).toBe(2);
+    expect(await keys()).toBe(1);
+    await hitRateLimit("idle-fresh", 3, MIN, new Date(t0.getTime() + MAX_WINDOW_MS + MIN));
+    expect(await keys()).toBe(1); // only the fresh counter is left
+    expect(await getDb().rateLimit.findUnique({ where: { key: "idle-fresh" } })).not.toBeNull();
+  });
+
+  it("refuses windows longer than the sweep keeps counters", async () => {
+    await expect(hitRateLimit("long", 1, MAX_WINDOW_MS + 1)).rejects.toThrow(/windowMs/);
   });
 });

@@ -4,6 +4,14 @@ import "server-only";
 
 import { getDb } from "./db";
 
+/** The longest window a limit may use. Counters idle for longer are expired for every limit. */
+export const MAX_WINDOW_MS = 24 * 60 * 60_000;
+/** Expired counters are swept from the hit path at most this often per process, at most
+ * SWEEP_BATCH rows at a time, so the RateLimit table stays bounded without a separate job. */
+export const SWEEP_EVERY_MS = 60_000;
+export const SWEEP_BATCH = 1000;
+let lastSweepAt: number | undefined;
+
 export type RateLimitResult = {
   /** False once this hit is beyond `limit` in the current window. */
   allowed: boolean;
@@ -28,7 +36,8 @@ export async function hitRateLimit(
 ): Promise<RateLimitResult> {
   if (!Number.isInteger(limit) || limit < 1)
     throw new Error(`limit must be a positive integer, got ${limit}`);
-  if (!(windowMs > 0)) throw new Error(`windowMs must be positive, got ${windowMs}`);
+  if (!(windowMs > 0 && windowMs <= MAX_WINDOW_MS))
+    throw new Error(`windowMs must be in (0, ${MAX_WINDOW_MS}], got ${windowMs}`);
   const expiredBefore = new Date(now.getTime() - windowMs);
   const rows = await getDb().$queryRaw<{ count: number; windowStart: Date }[]>`
     INSERT INTO "RateLimit" ("key", "count", "windowStart")
@@ -38,6 +47,12 @@ export async function hitRateLimit(
       "windowStart" = CASE WHEN "RateLimit"."windowStart" <= ${expiredBefore} THEN ${now} ELSE "RateLimit"."windowStart" END
     RETURNING "count", "windowStart"`;
   const { count, windowStart } = rows[0];
+  if (lastSweepAt === undefined || Math.abs(now.getTime() - lastSweepAt) >= SWEEP_EVERY_MS) {
+    lastSweepAt = now.getTime();
+    await deleteExpiredRateLimits(new Date(now.getTime() - MAX_WINDOW_MS)).catch((err: unknown) =>
+      console.error("[rate-limit] sweeping expired counters failed", err),
+    );
+  }
   return {
     allowed: count <= limit,
     count,
@@ -46,10 +61,12 @@ export async function hitRateLimit(
   };
 }
 
-/** Delete counters whose window ended before `olderThan` (housekeeping; the table only grows otherwise). */
-export async function deleteExpiredRateLimits(olderThan: Date) {
-  const r = await getDb().rateLimit.deleteMany({ where: { windowStart: { lt: olderThan } } });
-  return r.count;
+/** Delete up to `batch` counters whose window started before `olderThan`; returns how many. */
+export async function deleteExpiredRateLimits(olderThan: Date, batch = SWEEP_BATCH) {
+  return getDb().$executeRaw`
+    DELETE FROM "RateLimit" WHERE "key" IN (
+      SELECT "key" FROM "RateLimit" WHERE "windowStart" < ${olderThan} LIMIT ${batch}
+    )`;
 }
 
 /**

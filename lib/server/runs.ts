@@ -444,8 +444,8 @@ export async function markReturned(token: string) {
   return { status: "returned" as const };
 }
 
-/** Runs silent for longer than `idleMs` become abandoned (called by the job worker / monitor). */
-export async function markAbandonedRuns(idleMs = 30 * 60_000, now = new Date()) {
+/** Runs silent for longer than `idleMs` become abandoned (lib/server/housekeeping.ts). */
+export async function markAbandonedRuns(idleMs: number, now = new Date()) {
   const r = await getDb().run.updateMany({
     where: {
       status: { in: ["started", "active"] },

@@ -43,7 +43,6 @@ export const studyTitleSchema = z
   .max(200, "At most 200 characters");
 
 export const studyStatusSchema = z.enum(["draft", "open", "closed"]);
-export type StudyStatus = z.infer<typeof studyStatusSchema>;
 
 export const studyCreateSchema = z
   .object({
@@ -73,7 +72,6 @@ export const studyPatchSchema = z
       message: "Send at least one of title, slug, config, status",
     },
   );
-export type StudyPatch = z.infer<typeof studyPatchSchema>;
 
 /** The study if `userId` owns it, else null (also for ids that do not exist). */
 export async function fetchOwnedStudy(userId: string, studyId: string) {
@@ -202,8 +200,6 @@ export async function updateStudy(userId: string, studyId: string, body: unknown
     throw err;
   }
 }
-
-export type CurriculumPreview = ReturnType<typeof computeCurriculumPreview>;
 
 /**
  * What participant 0 would see: the block schedule and the first trials of the first two blocks

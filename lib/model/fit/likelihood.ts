@@ -19,9 +19,6 @@ import type { StimulusSequence } from "../stimulus-trials";
 import { ddmLogDensity, ddmLogSurvival, sampleDdm } from "./ddm";
 import type { LinkName, Theta } from "./transforms";
 
-/** +1 right key, −1 left key, 0 no usable response (skipped). */
-export type Choice = 1 | -1 | 0;
-
 /** Human responses (key or null) by main-phase trialIndex → choices aligned with the sequence. */
 export function choicesFor(
   seq: StimulusSequence,

@@ -1,5 +1,5 @@
 // GET /api/studies/<id>/runs → runs table + counts by status for the live monitor (owner only).
-// Polled every few seconds by the overview page; also marks long-silent runs abandoned.
+// Polled every few seconds by the overview page; a read only (housekeeping stores abandonment).
 import { HttpError, handle, json } from "@/lib/server/http";
 import { fetchStudyMonitor } from "@/lib/server/monitor";
 import { requireApiUserId } from "@/lib/server/session";
