@@ -4,12 +4,12 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 
-type Progress = {
-  counts: { queued: number; running: number; done: number; failed: number };
-  total: number;
-  progress: number;
-  errors: string[];
-};
+import {
+  errorMessageOf,
+  modelJobProgressSchema,
+  modelJobsQueuedSchema,
+  type ModelJobProgress,
+} from "@/lib/core/api-responses";
 
 export function ModelJobsButton({
   studyId,
@@ -24,7 +24,7 @@ export function ModelJobsButton({
 }) {
   const router = useRouter();
   const [since, setSince] = useState<string | null>(null);
-  const [progress, setProgress] = useState<Progress | null>(null);
+  const [progress, setProgress] = useState<ModelJobProgress | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -36,27 +36,22 @@ export function ModelJobsButton({
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ ...(runId ? { runId } : {}), rerun }),
     });
-    const body = (await res.json()) as {
-      jobIds?: string[];
-      runs?: number;
-      alreadyQueued?: number;
-      since?: string;
-      error?: string;
-    };
+    const raw: unknown = await res.json().catch(() => null);
     if (!res.ok) {
       setBusy(false);
-      return setMessage(body.error ?? `Could not queue jobs (HTTP ${res.status})`);
+      return setMessage(errorMessageOf(raw, `Could not queue jobs (HTTP ${res.status})`));
     }
-    if (!body.jobIds?.length && !body.alreadyQueued) {
+    const body = modelJobsQueuedSchema.parse(raw);
+    if (!body.jobIds.length && !body.alreadyQueued) {
       setBusy(false);
       return setMessage(
         body.runs ? "Nothing to do." : "Every completed run already has its model streams.",
       );
     }
     setMessage(
-      `Queued ${body.jobIds?.length ?? 0} jobs for ${body.runs} run(s)${body.alreadyQueued ? ` (${body.alreadyQueued} already in the queue)` : ""}.`,
+      `Queued ${body.jobIds.length} jobs for ${body.runs} run(s)${body.alreadyQueued ? ` (${body.alreadyQueued} already in the queue)` : ""}.`,
     );
-    setSince(body.alreadyQueued ? new Date(Date.now() - 3_600_000).toISOString() : body.since!);
+    setSince(body.alreadyQueued ? new Date(Date.now() - 3_600_000).toISOString() : body.since);
   }
 
   useEffect(() => {
@@ -67,7 +62,7 @@ export function ModelJobsButton({
       const res = await fetch(`/api/studies/${studyId}/jobs?${q}`, { cache: "no-store" });
       if (stopped) return;
       if (!res.ok) return setMessage(`Could not read job progress (HTTP ${res.status}); retrying.`);
-      const p = (await res.json()) as Progress;
+      const p = modelJobProgressSchema.parse(await res.json());
       setProgress(p);
       if (p.counts.queued + p.counts.running === 0) {
         stopped = true;

@@ -8,6 +8,7 @@ import "jspsych/css/jspsych.css";
 
 import { useEffect, useRef, useState, type CSSProperties } from "react";
 
+import { errorMessageOf, runCompletionSchema } from "@/lib/core/api-responses";
 import type { Curriculum } from "@/lib/core/curriculum-schema";
 import type { StudyConfig } from "@/lib/core/study-config";
 import { createSaveQueue, type SaveQueue, type SaveQueueStatus } from "@/lib/experiment/save-queue";
@@ -117,17 +118,14 @@ export function ExperimentHost({
       await Promise.race([modelRef.current.whenDone(), new Promise((r) => setTimeout(r, 5000))]);
     try {
       const res = await postJson(`${base}/complete`);
-      const body = (await res.json().catch(() => ({}))) as {
-        completionCode?: string;
-        redirectUrl?: string;
-        error?: string;
-      };
-      if (!res.ok) throw new Error(body.error ?? `The server answered ${res.status}`);
+      const raw: unknown = await res.json().catch(() => ({}));
+      if (!res.ok) throw new Error(errorMessageOf(raw, `The server answered ${res.status}`));
+      const body = runCompletionSchema.parse(raw);
       if (body.redirectUrl) {
         setPhase({ kind: "redirecting" });
         (navigate ?? ((url: string) => window.location.assign(url)))(body.redirectUrl);
       } else {
-        setPhase({ kind: "done", completionCode: body.completionCode ?? "" });
+        setPhase({ kind: "done", completionCode: body.completionCode });
       }
     } catch (e) {
       setPhase({ kind: "error", message: e instanceof Error ? e.message : String(e) });

@@ -11,7 +11,31 @@ export type PaperFigureNumbers = {
   totalAlignment: { mean: number; sd: number } | null;
 };
 
+/** docs/science.md §7 as numbers, [low, high] per claim: the one definition, read by the /paper view
+ * and by the engine's acceptance test (lib/model/simulate-paper.test.ts). */
+export const PAPER_BANDS = {
+  fig8: {
+    flexibleFirstSwitch: [0.12, 0.3],
+    flexiblePlateau: [0.02, 0.08],
+    forgetfulFirstSwitch: [0.08, 0.18],
+    forgetfulLate: [0.19, 0.3],
+    flexibleAlignment: [0.97, 1.01],
+    forgetfulAlignment: [0.58, 0.75],
+    flexibleGateHigh: [0.85, 1.1],
+    flexibleGateLow: [-0.05, 0.15],
+  },
+  fig2: {
+    flexibleStart: [0.55, 0.9],
+    forgetfulStart: [0.55, 0.9],
+    forgetfulPlateau: [0.37, 0.51],
+    flexibleEnd: [0, 0.1],
+    flexibleAlignment: [0.9, 1.01],
+    forgetfulAlignment: [0.6, 0.76],
+  },
+} as const satisfies Record<string, Record<string, readonly [number, number]>>;
+
 export type Band = {
+  key: string;
   claim: string;
   low: number;
   high: number;
@@ -19,16 +43,25 @@ export type Band = {
   within: boolean | null;
 };
 
-const band = (
-  claim: string,
-  low: number,
-  high: number,
-  measured: number | null | undefined,
-): Band => {
-  const m =
-    measured === undefined || measured === null || !Number.isFinite(measured) ? null : measured;
-  return { claim, low, high, measured: m, within: m === null ? null : m >= low && m <= high };
-};
+const bandOf =
+  <F extends keyof typeof PAPER_BANDS>(figure: F) =>
+  (
+    key: keyof (typeof PAPER_BANDS)[F] & string,
+    claim: string,
+    measured: number | null | undefined,
+  ): Band => {
+    const [low, high] = PAPER_BANDS[figure][key] as readonly [number, number];
+    const m =
+      measured === undefined || measured === null || !Number.isFinite(measured) ? null : measured;
+    return {
+      key,
+      claim,
+      low,
+      high,
+      measured: m,
+      within: m === null ? null : m >= low && m <= high,
+    };
+  };
 const meanOf = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
 /** Fig. 8B rows: x = updates after the switch j = 1…5, one column per switch (`sw1`…`sw4`). */
@@ -97,37 +130,35 @@ export function computeFig8Bands(
   flexible: PaperFigureNumbers,
   forgetful: PaperFigureNumbers,
 ): Band[] {
+  const band = bandOf("fig8");
   const fl = flexible.postSwitchMean.mean,
     fo = forgetful.postSwitchMean.mean;
+  const lastGates = flexible.gatesAtBlockEnds.at(-1) ?? [NaN];
   return [
-    band("Flexible: mean loss, first 5 updates after switch 1 ≈ 0.2", 0.1, 0.3, fl[0]),
+    band("flexibleFirstSwitch", "Flexible: mean loss, first 5 updates after switch 1 ≈ 0.2", fl[0]),
     band(
-      "Flexible: plateau ≈ 0.05 from about switch 5 (mean of switches 5–10)",
-      0.02,
-      0.1,
-      meanOf(fl.slice(4, 10)),
+      "flexiblePlateau",
+      "Flexible: plateau ≈ 0.05 from about switch 5 (mean of switches 6 on)",
+      meanOf(fl.slice(5)),
     ),
-    band("Forgetful: first switch ≈ 0.13", 0.07, 0.2, fo[0]),
-    band("Forgetful: rises to ≈ 0.24 by switch 20", 0.15, 0.35, fo[19] ?? fo[fo.length - 1]),
-    band("Flexible: total alignment at the end ≈ 0.99", 0.9, 1.01, flexible.totalAlignment?.mean),
+    band("forgetfulFirstSwitch", "Forgetful: first switch ≈ 0.13", fo[0]),
     band(
+      "forgetfulLate",
+      "Forgetful: rises to ≈ 0.24 by switch 20 (mean of switches 19 on)",
+      meanOf(fo.slice(18)),
+    ),
+    band(
+      "flexibleAlignment",
+      "Flexible: total alignment at the end ≈ 0.99",
+      flexible.totalAlignment?.mean,
+    ),
+    band(
+      "forgetfulAlignment",
       "Forgetful: total alignment at the end ≈ 0.65",
-      0.55,
-      0.75,
       forgetful.totalAlignment?.mean,
     ),
-    band(
-      "Flexible: larger gate at the end ≈ 0.96",
-      0.85,
-      1.1,
-      Math.max(...(flexible.gatesAtBlockEnds.at(-1) ?? [NaN])),
-    ),
-    band(
-      "Flexible: smaller gate at the end ≈ 0.06",
-      -0.05,
-      0.15,
-      Math.min(...(flexible.gatesAtBlockEnds.at(-1) ?? [NaN])),
-    ),
+    band("flexibleGateHigh", "Flexible: larger gate at the end ≈ 0.96", Math.max(...lastGates)),
+    band("flexibleGateLow", "Flexible: smaller gate at the end ≈ 0.06", Math.min(...lastGates)),
   ];
 }
 
@@ -136,19 +167,31 @@ export function computeFig2Bands(
   flexible: PaperFigureNumbers,
   forgetful: PaperFigureNumbers,
 ): Band[] {
+  const band = bandOf("fig2");
   const fl = flexible.fig2F.mean,
     fo = forgetful.fig2F.mean;
   return [
-    band("Flexible: blocks 1–2 take ≈ 0.7 τ_w to reach L < 0.1", 0.5, 0.9, meanOf(fl.slice(0, 2))),
-    band("Forgetful: blocks 1–2 ≈ 0.7 τ_w", 0.5, 0.9, meanOf(fo.slice(0, 2))),
     band(
-      "Forgetful: levels off ≈ 0.44 τ_w (mean of blocks 5–20)",
-      0.35,
-      0.55,
-      meanOf(fo.slice(4, 20)),
+      "flexibleStart",
+      "Flexible: blocks 1–2 take ≈ 0.7 τ_w to reach L < 0.1",
+      meanOf(fl.slice(0, 2)),
     ),
-    band("Flexible: falls to ≈ 0.04 τ_w by block 20", 0, 0.1, fl[19] ?? fl[fl.length - 1]),
-    band("Flexible: total alignment at the end ≈ 1.0", 0.9, 1.01, flexible.totalAlignment?.mean),
-    band("Forgetful: total alignment at the end ≈ 0.68", 0.6, 0.76, forgetful.totalAlignment?.mean),
+    band("forgetfulStart", "Forgetful: blocks 1–2 ≈ 0.7 τ_w", meanOf(fo.slice(0, 2))),
+    band(
+      "forgetfulPlateau",
+      "Forgetful: levels off ≈ 0.44 τ_w (mean of blocks 6–20)",
+      meanOf(fo.slice(5, Math.min(20, fo.length - 1))), // the last entry is a tape fragment
+    ),
+    band("flexibleEnd", "Flexible: falls to ≈ 0.04 τ_w by block 20", fl[19] ?? fl[fl.length - 1]),
+    band(
+      "flexibleAlignment",
+      "Flexible: total alignment at the end ≈ 1.0",
+      flexible.totalAlignment?.mean,
+    ),
+    band(
+      "forgetfulAlignment",
+      "Forgetful: total alignment at the end ≈ 0.68",
+      forgetful.totalAlignment?.mean,
+    ),
   ];
 }

@@ -6,6 +6,8 @@
 // browser (docs/ARCHITECTURE.md §6.3: jspsych touches window at import).
 import { ParameterType, type JsPsych, type JsPsychPlugin, type TrialType } from "jspsych";
 
+import { escapeHtml } from "@/lib/core/html";
+
 const info = <const>{
   name: "task-trial",
   version: "1.0.0",
@@ -92,12 +94,6 @@ export type TaskTrialData = {
   phase: string;
   congruent: boolean;
 };
-
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
 
 export const taskTrialStyles = {
   stage:

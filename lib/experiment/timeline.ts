@@ -13,6 +13,7 @@ import InstructionsPlugin from "@jspsych/plugin-instructions";
 import type { JsPsych } from "jspsych";
 
 import type { Curriculum, CurriculumTrial } from "@/lib/core/curriculum-schema";
+import { escapeHtml } from "@/lib/core/html";
 import type { StudyConfig } from "@/lib/core/study-config";
 import { getTask, getTaskPair, type TaskPair } from "@/lib/core/task-pairs";
 import type { TrialRecord } from "@/lib/core/trial-record";
@@ -57,13 +58,8 @@ export const TASK_TRIAL_SIMULATION_KEY = "task-trial";
 
 const page = (html: string) =>
   `<div style="max-width:42rem;margin:0 auto;text-align:left;line-height:1.6;font-size:1.1rem">${html}</div>`;
-const esc = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
 const kbd = (k: string) =>
-  `<kbd style="display:inline-block;min-width:1.6em;padding:0.1em 0.45em;border:1px solid #9ca3af;border-radius:0.3em;background:#f3f4f6;font-family:inherit;text-align:center">${esc(k.toUpperCase())}</kbd>`;
+  `<kbd style="display:inline-block;min-width:1.6em;padding:0.1em 0.45em;border:1px solid #9ca3af;border-radius:0.3em;background:#f3f4f6;font-family:inherit;text-align:center">${escapeHtml(k.toUpperCase())}</kbd>`;
 
 /** Key reminder shown under every stimulus. */
 export function keyReminderHtml(keys: Curriculum["keys"]): string {
@@ -74,11 +70,11 @@ export function keyReminderHtml(keys: Curriculum["keys"]): string {
 function ruleHtml(pair: TaskPair, taskId: string, keys: Curriculum["keys"], cued: boolean): string {
   const t = getTask(pair, taskId);
   const cue = cued
-    ? ` <span style="color:${t.colour};font-weight:700">(${esc(t.label)})</span>`
+    ? ` <span style="color:${t.colour};font-weight:700">(${escapeHtml(t.label)})</span>`
     : "";
-  return `<li><b>${esc(t.id[0].toUpperCase() + t.id.slice(1))} rule</b>${cue}: press ${kbd(keys.left)} for ${esc(
+  return `<li><b>${escapeHtml(t.id[0].toUpperCase() + t.id.slice(1))} rule</b>${cue}: press ${kbd(keys.left)} for ${escapeHtml(
     t.describe.left,
-  )}, ${kbd(keys.right)} for ${esc(t.describe.right)}.</li>`;
+  )}, ${kbd(keys.right)} for ${escapeHtml(t.describe.right)}.</li>`;
 }
 
 function instructionPages(config: StudyConfig, curriculum: Curriculum, resume: boolean): string[] {
@@ -174,7 +170,7 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
     timeline.push({
       type: HtmlButtonResponsePlugin,
       stimulus: page(
-        `<h2>Welcome</h2><p style="white-space:pre-wrap">${esc(config.consentText)}</p><p>Do you agree to take part?</p>`,
+        `<h2>Welcome</h2><p style="white-space:pre-wrap">${escapeHtml(config.consentText)}</p><p>Do you agree to take part?</p>`,
       ),
       choices: ["I agree", "I do not agree"],
       simulation_options: { data: { response: 0 } },

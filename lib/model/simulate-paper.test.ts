@@ -2,6 +2,8 @@
 // reproducibility and tensor hygiene. Runs on the wasm backend (the Node default).
 import * as tf from "@tensorflow/tfjs";
 
+import { computeFig2Bands, computeFig8Bands, PAPER_BANDS } from "@/lib/core/paper-view";
+
 import { initBackend } from "./backend";
 import { mean } from "./metrics";
 import { paperPresets } from "./presets";
@@ -24,31 +26,21 @@ describe("Fig 8 (10 seeds, full schedule)", () => {
     s = [0, 1].map((i) => summarisePaper(res, i));
   });
 
-  it("flexible: post-switch loss starts near 0.2 and falls to a plateau near 0.05", () => {
-    const m = s[0].postSwitchMean.mean;
-    expect(m[0]).toBeGreaterThan(0.12);
-    expect(m[0]).toBeLessThan(0.3);
-    expect(mean(m.slice(5))).toBeLessThan(0.08);
+  it("every Fig 8 acceptance band of docs/science.md §7 holds (PAPER_BANDS.fig8)", () => {
+    const bands = computeFig8Bands(s[0], s[1]);
+    expect(bands.map((b) => b.key)).toEqual(Object.keys(PAPER_BANDS.fig8));
+    for (const b of bands) expect(b.within, `${b.claim}: ${b.measured}`).toBe(true);
   });
 
-  it("forgetful: post-switch loss starts near 0.13 and rises towards 0.24", () => {
+  it("opposite trends: forgetful post-switch loss rises, flexible gates separate and alternate", () => {
     const m = s[1].postSwitchMean.mean;
-    expect(m[0]).toBeGreaterThan(0.08);
-    expect(m[0]).toBeLessThan(0.18);
-    expect(mean(m.slice(18))).toBeGreaterThan(0.19);
-    expect(mean(m.slice(18))).toBeLessThan(0.3);
     expect(mean(m.slice(18))).toBeGreaterThan(m[0] + 0.05);
-  });
-
-  it("flexible gates separate (≈1/≈0) and alternate; total alignment ≈ 1 vs forgetful ≈ 0.65", () => {
     const [g1, g2] = s[0].gatesAtBlockEnds.at(-3)!;
     const [h1, h2] = s[0].gatesAtBlockEnds.at(-2)!;
-    expect(Math.max(g1, g2)).toBeGreaterThan(0.85);
-    expect(Math.min(g1, g2)).toBeLessThan(0.15);
+    const [lo, hi] = [PAPER_BANDS.fig8.flexibleGateLow, PAPER_BANDS.fig8.flexibleGateHigh];
+    expect(Math.max(g1, g2)).toBeGreaterThan(hi[0]);
+    expect(Math.min(g1, g2)).toBeLessThan(lo[1]);
     expect(Math.sign(g1 - g2)).toBe(-Math.sign(h1 - h2));
-    expect(s[0].totalAlignment!.mean).toBeGreaterThan(0.97);
-    expect(s[1].totalAlignment!.mean).toBeGreaterThan(0.58);
-    expect(s[1].totalAlignment!.mean).toBeLessThan(0.75);
   });
 
   it("Fig 8B panel: flexible's first switch is worse than its fourth", () => {
@@ -70,14 +62,13 @@ describe("Fig 2, shortened to t_tot = 10 (12 scanned blocks), 10 seeds", () => {
   }, 60_000);
 
   it("both start near 0.7 τ_w; forgetful levels off near 0.44; flexible keeps falling below it", () => {
-    const [f, g] = [s[0].fig2F.mean, s[1].fig2F.mean];
-    for (const x of [f[0], g[0]]) {
-      expect(x).toBeGreaterThan(0.55);
-      expect(x).toBeLessThan(0.9);
+    // The bands that a 10-block run can show (the rest need all 20 blocks).
+    const bands = computeFig2Bands(s[0], s[1]);
+    for (const key of ["flexibleStart", "forgetfulStart", "forgetfulPlateau"]) {
+      const b = bands.find((x) => x.key === key)!;
+      expect(b.within, `${b.claim}: ${b.measured}`).toBe(true);
     }
-    const plateau = mean(g.slice(5, 10));
-    expect(plateau).toBeGreaterThan(0.37);
-    expect(plateau).toBeLessThan(0.51);
+    const f = s[0].fig2F.mean;
     expect(mean(f.slice(7, 10))).toBeLessThan(0.25);
     expect(f[9]).toBeLessThan(f[2]);
   });

@@ -4,6 +4,7 @@ import "server-only";
 
 import { z } from "zod";
 
+import type { ModelJobProgress, ModelJobsQueued } from "@/lib/core/api-responses";
 import { studyConfigSchema } from "@/lib/core/study-config";
 
 import { getDb } from "./db";
@@ -23,7 +24,7 @@ export const enqueueRequestSchema = z
 export async function enqueueStudyModelStreams(
   study: { id: string; config: unknown },
   body: unknown,
-) {
+): Promise<ModelJobsQueued> {
   const req = parseOr422(enqueueRequestSchema, body ?? {});
   const config = studyConfigSchema.parse(study.config);
   if (config.model.presets.length === 0)
@@ -78,19 +79,11 @@ export async function enqueueStudyModelStreams(
   return { jobIds, runs: runIds.length, alreadyQueued: busyIds.size, since: since.toISOString() };
 }
 
-export type JobProgress = {
-  counts: { queued: number; running: number; done: number; failed: number };
-  total: number;
-  /** Mean progress over the jobs counted, in [0, 1]; 1 when there are none. */
-  progress: number;
-  errors: string[];
-};
-
 /** Progress of a study's model-stream jobs (optionally one run's, optionally queued since a time). */
 export async function fetchModelJobProgress(
   studyId: string,
   opts: { runId?: string; since?: Date } = {},
-): Promise<JobProgress> {
+): Promise<ModelJobProgress> {
   const where = {
     kind: "model-stream",
     studyId,

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 
 import { z } from "zod";
 
+import type { RunCompletion } from "@/lib/core/api-responses";
 import { generateCurriculum, participantSeedFor } from "@/lib/core/curriculum";
 import {
   curriculumMismatch,
@@ -409,7 +410,7 @@ export async function heartbeat(token: string) {
  * Finish a run once every main trial is stored (409 otherwise, with how many are missing).
  * Idempotent: completing a completed run returns the same answer.
  */
-export async function completeRun(token: string) {
+export async function completeRun(token: string): Promise<RunCompletion> {
   const run = await fetchRunByToken(token);
   const config = studyConfigSchema.parse(run.config);
   const saved = await getDb().trial.count({ where: { runId: run.id, phase: "main" } });

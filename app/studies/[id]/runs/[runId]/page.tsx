@@ -13,7 +13,7 @@ import { CostsTable } from "@/components/dashboard/summary-tables";
 import { noExclusions } from "@/lib/core/analysis";
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
 import { computeCellAnalysisOfRecords, toFig8View, toTrialChartData } from "@/lib/core/recovery";
-import { deriveSeed } from "@/lib/core/rng";
+import { modelSeedFor } from "@/lib/model/seeds";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
 import { fetchRunStreams } from "@/lib/server/dashboard";
 import { fetchOwnedStudy } from "@/lib/server/studies";
@@ -41,8 +41,11 @@ export default async function RunPage({
   if (!study || !data) notFound();
   const { run, human, models } = data;
   const sequence = curriculumToStimulusTrials(curriculumSchema.parse(run.curriculum));
-  // Same seeds as the server job (lib/server/model-streams modelSeedFor), so both runs are comparable.
-  const seeds = { flexible: deriveSeed(run.seed, 101), forgetful: deriveSeed(run.seed, 102) };
+  // Same seeds as the server job and the participant's browser, so all runs are comparable.
+  const seeds = {
+    flexible: modelSeedFor(run.seed, "flexible"),
+    forgetful: modelSeedFor(run.seed, "forgetful"),
+  };
   const options = { positions: 8, switchesPerLevel: 1 };
   const streams = [
     {
