@@ -1,6 +1,6 @@
 // Prisma CLI config. The native schema engine cannot be downloaded on our machines; `prisma generate`
 // never runs it, so any executable satisfies the CLI's check (docs/ARCHITECTURE.md §6.3). Migrations go through
-// scripts/db.ts on the wasm schema engine instead of `prisma migrate`.
+// scripts/db.ts (lib/server/migrate.ts; only db:diff loads the wasm schema engine) instead of `prisma migrate`.
 import { defineConfig } from "prisma/config";
 
 process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= "/bin/false";

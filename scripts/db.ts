@@ -1,6 +1,7 @@
 // npm run db:migrate            apply pending migrations (PGlite by default, DATABASE_URL for PostgreSQL)
 // npm run db:diff -- <name>     write prisma/migrations/<ts>_<name>/migration.sql from a schema change
-// npm run db:status             list applied / pending / failed migrations
+//                               (the only command that loads Prisma's wasm schema engine)
+// npm run db:status             list applied / pending / failed / edited migrations; exit 1 unless clean
 import fs from "node:fs";
 
 import { PGlite } from "@electric-sql/pglite";
@@ -8,7 +9,6 @@ import { PGlite } from "@electric-sql/pglite";
 import { readServerEnv } from "../lib/server/env";
 import {
   applyMigrations,
-  createMigration,
   migrationStatus,
   readMigrations,
   type MigrationTarget,
@@ -49,11 +49,12 @@ async function main() {
       console.log(
         applied.length
           ? `db:migrate ${label}: applied ${applied.join(", ")}`
-          : `db:migrate ${label}: up to date (${readMigrations().migrationDirectories.length} migrations)`,
+          : `db:migrate ${label}: up to date (${readMigrations().length} migrations)`,
       );
     } else if (command === "diff") {
       if (!name || !/^[a-z0-9_]+$/.test(name))
         throw new Error("usage: npm run db:diff -- <name> (lower case, digits, _)");
+      const { createMigration } = await import("../lib/server/migrate-engine");
       const created = await createMigration(target, name);
       console.log(
         created
@@ -63,7 +64,8 @@ async function main() {
     } else if (command === "status") {
       const s = await migrationStatus(target);
       console.log(JSON.stringify(s, null, 2));
-      if (s.failedMigrationNames.length) code = 1;
+      if (s.pending.length || s.failedMigrationNames.length || s.editedMigrationNames.length)
+        code = 1;
     } else {
       throw new Error(`unknown command "${command}" (migrate | diff <name> | status)`);
     }

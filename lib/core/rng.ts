@@ -10,14 +10,23 @@ export type Rng = {
   normal(): number;
 };
 
+/** mulberry32's state increment: state_{k+1} = state_k + MULBERRY32_STEP (mod 2³²). */
+export const MULBERRY32_STEP = 0x6d2b79f5;
+
+/** mulberry32's output for an (already advanced) state: a 32-bit integer, signed. The one
+ * definition, shared by `createRng` and the model's bulk generator (lib/model/random.ts). */
+export function mulberry32(state: number): number {
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return t ^ (t >>> 14);
+}
+
 export function createRng(seed: number): Rng {
   let a = seed >>> 0;
   const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    a = (a + MULBERRY32_STEP) >>> 0;
+    return (mulberry32(a) >>> 0) / 4294967296;
   };
   return {
     next,

@@ -130,3 +130,12 @@ it("bartlettFactor (the js engine's bulk draw) gives sampleGramFactor's values a
   }
   expect(() => new FastRng(1).bartlettFactor(20, 10, new Float64Array(400))).toThrow(/B ≥ d/);
 });
+
+describe("FastRng", () => {
+  it("is the same mulberry32 stream as lib/core/rng.ts, with pinned ziggurat normals", () => {
+    const f = new FastRng(12345);
+    expect([f.uniform(), f.uniform(), f.normal(), f.normal()]).toEqual([
+      0.9797282677609473, 0.3067522644996643, 1.70418056707277, -2.520590030144741,
+    ]);
+  });
+});

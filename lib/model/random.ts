@@ -3,7 +3,7 @@
 // The data enter the gradient only through the second moment S = XᵀX/B (docs/science.md §9), so the
 // paper-mode stream samples S directly from its Wishart law (Bartlett decomposition) instead of
 // drawing X ∈ R^{B×d_in}: statistically identical (proved by random.test.ts against explicit batches).
-import { deriveSeed } from "@/lib/core/rng";
+import { deriveSeed, MULBERRY32_STEP, mulberry32 } from "@/lib/core/rng";
 
 // Ziggurat tables for N(0,1), 128 layers (Marsaglia & Tsang 2000, "The Ziggurat Method for
 // Generating Random Variables", J. Stat. Softw. 5(8), RNOR/zigset).
@@ -43,12 +43,9 @@ export class FastRng {
   }
   /** Raw 32-bit signed integer (mulberry32). */
   private int32(): number {
-    const a = (this.st[0] + 0x6d2b79f5) | 0;
+    const a = (this.st[0] + MULBERRY32_STEP) | 0;
     this.st[0] = a;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return t ^ (t >>> 14);
+    return mulberry32(a);
   }
   /** Uniform in [0, 1). Same generator as lib/core/rng.ts `createRng`. */
   uniform(): number {

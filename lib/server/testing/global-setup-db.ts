@@ -1,5 +1,5 @@
 // vitest globalSetup for the database tests: apply the migrations ONCE with the real migrator
-// (the wasm schema engine, as `npm run db:migrate` does), then let every test file start from a
+// (lib/server/migrate.ts, as `npm run db:migrate` does), then let every test file start from a
 // copy — a PGlite data-folder dump, or a PostgreSQL template database — instead of starting the
 // schema engine per file. Copies are exact: same tables, same _prisma_migrations rows.
 import { randomBytes } from "node:crypto";

@@ -1,7 +1,7 @@
 // vitest setup for *.int.test.ts: every test file gets its own fresh, migrated database —
 // an in-memory PGlite by default, or (when DATABASE_URL points at a PostgreSQL server) a new
 // database on that server, dropped when the file is done. global-setup-db.ts migrated a template
-// once with the real migrator (the wasm schema engine); each file starts from a copy of it.
+// once with the real migrator (lib/server/migrate.ts); each file starts from a copy of it.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 
