@@ -1,13 +1,19 @@
 // CLI for the NTA model: `npm run model -- --preset fig8 --seeds 10 [--seed 0] [--out path]`
 // prints the figure's numbers as tables and writes JSON; progress goes to stderr.
+//   --set tauC=0.02,lambdaL1=0.3   override model parameters of every preset in the run
+//   --blocks N --block-length L    paper mode: N blocks of τ_B = L time units; stimulus mode: N blocks
+//                                  of L trials (the participant curriculum)
+//   --backend js|cpu|wasm|webgl    paper mode: js = float64 engine (default); a TF.js backend runs
+//                                  the tfjs engine on it. Stimulus mode: the TF.js backend.
 // `npm run model -- --search-stimulus` reruns the stimulus-preset search (docs/model.md).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 
 import { generateCurriculum } from "@/lib/core/curriculum";
-import { defaultStudyConfig } from "@/lib/core/study-config";
+import { defaultStudyConfig, studyConfigSchema } from "@/lib/core/study-config";
 import { type BackendName, initBackend } from "@/lib/model/backend";
+import { type ModelParams, validateParams } from "@/lib/model/config";
 import { figurePresets, paperPresets, stimulusPresets } from "@/lib/model/presets";
 import { type PaperResponse, runModel } from "@/lib/model/run";
 import { bestRow, searchStimulusPresets, signatureStats } from "@/lib/model/stimulus-search";
@@ -21,9 +27,45 @@ const { values } = parseArgs({
     seed: { type: "string", default: "0" },
     out: { type: "string" },
     backend: { type: "string" },
+    set: { type: "string" },
+    blocks: { type: "string" },
+    "block-length": { type: "string" },
     "search-stimulus": { type: "boolean", default: false },
   },
 });
+
+const PARAM_KEYS = ["tauW", "tauC", "lambdaNonneg", "lambdaL1", "lambdaL2", "lambdaW"] as const;
+/** `--set tauC=0.02,lambdaL1=0.3` → a partial ModelParams (every key and value checked). */
+function parseSet(spec: string | undefined): Partial<ModelParams> {
+  const out: Partial<ModelParams> = {};
+  for (const pair of (spec ?? "").split(",").filter(Boolean)) {
+    const [key, value, ...rest] = pair.split("=");
+    if (
+      !PARAM_KEYS.includes(key as (typeof PARAM_KEYS)[number]) ||
+      value === undefined ||
+      rest.length
+    )
+      throw new Error(`--set ${pair}: expected key=value with key one of ${PARAM_KEYS.join(", ")}`);
+    const x = Number(value);
+    if (!Number.isFinite(x)) throw new Error(`--set ${pair}: ${value} is not a number`);
+    out[key as (typeof PARAM_KEYS)[number]] = x;
+  }
+  return out;
+}
+const positive = (name: string, v: string | undefined, integer: boolean) => {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!(x > 0) || (integer && !Number.isInteger(x)))
+    throw new Error(`--${name} ${v}: expected a positive ${integer ? "integer" : "number"}`);
+  return x;
+};
+const overrides = parseSet(values.set);
+const withOverrides = (p: ModelParams, label: string) => {
+  const q = { ...p, ...overrides };
+  validateParams(q, label);
+  return q;
+};
+const blocks = positive("blocks", values.blocks, true);
 const f = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
 const row = (label: string, xs: number[], d = 3) =>
   console.log(label.padEnd(22) + xs.map((x) => f(x, d).padStart(7)).join(" "));
@@ -37,7 +79,13 @@ const write = (path: string, data: unknown) => {
   console.error(`\nwrote ${path}`);
 };
 
-const backend = await initBackend(values.backend ? [values.backend as BackendName] : undefined);
+const TFJS_BACKENDS = ["cpu", "wasm", "webgl"];
+if (values.backend && values.backend !== "js" && !TFJS_BACKENDS.includes(values.backend))
+  throw new Error(`--backend ${values.backend}: expected js, ${TFJS_BACKENDS.join(", ")}`);
+const tfjsBackend = values.backend && values.backend !== "js" ? values.backend : undefined;
+const backend = await initBackend(tfjsBackend ? [tfjsBackend as BackendName] : undefined);
+if (tfjsBackend && backend !== tfjsBackend)
+  throw new Error(`--backend ${tfjsBackend} is not available here (got ${backend})`);
 const seeds = Number(values.seeds),
   seed = Number(values.seed);
 
@@ -77,8 +125,17 @@ if (values["search-stimulus"]) {
   }
   write(values.out ?? "reports/model-stimulus-search.json", { grid, best, rows });
 } else if (values.preset === "stimulus") {
-  const seq = curriculumToStimulusTrials(generateCurriculum(defaultStudyConfig(), seed));
-  const params = [stimulusPresets.flexible.params, stimulusPresets.forgetful.params];
+  const trialsPerBlock = positive("block-length", values["block-length"], true);
+  const config = studyConfigSchema.parse({
+    ...defaultStudyConfig(),
+    ...(blocks ? { blocks } : {}),
+    ...(trialsPerBlock ? { trialsPerBlock } : {}),
+  });
+  const seq = curriculumToStimulusTrials(generateCurriculum(config, seed));
+  const params = [
+    withOverrides(stimulusPresets.flexible.params, "flexible"),
+    withOverrides(stimulusPresets.forgetful.params, "forgetful"),
+  ];
   const res = await runStimulus(
     { arch: stimulusPresets.flexible.arch, params, sequence: seq },
     { seeds, seed, onProgress: progress },
@@ -105,8 +162,23 @@ if (values["search-stimulus"]) {
     throw new Error(
       `Unknown preset "${values.preset}" (figures: ${Object.keys(figurePresets).join(", ")}; presets: ${Object.keys(paperPresets).join(", ")}; or "stimulus")`,
     );
+  const presets = names.map((n) => paperPresets[n]);
+  const shape = (p: (typeof presets)[number]) => JSON.stringify([p.arch, p.curriculum]);
+  if (presets.some((p) => shape(p) !== shape(presets[0])))
+    throw new Error(`Presets ${names.join(", ")} differ in architecture or curriculum`);
+  const blockLength = positive("block-length", values["block-length"], false);
+  const curriculum = { ...presets[0].curriculum };
+  if (blockLength) curriculum.blockDuration = blockLength;
+  if (blocks || blockLength)
+    curriculum.tTot =
+      (blocks ?? curriculum.tTot / presets[0].curriculum.blockDuration) * curriculum.blockDuration;
+  const custom = {
+    arch: presets[0].arch,
+    curriculum,
+    params: presets.map((p, i) => withOverrides(p.params, names[i])),
+  };
   const res = (await runModel(
-    { mode: "paper", presets: names, seeds, seed },
+    { mode: "paper", custom, labels: names, seeds, seed, engine: tfjsBackend ? "tfjs" : "js" },
     { onProgress: progress },
   )) as PaperResponse;
   console.log(
@@ -126,6 +198,8 @@ if (values["search-stimulus"]) {
   });
   write(values.out ?? `reports/model-${values.preset}.json`, {
     presets: names,
+    overrides,
+    curriculum,
     seeds,
     seed,
     ...res,

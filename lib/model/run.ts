@@ -14,6 +14,10 @@ export type PaperRequest = {
   /** Preset names (paperPresets) run together in one batch, or explicit configs sharing arch and curriculum. */
   presets?: string[];
   custom?: { arch: Architecture; curriculum: PaperCurriculum; params: ModelParams[] };
+  /** Names of the custom parameter sets (default custom-0, custom-1, …). */
+  labels?: string[];
+  /** "js" (default): float64 TypeScript; "tfjs": batched tensors on the active TF.js backend. */
+  engine?: "js" | "tfjs";
   seeds: number;
   seed?: number;
   /** Keep per-step arrays in the result (large: T × elements). Default false. */
@@ -50,7 +54,8 @@ function resolvePaper(req: PaperRequest): {
   params: ModelParams[];
   labels: string[];
 } {
-  if (req.custom) return { ...req.custom, labels: req.custom.params.map((_, i) => `custom-${i}`) };
+  if (req.custom)
+    return { ...req.custom, labels: req.labels ?? req.custom.params.map((_, i) => `custom-${i}`) };
   const names = req.presets ?? [];
   if (names.length === 0) throw new Error("PaperRequest needs presets or custom");
   const ps = names.map((n) => {
@@ -83,7 +88,7 @@ export async function runModel(
     const r = resolvePaper(req);
     const res = await runPaper(
       { arch: r.arch, curriculum: r.curriculum, params: r.params },
-      { seeds: req.seeds, seed: req.seed, ...control },
+      { seeds: req.seeds, seed: req.seed, engine: req.engine, ...control },
     );
     return {
       mode: "paper",
