@@ -1,5 +1,6 @@
-// Playwright e2e in real Chromium (Debian's /usr/bin/chromium, never a downloaded browser)
-// against the production build served by scripts/e2e-server.mjs on a fresh database.
+// Playwright e2e in real Chromium (CHROMIUM_PATH, which `npm test` sets to the Chromium it found or
+// installed; default Debian's /usr/bin/chromium) against the production build served by
+// scripts/e2e-server.mjs on a fresh database.
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);

@@ -1,5 +1,7 @@
 // `npm test`: the whole suite, in order, stopping at the first failure.
-//   1. Chromium present (else: how to get one)   2. format check (Prettier), lint (incl. folder
+//   1. Chromium: CHROMIUM_PATH, a system Chromium, or Playwright's; if none, obtain one (Debian/Ubuntu
+//      as root: apt-get install -y chromium; elsewhere Playwright's installer when online), and only
+//      then print instructions   2. format check (Prettier), lint (incl. folder
 //   import rules and React hooks) and dead code (knip)   3. typecheck
 //   4. vitest unit (includes the dangling-document-reference check, scripts/doc-references.test.ts)   5. vitest db on PGlite   6. vitest db on PostgreSQL (when DATABASE_URL is set)
 //   7. next build   8. Playwright e2e in real Chromium (on PGlite, or on DATABASE_URL's server)
@@ -9,7 +11,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { findChromium, obtainChromium } from "./chromium.mjs";
+
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), "nta-test-"));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const timings = [];
@@ -58,16 +61,18 @@ function finish(failure) {
   process.exit(failure ? 1 : 0);
 }
 
-if (!fs.existsSync(chromium)) {
+const chromium = (await findChromium()) ?? (await obtainChromium());
+if (!chromium) {
   console.error(
-    `No Chromium at ${chromium}. The end-to-end tests drive a real Chromium. Install one with\n` +
-      `    apt-get install -y chromium          (Debian/Ubuntu; this is what .ci/run does)\n` +
+    `No Chromium could be found or installed. The end-to-end tests drive a real Chromium. Install one with\n` +
+      `    apt-get install -y chromium          (Debian/Ubuntu, as root)\n` +
       `or, where the internet is reachable, Playwright's own build:\n` +
-      `    npx playwright install chromium   and set CHROMIUM_PATH to the binary it prints.\n` +
-      `Then run npm test again.`,
+      `    npx playwright install chromium\n` +
+      `(or set CHROMIUM_PATH to any Chromium binary). Then run npm test again.`,
   );
   process.exit(1);
 }
+console.log(`Chromium: ${chromium}`);
 
 const vitest = (project, tag, env = {}) =>
   step(
