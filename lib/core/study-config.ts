@@ -90,12 +90,13 @@ export const studyConfigSchema = z.object({
   breakEveryBlocks: z.number().int().min(0).max(100).default(5),
   /** Study seed; each participant's seed is derived from it and the participant index. */
   seed: z.number().int().min(0).max(2_147_483_647).default(1),
+  /** Shown before the experiment; "{duration}" is replaced by the design's estimate (lib/core/duration.ts). */
   consentText: z
     .string()
     .max(20_000)
     .default(
       "You are invited to take part in a study of how people switch between two simple rules. " +
-        "It takes about 20 minutes. Your responses are stored without your name. " +
+        "It takes {duration}. Your responses are stored without your name. " +
         "You may stop at any time by closing the window.",
     ),
   model: modelOptionsSchema.prefault({}),
