@@ -86,9 +86,13 @@ test("with Practice trials = 0 a new participant sees consent first; 'Welcome ba
   await expect.poll(async () => (await progress(page, token)).savedMain.length).toBe(2);
 
   await page.reload();
+  await page.getByRole("button", { name: "Go full screen" }).click();
   await expect(page.getByRole("heading", { name: "Welcome back" })).toBeVisible();
   await expect(page.getByRole("button", { name: "I agree" })).toHaveCount(0);
-  await startScreens(page, { consent: false });
+  while (await next.isVisible()) {
+    await next.click();
+    await page.waitForTimeout(50);
+  }
   await expect(page.getByTestId("task-progress")).toHaveAttribute("aria-valuenow", "25");
   for (const t of curriculum.trials.slice(2)) await answer(page, t, t.correctResponse);
   await expect(page.getByText("Thank you, you are done!")).toBeVisible();

@@ -75,6 +75,27 @@ async function until(check: () => boolean, ms = 5000) {
   }
 }
 
+/** Render the host for a fresh run (no resume) and return its root. */
+async function mount(
+  container: HTMLElement,
+  token: string,
+  props: Partial<Parameters<typeof ExperimentHost>[0]> = {},
+) {
+  const root = createRoot(container);
+  await act(async () =>
+    root.render(
+      <ExperimentHost
+        token={token}
+        config={config}
+        curriculum={curriculum}
+        resume={{ mainTrialsDone: 0, practiceDone: false }}
+        {...props}
+      />,
+    ),
+  );
+  return root;
+}
+
 describe("ExperimentHost", () => {
   let container: HTMLDivElement;
   beforeEach(() => {
@@ -90,17 +111,7 @@ describe("ExperimentHost", () => {
   it("shows 'Saving your answers…' until every trial is saved, then completes and shows the code", async () => {
     const server = fakeServer({ completionCode: "C0DE-42", redirectUrl: "" });
     vi.stubGlobal("fetch", server.fetchMock);
-    const root = createRoot(container);
-    await act(async () =>
-      root.render(
-        <ExperimentHost
-          token="tok"
-          config={config}
-          curriculum={curriculum}
-          resume={{ mainTrialsDone: 0, practiceDone: false }}
-        />,
-      ),
-    );
+    const root = await mount(container, "tok");
     await until(() => container.textContent!.includes("Saving your answers"));
     expect(server.log).toEqual(["heartbeat"]);
     expect(JSON.parse(localStorage.getItem("nta:save-queue:tok")!)).toHaveLength(2);
@@ -120,19 +131,7 @@ describe("ExperimentHost", () => {
     const server = fakeServer({ completionCode: "P", redirectUrl: "https://example.org/done" });
     vi.stubGlobal("fetch", server.fetchMock);
     const navigate = vi.fn();
-    const root = createRoot(container);
-    await act(async () =>
-      root.render(
-        <ExperimentHost
-          token="tok-pilot"
-          config={config}
-          curriculum={curriculum}
-          resume={{ mainTrialsDone: 0, practiceDone: false }}
-          pilot
-          navigate={navigate}
-        />,
-      ),
-    );
+    const root = await mount(container, "tok-pilot", { pilot: true, navigate });
     server.release();
     await until(() => container.querySelector("[data-testid=pilot-redirect]") !== null);
     expect(container.querySelector("[data-testid=pilot-redirect]")!.textContent).toContain(
@@ -151,17 +150,7 @@ describe("ExperimentHost", () => {
     });
     let endTrial!: () => void;
     (globalThis as { holdTrial?: Promise<void> }).holdTrial = new Promise((r) => (endTrial = r));
-    const root = createRoot(container);
-    await act(async () =>
-      root.render(
-        <ExperimentHost
-          token="tok-events"
-          config={config}
-          curriculum={curriculum}
-          resume={{ mainTrialsDone: 0, practiceDone: false }}
-        />,
-      ),
-    );
+    const root = await mount(container, "tok-events");
     await until(() => container.querySelector("[data-testid=task-progress]") !== null);
     // two of the eight main trials are done
     expect(
@@ -196,18 +185,7 @@ describe("ExperimentHost", () => {
     });
     vi.stubGlobal("fetch", server.fetchMock);
     const navigate = vi.fn();
-    const root = createRoot(container);
-    await act(async () =>
-      root.render(
-        <ExperimentHost
-          token="tok2"
-          config={config}
-          curriculum={curriculum}
-          resume={{ mainTrialsDone: 0, practiceDone: false }}
-          navigate={navigate}
-        />,
-      ),
-    );
+    const root = await mount(container, "tok2", { navigate });
     await until(() => container.textContent!.includes("Saving your answers"));
     await act(async () => new Promise((r) => setTimeout(r, 50)));
     expect(navigate).not.toHaveBeenCalled();

@@ -8,7 +8,12 @@ import { useActionState, useMemo, useRef, useState, type ReactNode } from "react
 
 import { computeCurriculumPreview } from "@/lib/core/curriculum-preview";
 import { DURATION_PLACEHOLDER } from "@/lib/core/duration";
-import { configFromForm, formDataFromValues, studyWarnings } from "@/lib/core/study-form";
+import {
+  choicesOf,
+  configFromForm,
+  formDataFromValues,
+  studyWarnings,
+} from "@/lib/core/study-form";
 
 import { CurriculumPreview } from "./curriculum-preview";
 
@@ -44,7 +49,13 @@ type Field =
 
 type Section = { legend: string; fields: Field[]; note?: string };
 
-function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Section[] {
+/** A choice field's options: the values StudyConfig allows, each with its label here. */
+function choices(path: string, labels: Record<string, string>): Option[] {
+  return choicesOf(path).map((value) => ({ value, label: labels[value] ?? value }));
+}
+
+/** The form's sections and fields (exported for the test that they cover every config field). */
+export function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Section[] {
   return [
     {
       legend: "Study",
@@ -68,7 +79,9 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
           name: "config.taskPair",
           label: "Task pair",
           kind: "select",
-          options: [{ value: "parity-magnitude", label: "Parity / magnitude (digits)" }],
+          options: choices("config.taskPair", {
+            "parity-magnitude": "Parity / magnitude (digits)",
+          }),
         },
         {
           name: "config.blocks",
@@ -81,30 +94,24 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
           name: "config.firstTask",
           label: "First task",
           kind: "select",
-          options: [
-            { value: "A", label: `${taskLabels.A} first` },
-            { value: "B", label: `${taskLabels.B} first` },
-            { value: "counterbalance", label: "Counterbalanced across participants" },
-          ],
+          options: choices("config.firstTask", {
+            A: `${taskLabels.A} first`,
+            B: `${taskLabels.B} first`,
+            counterbalance: "Counterbalanced across participants",
+          }),
         },
         {
           name: "config.cueMode",
           label: "Cue",
           kind: "select",
           help: "Uncued: participants notice a switch from feedback, like the model.",
-          options: [
-            { value: "none", label: "Uncued" },
-            { value: "cued", label: "Cued (colour + label)" },
-          ],
+          options: choices("config.cueMode", { none: "Uncued", cued: "Cued (colour + label)" }),
         },
         {
           name: "config.feedback",
           label: "Feedback",
           kind: "select",
-          options: [
-            { value: "trial", label: "After every trial" },
-            { value: "none", label: "None" },
-          ],
+          options: choices("config.feedback", { trial: "After every trial", none: "None" }),
         },
         {
           name: "config.breakEveryBlocks",
@@ -162,10 +169,10 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
           name: "config.practice.onFail",
           label: "After the last failed attempt",
           kind: "select",
-          options: [
-            { value: "continue", label: "Continue to the main task" },
-            { value: "end", label: "End the study" },
-          ],
+          options: choices("config.practice.onFail", {
+            continue: "Continue to the main task",
+            end: "End the study",
+          }),
         },
       ],
     },
@@ -189,10 +196,7 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
           label: "NTA presets to run on each completed participant's curriculum",
           kind: "checkboxes",
           wide: true,
-          options: [
-            { value: "flexible", label: "flexible" },
-            { value: "forgetful", label: "forgetful" },
-          ],
+          options: choices("config.model.presets", {}),
         },
         {
           name: "config.model.runInParticipantBrowser",

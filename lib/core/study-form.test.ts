@@ -3,6 +3,7 @@ import { estimateDuration } from "./duration";
 
 import {
   CONFIG_FIELDS,
+  choicesOf,
   configFromForm,
   fieldErrorsFrom,
   formDataFromValues,
@@ -140,5 +141,15 @@ describe("study form messages and warnings", () => {
     expect(minutes).toBeGreaterThan(600);
     expect(w["config.trialsPerBlock"]).toContain(`about ${minutes} minutes`);
     expect(w["config.trialsPerBlock"]).toContain("20,000 main trials");
+  });
+});
+
+describe("choicesOf", () => {
+  it("reads a choice field's values from StudyConfig, lists of choices included", () => {
+    expect(choicesOf("config.cueMode")).toEqual(["none", "cued"]);
+    expect(choicesOf("config.practice.onFail")).toEqual(["continue", "end"]);
+    expect(choicesOf("config.model.presets")).toEqual(["flexible", "forgetful"]);
+    expect(() => choicesOf("config.blocks")).toThrow(/not a choice field/);
+    expect(() => choicesOf("config.nope")).toThrow(/not a StudyConfig field/);
   });
 });

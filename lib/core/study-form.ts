@@ -167,3 +167,32 @@ export function configFromForm(
     ),
   };
 }
+
+type SchemaNode = { _zod: { def: Record<string, unknown> & { type: string } } };
+
+/**
+ * The allowed values of a choice field, read from StudyConfig itself ("config.cueMode" →
+ * ["none", "cued"]; a list of choices gives its items' values), so the form's options cannot
+ * drift from what the schema accepts.
+ */
+export function choicesOf(path: string): readonly string[] {
+  let node = studyConfigSchema as unknown as SchemaNode;
+  const unwrap = () => {
+    for (;;) {
+      const def = node._zod.def;
+      if (def.type === "default" || def.type === "prefault" || def.type === "optional")
+        node = def.innerType as SchemaNode;
+      else if (def.type === "array") node = def.element as SchemaNode;
+      else return;
+    }
+  };
+  for (const key of path.replace(/^config\./, "").split(".")) {
+    unwrap();
+    const shape = node._zod.def.shape as Record<string, SchemaNode> | undefined;
+    if (!shape?.[key]) throw new Error(`${path} is not a StudyConfig field`);
+    node = shape[key];
+  }
+  unwrap();
+  if (node._zod.def.type !== "enum") throw new Error(`${path} is not a choice field`);
+  return Object.values(node._zod.def.entries as Record<string, string>);
+}

@@ -3,19 +3,8 @@
 import { NextRequest } from "next/server";
 
 import { GET } from "@/app/s/[slug]/route";
-import { studyConfigSchema } from "@/lib/core/study-config";
 import { getDb } from "@/lib/server/db";
-
-async function makeStudy(slug: string, status: "open" | "draft") {
-  const db = getDb();
-  const owner = await db.user.upsert({
-    where: { email: "owner@test" },
-    create: { email: "owner@test", passwordHash: "x" },
-    update: {},
-  });
-  const config = studyConfigSchema.parse({ blocks: 2, trialsPerBlock: 4 });
-  return db.study.create({ data: { slug, title: slug, ownerId: owner.id, config, status } });
-}
+import { makeTestStudy as makeStudy } from "@/lib/server/testing/study-fixtures";
 
 const enter = (slug: string, query: string) =>
   GET(new NextRequest(`http://test/s/${slug}?${query}`), {

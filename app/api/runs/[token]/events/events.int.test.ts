@@ -2,20 +2,13 @@
 // capped, refused for a finished run, nothing stored on bad input.
 import { POST as eventsPOST } from "@/app/api/runs/[token]/events/route";
 import { MAX_EVENTS_PER_RUN } from "@/lib/core/run-events";
-import { studyConfigSchema } from "@/lib/core/study-config";
 import { getDb } from "@/lib/server/db";
 import { fetchRunEvents } from "@/lib/server/run-events";
 import { createOrResumeRun } from "@/lib/server/runs";
+import { makeTestStudy } from "@/lib/server/testing/study-fixtures";
 
 async function newRun(slug: string) {
-  const db = getDb();
-  const owner = await db.user.upsert({
-    where: { email: "owner@test" },
-    create: { email: "owner@test", passwordHash: "x" },
-    update: {},
-  });
-  const config = studyConfigSchema.parse({ blocks: 2, trialsPerBlock: 4 });
-  await db.study.create({ data: { slug, title: slug, ownerId: owner.id, config, status: "open" } });
+  await makeTestStudy(slug);
   const r = await createOrResumeRun(slug, {});
   if (r.kind !== "run") throw new Error(r.reason);
   return r.token;

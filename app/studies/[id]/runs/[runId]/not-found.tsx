@@ -1,16 +1,11 @@
 // Shown for an unknown participant run id (and for another researcher's study alike).
-import Link from "next/link";
+import { ResearcherNotFound } from "@/components/studies/not-found-page";
 
 export default function ParticipantNotFound() {
   return (
-    <main className="narrow">
-      <h1>Participant not found</h1>
-      <p>No participant run has this id in a study of yours.</p>
-      <p>
-        <Link className="button" href="/studies">
-          Your studies
-        </Link>
-      </p>
-    </main>
+    <ResearcherNotFound
+      title="Participant not found"
+      text="No participant run has this id in a study of yours."
+    />
   );
 }
