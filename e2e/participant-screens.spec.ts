@@ -9,21 +9,12 @@ import { devices, expect, test, type Browser, type Page } from "@playwright/test
 import { estimateDuration } from "../lib/core/duration";
 import { studyConfigSchema, type StudyConfigInput } from "../lib/core/study-config";
 
-import { answer, enter, progress, startScreens } from "./helpers";
+import { answer, enter, progress, signInDemo, startScreens } from "./helpers";
 
-const DEMO = { email: "demo@nta.lab", password: "demo-password" };
 const stamp = Date.now().toString(36);
 
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: `e2e/screenshots/participant-${name}.png` });
-
-async function signIn(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(DEMO.email);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/studies$/);
-}
 
 /** A new open study of the demo researcher; returns its id. */
 async function createOpenStudy(researcher: Page, slug: string, config: StudyConfigInput) {
@@ -42,7 +33,8 @@ async function createOpenStudy(researcher: Page, slug: string, config: StudyConf
 async function researcherPage(browser: Browser) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await signIn(page);
+  await signInDemo(page);
+  await expect(page).toHaveURL(/\/studies$/);
   return page;
 }
 

@@ -2,24 +2,17 @@
 // is typed, warnings (empty consent, no model preset, a very long study) do not block saving, every
 // refusal is a sentence about its field, and the study page shows the Prolific fields with the
 // estimate and no primary "Close study" button.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
 import { estimateDuration } from "../lib/core/duration";
 import { studyConfigSchema } from "../lib/core/study-config";
 
-const DEMO = { email: "demo@nta.lab", password: "demo-password" };
-
-async function signIn(page: Page, from: string) {
-  await page.goto(from);
-  await page.getByLabel("Email").fill(DEMO.email);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+import { signInDemo } from "./helpers";
 
 test("the form previews what is typed, warns without blocking, and speaks plainly", async ({
   page,
 }) => {
-  await signIn(page, "/studies/new");
+  await signInDemo(page, "/studies/new");
   await expect(page).toHaveURL(/\/studies\/new$/);
   const preview = page.getByTestId("curriculum-preview");
   const estimate = page.getByTestId("duration-estimate");

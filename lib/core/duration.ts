@@ -4,11 +4,11 @@
 import type { StudyConfig } from "./study-config";
 
 /** Assumed mean response time (ms) when the response window allows it (typical for this task). */
-export const TYPICAL_RT_MS = 900;
+const TYPICAL_RT_MS = 900;
 /** Reading the consent and the instructions, entering full screen. */
-export const SETUP_MS = 2 * 60_000;
+const SETUP_MS = 2 * 60_000;
 /** Time a participant is assumed to spend on one break screen. */
-export const BREAK_MS = 30_000;
+const BREAK_MS = 30_000;
 /** Studies expected to take longer than this get a warning in the study form. */
 export const LONG_STUDY_MINUTES = 60;
 

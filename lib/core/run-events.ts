@@ -12,7 +12,7 @@ export const RUN_EVENT_TYPES = [
 ] as const;
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 
-export const runEventSchema = z
+const runEventSchema = z
   .object({
     /** Random id of one page load; a reload starts a new one. */
     pageId: z.string().regex(/^[A-Za-z0-9_-]{8,40}$/, "pageId: 8–40 letters, digits, _ or -"),
@@ -45,7 +45,7 @@ export const runEventBatchSchema = z
 /** Events kept per run; a page that fires more (a window dragged for minutes) is capped. */
 export const MAX_EVENTS_PER_RUN = 1000;
 
-export type RunEventSummary = {
+type RunEventSummary = {
   fullscreenExits: number;
   /** Times the page lost focus (another tab or window). */
   tabSwitches: number;

@@ -274,11 +274,11 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
  * A real resume: this run already saved trials in an earlier session. (Not `practiceDone`: with no
  * practice that is true from the start, and a new participant would skip consent.)
  */
-export function isResume(resume: ResumeState): boolean {
+function isResume(resume: ResumeState): boolean {
   return resume.mainTrialsDone > 0 || (resume.practiceTrialsSaved ?? 0) > 0;
 }
 
-export function breakHtml(blocksDone: number, blocks: number, cued: boolean): string {
+function breakHtml(blocksDone: number, blocks: number, cued: boolean): string {
   const pct = Math.round((100 * blocksDone) / blocks);
   return `<h2>Take a short break</h2><p>You have finished ${blocksDone} of ${blocks} parts (${pct}%).</p>
 <div style="height:0.75rem;background:#e5e7eb;border-radius:0.4rem;overflow:hidden" role="progressbar" aria-valuenow="${pct}" aria-valuemin="0" aria-valuemax="100"><div style="height:100%;width:${pct}%;background:#2563eb"></div></div>

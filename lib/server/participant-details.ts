@@ -10,7 +10,7 @@ import { studyConfigSchema } from "@/lib/core/study-config";
 import { getDb } from "./db";
 import { fetchRunEvents } from "./run-events";
 
-export type PracticeResult =
+type PracticeResult =
   | { kind: "none" }
   | { kind: "result"; attempts: number; accuracy: number | null; passed: boolean; done: boolean };
 
