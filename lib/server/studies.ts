@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from "node:util";
 
 import { z } from "zod";
 
-import { studyConfigSchema, type StudyConfig } from "@/lib/core/study-config";
+import { studyConfigSchema } from "@/lib/core/study-config";
 
 import { getDb } from "./db";
 import { HttpError, parseOr422 } from "./http";
