@@ -22,7 +22,8 @@ export default async function HomePage() {
           <ul>
             <li>
               Take part in the demo study:{" "}
-              <Link href={`/s/${demo.slug}`} data-testid="demo-participant-link">
+              {/* never prefetched: a request to /s/<slug> starts a participant run */}
+              <Link href={`/s/${demo.slug}`} prefetch={false} data-testid="demo-participant-link">
                 {demo.title}
               </Link>
             </li>

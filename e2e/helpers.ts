@@ -82,3 +82,13 @@ export async function answer(
 
 export const wrong = (c: { left: string; right: string }, key: string) =>
   key === c.left ? c.right : c.left;
+
+export const DEMO_RESEARCHER = { email: "demo@nta.lab", password: "demo-password" };
+
+/** Sign in as the demo researcher through the login form reached at `from`. */
+export async function signInDemo(page: Page, from = "/login") {
+  await page.goto(from);
+  await page.getByLabel("Email").fill(DEMO_RESEARCHER.email);
+  await page.getByLabel("Password").fill(DEMO_RESEARCHER.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}

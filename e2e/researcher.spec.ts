@@ -105,8 +105,12 @@ test("the demo researcher creates a study, previews it, opens and closes it, wat
   await page.getByRole("button", { name: "Create study" }).click();
   await expect(page.getByTestId("form-message")).toContainText("Nothing was saved");
   await expect(page.getByTestId("error-slug")).toContainText("Lower-case letters");
-  await expect(page.getByTestId("error-config.blocks")).toContainText("At least 2 blocks");
-  await expect(page.getByTestId("error-config.timing.fixationMs")).toContainText("at most 5000 ms");
+  await expect(page.getByTestId("error-config.blocks")).toHaveText(
+    "Blocks must be a whole number from 2 to 100",
+  );
+  await expect(page.getByTestId("error-config.timing.fixationMs")).toHaveText(
+    "Fixation must be a whole number from 0 to 5000 ms",
+  );
   await expect(page.getByLabel("Title")).toHaveValue("Switching with short blocks"); // typed values survive
   await page.screenshot({
     path: "e2e/screenshots/researcher-new-study-errors.png",

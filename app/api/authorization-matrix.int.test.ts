@@ -40,6 +40,7 @@ const MATRIX: Record<string, Partial<Record<Method, Kind>>> = {
   "api/runs/[token]/complete": { POST: "participant" },
   "api/runs/[token]/return": { POST: "participant" },
   "api/runs/[token]/model-stream": { POST: "participant" },
+  "api/runs/[token]/events": { POST: "participant" },
   "api/studies": { GET: "researcher", POST: "researcher" },
   "api/studies/[id]": { GET: "researcher", PATCH: "researcher" },
   "api/studies/[id]/runs": { GET: "researcher" },

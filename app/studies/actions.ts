@@ -11,7 +11,7 @@ import {
   formValuesFromFormData,
   studyInputFromForm,
   type StudyFormValues,
-} from "@/lib/server/study-form";
+} from "@/lib/core/study-form";
 
 import { requireResearcherId } from "./require-researcher";
 

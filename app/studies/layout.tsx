@@ -20,6 +20,7 @@ export default async function ResearcherLayout({ children }: { children: ReactNo
             NTA Lab
           </Link>
           <Link href="/studies">Studies</Link>
+          <Link href="/paper">Paper</Link>
         </nav>
         {session?.user ? (
           <div className="row">

@@ -18,13 +18,13 @@ export function TrialTimeline({ data, window }: { data: TrialChartData; window: 
   const common = {
     rows: data.rows,
     xKey: "trial",
-    xLabel: "Trial (shaded = odd blocks; a switch at every shade edge)",
+    xLabel: "Trial (every second block shaded; a switch at every shade edge)",
     spans,
     syncId: "trial",
     height: 200,
   };
   const blockText = data.blocks
-    .map((b) => `block ${b.blockIndex}: ${b.task} (trials ${b.fromTrial}–${b.toTrial})`)
+    .map((b) => `block ${b.blockIndex + 1}: ${b.task} (trials ${b.fromTrial}–${b.toTrial})`)
     .join("; ");
   return (
     <div className="r-stack" data-testid="trial-timeline">

@@ -31,7 +31,10 @@ vi.mock("@/lib/experiment/timeline", () => ({
             rtMs: 400,
           });
         }
-        this.jsPsych.finishTrial({});
+        // a test may hold the trial open (to act while the run is in progress)
+        const hold = (globalThis as { holdTrial?: Promise<void> }).holdTrial;
+        if (hold) void hold.then(() => this.jsPsych.finishTrial({}));
+        else this.jsPsych.finishTrial({});
       }
     }
     return [{ type: TwoRecords }];
@@ -72,6 +75,27 @@ async function until(check: () => boolean, ms = 5000) {
   }
 }
 
+/** Render the host for a fresh run (no resume) and return its root. */
+async function mount(
+  container: HTMLElement,
+  token: string,
+  props: Partial<Parameters<typeof ExperimentHost>[0]> = {},
+) {
+  const root = createRoot(container);
+  await act(async () =>
+    root.render(
+      <ExperimentHost
+        token={token}
+        config={config}
+        curriculum={curriculum}
+        resume={{ mainTrialsDone: 0, practiceDone: false }}
+        {...props}
+      />,
+    ),
+  );
+  return root;
+}
+
 describe("ExperimentHost", () => {
   let container: HTMLDivElement;
   beforeEach(() => {
@@ -87,17 +111,7 @@ describe("ExperimentHost", () => {
   it("shows 'Saving your answers…' until every trial is saved, then completes and shows the code", async () => {
     const server = fakeServer({ completionCode: "C0DE-42", redirectUrl: "" });
     vi.stubGlobal("fetch", server.fetchMock);
-    const root = createRoot(container);
-    await act(async () =>
-      root.render(
-        <ExperimentHost
-          token="tok"
-          config={config}
-          curriculum={curriculum}
-          resume={{ mainTrialsDone: 0, practiceDone: false }}
-        />,
-      ),
-    );
+    const root = await mount(container, "tok");
     await until(() => container.textContent!.includes("Saving your answers"));
     expect(server.log).toEqual(["heartbeat"]);
     expect(JSON.parse(localStorage.getItem("nta:save-queue:tok")!)).toHaveLength(2);
@@ -113,6 +127,57 @@ describe("ExperimentHost", () => {
     await act(async () => root.unmount());
   });
 
+  it("never sends a pilot run to the recruiter's redirect", async () => {
+    const server = fakeServer({ completionCode: "P", redirectUrl: "https://example.org/done" });
+    vi.stubGlobal("fetch", server.fetchMock);
+    const navigate = vi.fn();
+    const root = await mount(container, "tok-pilot", { pilot: true, navigate });
+    server.release();
+    await until(() => container.querySelector("[data-testid=pilot-redirect]") !== null);
+    expect(container.querySelector("[data-testid=pilot-redirect]")!.textContent).toContain(
+      "https://example.org/done",
+    );
+    expect(navigate).not.toHaveBeenCalled();
+    await act(async () => root.unmount());
+  });
+
+  it("shows progress over the main trials and records tab switches and resizes with the run", async () => {
+    const server = fakeServer({ completionCode: "E", redirectUrl: "" });
+    const bodies: unknown[] = [];
+    vi.stubGlobal("fetch", (url: string, init: { body: string }) => {
+      if (url.endsWith("/events")) bodies.push(...JSON.parse(init.body).events);
+      return server.fetchMock(url, init);
+    });
+    let endTrial!: () => void;
+    (globalThis as { holdTrial?: Promise<void> }).holdTrial = new Promise((r) => (endTrial = r));
+    const root = await mount(container, "tok-events");
+    await until(() => container.querySelector("[data-testid=task-progress]") !== null);
+    // two of the eight main trials are done
+    expect(
+      container.querySelector("[data-testid=task-progress]")!.getAttribute("aria-valuenow"),
+    ).toBe("25");
+    await act(async () => {
+      window.dispatchEvent(new Event("blur"));
+      window.dispatchEvent(new Event("focus"));
+      window.dispatchEvent(new Event("resize"));
+    });
+    await until(() => bodies.length === 3);
+    expect(bodies).toMatchObject([
+      { type: "blur", phase: "main", trialIndex: 1, seq: 0 },
+      { type: "focus", phase: "main", trialIndex: 1, seq: 1 },
+      { type: "resize", width: window.innerWidth, height: window.innerHeight, seq: 2 },
+    ]);
+    endTrial();
+    delete (globalThis as { holdTrial?: Promise<void> }).holdTrial;
+    await until(() => container.textContent!.includes("Saving your answers"));
+    // the run is over: later focus changes are not events of the task
+    await act(async () => window.dispatchEvent(new Event("blur")));
+    server.release();
+    await until(() => container.querySelector("[data-testid=completion-code]") !== null);
+    expect(bodies).toHaveLength(3);
+    await act(async () => root.unmount());
+  });
+
   it("redirects only after the last save", async () => {
     const server = fakeServer({
       completionCode: "X",
@@ -120,18 +185,7 @@ describe("ExperimentHost", () => {
     });
     vi.stubGlobal("fetch", server.fetchMock);
     const navigate = vi.fn();
-    const root = createRoot(container);
-    await act(async () =>
-      root.render(
-        <ExperimentHost
-          token="tok2"
-          config={config}
-          curriculum={curriculum}
-          resume={{ mainTrialsDone: 0, practiceDone: false }}
-          navigate={navigate}
-        />,
-      ),
-    );
+    const root = await mount(container, "tok2", { navigate });
     await until(() => container.textContent!.includes("Saving your answers"));
     await act(async () => new Promise((r) => setTimeout(r, 50)));
     expect(navigate).not.toHaveBeenCalled();

@@ -1,7 +1,9 @@
 "use client";
 // Client host for one participant run: mounts the jsPsych timeline from lib/experiment, saves every
 // trial through the save queue, keeps the run alive with heartbeats, and shows the end screen (or
-// redirects) only after the last trial is saved and the server has confirmed completion.
+// redirects) only after the last trial is saved and the server has confirmed completion. It also
+// shows a slim progress bar over the main trials, records full-screen exits, tab switches and
+// window resizes with the run (run-event-sender.ts), and offers a way back to full screen.
 // jspsych touches `window` at import, so it and the timeline module are imported dynamically inside
 // useEffect (docs/ARCHITECTURE.md §6.3); only the CSS and the pure save queue are imported statically.
 import "jspsych/css/jspsych.css";
@@ -14,6 +16,7 @@ import type { StudyConfig } from "@/lib/core/study-config";
 import { createSaveQueue, type SaveQueue, type SaveQueueStatus } from "@/lib/experiment/save-queue";
 
 import { startParticipantModel, type ParticipantModel } from "./participant-model";
+import { createRunEventSender } from "./run-event-sender";
 
 export type ExperimentHostProps = {
   token: string;
@@ -21,6 +24,8 @@ export type ExperimentHostProps = {
   curriculum: Curriculum;
   /** Where to start: first unsaved main trial, practice done, practice trials already saved. */
   resume: { mainTrialsDone: number; practiceDone: boolean; practiceTrialsSaved?: number };
+  /** A researcher's pilot run: never sent to the recruiter's redirect. */
+  pilot?: boolean;
   /** Dev/e2e only: run jsPsych.simulate in visual mode instead of waiting for key presses. */
   simulate?: boolean;
   /** Navigation seam for tests; default window.location.assign. */
@@ -31,7 +36,7 @@ type Phase =
   | { kind: "loading" }
   | { kind: "running" }
   | { kind: "saving" }
-  | { kind: "done"; completionCode: string }
+  | { kind: "done"; completionCode: string; pilotRedirect?: string }
   | { kind: "redirecting" }
   | { kind: "ended-early" }
   | { kind: "error"; message: string };
@@ -71,6 +76,32 @@ const styles = {
     color: "#fff",
     cursor: "pointer",
   },
+  progress: {
+    position: "fixed",
+    top: 0,
+    left: 0,
+    right: 0,
+    height: "4px",
+    background: "#e5e7eb",
+    zIndex: 1000,
+  },
+  prompt: {
+    position: "fixed",
+    top: "0.75rem",
+    left: "50%",
+    transform: "translateX(-50%)",
+    display: "flex",
+    gap: "0.75rem",
+    alignItems: "center",
+    padding: "0.5rem 0.9rem",
+    borderRadius: "0.5rem",
+    background: "#eff6ff",
+    border: "1px solid #93c5fd",
+    color: "#1e3a8a",
+    fontFamily: "system-ui, sans-serif",
+    fontSize: "0.95rem",
+    zIndex: 1001,
+  },
   badge: {
     position: "fixed",
     right: "1rem",
@@ -96,6 +127,7 @@ export function ExperimentHost({
   config,
   curriculum,
   resume,
+  pilot = false,
   simulate = false,
   navigate,
 }: ExperimentHostProps) {
@@ -104,6 +136,10 @@ export function ExperimentHost({
   const modelRef = useRef<ParticipantModel | null>(null);
   const [phase, setPhase] = useState<Phase>({ kind: "loading" });
   const [save, setSave] = useState<SaveQueueStatus | null>(null);
+  const [mainDone, setMainDone] = useState(resume.mainTrialsDone);
+  const [leftFullscreen, setLeftFullscreen] = useState(false);
+  /** jsPsych listens for keys on its container: give focus back to it after our own buttons. */
+  const refocusRef = useRef<() => void>(() => undefined);
 
   const base = `/api/runs/${encodeURIComponent(token)}`;
 
@@ -121,7 +157,13 @@ export function ExperimentHost({
       const raw: unknown = await res.json().catch(() => ({}));
       if (!res.ok) throw new Error(errorMessageOf(raw, `The server answered ${res.status}`));
       const body = runCompletionSchema.parse(raw);
-      if (body.redirectUrl) {
+      if (body.redirectUrl && pilot) {
+        setPhase({
+          kind: "done",
+          completionCode: body.completionCode,
+          pilotRedirect: body.redirectUrl,
+        });
+      } else if (body.redirectUrl) {
         setPhase({ kind: "redirecting" });
         (navigate ?? ((url: string) => window.location.assign(url)))(body.redirectUrl);
       } else {
@@ -139,13 +181,31 @@ export function ExperimentHost({
     // The queue (and the trials it restored from localStorage) exists only from this effect on.
     // eslint-disable-next-line react-hooks/set-state-in-effect
     setSave(queue.status());
+    const events = createRunEventSender(token);
+    let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+    const startedAt = performance.now();
+    const onResize = () => {
+      clearTimeout(resizeTimer); // one event per resize gesture, with the final size
+      resizeTimer = setTimeout(
+        () =>
+          events.record("resize", performance.now() - startedAt, {
+            width: window.innerWidth,
+            height: window.innerHeight,
+          }),
+        500,
+      );
+    };
+    window.addEventListener("resize", onResize);
 
     const beat = () => void postJson(`${base}/heartbeat`).catch(() => undefined);
     beat();
     const heartbeat = setInterval(beat, HEARTBEAT_MS);
-    const onPageHide = () => queue.flushWithBeacon();
+    const onPageHide = () => {
+      queue.flushWithBeacon();
+      events.flushWithBeacon();
+    };
     const onVisibility = () => {
-      if (document.visibilityState === "hidden") queue.flushWithBeacon();
+      if (document.visibilityState === "hidden") onPageHide();
     };
     const onOnline = () => queue.retryNow();
     const onBeforeUnload = (e: BeforeUnloadEvent) => {
@@ -165,15 +225,30 @@ export function ExperimentHost({
         import("@/lib/experiment/timeline"),
       ]);
       if (cancelled || !stageRef.current) return;
+      const stage = stageRef.current;
       const outcome = { endedEarly: false };
-      const jsPsych = initJsPsych({ display_element: stageRef.current });
+      const jsPsych = initJsPsych({
+        display_element: stage,
+        // jsPsych's interaction data: blur/focus and full-screen exit/enter, stored with the run.
+        on_interaction_data_update: (d: { event: string; time: number }) => {
+          if (d.event === "fullscreenexit") setLeftFullscreen(true);
+          if (d.event === "fullscreenenter") setLeftFullscreen(false);
+          if (["blur", "focus", "fullscreenexit", "fullscreenenter"].includes(d.event))
+            events.record(d.event as "blur", d.time);
+        },
+      });
       jsPsych.randomization.setSeed(String(curriculum.seed));
+      refocusRef.current = () => jsPsych.getDisplayContainerElement().focus();
       const timeline = buildTimeline({
         jsPsych,
         config,
         curriculum,
         resume,
-        onTrialRecord: (record) => queue.enqueue(record),
+        onTrialRecord: (record) => {
+          queue.enqueue(record);
+          events.setLastTrial(record.phase, record.trialIndex);
+          if (record.phase === "main") setMainDone((n) => Math.max(n, record.trialIndex + 1));
+        },
         onEarlyEnd: () => {
           outcome.endedEarly = true;
           // Declined consent, failed practice or unsuitable browser: the participant is done.
@@ -187,6 +262,8 @@ export function ExperimentHost({
       if (simulate) await jsPsych.simulate(timeline, "visual");
       else await jsPsych.run(timeline);
       if (cancelled) return;
+      events.stop();
+      setLeftFullscreen(false);
       if (document.fullscreenElement) await document.exitFullscreen().catch(() => undefined);
       if (outcome.endedEarly) {
         clearInterval(heartbeat); // declined or excluded: the run is no longer active
@@ -201,6 +278,10 @@ export function ExperimentHost({
 
     return () => {
       cancelled = true;
+      events.flushWithBeacon();
+      events.stop();
+      clearTimeout(resizeTimer);
+      window.removeEventListener("resize", onResize);
       modelRef.current?.stop();
       clearInterval(heartbeat);
       window.removeEventListener("pagehide", onPageHide);
@@ -214,10 +295,48 @@ export function ExperimentHost({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [token]);
 
+  const closePrompt = () => {
+    setLeftFullscreen(false);
+    refocusRef.current();
+  };
+  const returnToFullscreen = () => {
+    void document.documentElement.requestFullscreen?.().catch(() => undefined);
+    closePrompt();
+  };
+  const total = curriculum.trials.length;
+  const pct = total > 0 ? Math.round((100 * mainDone) / total) : 0;
   const showStage =
     phase.kind === "loading" || phase.kind === "running" || phase.kind === "ended-early";
   return (
     <div style={styles.root} data-testid="experiment-host" data-phase={phase.kind}>
+      {phase.kind === "running" && (
+        <div
+          role="progressbar"
+          aria-label="Progress through the task"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={pct}
+          data-testid="task-progress"
+          style={styles.progress}
+        >
+          <div style={{ height: "100%", width: `${pct}%`, background: "#2563eb" }} />
+        </div>
+      )}
+      {phase.kind === "running" && leftFullscreen && (
+        <div role="status" data-testid="fullscreen-prompt" style={styles.prompt}>
+          <span>You left full screen. The study works best in full screen.</span>
+          <button type="button" style={styles.button} onClick={returnToFullscreen}>
+            Return to full screen
+          </button>
+          <button
+            type="button"
+            style={{ ...styles.button, background: "transparent", color: "#1e3a8a" }}
+            onClick={closePrompt}
+          >
+            Not now
+          </button>
+        </div>
+      )}
       <div ref={stageRef} style={{ ...styles.stage, display: showStage ? undefined : "none" }} />
       {phase.kind === "loading" && (
         <div style={{ ...styles.centre, position: "absolute", inset: 0 }} role="status">
@@ -253,6 +372,11 @@ export function ExperimentHost({
                 {phase.completionCode}
               </div>
             </>
+          )}
+          {phase.pilotRedirect && (
+            <p data-testid="pilot-redirect">
+              Pilot run: participants would now be sent to <code>{phase.pilotRedirect}</code>.
+            </p>
           )}
           <p>You can close this window now.</p>
         </div>

@@ -1,6 +1,8 @@
-// What participant 0 would see: the block schedule and the first trials around the first switch.
-// Plain data in (computed on the server with lib/core's generateCurriculum), no logic here.
+// What participant 0 would see: the block schedule, the first trials around the first switch and
+// the estimated duration. Plain data in (lib/core/curriculum-preview.ts), no logic here.
 import { Fragment } from "react";
+
+import type { DurationEstimate } from "@/lib/core/duration";
 
 type PreviewTrial = {
   trialIndex: number;
@@ -21,6 +23,7 @@ export type CurriculumPreviewData = {
   practiceTrials: number;
   blocks: { blockIndex: number; task: string; label: string }[];
   examples: PreviewTrial[];
+  duration: DurationEstimate;
 };
 
 export function CurriculumPreview({ preview }: { preview: CurriculumPreviewData }) {
@@ -31,6 +34,14 @@ export function CurriculumPreview({ preview }: { preview: CurriculumPreviewData 
         Participant {preview.participantIndex} (seed {preview.seed}): {preview.practiceTrials}{" "}
         practice and {preview.mainTrials} main trials in {preview.blocks.length} blocks. Every
         participant gets their own order from the study seed.
+      </p>
+      <p data-testid="duration-estimate">
+        <strong>Estimated duration: about {preview.duration.minutes} minutes</strong>{" "}
+        <span className="muted">
+          (up to {preview.duration.maxMinutes} if every practice attempt is used; timing × trials,
+          plus {preview.duration.breaks} break{preview.duration.breaks === 1 ? "" : "s"} and the
+          consent and instruction screens)
+        </span>
       </p>
       <p>
         <strong>Blocks: </strong>

@@ -1,8 +1,21 @@
 "use client";
 // The study settings form. Field names are config paths ("config.timing.fixationMs"), so the
-// server's validation issues land next to the field they are about. Validation happens on the
-// server only (one set of rules for the form and the API).
-import { useActionState, type ReactNode } from "react";
+// server's validation issues land next to the field they are about. The server decides what is
+// saved (one set of rules for the form and the API); while the researcher types, the same schema
+// runs here to keep the curriculum preview, the duration estimate and the warnings (empty consent,
+// no model preset, a very long study) in step with the form.
+import { useActionState, useMemo, useRef, useState, type ReactNode } from "react";
+
+import { computeCurriculumPreview } from "@/lib/core/curriculum-preview";
+import { DURATION_PLACEHOLDER } from "@/lib/core/duration";
+import {
+  choicesOf,
+  configFromForm,
+  formDataFromValues,
+  studyWarnings,
+} from "@/lib/core/study-form";
+
+import { CurriculumPreview } from "./curriculum-preview";
 
 type Value = string | boolean | string[];
 export type StudyFormState = {
@@ -36,7 +49,13 @@ type Field =
 
 type Section = { legend: string; fields: Field[]; note?: string };
 
-function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Section[] {
+/** A choice field's options: the values StudyConfig allows, each with its label here. */
+function choices(path: string, labels: Record<string, string>): Option[] {
+  return choicesOf(path).map((value) => ({ value, label: labels[value] ?? value }));
+}
+
+/** The form's sections and fields (exported for the test that they cover every config field). */
+export function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Section[] {
   return [
     {
       legend: "Study",
@@ -60,7 +79,9 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
           name: "config.taskPair",
           label: "Task pair",
           kind: "select",
-          options: [{ value: "parity-magnitude", label: "Parity / magnitude (digits)" }],
+          options: choices("config.taskPair", {
+            "parity-magnitude": "Parity / magnitude (digits)",
+          }),
         },
         {
           name: "config.blocks",
@@ -73,30 +94,24 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
           name: "config.firstTask",
           label: "First task",
           kind: "select",
-          options: [
-            { value: "A", label: `${taskLabels.A} first` },
-            { value: "B", label: `${taskLabels.B} first` },
-            { value: "counterbalance", label: "Counterbalanced across participants" },
-          ],
+          options: choices("config.firstTask", {
+            A: `${taskLabels.A} first`,
+            B: `${taskLabels.B} first`,
+            counterbalance: "Counterbalanced across participants",
+          }),
         },
         {
           name: "config.cueMode",
           label: "Cue",
           kind: "select",
           help: "Uncued: participants notice a switch from feedback, like the model.",
-          options: [
-            { value: "none", label: "Uncued" },
-            { value: "cued", label: "Cued (colour + label)" },
-          ],
+          options: choices("config.cueMode", { none: "Uncued", cued: "Cued (colour + label)" }),
         },
         {
           name: "config.feedback",
           label: "Feedback",
           kind: "select",
-          options: [
-            { value: "trial", label: "After every trial" },
-            { value: "none", label: "None" },
-          ],
+          options: choices("config.feedback", { trial: "After every trial", none: "None" }),
         },
         {
           name: "config.breakEveryBlocks",
@@ -154,10 +169,10 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
           name: "config.practice.onFail",
           label: "After the last failed attempt",
           kind: "select",
-          options: [
-            { value: "continue", label: "Continue to the main task" },
-            { value: "end", label: "End the study" },
-          ],
+          options: choices("config.practice.onFail", {
+            continue: "Continue to the main task",
+            end: "End the study",
+          }),
         },
       ],
     },
@@ -169,7 +184,7 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
           label: "Consent text",
           kind: "textarea",
           wide: true,
-          help: "Shown before the experiment starts.",
+          help: `Shown before the experiment starts. ${DURATION_PLACEHOLDER} is replaced by the estimated duration shown in the preview below.`,
         },
       ],
     },
@@ -181,10 +196,7 @@ function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Se
           label: "NTA presets to run on each completed participant's curriculum",
           kind: "checkboxes",
           wide: true,
-          options: [
-            { value: "flexible", label: "flexible" },
-            { value: "forgetful", label: "forgetful" },
-          ],
+          options: choices("config.model.presets", {}),
         },
         {
           name: "config.model.runInParticipantBrowser",
@@ -217,22 +229,36 @@ function FieldView({
   field,
   value,
   error,
+  warning,
 }: {
   field: Field;
   value: Value | undefined;
   error?: string;
+  warning?: string;
 }) {
   const id = `f-${field.name.replace(/\./g, "-")}`;
   const errorId = `${id}-error`;
   const helpId = `${id}-help`;
+  const warningId = `${id}-warning`;
   const describedBy =
-    [field.help ? helpId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
+    [field.help ? helpId : null, error ? errorId : null, warning ? warningId : null]
+      .filter(Boolean)
+      .join(" ") || undefined;
   const wide = "wide" in field && field.wide;
-  const errorLine = error ? (
-    <span id={errorId} className="r-field-error" data-testid={`error-${field.name}`}>
-      {error}
-    </span>
-  ) : null;
+  const errorLine = (
+    <>
+      {error ? (
+        <span id={errorId} className="r-field-error" data-testid={`error-${field.name}`}>
+          {error}
+        </span>
+      ) : null}
+      {warning ? (
+        <span id={warningId} className="r-field-warning" data-testid={`warning-${field.name}`}>
+          {warning}
+        </span>
+      ) : null}
+    </>
+  );
   const help = field.help ? (
     <span id={helpId} className="r-help">
       {field.help}
@@ -355,6 +381,24 @@ export function StudyForm({
   slugLocked?: boolean;
 }) {
   const [state, formAction, pending] = useActionState(action, initial);
+  const formRef = useRef<HTMLFormElement>(null);
+  // What the form shows now (typed, not yet saved); starts from the values the server sent.
+  const [live, setLive] = useState(() => configFromForm(formDataFromValues(state.values)));
+  const [liveFor, setLiveFor] = useState(state.attempt);
+  if (liveFor !== state.attempt) {
+    // a refused save remounts the form with the submitted values: follow them
+    setLiveFor(state.attempt);
+    setLive(configFromForm(formDataFromValues(state.values)));
+  }
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const onFormChange = () => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      if (formRef.current) setLive(configFromForm(new FormData(formRef.current)));
+    }, 150);
+  };
+  const warnings = live.ok ? studyWarnings(live.config) : {};
+  const preview = useMemo(() => (live.ok ? computeCurriculumPreview(live.config) : null), [live]);
   const known = new Set(
     sections(taskLabels, slugLocked).flatMap((s) => s.fields.map((f) => f.name)),
   );
@@ -363,69 +407,84 @@ export function StudyForm({
   );
   return (
     // key: remount after each refused attempt so inputs show the values the server sent back.
-    <form
-      key={state.attempt}
-      action={formAction}
-      className="r-form"
-      noValidate
-      data-testid="study-form"
-    >
-      {state.message ? (
-        <div className="r-error-box" role="alert" data-testid="form-message">
-          <p style={{ margin: 0 }}>{state.message}</p>
-          {stray.length > 0 ? (
-            <ul>
-              {stray.map(([path, message]) => (
-                <li key={path}>
-                  {path ? `${path}: ` : ""}
-                  {message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
-      {sections(taskLabels, slugLocked).map((section) => (
-        <fieldset key={section.legend}>
-          <legend>{section.legend}</legend>
-          <div className="r-grid">
-            {section.fields.map((f) => (
-              <FieldView
-                key={f.name}
-                field={f}
-                value={state.values[f.name]}
-                error={state.errors[f.name]}
-              />
-            ))}
+    <>
+      <form
+        key={state.attempt}
+        ref={formRef}
+        action={formAction}
+        onChange={onFormChange}
+        onInput={onFormChange}
+        className="r-form"
+        noValidate
+        data-testid="study-form"
+      >
+        {state.message ? (
+          <div className="r-error-box" role="alert" data-testid="form-message">
+            <p style={{ margin: 0 }}>{state.message}</p>
+            {stray.length > 0 ? (
+              <ul>
+                {stray.map(([path, message]) => (
+                  <li key={path}>
+                    {path ? `${path}: ` : ""}
+                    {message}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
           </div>
-        </fieldset>
-      ))}
-      {participantRuns > 0 ? (
-        <div
-          className={`r-notice${state.errors.acknowledgeExistingRuns ? " r-invalid" : ""}`}
-          data-testid="runs-warning"
-        >
-          <p style={{ marginTop: 0 }}>
-            <strong>{participantRuns} participant(s) already ran this study.</strong> Each run keeps
-            the settings it started with, so their data stays consistent; changed settings apply to
-            new participants only, and your dataset will then mix two designs.
-          </p>
-          <label className="r-check">
-            <input type="checkbox" name="acknowledgeExistingRuns" />
-            <span>I understand: apply changed settings to new participants only.</span>
-          </label>
-          {state.errors.acknowledgeExistingRuns ? (
-            <span className="r-field-error" data-testid="error-acknowledgeExistingRuns">
-              {state.errors.acknowledgeExistingRuns}
-            </span>
-          ) : null}
+        ) : null}
+        {sections(taskLabels, slugLocked).map((section) => (
+          <fieldset key={section.legend}>
+            <legend>{section.legend}</legend>
+            <div className="r-grid">
+              {section.fields.map((f) => (
+                <FieldView
+                  key={f.name}
+                  field={f}
+                  value={state.values[f.name]}
+                  error={state.errors[f.name]}
+                  warning={warnings[f.name]}
+                />
+              ))}
+            </div>
+          </fieldset>
+        ))}
+        {participantRuns > 0 ? (
+          <div
+            className={`r-notice${state.errors.acknowledgeExistingRuns ? " r-invalid" : ""}`}
+            data-testid="runs-warning"
+          >
+            <p style={{ marginTop: 0 }}>
+              <strong>{participantRuns} participant(s) already ran this study.</strong> Each run
+              keeps the settings it started with, so their data stays consistent; changed settings
+              apply to new participants only, and your dataset will then mix two designs.
+            </p>
+            <label className="r-check">
+              <input type="checkbox" name="acknowledgeExistingRuns" />
+              <span>I understand: apply changed settings to new participants only.</span>
+            </label>
+            {state.errors.acknowledgeExistingRuns ? (
+              <span className="r-field-error" data-testid="error-acknowledgeExistingRuns">
+                {state.errors.acknowledgeExistingRuns}
+              </span>
+            ) : null}
+          </div>
+        ) : null}
+        <div className="r-actions" style={{ marginTop: "1rem" }}>
+          <button className="button" type="submit" disabled={pending}>
+            {pending ? "Saving…" : submitLabel}
+          </button>
         </div>
-      ) : null}
-      <div className="r-actions" style={{ marginTop: "1rem" }}>
-        <button className="button" type="submit" disabled={pending}>
-          {pending ? "Saving…" : submitLabel}
-        </button>
-      </div>
-    </form>
+      </form>
+      <h2>Preview of these settings</h2>
+      {preview ? (
+        <CurriculumPreview preview={preview} />
+      ) : (
+        <p className="r-notice" data-testid="preview-paused">
+          The preview follows the form again once these fields are valid:{" "}
+          {Object.values(live.ok ? {} : live.errors).join("; ")}
+        </p>
+      )}
+    </>
   );
 }

@@ -2,14 +2,21 @@
 // docs/science.md §10. Parsed with zod everywhere it crosses a boundary.
 import { z } from "zod";
 
-const key = z.string().regex(/^[a-z0-9]$/, "a single lower-case letter or digit");
+// Every field carries messages a researcher understands (the study form shows them as they are).
+const key = z
+  .string({ error: "Enter one lower-case letter or digit" })
+  .regex(/^[a-z0-9]$/, "Enter one lower-case letter or digit");
 
-const ms = (min: number, max: number, label: string) =>
-  z
-    .number({ error: `${label} must be a number of milliseconds` })
-    .int(`${label} must be a whole number of milliseconds`)
-    .min(min, `${label} must be at least ${min} ms`)
-    .max(max, `${label} must be at most ${max} ms`);
+/** A whole number between min and max, e.g. whole("Blocks", 2, 100). */
+const whole = (label: string, min: number, max: number, unit = "") => {
+  const range = unit
+    ? `${label} must be a whole number from ${min} to ${max} ${unit}`
+    : `${label} must be a whole number from ${min} to ${max}`;
+  return z.number({ error: range }).int(range).min(min, range).max(max, range);
+};
+const ms = (min: number, max: number, label: string) => whole(label, min, max, "ms");
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T, what: string) =>
+  z.enum(values, { error: `Choose ${what}` });
 
 export const timingSchema = z.object({
   fixationMs: ms(0, 5000, "Fixation").default(500),
@@ -19,64 +26,58 @@ export const timingSchema = z.object({
 });
 
 export const practiceSchema = z.object({
-  trials: z
-    .number()
-    .int()
-    .min(0, "Practice trials cannot be negative")
-    .max(64, "At most 64 practice trials")
-    .default(16),
+  trials: whole("Practice trials", 0, 64).default(16),
   minAccuracy: z
-    .number()
-    .min(0)
-    .max(1, "Minimum accuracy is a proportion between 0 and 1")
+    .number({ error: "Minimum accuracy must be a proportion from 0 to 1, e.g. 0.75" })
+    .min(0, "Minimum accuracy must be a proportion from 0 to 1, e.g. 0.75")
+    .max(1, "Minimum accuracy must be a proportion from 0 to 1, e.g. 0.75")
     .default(0.75),
-  maxAttempts: z.number().int().min(1).max(5, "At most 5 practice attempts").default(3),
+  maxAttempts: whole("Attempts", 1, 5).default(3),
   /** What happens when the last attempt is still below minAccuracy. */
-  onFail: z.enum(["continue", "end"]).default("continue"),
+  onFail: oneOf(["continue", "end"], "what happens after the last failed attempt").default(
+    "continue",
+  ),
 });
 
 export const recruitmentSchema = z.object({
   /** Shown on the last screen (e.g. a Prolific completion code). */
   completionCode: z
-    .string()
-    .max(64)
-    .regex(/^[A-Za-z0-9_-]*$/, "letters, digits, - and _ only")
+    .string({ error: "Enter a completion code (letters, digits, - and _)" })
+    .max(64, "At most 64 characters")
+    .regex(/^[A-Za-z0-9_-]*$/, "Letters, digits, - and _ only")
     .default(""),
   /** Where to send the participant after the last save; empty = stay on the end screen. */
   redirectUrl: z
-    .union([
-      z.literal(""),
-      z.url({ protocol: /^https?$/, error: "Redirect must be an http(s) URL" }),
-    ])
+    .union(
+      [z.literal(""), z.url({ protocol: /^https?$/, error: "Redirect must be an http(s) URL" })],
+      { error: "Redirect must be an http(s) URL, or empty" },
+    )
     .default(""),
 });
 
 export const modelOptionsSchema = z.object({
   /** Presets that learn each completed run's curriculum on the server. */
-  presets: z.array(z.enum(["flexible", "forgetful"])).default(["flexible", "forgetful"]),
+  presets: z
+    .array(oneOf(["flexible", "forgetful"], "flexible and/or forgetful"), {
+      error: "Choose flexible and/or forgetful",
+    })
+    .max(2, "Each preset once")
+    .refine((p) => new Set(p).size === p.length, "Each preset once")
+    .default(["flexible", "forgetful"]),
   /** Also run the model in the participant's browser (Web Worker) alongside the experiment. */
-  runInParticipantBrowser: z.boolean().default(false),
+  runInParticipantBrowser: z.boolean({ error: "Tick or untick the box" }).default(false),
 });
 
 export const studyConfigSchema = z.object({
-  taskPair: z.enum(["parity-magnitude"]).default("parity-magnitude"),
-  blocks: z
-    .number()
-    .int()
-    .min(2, "At least 2 blocks (one switch)")
-    .max(100, "At most 100 blocks")
-    .default(20),
-  trialsPerBlock: z
-    .number()
-    .int()
-    .min(4, "At least 4 trials per block")
-    .max(200, "At most 200 trials per block")
-    .default(24),
+  taskPair: oneOf(["parity-magnitude"], "a task pair").default("parity-magnitude"),
+  /** At least 2 blocks: one switch. */
+  blocks: whole("Blocks", 2, 100).default(20),
+  trialsPerBlock: whole("Trials per block", 4, 200).default(24),
   /** Which task the first block uses: "A", "B", or counterbalanced by participant index. */
-  firstTask: z.enum(["A", "B", "counterbalance"]).default("A"),
+  firstTask: oneOf(["A", "B", "counterbalance"], "which task comes first").default("A"),
   /** Uncued block switches by default: participants discover switches from feedback. */
-  cueMode: z.enum(["none", "cued"]).default("none"),
-  feedback: z.enum(["trial", "none"]).default("trial"),
+  cueMode: oneOf(["none", "cued"], "uncued or cued").default("none"),
+  feedback: oneOf(["trial", "none"], "feedback after every trial or none").default("trial"),
   timing: timingSchema.prefault({}),
   keys: z
     .object({ left: key.default("f"), right: key.default("j") })
@@ -87,15 +88,16 @@ export const studyConfigSchema = z.object({
     .prefault({}),
   practice: practiceSchema.prefault({}),
   /** A break screen with progress after every N blocks (0 = no breaks). */
-  breakEveryBlocks: z.number().int().min(0).max(100).default(5),
+  breakEveryBlocks: whole("Break every … blocks", 0, 100).default(5),
   /** Study seed; each participant's seed is derived from it and the participant index. */
-  seed: z.number().int().min(0).max(2_147_483_647).default(1),
+  seed: whole("Study seed", 0, 2_147_483_647).default(1),
+  /** Shown before the experiment; "{duration}" is replaced by the design's estimate (lib/core/duration.ts). */
   consentText: z
-    .string()
-    .max(20_000)
+    .string({ error: "Enter the consent text" })
+    .max(20_000, "At most 20,000 characters")
     .default(
       "You are invited to take part in a study of how people switch between two simple rules. " +
-        "It takes about 20 minutes. Your responses are stored without your name. " +
+        "It takes {duration}. Your responses are stored without your name. " +
         "You may stop at any time by closing the window.",
     ),
   model: modelOptionsSchema.prefault({}),

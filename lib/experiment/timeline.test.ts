@@ -44,6 +44,10 @@ async function runSimulated(
   return { jsPsych, curriculum, records, earlyEnds, practice, cfg };
 }
 
+const instructionPagesSeen = (rows: { trial_type: string }[]) =>
+  (rows.find((r) => r.trial_type === "instructions") as unknown as { view_history: unknown[] })
+    .view_history.length;
+
 describe("buildTimeline (simulated, data-only)", () => {
   it("yields a valid TrialRecord for every task trial, in curriculum order with alternating blocks", async () => {
     const { records, curriculum, jsPsych, earlyEnds } = await runSimulated();
@@ -178,11 +182,69 @@ describe("buildTimeline (simulated, data-only)", () => {
       onTrialRecord: (r) => records.push(r),
       onEarlyEnd: (reason) => earlyEnds.push(reason),
     });
-    (timeline[0] as { simulation_options: unknown }).simulation_options = { data: { response: 1 } };
+    const consent = timeline.find((n) =>
+      ((n as { choices?: unknown }).choices as string[] | undefined)?.includes?.("I do not agree"),
+    ) as { simulation_options: unknown };
+    consent.simulation_options = { data: { response: 1 } };
     await jsPsych.simulate(timeline, "data-only");
     expect(records).toEqual([]);
     expect(earlyEnds).toEqual(["consent-declined"]);
     expect(jsPsych.getDisplayElement().innerHTML).toMatch(/chose not to take part/);
+  });
+
+  it("asks a new participant for consent first even without practice (practiceDone is true from the start)", async () => {
+    // What the run page sends for a brand-new run of a study with Practice trials = 0.
+    const { jsPsych, records } = await runSimulated(
+      { practice: { trials: 0 } },
+      { resume: { mainTrialsDone: 0, practiceDone: true, practiceTrialsSaved: 0 } },
+    );
+    const rows = jsPsych.data.get().values() as { trial_type: string; stimulus?: string }[];
+    expect(rows.map((r) => r.trial_type).slice(0, 3)).toEqual([
+      "browser-check",
+      "html-button-response",
+      "fullscreen",
+    ]);
+    expect(rows[1].stimulus).toMatch(/Do you agree/);
+    expect(instructionPagesSeen(rows)).toBeGreaterThanOrEqual(3); // all pages, not "Welcome back"
+    expect(records.filter((r) => r.phase === "main")).toHaveLength(24);
+  });
+
+  it("shows 'Welcome back' without consent only when trials were saved before", async () => {
+    const { jsPsych, records } = await runSimulated(
+      {},
+      { resume: { mainTrialsDone: 0, practiceDone: false, practiceTrialsSaved: 3 } },
+    );
+    const rows = jsPsych.data.get().values() as { trial_type: string; stimulus?: string }[];
+    expect(rows.some((r) => /Do you agree/.test(r.stimulus ?? ""))).toBe(false);
+    expect(instructionPagesSeen(rows)).toBe(1); // "Welcome back" with the rules
+    expect(records.filter((r) => r.phase === "practice").length).toBeGreaterThan(0);
+  });
+
+  it("states the design's estimated duration in the default consent text", async () => {
+    const { jsPsych } = await runSimulated({
+      blocks: 2,
+      trialsPerBlock: 4,
+      practice: { trials: 0 },
+    });
+    const consent = (jsPsych.data.get().values() as { stimulus?: string }[]).find((r) =>
+      /Do you agree/.test(r.stimulus ?? ""),
+    );
+    expect(consent?.stimulus).toMatch(/It takes about 3 minutes\./);
+    expect(consent?.stimulus).not.toMatch(/\{duration\}|20 minutes/);
+  });
+
+  it("words the break screen for the cue mode", async () => {
+    const breaks = async (cueMode: "none" | "cued") =>
+      (
+        (await runSimulated({ cueMode })).jsPsych.data.get().values() as { stimulus?: string }[]
+      ).filter((r) => /Take a short break/.test(r.stimulus ?? ""));
+    const cued = await breaks("cued");
+    expect(cued).toHaveLength(2);
+    for (const b of cued) {
+      expect(b.stimulus).not.toMatch(/without warning/);
+      expect(b.stimulus).toMatch(/coloured label/);
+    }
+    for (const b of await breaks("none")) expect(b.stimulus).toMatch(/without warning/);
   });
 
   it("is reproducible for a seed", async () => {

@@ -1,6 +1,7 @@
-// The participant timeline (jsPsych 8): welcome + consent, browser check, fullscreen, instructions,
-// practice (repeated until accurate enough), then the main blocks in curriculum order with break
-// screens. Every task trial hands its TrialRecord to `onTrialRecord` as it ends; the host saves it
+// The participant timeline (jsPsych 8): browser check (keyboard needed), welcome + consent,
+// fullscreen, instructions, practice (repeated until accurate enough), then the main blocks in
+// curriculum order with break screens. A resumed run (trials already saved) skips consent and the
+// full instructions; a new run always starts with consent, whatever the practice settings. Every task trial hands its TrialRecord to `onTrialRecord` as it ends; the host saves it
 // and shows the end screen only after the last save (so there is no end screen here).
 //
 // Plugins are imported statically here: this module imports jspsych at runtime, so the host must
@@ -13,6 +14,7 @@ import InstructionsPlugin from "@jspsych/plugin-instructions";
 import type { JsPsych } from "jspsych";
 
 import type { Curriculum, CurriculumTrial } from "@/lib/core/curriculum-schema";
+import { consentTextFor } from "@/lib/core/duration";
 import { escapeHtml } from "@/lib/core/html";
 import type { StudyConfig } from "@/lib/core/study-config";
 import { getTask, getTaskPair, type TaskPair } from "@/lib/core/task-pairs";
@@ -56,8 +58,9 @@ export type PracticeResult = { attempts: number; accuracy: number; passed: boole
 /** Simulation-options key of every task trial: jsPsych.simulate(timeline, mode, { "task-trial": … }). */
 export const TASK_TRIAL_SIMULATION_KEY = "task-trial";
 
+// Padding keeps text off the screen edges on narrow (phone) screens too.
 const page = (html: string) =>
-  `<div style="max-width:42rem;margin:0 auto;text-align:left;line-height:1.6;font-size:1.1rem">${html}</div>`;
+  `<div class="nta-page" style="max-width:42rem;margin:0 auto;padding:1rem 1.25rem;box-sizing:border-box;text-align:left;line-height:1.6;font-size:1.1rem">${html}</div>`;
 const kbd = (k: string) =>
   `<kbd style="display:inline-block;min-width:1.6em;padding:0.1em 0.45em;border:1px solid #9ca3af;border-radius:0.3em;background:#f3f4f6;font-family:inherit;text-align:center">${escapeHtml(k.toUpperCase())}</kbd>`;
 
@@ -102,11 +105,13 @@ function instructionPages(config: StudyConfig, curriculum: Curriculum, resume: b
       `<h2>The task</h2><p>You will see one digit at a time (1–9, never 5) and sort it with two keys, using one of two rules:</p>${rules}`,
     ),
     page(`<h2>Rule changes</h2><p>${switching}</p><p>${keysLine}</p>`),
-    page(
-      `<h2>Practice</h2><p>First a short practice with both rules${
-        config.practice.trials > 0 ? `, with feedback after every answer` : ""
-      }. You need ${Math.round(config.practice.minAccuracy * 100)}% correct to continue.</p>`,
-    ),
+    curriculum.practice.length > 0
+      ? page(
+          `<h2>Practice</h2><p>First a short practice with both rules, with feedback after every answer. You need ${Math.round(
+            config.practice.minAccuracy * 100,
+          )}% correct to continue.</p>`,
+        )
+      : page(`<h2>Ready</h2><p>The task starts as soon as you continue.</p>`),
   ];
 }
 
@@ -159,18 +164,32 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
     );
   }
   const pair = getTaskPair(curriculum.taskPair);
-  const resuming = resume.practiceDone;
+  const resuming = isResume(resume);
   const timeline: TimelineArray = [];
   const endEarly = (reason: EarlyEnd, html: string) => {
     opts.onEarlyEnd?.(reason);
     jsPsych.abortExperiment(page(html));
   };
 
+  timeline.push({
+    type: BrowserCheckPlugin,
+    // First, before consent: a phone or tablet is turned away before being asked to agree.
+    // browser/os detection (detect-browser) throws on unrecognised user agents, so it is left out.
+    features: ["width", "height", "mobile", "fullscreen"],
+    inclusion_function: (data: { mobile: boolean }) => !data.mobile,
+    exclusion_message: () => {
+      opts.onEarlyEnd?.("browser-excluded");
+      return page(
+        "<h2>Sorry</h2><p>This study needs a computer with a physical keyboard. Please open the link on a desktop or laptop.</p>",
+      );
+    },
+  });
+
   if (!resuming) {
     timeline.push({
       type: HtmlButtonResponsePlugin,
       stimulus: page(
-        `<h2>Welcome</h2><p style="white-space:pre-wrap">${escapeHtml(config.consentText)}</p><p>Do you agree to take part?</p>`,
+        `<h2>Welcome</h2><p style="white-space:pre-wrap">${escapeHtml(consentTextFor(config))}</p><p>Do you agree to take part?</p>`,
       ),
       choices: ["I agree", "I do not agree"],
       simulation_options: { data: { response: 0 } },
@@ -186,19 +205,6 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
   }
 
   timeline.push({
-    type: BrowserCheckPlugin,
-    // browser/os detection (detect-browser) throws on unrecognised user agents, so it is left out.
-    features: ["width", "height", "mobile", "fullscreen"],
-    inclusion_function: (data: { mobile: boolean }) => !data.mobile,
-    exclusion_message: () => {
-      opts.onEarlyEnd?.("browser-excluded");
-      return page(
-        "<h2>Sorry</h2><p>This study needs a computer with a physical keyboard. Please open the link on a desktop or laptop.</p>",
-      );
-    },
-  });
-
-  timeline.push({
     type: FullscreenPlugin,
     fullscreen_mode: true,
     message: page("<p>The study runs in full-screen mode to keep distractions away.</p>"),
@@ -212,7 +218,7 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
     allow_backward: true,
   });
 
-  if (!resuming && curriculum.practice.length > 0) {
+  if (!resume.practiceDone && curriculum.practice.length > 0) {
     // Attempts used in earlier sessions count against maxAttempts (the server accepts practice
     // trialIndex < practiceLength·maxAttempts only).
     const firstAttempt = Math.ceil((resume.practiceTrialsSaved ?? 0) / curriculum.practice.length);
@@ -252,7 +258,7 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
     ) {
       timeline.push({
         type: HtmlButtonResponsePlugin,
-        stimulus: page(breakHtml(b + 1, curriculum.blocks.length)),
+        stimulus: page(breakHtml(b + 1, curriculum.blocks.length, config.cueMode === "cued")),
         choices: ["Continue"],
       });
     }
@@ -260,11 +266,23 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
   return timeline;
 }
 
-function breakHtml(blocksDone: number, blocks: number): string {
+/**
+ * A real resume: this run already saved trials in an earlier session. (Not `practiceDone`: with no
+ * practice that is true from the start, and a new participant would skip consent.)
+ */
+function isResume(resume: ResumeState): boolean {
+  return resume.mainTrialsDone > 0 || (resume.practiceTrialsSaved ?? 0) > 0;
+}
+
+function breakHtml(blocksDone: number, blocks: number, cued: boolean): string {
   const pct = Math.round((100 * blocksDone) / blocks);
   return `<h2>Take a short break</h2><p>You have finished ${blocksDone} of ${blocks} parts (${pct}%).</p>
 <div style="height:0.75rem;background:#e5e7eb;border-radius:0.4rem;overflow:hidden" role="progressbar" aria-valuenow="${pct}" aria-valuemin="0" aria-valuemax="100"><div style="height:100%;width:${pct}%;background:#2563eb"></div></div>
-<p>Continue when you are ready. Remember: the rule may change without warning.</p>`;
+<p>Continue when you are ready. ${
+    cued
+      ? "Remember: the coloured label above each digit tells you which rule is in force."
+      : "Remember: the rule may change without warning."
+  }</p>`;
 }
 
 /** Practice: the curriculum's practice trials with feedback, repeated until accurate enough. */

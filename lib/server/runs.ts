@@ -47,7 +47,10 @@ export type EntryParams = z.infer<typeof entryParamsSchema>;
 
 export type EntryResult =
   | { kind: "run"; token: string; resumed: boolean }
-  | { kind: "refused"; reason: "closed" | "already-completed" | "not-found" | "rate-limited" };
+  | {
+      kind: "refused";
+      reason: "closed" | "already-completed" | "not-found" | "rate-limited" | "bad-pilot";
+    };
 
 /**
  * New runs per client address per study and window (resumes are not counted). Generous, because
@@ -105,7 +108,10 @@ export async function createOrResumeRun(
   const db = getDb();
   const study = await db.study.findUnique({ where: { slug } });
   if (!study) return { kind: "refused", reason: "not-found" };
-  const isPilot = params.pilot !== undefined && params.pilot === study.id;
+  // A mistyped pilot link must not start a real (non-pilot) run in the researcher's data.
+  if (params.pilot !== undefined && params.pilot !== study.id)
+    return { kind: "refused", reason: "bad-pilot" };
+  const isPilot = params.pilot !== undefined;
   if (study.status !== "open" && !isPilot) return { kind: "refused", reason: "closed" };
 
   const identity = externalIdentity(params);

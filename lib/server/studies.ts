@@ -7,9 +7,7 @@ import { isDeepStrictEqual } from "node:util";
 
 import { z } from "zod";
 
-import { generateCurriculum, participantSeedFor } from "@/lib/core/curriculum";
-import { studyConfigSchema, type StudyConfig } from "@/lib/core/study-config";
-import { getTaskPair } from "@/lib/core/task-pairs";
+import { studyConfigSchema } from "@/lib/core/study-config";
 
 import { getDb } from "./db";
 import { HttpError, parseOr422 } from "./http";
@@ -199,27 +197,4 @@ export async function updateStudy(userId: string, studyId: string, body: unknown
     if (isUniqueViolation(err)) throw slugTaken();
     throw err;
   }
-}
-
-/**
- * What participant 0 would see: the block schedule and the first trials of the first two blocks
- * (so the switch is visible). Pure; the same generateCurriculum the participant link uses.
- */
-export function computeCurriculumPreview(config: StudyConfig, trialsPerBlockShown = 6) {
-  const pair = getTaskPair(config.taskPair);
-  const labels = new Map(pair.tasks.map((t) => [t.id, t.label]));
-  const seed = participantSeedFor(config.seed, 0);
-  const curriculum = generateCurriculum(config, seed, 0);
-  const examples = curriculum.trials.filter(
-    (t) => t.blockIndex <= 1 && t.trialInBlock < trialsPerBlockShown,
-  );
-  return {
-    participantIndex: 0,
-    seed,
-    keys: curriculum.keys,
-    mainTrials: curriculum.trials.length,
-    practiceTrials: curriculum.practice.length,
-    blocks: curriculum.blocks.map((b) => ({ ...b, label: labels.get(b.task) ?? b.task })),
-    examples: examples.map((t) => ({ ...t, label: labels.get(t.task) ?? t.task })),
-  };
 }

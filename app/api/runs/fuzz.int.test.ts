@@ -4,6 +4,7 @@
 import fc from "fast-check";
 
 import { POST as completePOST } from "@/app/api/runs/[token]/complete/route";
+import { POST as eventsPOST } from "@/app/api/runs/[token]/events/route";
 import { POST as heartbeatPOST } from "@/app/api/runs/[token]/heartbeat/route";
 import { POST as modelStreamPOST } from "@/app/api/runs/[token]/model-stream/route";
 import { GET as progressGET } from "@/app/api/runs/[token]/route";
@@ -118,6 +119,7 @@ describe("participant endpoints under hostile input", () => {
             await completePOST(req("{}"), ctx(tok)),
             await progressGET(req("{}"), ctx(tok)),
             await modelStreamPOST(req("{}"), ctx(tok)),
+            await eventsPOST(req("{}"), ctx(tok)),
           ]) {
             expect(r.status).toBe(404);
           }
@@ -125,6 +127,31 @@ describe("participant endpoints under hostile input", () => {
       ),
       { numRuns: 60, seed: 3 },
     );
+  });
+
+  it("POST events: arbitrary JSON bodies are 4xx and store nothing", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.json(),
+          fc.string(),
+          anyValue.map((v) => JSON.stringify({ events: v }) ?? "null"),
+          anyValue.map(
+            (v) =>
+              JSON.stringify({
+                events: [{ pageId: "page-0001", seq: 0, type: "blur", timeMs: v }],
+              }) ?? "null",
+          ),
+        ),
+        async (body) => {
+          const r = await eventsPOST(req(body), ctx(token));
+          expect(r.status).toBeGreaterThanOrEqual(400);
+          expect(r.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 150, seed: 5 },
+    );
+    expect(await getDb().runEvent.count({ where: { runId } })).toBe(0);
   });
 
   it("POST model-stream: junk streams are 4xx and store nothing", async () => {

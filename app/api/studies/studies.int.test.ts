@@ -255,7 +255,7 @@ describe("POST /api/studies", () => {
     );
     expect(
       details.find((d: { path: string }) => d.path === "config.timing.fixationMs").message,
-    ).toMatch(/at most 5000/);
+    ).toMatch(/from 0 to 5000 ms/);
     expect(await db().study.count()).toBe(before);
   });
 

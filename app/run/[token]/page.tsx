@@ -35,5 +35,13 @@ export default async function RunPage({ params }: { params: Promise<{ token: str
       </main>
     );
   }
-  return <ExperimentHost token={token} config={config} curriculum={curriculum} resume={resume} />;
+  return (
+    <ExperimentHost
+      token={token}
+      config={config}
+      curriculum={curriculum}
+      resume={resume}
+      pilot={run.isPilot}
+    />
+  );
 }

@@ -5,19 +5,21 @@ import { notFound } from "next/navigation";
 import { CopyLink } from "@/components/studies/copy-link";
 import { CurriculumPreview } from "@/components/studies/curriculum-preview";
 import { RunsMonitor } from "@/components/studies/runs-monitor";
+import { computeCurriculumPreview } from "@/lib/core/curriculum-preview";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { fetchStudyMonitor } from "@/lib/server/monitor";
-import { computeCurriculumPreview, fetchOwnedStudy } from "@/lib/server/studies";
+import { fetchOwnedStudy } from "@/lib/server/studies";
 
 import { setStudyStatusAction } from "../actions";
 import { requireResearcherId } from "../require-researcher";
 
 export const dynamic = "force-dynamic";
 
+// Closing is not the action a researcher wants most on an open study: it is a plain button there.
 const NEXT_STATUS = {
-  draft: { status: "open", label: "Open for participants" },
-  open: { status: "closed", label: "Close study" },
-  closed: { status: "open", label: "Reopen study" },
+  draft: { status: "open", label: "Open for participants", primary: true },
+  open: { status: "closed", label: "Close study", primary: false },
+  closed: { status: "open", label: "Reopen study", primary: false },
 } as const;
 
 const STATUS_TEXT = {
@@ -40,6 +42,7 @@ export default async function StudyPage({
   const monitor = study ? await fetchStudyMonitor(userId, study.id) : null;
   if (!study || !monitor) notFound();
   const config = studyConfigSchema.parse(study.config);
+  const preview = computeCurriculumPreview(config);
   const next = NEXT_STATUS[study.status];
   const prolific = `/s/${study.slug}?PROLIFIC_PID={{%PROLIFIC_PID%}}&STUDY_ID={{%STUDY_ID%}}&SESSION_ID={{%SESSION_ID%}}`;
   const exportBase = `/api/studies/${study.id}/export`;
@@ -64,7 +67,11 @@ export default async function StudyPage({
           </Link>
           <form action={setStudyStatusAction.bind(null, study.id)}>
             <input type="hidden" name="status" value={next.status} />
-            <button className="button" type="submit" data-testid="status-button">
+            <button
+              className={next.primary ? "button" : "button secondary"}
+              type="submit"
+              data-testid="status-button"
+            >
               {next.label}
             </button>
           </form>
@@ -91,13 +98,28 @@ export default async function StudyPage({
         </div>
         <p className="muted" style={{ marginBottom: 0 }}>
           Paste the Prolific URL into Prolific as is (it fills in the ids). Pilot runs work in every
-          status, are flagged as pilot and should be excluded from analysis.{" "}
-          {config.recruitment.completionCode ? (
-            <>
-              Completion code: <code>{config.recruitment.completionCode}</code>.
-            </>
-          ) : null}
+          status, are flagged as pilot, never redirect to the recruiter and should be excluded from
+          analysis.
         </p>
+        <dl className="r-prolific" data-testid="prolific-fields">
+          <dt>Estimated completion time (Prolific)</dt>
+          <dd data-testid="prolific-duration">
+            {preview.duration.minutes} minutes{" "}
+            <span className="muted">
+              (up to {preview.duration.maxMinutes} with every practice attempt)
+            </span>
+          </dd>
+          <dt>Completion code</dt>
+          <dd>
+            {config.recruitment.completionCode ? (
+              <code>{config.recruitment.completionCode}</code>
+            ) : (
+              <span className="muted">none set</span>
+            )}
+          </dd>
+          <dt>Device</dt>
+          <dd>Desktop or laptop with a keyboard (phones and tablets are turned away)</dd>
+        </dl>
       </section>
 
       <h2>Runs</h2>
@@ -129,7 +151,7 @@ export default async function StudyPage({
         a formula start with an apostrophe.
       </p>
 
-      <CurriculumPreview preview={computeCurriculumPreview(config)} />
+      <CurriculumPreview preview={preview} />
     </main>
   );
 }

@@ -1,12 +1,10 @@
 // Create a study: the settings form with the science defaults filled in.
 import Link from "next/link";
 
-import { CurriculumPreview } from "@/components/studies/curriculum-preview";
 import { StudyForm } from "@/components/studies/study-form";
 import { defaultStudyConfig } from "@/lib/core/study-config";
 import { getTaskPair } from "@/lib/core/task-pairs";
-import { computeCurriculumPreview } from "@/lib/server/studies";
-import { studyFormValues } from "@/lib/server/study-form";
+import { studyFormValues } from "@/lib/core/study-form";
 
 import { createStudyAction } from "../actions";
 import { requireResearcherId } from "../require-researcher";
@@ -38,8 +36,6 @@ export default async function NewStudyPage() {
         submitLabel="Create study"
         taskLabels={{ A: a.id, B: b.id }}
       />
-      <h2>With the default settings</h2>
-      <CurriculumPreview preview={computeCurriculumPreview(config)} />
     </main>
   );
 }

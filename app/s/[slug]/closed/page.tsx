@@ -16,6 +16,10 @@ const messages: Record<string, { title: string; body: string }> = {
     title: "Too many new sessions",
     body: "Many sessions were started from your network in the last few minutes. Please wait ten minutes and open the link again.",
   },
+  "bad-pilot": {
+    title: "This pilot link is not valid",
+    body: "The pilot link does not match this study, so no session was started. Copy the pilot link from the study's page again.",
+  },
   "bad-link": {
     title: "This link is not valid",
     body: "Some of the link's parameters are malformed. Please use the exact link you were given.",

@@ -2,12 +2,11 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 
-import { CurriculumPreview } from "@/components/studies/curriculum-preview";
 import { StudyForm } from "@/components/studies/study-form";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { getTaskPair } from "@/lib/core/task-pairs";
-import { computeCurriculumPreview, countStudyRuns, fetchOwnedStudy } from "@/lib/server/studies";
-import { studyFormValues } from "@/lib/server/study-form";
+import { countStudyRuns, fetchOwnedStudy } from "@/lib/server/studies";
+import { studyFormValues } from "@/lib/core/study-form";
 
 import { updateStudyAction } from "../../actions";
 import { requireResearcherId } from "../../require-researcher";
@@ -41,8 +40,6 @@ export default async function EditStudyPage({ params }: { params: Promise<{ id: 
         participantRuns={runs.participants}
         slugLocked={runs.participants > 0}
       />
-      <h2>Saved settings</h2>
-      <CurriculumPreview preview={computeCurriculumPreview(config)} />
     </main>
   );
 }

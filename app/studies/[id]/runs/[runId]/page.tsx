@@ -16,6 +16,7 @@ import { computeCellAnalysisOfRecords, toFig8View, toTrialChartData } from "@/li
 import { modelSeedFor } from "@/lib/model/seeds";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
 import { fetchRunStreams } from "@/lib/server/dashboard";
+import { fetchParticipantDetails } from "@/lib/server/participant-details";
 import { fetchOwnedStudy } from "@/lib/server/studies";
 
 import "../../../../dashboard.css";
@@ -37,8 +38,10 @@ export default async function RunPage({
   const { id, runId } = await params;
   const userId = await requireResearcherId(`/studies/${id}/runs/${runId}`);
   const study = await fetchOwnedStudy(userId, id);
+  // An unknown run (or study) renders this segment's not-found page: "Participant not found".
   const data = study ? await fetchRunStreams(study.id, runId) : null;
-  if (!study || !data) notFound();
+  const details = study && data ? await fetchParticipantDetails(study.id, runId) : null;
+  if (!study || !data || !details) notFound();
   const { run, human, models } = data;
   const sequence = curriculumToStimulusTrials(curriculumSchema.parse(run.curriculum));
   // Same seeds as the server job and the participant's browser, so all runs are comparable.
@@ -95,6 +98,7 @@ export default async function RunPage({
               .join(", ")
           : "none yet"}
       </p>
+      <ParticipantFacts details={details} />
       <section className="card r-stack" style={{ margin: "1rem 0" }}>
         <BrowserModelRunner studyId={study.id} runId={run.id} sequence={sequence} seeds={seeds} />
         {run.status === "completed" ? (
@@ -128,5 +132,66 @@ export default async function RunPage({
         </p>
       )}
     </main>
+  );
+}
+
+const when = (d: Date | null) =>
+  d ? d.toISOString().replace("T", " ").slice(0, 19) + " UTC" : "—";
+
+function minutesText(ms: number) {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
+}
+
+function ParticipantFacts({
+  details: d,
+}: {
+  details: NonNullable<Awaited<ReturnType<typeof fetchParticipantDetails>>>;
+}) {
+  const p = d.practice;
+  return (
+    <dl className="r-prolific card" data-testid="participant-facts">
+      <dt>External id</dt>
+      <dd data-testid="fact-external-id">
+        {d.externalId ? <code>{d.externalId}</code> : <span className="muted">none</span>}{" "}
+        <span className="muted">
+          ({d.source}
+          {d.externalStudyId ? `, study ${d.externalStudyId}` : ""}
+          {d.externalSessionId ? `, session ${d.externalSessionId}` : ""})
+        </span>
+      </dd>
+      <dt>Started</dt>
+      <dd data-testid="fact-started">{when(d.startedAt)}</dd>
+      <dt>Finished</dt>
+      <dd data-testid="fact-finished">
+        {d.completedAt ? when(d.completedAt) : <span className="muted">not finished</span>}
+      </dd>
+      <dt>Duration</dt>
+      <dd data-testid="fact-duration">
+        {minutesText(d.durationMs)}
+        {d.completedAt ? "" : " so far (until last seen)"}
+      </dd>
+      <dt>Practice</dt>
+      <dd data-testid="fact-practice">
+        {p.kind === "none"
+          ? "no practice in this design"
+          : p.attempts === 0
+            ? "no complete attempt"
+            : `${p.passed ? "passed" : "not passed"} after ${p.attempts} attempt${
+                p.attempts === 1 ? "" : "s"
+              } (last attempt ${Math.round((p.accuracy ?? 0) * 100)} % correct)`}
+      </dd>
+      <dt>Browser</dt>
+      <dd data-testid="fact-browser" title={d.userAgent ?? undefined}>
+        {d.browser}
+      </dd>
+      <dt>Attention</dt>
+      <dd data-testid="fact-events">
+        {d.events.summary.fullscreenExits} full-screen exit
+        {d.events.summary.fullscreenExits === 1 ? "" : "s"}, {d.events.summary.tabSwitches} tab or
+        window switch{d.events.summary.tabSwitches === 1 ? "" : "es"}, {d.events.summary.resizes}{" "}
+        resize{d.events.summary.resizes === 1 ? "" : "s"}
+      </dd>
+    </dl>
   );
 }

@@ -1,7 +1,8 @@
 // The study form's flat field names are the config paths ("config.timing.fixationMs"), so a zod
 // issue path names the field it belongs to. These functions convert between the nested
 // StudyConfig and the flat form, using the defaults' value types to know what each field holds.
-import { defaultStudyConfig, type StudyConfig } from "@/lib/core/study-config";
+import { estimateDuration, LONG_STUDY_MINUTES } from "./duration";
+import { defaultStudyConfig, studyConfigSchema, type StudyConfig } from "./study-config";
 
 export type StudyFormValue = string | boolean | string[];
 export type StudyFormValues = Record<string, StudyFormValue>;
@@ -58,6 +59,17 @@ export function studyFormValues(study: {
   return values;
 }
 
+/** The FormData a form showing `values` would submit (unticked boxes are left out, as browsers do). */
+export function formDataFromValues(values: StudyFormValues): FormData {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(values)) {
+    if (v === true) fd.append(k, "on");
+    else if (Array.isArray(v)) v.forEach((x) => fd.append(k, x));
+    else if (typeof v === "string") fd.append(k, v);
+  }
+  return fd;
+}
+
 /** What the researcher typed, as flat values (to redisplay the form after a refusal). */
 export function formValuesFromFormData(fd: FormData): StudyFormValues {
   const values: StudyFormValues = {
@@ -112,11 +124,75 @@ export function fieldErrorsFrom(issues: unknown): Record<string, string> {
   const errors: Record<string, string> = {};
   if (!Array.isArray(issues)) return errors;
   for (const issue of issues as { path?: string; message?: string }[]) {
-    const path = issue.path ?? "";
-    const message = /expected number/.test(issue.message ?? "")
-      ? "Enter a number"
-      : (issue.message ?? "Invalid value");
-    errors[path] ??= message;
+    // the schema's messages are written for researchers (lib/core/study-config.ts); an issue
+    // about one item of a list ("config.model.presets.0") belongs to the list's field
+    const path = (issue.path ?? "").replace(/(\.\d+)+$/, "");
+    errors[path] ??= issue.message ?? "Invalid value";
   }
   return errors;
+}
+
+/**
+ * Things a researcher should look at that are allowed all the same, keyed by field name: no
+ * consent text, no model presets, a very long study (with the estimate).
+ */
+export function studyWarnings(config: StudyConfig): Record<string, string> {
+  const warnings: Record<string, string> = {};
+  if (config.consentText.trim() === "")
+    warnings["config.consentText"] =
+      "Participants will be asked to agree without any consent text. Most ethics approvals need one.";
+  if (config.model.presets.length === 0)
+    warnings["config.model.presets"] =
+      "No model preset: no model will learn your participants' curricula, and the dashboard will show humans only.";
+  const d = estimateDuration(config);
+  if (d.minutes > LONG_STUDY_MINUTES)
+    warnings["config.trialsPerBlock"] =
+      `A very long study: about ${d.minutes} minutes for ${d.mainTrials.toLocaleString("en")} main trials (up to ${d.maxMinutes} with every practice attempt). Attention drops in long sessions; consider fewer blocks or trials.`;
+  return warnings;
+}
+
+/**
+ * What the form currently describes, for the live preview: the config if it is valid, else the
+ * fields' messages (the same the server would give).
+ */
+export function configFromForm(
+  fd: FormData,
+): { ok: true; config: StudyConfig } | { ok: false; errors: Record<string, string> } {
+  const r = studyConfigSchema.safeParse(studyInputFromForm(fd).config);
+  if (r.success) return { ok: true, config: r.data };
+  return {
+    ok: false,
+    errors: fieldErrorsFrom(
+      r.error.issues.map((i) => ({ path: ["config", ...i.path].join("."), message: i.message })),
+    ),
+  };
+}
+
+type SchemaNode = { _zod: { def: Record<string, unknown> & { type: string } } };
+
+/**
+ * The allowed values of a choice field, read from StudyConfig itself ("config.cueMode" →
+ * ["none", "cued"]; a list of choices gives its items' values), so the form's options cannot
+ * drift from what the schema accepts.
+ */
+export function choicesOf(path: string): readonly string[] {
+  let node = studyConfigSchema as unknown as SchemaNode;
+  const unwrap = () => {
+    for (;;) {
+      const def = node._zod.def;
+      if (def.type === "default" || def.type === "prefault" || def.type === "optional")
+        node = def.innerType as SchemaNode;
+      else if (def.type === "array") node = def.element as SchemaNode;
+      else return;
+    }
+  };
+  for (const key of path.replace(/^config\./, "").split(".")) {
+    unwrap();
+    const shape = node._zod.def.shape as Record<string, SchemaNode> | undefined;
+    if (!shape?.[key]) throw new Error(`${path} is not a StudyConfig field`);
+    node = shape[key];
+  }
+  unwrap();
+  if (node._zod.def.type !== "enum") throw new Error(`${path} is not a choice field`);
+  return Object.values(node._zod.def.entries as Record<string, string>);
 }
