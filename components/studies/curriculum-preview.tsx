@@ -2,29 +2,7 @@
 // the estimated duration. Plain data in (lib/core/curriculum-preview.ts), no logic here.
 import { Fragment } from "react";
 
-import type { DurationEstimate } from "@/lib/core/duration";
-
-type PreviewTrial = {
-  trialIndex: number;
-  blockIndex: number;
-  trialInBlock: number;
-  task: string;
-  label: string;
-  stimulus: string;
-  correctResponse: string;
-  congruent: boolean;
-};
-
-export type CurriculumPreviewData = {
-  participantIndex: number;
-  seed: number;
-  keys: { left: string; right: string };
-  mainTrials: number;
-  practiceTrials: number;
-  blocks: { blockIndex: number; task: string; label: string }[];
-  examples: PreviewTrial[];
-  duration: DurationEstimate;
-};
+import type { CurriculumPreview as CurriculumPreviewData } from "@/lib/core/curriculum-preview";
 
 export function CurriculumPreview({ preview }: { preview: CurriculumPreviewData }) {
   return (
