@@ -131,17 +131,6 @@ export default tseslint.config(
   },
   { files: ["components/**/*.{ts,tsx}"], rules: patterns([prisma]) },
   {
-    files: ["server/**/*.ts"],
-    rules: patterns([
-      {
-        group: ["react", "react-dom", "react/*", "recharts", "@/components/*", "**/components/**"],
-        message: "The production server serves app/ routes; it renders no UI (DESIGN.md layout).",
-      },
-      jspsych,
-      tf,
-    ]),
-  },
-  {
     files: ["scripts/**/*.ts"],
     rules: patterns([
       {

@@ -1,11 +1,28 @@
-// Next.js start-up hook: run the database-backed job worker inside the app server (Node runtime
-// only). Jobs survive restarts because they are rows; NTA_JOB_WORKER=0 turns the in-process
-// worker off (e.g. when a separate `npm run jobs:work` process serves them).
+// Next.js start-up hook (Node runtime only): run the database-backed job worker inside the app
+// server, and stop cleanly. Jobs survive restarts because they are rows; their CPU work runs in
+// worker threads (lib/server/job-pool.ts). NTA_JOB_WORKER=0 turns the in-process worker off (e.g.
+// when separate `npm run jobs:work` processes serve the queue). On SIGTERM Next.js finishes the
+// requests in flight; then the worker puts its running jobs back in the queue and the database is
+// flushed and closed (PGlite) before the process exits.
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NTA_JOB_WORKER === "0") return;
-  const [{ startJobWorker }, { jobHandlers }] = await Promise.all([
-    import("./lib/server/job-runner"),
-    import("./lib/server/job-handlers"),
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const [{ closeDb }, { runBeforeExit }, { closeComputePool }] = await Promise.all([
+    import("./lib/server/db"),
+    import("./lib/server/graceful-exit"),
+    import("./lib/server/job-pool"),
   ]);
-  startJobWorker(jobHandlers);
+  let stopWorker = async () => {};
+  if (process.env.NTA_JOB_WORKER !== "0") {
+    const [{ startJobWorker }, { jobHandlers, jobTimeouts }] = await Promise.all([
+      import("./lib/server/job-runner"),
+      import("./lib/server/job-handlers"),
+    ]);
+    const worker = startJobWorker(jobHandlers, { timeouts: jobTimeouts });
+    stopWorker = worker.stop;
+  }
+  runBeforeExit(async () => {
+    await stopWorker();
+    await closeComputePool();
+    await closeDb();
+  });
 }
