@@ -24,5 +24,6 @@ export async function register() {
     await stopWorker();
     await closeComputePool();
     await closeDb();
+    console.log("[shutdown] jobs handed back, database closed");
   });
 }
