@@ -248,6 +248,9 @@ function ensureNginx() {
  */
 async function startProxy(servers: AppServer[], port: number) {
   ensureNginx();
+  // nginx presents the self-signed certificate deploy/setup.sh just made; this process (the
+  // simulated browsers) accepts it — only for the local proxy it talks to.
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
   const prefix = path.resolve(`.data/loadtest-nginx-${process.pid}`);
   fs.rmSync(prefix, { recursive: true, force: true });
   execFileSync("deploy/setup.sh", [prefix, ...servers.map((srv) => `127.0.0.1:${srv.port}`)], {
@@ -539,7 +542,7 @@ async function finishRunsUnpaced(base: string, slug: string, ids: string[]) {
 }
 
 /** Completed runs of the study fitted during the load: enough for the fit to outlast it. */
-const FIT_RUNS = 48;
+const FIT_RUNS = 96;
 
 /** A scenario as run: an optional CPU cap on the app server(s), and how participants arrive. */
 type RunSpec = Scenario & { appCpus?: number; arrival: "api" | "browser" };
