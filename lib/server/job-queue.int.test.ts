@@ -2,7 +2,6 @@
 // active job per key however many requests race, timeouts, retry backoff, retention, a stopped
 // worker handing its jobs back, model streams written in chunks, and the web event loop staying
 // responsive while a fit runs (its CPU work is in a worker thread).
-import { curriculumSchema } from "@/lib/core/curriculum-schema";
 import { studyConfigSchema } from "@/lib/core/study-config";
 
 import { getDb } from "./db";
@@ -19,22 +18,16 @@ import {
 } from "./job-runner";
 import { enqueueJob } from "./jobs";
 import { MODEL_TRIAL_CHUNK, storeModelStream } from "./model-streams";
-import { completeRun, createOrResumeRun } from "./runs";
+import { completeRun } from "./runs";
+import { studyWithRun } from "./testing/study-run";
 
 afterAll(() => closeComputePool());
 
 /** A study whose one run has every trial saved (not yet completed). */
 async function savedRun(slug: string, shape = { blocks: 3, trialsPerBlock: 8 }) {
-  const db = getDb();
   const config = studyConfigSchema.parse({ ...shape, practice: { trials: 0 } });
-  const owner = await db.user.create({ data: { email: `${slug}@t`, passwordHash: "x" } });
-  const study = await db.study.create({
-    data: { slug, title: slug, ownerId: owner.id, config, status: "open" },
-  });
-  const entry = await createOrResumeRun(slug, {});
-  if (entry.kind !== "run") throw new Error("no run");
-  const run = await db.run.findUniqueOrThrow({ where: { token: entry.token } });
-  const c = curriculumSchema.parse(run.curriculum);
+  const { owner, study, run, token, curriculum: c } = await studyWithRun(slug, config);
+  const db = getDb();
   await db.trial.createMany({
     data: c.trials.map((t, i) => ({
       ...t,
@@ -49,7 +42,7 @@ async function savedRun(slug: string, shape = { blocks: 3, trialsPerBlock: 8 }) 
       rtMs: 420 + ((i * 137) % 380),
     })),
   });
-  return { owner, study, run, token: entry.token, curriculum: c };
+  return { owner, study, run, token, curriculum: c };
 }
 
 const waitFor = async (check: () => Promise<boolean>, ms = 20_000) => {
