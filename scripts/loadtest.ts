@@ -488,11 +488,10 @@ async function participant(
   stages.set(i, `flushing ${unacked.size}`);
   // Flush what is left with backoff, like the client queue on the end screen.
   for (let attempt = 0; unacked.size > 0 && attempt < 40; attempt++) {
-    for (const [idx, pending] of [...unacked]) {
-      const r = await post([pending]);
-      if (r?.status === 200) unacked.delete(idx);
-    }
-    if (unacked.size) await sleep(Math.min(8000, 250 * 2 ** attempt));
+    const batch = [...unacked.values()].slice(0, 20);
+    const r = await post(batch);
+    if (r?.status === 200) for (const b of batch) unacked.delete(b.trialIndex);
+    if (unacked.size && r?.status !== 200) await sleep(Math.min(8000, 250 * 2 ** attempt));
   }
   stages.set(i, "completing");
   let completed = false;
