@@ -141,18 +141,6 @@ export default tseslint.config(
   },
   { files: ["components/**/*.{ts,tsx}"], rules: patterns([prisma]) },
   {
-    files: ["server/**/*.ts"],
-    rules: patterns([
-      {
-        group: ["react", "react-dom", "react/*", "recharts", "@/components/*", "**/components/**"],
-        message:
-          "The production server serves app/ routes; it renders no UI (docs/ARCHITECTURE.md §3).",
-      },
-      jspsych,
-      tf,
-    ]),
-  },
-  {
     files: ["scripts/**/*.ts"],
     rules: patterns([
       {

@@ -42,6 +42,7 @@ const nextConfig = {
     "@tensorflow/tfjs",
     "@tensorflow/tfjs-backend-wasm",
     "@prisma/schema-engine-wasm",
+    "piscina", // starts its worker threads from its own files (lib/server/job-pool.ts)
   ],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];

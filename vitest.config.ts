@@ -27,7 +27,6 @@ export default defineConfig({
             "components/**/*.test.{ts,tsx}",
             "scripts/**/*.test.ts",
             "app/**/*.test.ts",
-            "server/**/*.test.ts",
           ],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           testTimeout: 60_000,

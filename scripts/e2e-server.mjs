@@ -26,8 +26,9 @@ const tsx = (script) =>
 tsx("scripts/db.ts");
 tsx("scripts/seed-demo.ts");
 tsx("scripts/seed-e2e.ts");
-// The production server, as `npm run start` runs it (participant routes served directly, the rest by Next.js).
-const server = spawn(process.execPath, ["dist/server.mjs", "-p", port, "-H", "127.0.0.1"], {
+// The production server, as `npm run start` runs it: Next.js's own (`next start`).
+const next = path.resolve("node_modules/next/dist/bin/next");
+const server = spawn(process.execPath, [next, "start", "-p", port, "-H", "127.0.0.1"], {
   env,
   stdio: "inherit",
 });

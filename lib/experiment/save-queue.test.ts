@@ -74,7 +74,13 @@ describe("createSaveQueue", () => {
     const server = fakeServer();
     const storage = memoryStorage();
     server.state.mode = "down";
-    const q = createSaveQueue({ token: "tok", storage, fetch: server.fetch, sendBeacon: null });
+    const q = createSaveQueue({
+      token: "tok",
+      storage,
+      fetch: server.fetch,
+      sendBeacon: null,
+      flushEvery: 1,
+    });
     q.enqueue(record(0));
     expect(JSON.parse(storage.map.get(saveQueueStorageKey("tok"))!)).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(0);
@@ -118,6 +124,7 @@ describe("createSaveQueue", () => {
       fetch: server.fetch,
       baseDelayMs: 500,
       maxDelayMs: 4000,
+      flushEvery: 1,
     });
     q.enqueue(record(0));
     const attemptsAt: number[] = [];
@@ -248,7 +255,13 @@ describe("createSaveQueue", () => {
       calls.push(init.keepalive === true);
       throw new TypeError("offline");
     };
-    const q = createSaveQueue({ token: "t", storage: null, fetch, sendBeacon: null });
+    const q = createSaveQueue({
+      token: "t",
+      storage: null,
+      fetch,
+      sendBeacon: null,
+      flushEvery: 1,
+    });
     q.enqueue(record(0));
     await vi.advanceTimersByTimeAsync(0);
     q.flushWithBeacon();
@@ -281,5 +294,102 @@ describe("createSaveQueue", () => {
     expect(bodies).toEqual([{ preset: "flexible", seed: 7, trials: [record(0)] }]);
     expect(JSON.parse(storage.map.get(saveQueueStorageKey("t"))!)).toHaveLength(1);
     trialsQ.dispose();
+  });
+
+  describe("coalescing (clock injected through the timers and now options)", () => {
+    /** A manual clock: timers fire only when advance() passes their time. */
+    function manualClock() {
+      let t = 0;
+      let nextId = 0;
+      const due = new Map<number, { at: number; fn: () => void }>();
+      const timers = {
+        setTimeout: (fn: () => void, ms: number) => {
+          due.set(++nextId, { at: t + ms, fn });
+          return nextId;
+        },
+        clearTimeout: (h: unknown) => void due.delete(h as number),
+      };
+      const settle = () => vi.advanceTimersByTimeAsync(0); // let fetch promises resolve
+      async function advance(ms: number) {
+        const end = t + ms;
+        for (;;) {
+          const next = [...due].sort((a, b) => a[1].at - b[1].at)[0];
+          if (!next || next[1].at > end) break;
+          t = next[1].at;
+          due.delete(next[0]);
+          next[1].fn();
+          await settle();
+        }
+        t = end;
+        await settle();
+      }
+      return { timers, now: () => t, advance, settle, pendingTimers: () => due.size };
+    }
+
+    it("sends a few trials per request at human pace: several-fold fewer requests, each trial once, none held past flushAfterMs", async () => {
+      const server = fakeServer();
+      const clock = manualClock();
+      const sentAt = new Map<number, number>();
+      const q = createSaveQueue({
+        token: "t",
+        storage: memoryStorage(),
+        fetch: async (url, init) => {
+          for (const t of (JSON.parse(init.body) as { trials: TrialRecordInput[] }).trials)
+            sentAt.set(t.trialIndex, clock.now());
+          return server.fetch(url, init);
+        },
+        timers: clock.timers,
+        now: clock.now,
+        flushEvery: 6,
+        flushAfterMs: 6000,
+      });
+      const enqueuedAt: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        await clock.advance(1000 + ((i * 7919) % 1000)); // one trial every 1–2 s
+        enqueuedAt.push(clock.now());
+        q.enqueue(record(i));
+      }
+      await clock.advance(6000);
+      expect(q.pending()).toBe(0);
+      expect(server.saved.size).toBe(100);
+      expect(server.state.duplicates).toBe(0);
+      expect(server.requests.length).toBeLessThanOrEqual(100 / 4);
+      const waits = enqueuedAt.map((at, i) => sentAt.get(i)! - at);
+      expect(Math.max(...waits)).toBeLessThanOrEqual(6000);
+    });
+
+    it("whenDrained and retryNow send a partial batch at once; a restored queue sends at once", async () => {
+      const server = fakeServer();
+      const clock = manualClock();
+      const storage = memoryStorage();
+      const opts = {
+        token: "t",
+        storage,
+        fetch: server.fetch,
+        timers: clock.timers,
+        now: clock.now,
+      };
+      const q = createSaveQueue(opts);
+      q.enqueue(record(0));
+      q.enqueue(record(1));
+      await clock.settle();
+      expect(server.requests).toHaveLength(0); // waiting to coalesce
+      let drained = false;
+      void q.whenDrained().then(() => (drained = true));
+      await clock.settle();
+      expect(server.requests.map((b) => b.length)).toEqual([2]);
+      expect(drained).toBe(true);
+      q.enqueue(record(2));
+      q.retryNow();
+      await clock.settle();
+      expect(server.requests.map((b) => b.length)).toEqual([2, 1]);
+      q.enqueue(record(3));
+      q.dispose(); // page closed before the batch went
+      expect(clock.pendingTimers()).toBe(0);
+      const reloaded = createSaveQueue(opts);
+      await clock.settle();
+      expect(server.requests.at(-1)!.map((t) => t.trialIndex)).toEqual([3]);
+      expect(reloaded.pending()).toBe(0);
+    });
   });
 });

@@ -1,6 +1,10 @@
 // Client save queue for trial records (docs/ARCHITECTURE.md §6.1: append batches as they happen).
 // enqueue() writes the record to storage at once, so a reload or crash loses nothing; records are
-// sent in order, in small batches, and leave storage only after the server answers 2xx. The server
+// sent in order, in small batches, and leave storage only after the server answers 2xx. Records
+// are coalesced: a batch goes once `flushEvery` records wait or the oldest has waited
+// `flushAfterMs`, whichever is first (a few trials per request instead of one: several-fold fewer
+// requests at a launch); whenDrained(), retryNow(), a restored queue and the page going away
+// (flushWithBeacon on pagehide) send at once. The server
 // is idempotent by (run, phase, trialIndex), so resending after a reload or a beacon is harmless.
 // Network errors, 5xx, 408 and 429 are retried with exponential backoff (capped); any other 4xx is
 // permanent for the records in that batch: the batch is retried one record at a time to isolate
@@ -48,6 +52,10 @@ export type SaveQueueOptions = {
   timers?: TimersLike;
   now?: () => number;
   batchSize?: number;
+  /** Send once this many records wait (default 6)… */
+  flushEvery?: number;
+  /** …or once the oldest has waited this long (ms, default 6000). */
+  flushAfterMs?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** Called after every change of the status (enqueue, success, failure). */
@@ -92,6 +100,8 @@ export function createSaveQueue(options: SaveQueueOptions): SaveQueue {
   };
   const now = options.now ?? (() => Date.now());
   const batchSize = options.batchSize ?? 20;
+  const flushEvery = Math.max(1, options.flushEvery ?? 6);
+  const flushAfterMs = options.flushAfterMs ?? 6000;
   const baseDelayMs = options.baseDelayMs ?? 500;
   const maxDelayMs = options.maxDelayMs ?? 10_000;
   const pendingKey = options.storageKey ?? saveQueueStorageKey(options.token);
@@ -107,6 +117,8 @@ export function createSaveQueue(options: SaveQueueOptions): SaveQueue {
   let lastError: string | null = null;
   let retryAt: number | null = null;
   let retryHandle: unknown = null;
+  let holdHandle: unknown = null; // coalescing: when the records waiting now are sent anyway
+  let urgent = false; // send what is pending now, without waiting to coalesce
   let disposed = false;
   let drainWaiters: (() => void)[] = [];
 
@@ -141,6 +153,7 @@ export function createSaveQueue(options: SaveQueueOptions): SaveQueue {
   function changed() {
     options.onStatus?.(status());
     if (queue.length === 0 && !inFlight) {
+      urgent = false;
       const waiters = drainWaiters;
       drainWaiters = [];
       waiters.forEach((w) => w());
@@ -153,8 +166,26 @@ export function createSaveQueue(options: SaveQueueOptions): SaveQueue {
     retryHandle = timers.setTimeout(() => {
       retryHandle = null;
       retryAt = null;
-      pump();
+      flushNow();
     }, delay);
+  }
+
+  /** Send everything pending now (timer fired, drain requested, retry due). */
+  function flushNow() {
+    urgent = true;
+    if (holdHandle !== null) timers.clearTimeout(holdHandle);
+    holdHandle = null;
+    void pump();
+  }
+
+  /** Whether the records waiting should go now; otherwise make sure they go within flushAfterMs. */
+  function dueNow(): boolean {
+    if (urgent || isolate > 0 || queue.length >= flushEvery) return true;
+    holdHandle ??= timers.setTimeout(() => {
+      holdHandle = null;
+      flushNow();
+    }, flushAfterMs);
+    return false;
   }
 
   function removeSent(batch: TrialRecordInput[]) {
@@ -164,7 +195,7 @@ export function createSaveQueue(options: SaveQueueOptions): SaveQueue {
   }
 
   async function pump(): Promise<void> {
-    if (disposed || inFlight || retryHandle !== null || queue.length === 0) return;
+    if (disposed || inFlight || retryHandle !== null || queue.length === 0 || !dueNow()) return;
     const batch = queue.slice(0, isolate > 0 ? 1 : batchSize);
     inFlight = true;
     let outcome: "ok" | "retry" | "permanent";
@@ -193,6 +224,9 @@ export function createSaveQueue(options: SaveQueueOptions): SaveQueue {
 
     if (outcome === "ok") {
       removeSent(batch);
+      // what arrived meanwhile waits its own flushAfterMs, from now
+      if (holdHandle !== null) timers.clearTimeout(holdHandle);
+      holdHandle = null;
       failures = 0;
       online = true;
       lastError = null;
@@ -232,7 +266,9 @@ export function createSaveQueue(options: SaveQueueOptions): SaveQueue {
     status,
     whenDrained() {
       if (queue.length === 0 && !inFlight) return Promise.resolve();
-      return new Promise((resolve) => drainWaiters.push(resolve));
+      const drained = new Promise<void>((resolve) => drainWaiters.push(resolve));
+      if (retryHandle === null) flushNow(); // backoff still applies after a failure
+      return drained;
     },
     retryNow() {
       if (retryHandle !== null) {
@@ -240,7 +276,7 @@ export function createSaveQueue(options: SaveQueueOptions): SaveQueue {
         retryHandle = null;
         retryAt = null;
       }
-      void pump();
+      flushNow();
     },
     flushWithBeacon() {
       if (queue.length === 0) return true;
@@ -265,11 +301,13 @@ export function createSaveQueue(options: SaveQueueOptions): SaveQueue {
     dispose() {
       disposed = true;
       if (retryHandle !== null) timers.clearTimeout(retryHandle);
+      if (holdHandle !== null) timers.clearTimeout(holdHandle);
       retryHandle = null;
+      holdHandle = null;
     },
   };
 
-  if (queue.length > 0) void pump();
+  if (queue.length > 0) flushNow(); // records a previous page left: send them at once
   return queueApi;
 }
 

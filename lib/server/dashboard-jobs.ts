@@ -62,20 +62,14 @@ export async function enqueueStudyModelStreams(
     });
     runIds = runs.map((r) => r.id);
   }
-  // Runs whose jobs are still queued or running are not queued twice.
-  const busy = await db.job.findMany({
-    where: {
-      kind: "model-stream",
-      studyId: study.id,
-      runId: { in: runIds },
-      status: { in: ["queued", "running"] },
-    },
-    select: { runId: true },
-  });
-  const busyIds = new Set(busy.map((j) => j.runId));
+  // Runs whose jobs are still queued or running are not queued twice (enqueueJob's key).
   const jobIds: string[] = [];
-  for (const runId of runIds.filter((id) => !busyIds.has(id)))
-    jobIds.push(...(await enqueueModelStreams(runId, config)));
+  const busyIds = new Set<string>();
+  for (const runId of runIds)
+    for (const { job, created } of await enqueueModelStreams(runId, config)) {
+      if (created) jobIds.push(job.id);
+      else busyIds.add(runId);
+    }
   return { jobIds, runs: runIds.length, alreadyQueued: busyIds.size, since: since.toISOString() };
 }
 

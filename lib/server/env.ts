@@ -34,6 +34,10 @@ const envSchema = z.object({
   NTA_MIGRATIONS_DIR: withDefault(z.string(), "prisma/migrations"),
   /** Code version stored with runs, model streams and fits; unset → `git rev-parse --short HEAD`. */
   NTA_COMMIT: optional(z.string()),
+  /** Worker threads of the compute pool (fits, model streams); unset → half the cores, at least 1. */
+  NTA_COMPUTE_THREADS: optional(z.coerce.number().int().min(1).max(64)),
+  /** Finished (done or failed) jobs older than this many days are deleted; 0 keeps them. */
+  NTA_JOB_RETENTION_DAYS: withDefault(z.coerce.number().min(0), 30),
 });
 
 export type ServerEnv = z.infer<typeof envSchema> & { pgliteDir: string };
@@ -53,3 +57,11 @@ export function readServerEnv(source: Record<string, string | undefined> = proce
 
 /** The process environment, validated on each call (cheap; tests and scripts may change it). */
 export const serverEnv = (): ServerEnv => readServerEnv(process.env);
+
+export type JobEnv = { computeThreads?: number; retentionDays: number };
+
+/** Settings of the job worker and its compute pool (lib/server/job-runner.ts, job-pool.ts). */
+export function readJobEnv(source: Record<string, string | undefined> = process.env): JobEnv {
+  const env = readServerEnv(source);
+  return { computeThreads: env.NTA_COMPUTE_THREADS, retentionDays: env.NTA_JOB_RETENTION_DAYS };
+}

@@ -1,14 +1,14 @@
 // Fit jobs against a real, migrated database: a completed run is fitted by the "fit" job through the
 // registered handler and the Fit rows carry provenance. The route (ownership) is tested in
 // app/api/studies/[id]/fits/fits.int.test.ts.
-import { curriculumSchema } from "@/lib/core/curriculum-schema";
 import { studyConfigSchema } from "@/lib/core/study-config";
 
 import { getDb } from "./db";
 import { enqueueFit, fetchFitCurves, fetchFits, fitSeedFor } from "./fits";
 import { jobHandlers } from "./job-handlers";
 import { runNextJob } from "./job-runner";
-import { completeRun, createOrResumeRun } from "./runs";
+import { completeRun } from "./runs";
+import { studyWithRun } from "./testing/study-run";
 
 const config = studyConfigSchema.parse({ blocks: 4, trialsPerBlock: 8, practice: { trials: 0 } });
 const fitOnly = { fit: jobHandlers.fit };
@@ -16,14 +16,7 @@ const fitOnly = { fit: jobHandlers.fit };
 /** A completed run whose participant is right on 3 of 4 trials (RTs 420–800 ms) and misses trial 2. */
 async function completedRun(slug: string) {
   const db = getDb();
-  const owner = await db.user.create({ data: { email: `${slug}@t`, passwordHash: "x" } });
-  const study = await db.study.create({
-    data: { slug, title: slug, ownerId: owner.id, config, status: "open" },
-  });
-  const entry = await createOrResumeRun(slug, {});
-  if (entry.kind !== "run") throw new Error("no run");
-  const run = await db.run.findUniqueOrThrow({ where: { token: entry.token } });
-  const c = curriculumSchema.parse(run.curriculum);
+  const { owner, study, run, token, curriculum: c } = await studyWithRun(slug, config);
   const wrong = (k: string) => (k === c.keys.left ? c.keys.right : c.keys.left);
   await db.trial.createMany({
     data: c.trials.map((t, i) => ({
@@ -34,7 +27,7 @@ async function completedRun(slug: string) {
       rtMs: i === 2 ? null : 420 + ((i * 137) % 380),
     })),
   });
-  await completeRun(entry.token);
+  await completeRun(token);
   return { owner, study, run, curriculum: c };
 }
 

@@ -14,20 +14,21 @@ import { jsEngine } from "@/lib/model/fit/engine";
 import type { ModelFit } from "@/lib/model/fit/fit";
 import { type FitCurvePoint, fitRecoveryCurves } from "@/lib/model/fit/curves";
 import { fitDataFor, initWeights, predictedCorrect } from "@/lib/model/fit/likelihood";
-import { INIT_SEEDS, type ParticipantFit, fitParticipant } from "@/lib/model/fit/participant";
+import { INIT_SEEDS, type ParticipantFit } from "@/lib/model/fit/participant";
 import {
   type LinkName,
   type ModelName,
   type Theta,
   modelParamsFor,
 } from "@/lib/model/fit/transforms";
-import { initBackend } from "@/lib/model/backend";
 import { stimulusPresets } from "@/lib/model/presets";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
 
 import { getDb } from "./db";
 import { HttpError, parseOr422 } from "./http";
+import { runOffThread } from "./job-pool";
 import type { JobHandler } from "./job-runner";
+import { enqueueJob } from "./jobs";
 import { requireOwnedStudy } from "./studies";
 import { codeVersion } from "./version";
 
@@ -65,17 +66,17 @@ type Progress = (fraction: number, message: string) => void | Promise<void>;
 /** Fit both models to one run and store (replace) its two Fit rows. */
 export async function fitRun(
   runId: string,
-  opts: { jobId?: string; link?: LinkName; onProgress?: Progress } = {},
+  opts: { jobId?: string; link?: LinkName; onProgress?: Progress; signal?: AbortSignal } = {},
 ): Promise<ParticipantFit & { fitIds: string[] }> {
   const { run, sequence, data } = await loadRunForFit(runId);
-  await initBackend();
   const seed = fitSeedFor(run.seed);
   const link = opts.link ?? DEFAULT_FIT_LINK;
-  const result = await fitParticipant(FIT_ARCH, sequence, data, {
-    seed,
-    link,
-    onProgress: (f, m) => void opts.onProgress?.(f, m),
-  });
+  // the fit runs in a worker thread (lib/server/job-pool.ts); this thread reads and writes rows
+  const result = await runOffThread(
+    "fitParticipant",
+    { arch: FIT_ARCH, sequence, data, options: { seed, link } },
+    { signal: opts.signal, onProgress: (f, m) => void opts.onProgress?.(f, m) },
+  );
   const db = getDb();
   const rows = await db.$transaction(async (tx) => {
     await tx.fit.deleteMany({ where: { runId, model: { in: MODELS } } });
@@ -119,6 +120,7 @@ export async function fitStudy(
     jobId?: string;
     link?: LinkName;
     onProgress?: Progress;
+    signal?: AbortSignal;
     onRun?: (runId: string, fit: ParticipantFit, i: number, n: number) => void;
   } = {},
 ) {
@@ -132,6 +134,7 @@ export async function fitStudy(
     const fit = await fitRun(r.id, {
       jobId: opts.jobId,
       link: opts.link,
+      signal: opts.signal,
       onProgress: (f, m) =>
         opts.onProgress?.((i + f) / runs.length, `run ${i + 1}/${runs.length} ${m}`),
     });
@@ -193,10 +196,10 @@ export const fitJob: JobHandler = async (job, ctx) => {
     await ctx.progress(fraction * 0.98, message);
   };
   if (runId) {
-    const r = await fitRun(runId, { jobId: job.id, link, onProgress });
+    const r = await fitRun(runId, { jobId: job.id, link, onProgress, signal: ctx.signal });
     return { runId, fitIds: r.fitIds, comparison: r.comparison };
   }
-  const s = await fitStudy(studyId, { jobId: job.id, link, onProgress });
+  const s = await fitStudy(studyId, { jobId: job.id, link, onProgress, signal: ctx.signal });
   return { studyId, runs: s.runs, comparison: s.comparison };
 };
 
@@ -221,7 +224,15 @@ export async function enqueueFit(userId: string, studyId: string, body: unknown)
     throw new HttpError(422, "The study has no completed runs to fit");
   }
   const payload = { studyId, ...(runId ? { runId } : {}), ...(link ? { link } : {}) };
-  return db.job.create({ data: { kind: "fit", payload, studyId, runId: runId ?? null } });
+  // one queued or running fit per run (or per study): a repeated click returns that job
+  const { job } = await enqueueJob({
+    kind: "fit",
+    key: runId ? `run/${runId}` : `study/${studyId}`,
+    payload,
+    studyId,
+    runId: runId ?? null,
+  });
+  return job;
 }
 
 /** Fits of a study (per run and the study sums), the BIC comparison over runs, and recent fit jobs. */

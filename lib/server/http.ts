@@ -27,8 +27,15 @@ export function bodyTooLarge(maxBytes: number) {
   return new HttpError(413, `Request body too large (limit ${maxBytes} bytes)`);
 }
 
-/** Read a JSON body of at most `maxBytes` (413 beyond), as `unknown` (400 if it is not JSON). */
-export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+/** Transport bound on any request body a handler reads, whatever limit the handler asks for. */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Read a JSON body of at most `maxBytes` (never more than MAX_REQUEST_BODY_BYTES; 413 beyond,
+ * without reading the rest), as `unknown` (400 if it is not JSON).
+ */
+export async function readJsonBody(req: Request, limit: number): Promise<unknown> {
+  const maxBytes = Math.min(limit, MAX_REQUEST_BODY_BYTES);
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw bodyTooLarge(maxBytes);
   if (!req.body) throw new HttpError(400, "Request body is empty");

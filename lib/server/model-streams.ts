@@ -12,15 +12,14 @@ import {
   type Curriculum,
 } from "@/lib/core/curriculum-schema";
 import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
-import { initBackend } from "@/lib/model/backend";
+import { computeTasks } from "@/lib/model/compute";
 import { stimulusPresets } from "@/lib/model/presets";
-import { runStimulus, toTrialRecords } from "@/lib/model/simulate-stimulus";
 import { modelSeedFor } from "@/lib/model/seeds";
-import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
 
 import { getDb } from "./db";
 import type { ModelSource } from "./generated/prisma/client";
 import { HttpError, parseOr422 } from "./http";
+import { runOffThread } from "./job-pool";
 import type { JobHandler } from "./job-runner";
 import { codeVersion } from "./version";
 
@@ -29,22 +28,14 @@ export type ModelStreamPreset = z.infer<typeof modelStreamPresetSchema>;
 
 export { modelSeedFor } from "@/lib/model/seeds";
 
-/** Run a stimulus preset on a run's curriculum in this process (Node, TF.js wasm backend). */
-export async function computeModelStream(
+/** Run a stimulus preset on a run's curriculum in this process (scripts, tests; jobs use the pool). */
+export function computeModelStream(
   curriculumJson: unknown,
   preset: ModelStreamPreset,
   seed: number,
-  onProgress?: (done: number, total: number) => void,
+  onProgress: (fraction: number, message: string) => void = () => undefined,
 ): Promise<TrialRecord[]> {
-  const curriculum = curriculumSchema.parse(curriculumJson);
-  const sequence = curriculumToStimulusTrials(curriculum);
-  const p = stimulusPresets[preset];
-  await initBackend();
-  const result = await runStimulus(
-    { arch: p.arch, params: [p.params], sequence },
-    { seeds: 1, seed, onProgress },
-  );
-  return toTrialRecords(result, sequence, 0);
+  return computeTasks.modelStream({ curriculum: curriculumJson, preset, seed }, onProgress);
 }
 
 /** A model TrialRecord as a ModelTrial row (without its stream id). */
@@ -78,9 +69,16 @@ function checkModelRecord(curriculum: Curriculum, rec: TrialRecord) {
     throw new HttpError(422, `model trial ${rec.trialIndex} needs output, loss and gates`);
 }
 
+/** Rows per INSERT when a whole stream is stored: each chunk is its own short statement. */
+export const MODEL_TRIAL_CHUNK = 500;
+
 /**
- * Store (or replace) the stream of one model on one run. One stream per (run, preset, source):
- * storing again replaces the previous trials in one transaction, so readers never see a mix.
+ * Store (or replace) the stream of one model on one run. One stream per (run, preset, source). No
+ * long transaction (a 5,000-trial stream once outlasted Prisma's 5-s transaction limit): the
+ * stream is marked "running", its old trials deleted, the new ones inserted in chunks of
+ * MODEL_TRIAL_CHUNK, and only then marked "done" — readers take "done" streams only, so they never
+ * see a half-written one, and a writer that dies midway leaves a "running" stream that the next
+ * attempt replaces.
  */
 export async function storeModelStream(input: {
   runId: string;
@@ -94,43 +92,39 @@ export async function storeModelStream(input: {
 }) {
   const db = getDb();
   const data = input.records.map(toModelTrialRow);
-  return db.$transaction(async (tx) => {
-    const modelRun = await tx.modelRun.upsert({
-      where: {
-        runId_preset_source: { runId: input.runId, preset: input.preset, source: input.source },
-      },
-      create: {
-        runId: input.runId,
-        studyId: input.studyId,
-        preset: input.preset,
-        source: input.source,
-        params: input.params as object,
-        seed: input.seed,
-        codeVersion: codeVersion(),
-        expectedTrials: input.expectedTrials,
-        status: "running",
-      },
-      update: {
-        params: input.params as object,
-        seed: input.seed,
-        codeVersion: codeVersion(),
-        status: "running",
-        finishedAt: null,
-      },
+  const modelRun = await db.modelRun.upsert({
+    where: {
+      runId_preset_source: { runId: input.runId, preset: input.preset, source: input.source },
+    },
+    create: {
+      runId: input.runId,
+      studyId: input.studyId,
+      preset: input.preset,
+      source: input.source,
+      params: input.params as object,
+      seed: input.seed,
+      codeVersion: codeVersion(),
+      expectedTrials: input.expectedTrials,
+      status: "running",
+    },
+    update: {
+      params: input.params as object,
+      seed: input.seed,
+      codeVersion: codeVersion(),
+      status: "running",
+      finishedAt: null,
+    },
+  });
+  await db.modelTrial.deleteMany({ where: { modelRunId: modelRun.id } });
+  for (let i = 0; i < data.length; i += MODEL_TRIAL_CHUNK) {
+    await db.modelTrial.createMany({
+      data: data.slice(i, i + MODEL_TRIAL_CHUNK).map((d) => ({ ...d, modelRunId: modelRun.id })),
     });
-    await tx.modelTrial.deleteMany({ where: { modelRunId: modelRun.id } });
-    for (let i = 0; i < data.length; i += 1000) {
-      await tx.modelTrial.createMany({
-        data: data.slice(i, i + 1000).map((d) => ({ ...d, modelRunId: modelRun.id })),
-      });
-    }
-    return tx.modelRun.update({
-      where: { id: modelRun.id },
-      data: {
-        status: data.length >= input.expectedTrials ? "done" : "running",
-        finishedAt: data.length >= input.expectedTrials ? new Date() : null,
-      },
-    });
+  }
+  const complete = data.length >= input.expectedTrials;
+  return db.modelRun.update({
+    where: { id: modelRun.id },
+    data: { status: complete ? "done" : "running", finishedAt: complete ? new Date() : null },
   });
 }
 
@@ -142,10 +136,20 @@ export const modelStreamJob: JobHandler = async (job, ctx) => {
   const run = await getDb().run.findUniqueOrThrow({ where: { id: runId } });
   const seed = modelSeedFor(run.seed, preset);
   let last = 0;
-  const records = await computeModelStream(run.curriculum, preset, seed, (done, total) => {
-    last = done / total;
-  });
-  await ctx.progress(Math.min(last, 0.9), "storing model trials");
+  // the model learns the curriculum in a worker thread; this thread only reads and writes rows
+  const records = await runOffThread(
+    "modelStream",
+    { curriculum: run.curriculum, preset, seed },
+    {
+      signal: ctx.signal,
+      onProgress: (fraction, message) => {
+        if (fraction - last < 0.05) return; // throttle database writes
+        last = fraction;
+        void ctx.progress(fraction * 0.9, message).catch(() => undefined);
+      },
+    },
+  );
+  await ctx.progress(0.9, "storing model trials");
   const stored = await storeModelStream({
     runId,
     studyId: run.studyId,

@@ -1,0 +1,75 @@
+// The model's CPU-heavy entry points as pure tasks: structured-clonable input in, structured-clonable
+// result out, progress through a callback. The server runs them in worker threads
+// (lib/server/job-pool.ts → compute-worker.mjs), never on the web server's event loop; scripts and
+// tests may call them directly. Each task calls the model's own top-level function and nothing
+// below it, so the fitting and simulation code can change freely behind it.
+import { type Curriculum, curriculumSchema } from "@/lib/core/curriculum-schema";
+import type { TrialRecord } from "@/lib/core/trial-record";
+
+import { initBackend } from "./backend";
+import type { FitArch } from "./fit/engine";
+import type { FitData } from "./fit/likelihood";
+import { type ParticipantFit, type ParticipantFitOptions, fitParticipant } from "./fit/participant";
+import { stimulusPresets } from "./presets";
+import { runStimulus, toTrialRecords } from "./simulate-stimulus";
+import { type StimulusSequence, curriculumToStimulusTrials } from "./stimulus-trials";
+
+export type Progress = (fraction: number, message: string) => void;
+
+/** Options of a participant fit that can cross a thread boundary (no callbacks, no signal). */
+export type FitParticipantOptions = Omit<ParticipantFitOptions, "signal" | "onProgress">;
+
+export const computeTasks = {
+  /** Fit both models to one participant (lib/model/fit/participant.ts fitParticipant). */
+  async fitParticipant(
+    input: {
+      arch: FitArch;
+      sequence: StimulusSequence;
+      data: FitData;
+      options: FitParticipantOptions;
+    },
+    onProgress: Progress,
+  ): Promise<ParticipantFit> {
+    await initBackend();
+    return fitParticipant(input.arch, input.sequence, input.data, { ...input.options, onProgress });
+  },
+
+  /** A stimulus preset learning one run's curriculum: the model's trial records, in order. */
+  async modelStream(
+    input: { curriculum: Curriculum | unknown; preset: string; seed: number },
+    onProgress: Progress,
+  ): Promise<TrialRecord[]> {
+    const sequence = curriculumToStimulusTrials(curriculumSchema.parse(input.curriculum));
+    const p = stimulusPresets[input.preset];
+    if (!p) throw new Error(`Unknown model preset "${input.preset}"`);
+    await initBackend();
+    const result = await runStimulus(
+      { arch: p.arch, params: [p.params], sequence },
+      {
+        seeds: 1,
+        seed: input.seed,
+        onProgress: (done, total) => onProgress(done / total, `trial ${done}/${total}`),
+      },
+    );
+    return toTrialRecords(result, sequence, 0);
+  },
+};
+
+export type ComputeTasks = typeof computeTasks;
+export type ComputeTaskName = keyof ComputeTasks;
+export type ComputeInput<N extends ComputeTaskName> = Parameters<ComputeTasks[N]>[0];
+export type ComputeOutput<N extends ComputeTaskName> = Awaited<ReturnType<ComputeTasks[N]>>;
+
+/** A task as it crosses into a worker thread; progress goes back through `port`. */
+export type ComputeMessage = {
+  name: ComputeTaskName;
+  input: unknown;
+  port?: { postMessage(value: unknown): void };
+};
+
+/** Run one named task (the worker thread's handler). */
+export function runComputeTask({ name, input, port }: ComputeMessage): Promise<unknown> {
+  const task = computeTasks[name] as (input: unknown, onProgress: Progress) => Promise<unknown>;
+  if (!task) throw new Error(`Unknown compute task "${String(name)}"`);
+  return task(input, (fraction, message) => port?.postMessage({ fraction, message }));
+}
