@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
-const INPUT_DIRS = ["app", "components", "lib", "server", "public", "prisma"];
+const INPUT_DIRS = ["app", "components", "lib", "public", "prisma"];
 const INPUT_FILES = [
   "package.json",
   "package-lock.json",
@@ -16,7 +16,6 @@ const INPUT_FILES = [
   "auth.config.ts",
   "proxy.ts",
   "instrumentation.ts",
-  "scripts/build-server.mjs",
   "scripts/copy-tfjs-wasm.mjs",
 ];
 const SKIP = /(^|\/)(node_modules|generated|tfjs-wasm)(\/|$)|\.(int\.)?test\.tsx?$|\.md$/;
@@ -44,11 +43,7 @@ function sourceHash(root = process.cwd()) {
   return h.digest("hex");
 }
 
-function buildOutputsPresent() {
-  const outputs = [".next/BUILD_ID"];
-  if (fs.existsSync("scripts/build-server.mjs")) outputs.push("dist/server.mjs");
-  return outputs.every((f) => fs.existsSync(f));
-}
+const buildOutputsPresent = () => fs.existsSync(".next/BUILD_ID");
 
 const hash = sourceHash();
 const previous = fs.existsSync(STAMP) ? fs.readFileSync(STAMP, "utf8").trim() : null;
