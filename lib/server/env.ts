@@ -16,6 +16,25 @@ const envSchema = z.object({
   /** Data folder of the embedded database. */
   PGLITE_DIR: z.string().default(".data/pglite"),
   NODE_ENV: z.string().default("development"),
+  /**
+   * How many reverse proxies in front of the app append to X-Forwarded-For (0: none; the client's
+   * address is the socket's and every X-Forwarded-* header is ignored).
+   */
+  TRUST_PROXY: z.coerce
+    .number({ error: "TRUST_PROXY must be a number of proxy hops (0 = trust no forwarded header)" })
+    .int()
+    .min(0)
+    .max(10)
+    .default(0),
+  /** The public origin (https://lab.example.org); absolute links and the Origin check use it. */
+  APP_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: "APP_URL must be an http(s) URL such as https://lab.example.org",
+    })
+    .transform((u) => new URL(u).origin)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 export type ServerEnv = z.infer<typeof envSchema> & { pgliteDir: string };

@@ -95,7 +95,12 @@ describe("createOrResumeRun", () => {
   it("resumes the same run for the same external id and refuses it once completed", async () => {
     await makeStudy("resume-1");
     const first = await newRun("resume-1", { PROLIFIC_PID: "same" });
-    const again = await createOrResumeRun("resume-1", { PROLIFIC_PID: "same" });
+    // the same browser (its run cookie); another browser moves the run (security.int.test.ts)
+    const again = await createOrResumeRun(
+      "resume-1",
+      { PROLIFIC_PID: "same" },
+      { resumeToken: first },
+    );
     expect(again).toEqual({ kind: "run", token: first, resumed: true });
     await getDb().run.update({ where: { token: first }, data: { status: "completed" } });
     expect(await createOrResumeRun("resume-1", { PROLIFIC_PID: "same" })).toEqual({
