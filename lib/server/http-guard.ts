@@ -86,13 +86,20 @@ function reject(res: http.ServerResponse, status: number, message: string, extra
   res.end(JSON.stringify({ error: message }));
 }
 
-const configured = new WeakSet<http.Server>();
-let installed = false;
+let uninstall: (() => void) | null = null;
 
-/** Patch Node's http server once per process (idempotent). */
-export function installHttpGuard(opts: { trustProxy: number }) {
-  if (installed) return;
-  installed = true;
+/**
+ * Patch Node's http server once per process (a second call changes nothing). Returns the undo
+ * (tests).
+ */
+export function installHttpGuard(opts: {
+  trustProxy: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}): () => void {
+  if (uninstall) return uninstall;
+  const { headersTimeoutMs = HEADERS_TIMEOUT_MS, requestTimeoutMs = REQUEST_TIMEOUT_MS } = opts;
+  const configured = new WeakSet<http.Server>();
   const emit = http.Server.prototype.emit as (this: http.Server, ...args: unknown[]) => boolean;
   http.Server.prototype.emit = function guardedEmit(
     this: http.Server,
@@ -103,8 +110,8 @@ export function installHttpGuard(opts: { trustProxy: number }) {
     const [req, res] = args as [http.IncomingMessage, http.ServerResponse];
     if (!configured.has(this)) {
       configured.add(this);
-      this.headersTimeout = HEADERS_TIMEOUT_MS;
-      this.requestTimeout = REQUEST_TIMEOUT_MS;
+      this.headersTimeout = headersTimeoutMs;
+      this.requestTimeout = requestTimeoutMs;
     }
     if (!ALLOWED_METHODS.includes(req.method ?? "")) {
       reject(res, 405, `Method ${req.method} is not allowed`, {
@@ -125,10 +132,15 @@ export function installHttpGuard(opts: { trustProxy: number }) {
     // alone, however long its answer takes).
     const timer = setTimeout(() => {
       if (!req.complete) req.socket.destroy();
-    }, REQUEST_TIMEOUT_MS);
+    }, requestTimeoutMs);
     timer.unref();
     req.once("end", () => clearTimeout(timer));
     res.once("close", () => clearTimeout(timer));
     return emit.call(this, event, ...args);
   } as typeof http.Server.prototype.emit;
+  uninstall = () => {
+    http.Server.prototype.emit = emit as typeof http.Server.prototype.emit;
+    uninstall = null;
+  };
+  return uninstall;
 }

@@ -13,19 +13,18 @@ export function configuredOrigin(): string | undefined {
 }
 
 /** True when the browser talks to us over https (APP_URL is https, or a trusted proxy says so). */
-export function servedOverTls(headers: Headers): boolean {
-  return (
-    configuredOrigin()?.startsWith("https:") === true ||
-    headers.get("x-forwarded-proto") === "https"
-  );
+export function servedOverTls(headers: Headers, appOrigin = configuredOrigin()): boolean {
+  return appOrigin?.startsWith("https:") === true || headers.get("x-forwarded-proto") === "https";
 }
 
 /** The origin a same-site browser request carries. */
-export function expectedOrigin(headers: Headers): string | undefined {
-  const configured = configuredOrigin();
-  if (configured) return configured;
+export function expectedOrigin(
+  headers: Headers,
+  appOrigin = configuredOrigin(),
+): string | undefined {
+  if (appOrigin) return appOrigin;
   const host = headers.get("host");
-  return host ? `${servedOverTls(headers) ? "https" : "http"}://${host}` : undefined;
+  return host ? `${servedOverTls(headers, appOrigin) ? "https" : "http"}://${host}` : undefined;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -36,13 +35,18 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * text/plain fetch riding on the researcher's cookie) shows a foreign Origin or
  * Sec-Fetch-Site; a client that sends neither is not a browser and holds no victim's cookie.
  */
-export function crossSiteRefusal(method: string, headers: Headers): string | null {
+export function crossSiteRefusal(
+  method: string,
+  headers: Headers,
+  appOrigin = configuredOrigin(),
+): string | null {
   if (SAFE_METHODS.has(method.toUpperCase())) return null;
   const origin = headers.get("origin");
   const site = headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none")
     return `Cross-site request refused (Sec-Fetch-Site: ${site})`;
   if (origin === null) return null;
-  if (origin !== expectedOrigin(headers)) return `Cross-origin request refused (Origin: ${origin})`;
+  if (origin !== expectedOrigin(headers, appOrigin))
+    return `Cross-origin request refused (Origin: ${origin})`;
   return null;
 }
