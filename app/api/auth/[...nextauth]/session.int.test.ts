@@ -6,9 +6,9 @@ import { NextRequest } from "next/server";
 
 import { handlers } from "@/auth";
 
-import { resolveAuthSecret } from "./auth-secret";
-import { getDb } from "./db";
-import { claimsAtSignIn, revokeSessions, SESSION_MAX_AGE_S } from "./session-tokens";
+import { resolveAuthSecret } from "@/lib/server/auth-secret";
+import { getDb } from "@/lib/server/db";
+import { claimsAtSignIn, revokeSessions, SESSION_MAX_AGE_S } from "@/lib/server/session-tokens";
 
 const COOKIE = "authjs.session-token";
 
