@@ -4,15 +4,15 @@
 // worker inside the app server. Jobs survive restarts because they are rows; NTA_JOB_WORKER=0
 // turns the in-process worker off (e.g. when a separate `npm run jobs:work` process serves them).
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const [{ resolveAuthSecret }, { installHttpGuard }, { readServerEnv }] = await Promise.all([
+  if (process.env.NEXT_RUNTIME !== "nodejs") return; // set by Next.js itself, not by an operator
+  const [{ resolveAuthSecret }, { installHttpGuard }, { serverEnv }] = await Promise.all([
     import("./lib/server/auth-secret"),
     import("./lib/server/http-guard"),
     import("./lib/server/env"),
   ]);
   resolveAuthSecret();
-  installHttpGuard({ trustProxy: readServerEnv().TRUST_PROXY });
-  if (process.env.NTA_JOB_WORKER === "0") return;
+  installHttpGuard({ trustProxy: serverEnv().TRUST_PROXY });
+  if (serverEnv().NTA_JOB_WORKER === "0") return;
   const [{ startJobWorker }, { jobHandlers }] = await Promise.all([
     import("./lib/server/job-runner"),
     import("./lib/server/job-handlers"),

@@ -8,10 +8,16 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
+import { serverEnv } from "./env";
+
 const cached = new Map<string, string>();
 
 export function resolveAuthSecret(
-  env: Record<string, string | undefined> = process.env,
+  // NEXT_PHASE is set by Next.js itself (`next build` loads the modules in production mode)
+  env: { AUTH_SECRET?: string; NODE_ENV?: string; NEXT_PHASE?: string } = {
+    ...serverEnv(),
+    NEXT_PHASE: process.env.NEXT_PHASE,
+  },
   dataDir = path.resolve(process.cwd(), ".data"),
 ): string {
   if (env.NODE_ENV === "production" && env.NEXT_PHASE !== "phase-production-build") {

@@ -2,13 +2,13 @@
 // absolute links and the Origin check (APP_URL, else the request's own scheme and Host), and
 // whether the browser reached us over TLS (for HSTS and Secure cookies). The scheme comes from
 // X-Forwarded-Proto only as the http guard left it: the socket's, or a trusted proxy's.
-import { readServerEnv } from "./env";
+import { serverEnv } from "./env";
 
 let appUrl: string | undefined | null = null;
 
 /** APP_URL's origin, or undefined when it is not set. */
 export function configuredOrigin(): string | undefined {
-  if (appUrl === null) appUrl = readServerEnv().APP_URL;
+  if (appUrl === null) appUrl = serverEnv().APP_URL;
   return appUrl;
 }
 

@@ -20,6 +20,7 @@ import { recruitmentSchema, studyConfigSchema, type StudyConfig } from "@/lib/co
 import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
 
 import { getDb } from "./db";
+import { serverEnv } from "./env";
 import { enqueueModelStreams } from "./jobs";
 import { HttpError, parseOr422 } from "./http";
 import { hitRateLimit } from "./rate-limit";
@@ -53,12 +54,12 @@ export type EntryResult =
  * a lab's participants may share one address; NTA_RUN_CREATE_LIMIT overrides it (load tests).
  */
 export const RUN_CREATE_LIMIT = {
-  perWindow: Number(process.env.NTA_RUN_CREATE_LIMIT ?? 300),
+  perWindow: serverEnv().NTA_RUN_CREATE_LIMIT,
   /**
    * Of those, entries without an external id and without the run cookie (every such entry is a
    * new run, so a client that drops cookies could mint runs without end).
    */
-  anonymousPerWindow: Number(process.env.NTA_RUN_CREATE_LIMIT ?? 30),
+  anonymousPerWindow: serverEnv().NTA_ANON_RUN_LIMIT,
   windowMs: 10 * 60_000,
 };
 

@@ -312,6 +312,15 @@ describe("entry link", () => {
     const before = await getDb().run.count();
     const head = await entryHEAD();
     expect(head.status).toBe(405);
+    for (const prefetch of [
+      ["next-router-prefetch", "1"],
+      ["sec-purpose", "prefetch"],
+    ] as [string, string][]) {
+      const req = new NextRequest("http://test/s/sec-entry?participant=e0", {
+        headers: [prefetch],
+      });
+      expect((await entryGET(req, slugCtx("sec-entry"))).status).toBe(204);
+    }
     expect(await getDb().run.count()).toBe(before);
     const r = await entryGET(entry("sec-entry", "?participant=e1"), slugCtx("sec-entry"));
     expect(r.status).toBe(303);

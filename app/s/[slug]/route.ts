@@ -1,6 +1,6 @@
 // GET /s/<study>?PROLIFIC_PID=…&STUDY_ID=…&SESSION_ID=… (or MTurk workerId/assignmentId/hitId):
-// create or resume the participant's run and send them to /run/<token>. Only GET enters: a HEAD
-// (link checkers, previews) is answered 405 without creating anything. Redirects are relative, so
+// create or resume the participant's run and send them to /run/<token>. Only a GET enters: a HEAD
+// (link checkers, previews) is answered 405 and a prefetch 204, without creating anything. Redirects are relative, so
 // the run token never goes to whatever host the request named.
 import type { NextRequest } from "next/server";
 
@@ -17,7 +17,17 @@ function seeOther(location: string, headers: Record<string, string> = {}) {
   });
 }
 
+/** A browser prefetching the link (Next's <Link>, speculation rules) is not a participant arriving. */
+function isPrefetch(headers: Headers) {
+  return (
+    headers.get("next-router-prefetch") === "1" ||
+    /prefetch/i.test(headers.get("sec-purpose") ?? headers.get("purpose") ?? "")
+  );
+}
+
 export async function GET(req: NextRequest, { params }: Ctx) {
+  if (isPrefetch(req.headers))
+    return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
   const { slug } = await params;
   const parsed = entryParamsSchema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
   if (!parsed.success || !/^[a-z0-9-]{1,64}$/.test(slug))
