@@ -16,6 +16,7 @@ import { curriculumSchema, type CurriculumTrial } from "@/lib/core/curriculum-sc
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { getDb } from "@/lib/server/db";
 import { createOrResumeRun, fetchRunState, participantConfig } from "@/lib/server/runs";
+import { trialRecordFor } from "@/lib/server/testing/trial-records";
 import { NextRequest } from "next/server";
 
 vi.mock("@/auth", () => ({ auth: vi.fn() }));
@@ -57,22 +58,7 @@ const post = (body: unknown = {}) =>
     headers: { "content-type": "application/json" },
   });
 
-function record(t: CurriculumTrial, rtMs = 480.5) {
-  return {
-    phase: t.phase,
-    trialIndex: t.trialIndex,
-    blockIndex: t.blockIndex,
-    trialInBlock: t.trialInBlock,
-    task: t.task,
-    stimulus: t.stimulus,
-    correctResponse: t.correctResponse,
-    congruent: t.congruent,
-    response: t.correctResponse,
-    correct: true,
-    rtMs,
-    timeElapsedMs: 1000,
-  };
-}
+const record = (t: CurriculumTrial, rtMs = 480.5) => trialRecordFor(t, t.correctResponse, rtMs);
 
 async function saveAll(token: string, rtMs?: (i: number) => number) {
   const run = await getDb().run.findUniqueOrThrow({ where: { token } });
