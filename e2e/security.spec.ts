@@ -120,7 +120,7 @@ test("requests no route can mean are refused before any handler: HEAD entries, u
   expect(get.status()).toBe(303);
   const progressOf = await request.get(`/api/runs/${get.headers()["location"].split("/run/")[1]}`);
   expect((await progressOf.json()).savedMain).toEqual([]);
-  for (const method of ["TRACE", "PROPFIND", "CONNECT-ISH"]) {
+  for (const method of ["TRACE", "PROPFIND", "PURGE"]) {
     const r = await request.fetch("/api/health", { method });
     expect(r.status(), method).toBe(405);
   }
