@@ -10,7 +10,13 @@ export async function register() {
     import("./lib/server/http-guard"),
     import("./lib/server/env"),
   ]);
-  resolveAuthSecret();
+  try {
+    resolveAuthSecret();
+  } catch (err) {
+    // Next.js would log this and keep answering 500; a misconfigured server should not run at all.
+    console.error(`[startup] ${(err as Error).message}`);
+    process.exit(1);
+  }
   installHttpGuard({ trustProxy: serverEnv().TRUST_PROXY });
   if (serverEnv().NTA_JOB_WORKER === "0") return;
   const [{ startJobWorker }, { jobHandlers }] = await Promise.all([
