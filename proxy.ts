@@ -3,8 +3,8 @@
 //   scripts; app/layout.tsx renders per request so that it can), and HSTS when served over TLS;
 // - state-changing API requests from another site are refused (403) before any handler runs;
 // - signed-out visitors of researcher pages are redirected to /login?callbackUrl=… (pages and
-//   APIs check ownership themselves; this is only the first gate);
-// - a redirect never names the Host header's origin: it becomes a relative Location.
+//   APIs check ownership themselves; this is only the first gate). Next.js makes a redirect to the
+//   request's own host relative, so its Location never names the Host header's origin.
 import NextAuth from "next-auth";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 
@@ -48,22 +48,12 @@ export default async function proxy(req: NextRequest, ev: NextFetchEvent) {
     else res = NextResponse.next({ request: { headers } });
   }
   res.headers.set("content-security-policy", csp);
-  relativeLocation(res, req);
   return withTls(req, res);
 }
 
 function withTls(req: NextRequest, res: Response) {
   if (servedOverTls(req.headers)) res.headers.set("strict-transport-security", HSTS);
   return res;
-}
-
-/** An absolute Location on the request's own origin (built from Host) → the same path, relative. */
-function relativeLocation(res: Response, req: NextRequest) {
-  const location = res.headers.get("location");
-  if (!location) return;
-  const target = new URL(location, req.nextUrl);
-  if (target.origin === req.nextUrl.origin)
-    res.headers.set("location", `${target.pathname}${target.search}${target.hash}`);
 }
 
 export const config = {
