@@ -10,8 +10,8 @@ export function isResearcherPath(pathname: string) {
 
 export const authConfig = {
   pages: { signIn: "/login" },
-  // Credentials sign-in only supports JWT sessions; 8 h ≈ one working day, counted from sign-in
-  // (the proxy does not extend it: proxy.ts says why).
+  // Credentials sign-in only supports JWT sessions. The cookie's own lifetime; auth.ts ends a
+  // session SESSION_MAX_AGE_S after sign-in however often it is refreshed, and at sign-out.
   session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
   // Self-hosted (`npm run demo`, `npm run start` behind the lab's own proxy): trust the Host header so
   // the demo works without AUTH_URL. Redirect targets are our own paths (see safeCallbackPath).

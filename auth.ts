@@ -6,6 +6,12 @@ import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 
 import { resolveAuthSecret } from "@/lib/server/auth-secret";
+import {
+  claimsAtSignIn,
+  revokeSessions,
+  sessionEndsAt,
+  sessionStillValid,
+} from "@/lib/server/session-tokens";
 import { checkResearcherCredentials } from "@/lib/server/sign-in";
 
 import { authConfig } from "./auth.config";
@@ -24,6 +30,29 @@ export class SignInRateLimited extends CredentialsSignin {
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
   secret: resolveAuthSecret(),
+  callbacks: {
+    ...authConfig.callbacks,
+    // Every session lookup (pages, APIs, /api/auth/session) checks the token against the database:
+    // past its lifetime from sign-in, or issued before the user's last sign-out → no session.
+    async jwt({ token, user }) {
+      if (user?.id) return { ...token, ...(await claimsAtSignIn(user.id)) };
+      return (await sessionStillValid(token)) ? token : null;
+    },
+    session({ session, token }) {
+      if (token.sub) session.user.id = token.sub;
+      if (typeof token.signedInAt === "number") {
+        // the end of the session, not the refreshed cookie's
+        (session as { expires: unknown }).expires = sessionEndsAt(token.signedInAt).toISOString();
+      }
+      return session;
+    },
+  },
+  events: {
+    async signOut(message) {
+      const sub = "token" in message ? message.token?.sub : undefined;
+      if (sub) await revokeSessions(sub);
+    },
+  },
   logger: {
     // A wrong password is an expected outcome, not a server error worth a stack trace.
     error(error) {

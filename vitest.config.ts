@@ -38,6 +38,8 @@ export default defineConfig({
           name: "db",
           globals: true,
           environment: "node",
+          // next-auth imports "next/server" without an extension; let Vite resolve it
+          server: { deps: { inline: ["next-auth"] } },
           include: ["**/*.int.test.ts"],
           exclude: ["node_modules/**"],
           globalSetup: ["lib/server/testing/global-setup-db.ts"],

@@ -107,6 +107,23 @@ export function RunsMonitor({ studyId, initial }: { studyId: string; initial: Ru
                     {r.status}
                   </span>{" "}
                   {r.isPilot ? <span className="r-badge r-pilot">pilot</span> : null}
+                  {r.timingFlags.length > 0 ? (
+                    <span
+                      className="r-badge r-flag"
+                      data-testid="timing-flag"
+                      title={r.timingFlags.join("\n")}
+                    >
+                      implausible timing
+                    </span>
+                  ) : null}
+                  {r.transfers > 0 ? (
+                    <span
+                      className="r-badge r-flag"
+                      title="Resumed with its external id in another browser; the old link stopped working"
+                    >
+                      moved ×{r.transfers}
+                    </span>
+                  ) : null}
                 </td>
                 <td>
                   <span className="r-progress" aria-hidden>

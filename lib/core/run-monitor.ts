@@ -18,6 +18,10 @@ export type RunMonitorRow = {
   accuracy: number | null;
   startedAt: string;
   lastSeenAt: string;
+  /** Timing-plausibility flags stored at completion (lib/core/plausibility.ts), as sentences. */
+  timingFlags: string[];
+  /** How often the run moved to another browser (resumed with its external id). */
+  transfers: number;
 };
 
 export type RunMonitorData = {

@@ -13,6 +13,10 @@ const token = (max: number) =>
     .max(max)
     .regex(/^[A-Za-z0-9_.:+-]+$/, "only letters, digits and _ . : + -");
 
+/** Model outputs, losses and gates are small numbers; anything beyond ±1e6 is not the model's. */
+export const MODEL_VALUE_BOUND = 1e6;
+const modelValue = z.number().min(-MODEL_VALUE_BOUND).max(MODEL_VALUE_BOUND);
+
 export const trialRecordSchema = z.object({
   phase: trialPhaseSchema.default("main"),
   /** 0-based index within the phase (main trials: position in the curriculum). */
@@ -33,9 +37,9 @@ export const trialRecordSchema = z.object({
   /** Time since the experiment started (jsPsych time_elapsed). */
   timeElapsedMs: z.number().min(0).max(86_400_000).nullable().default(null),
   /** Model only: scalar output ŷ, task loss on this trial before the update, and gates c. */
-  output: z.number().finite().nullable().default(null),
-  loss: z.number().finite().min(0).nullable().default(null),
-  gates: z.array(z.number().finite()).max(64).nullable().default(null),
+  output: modelValue.nullable().default(null),
+  loss: modelValue.min(0).nullable().default(null),
+  gates: z.array(modelValue).max(64).nullable().default(null),
 });
 
 export type TrialRecord = z.infer<typeof trialRecordSchema>;

@@ -19,3 +19,25 @@ describe("resolveAuthSecret", () => {
     expect(resolveAuthSecret({}, dir)).toBe(first);
   });
 });
+
+describe("resolveAuthSecret in production", () => {
+  const production = { NODE_ENV: "production" };
+
+  it("refuses to start without AUTH_SECRET, even when a demo secret file exists", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secret-"));
+    resolveAuthSecret({}, dir); // the demo's file
+    expect(() => resolveAuthSecret(production, dir)).toThrow(/AUTH_SECRET is not set/);
+    expect(() => resolveAuthSecret({ ...production, AUTH_SECRET: "short" }, dir)).toThrow(
+      /shorter than 32 characters/,
+    );
+    const secret = "x".repeat(32);
+    expect(resolveAuthSecret({ ...production, AUTH_SECRET: secret }, dir)).toBe(secret);
+  });
+
+  it("lets `next build` (which runs in production mode) load the modules without one", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secret-"));
+    expect(
+      resolveAuthSecret({ ...production, NEXT_PHASE: "phase-production-build" }, dir).length,
+    ).toBeGreaterThanOrEqual(32);
+  });
+});

@@ -1,7 +1,9 @@
-// The secret that signs researcher session cookies (JWT). Production sets AUTH_SECRET (every app
-// instance must share it). The local demo has no setup step, so without AUTH_SECRET we keep a
-// random secret in .data/auth-secret (git-ignored): created once, reused on every start, so
-// sessions survive restarts. Deleting the file signs everybody out.
+// The secret that signs researcher session cookies (JWT). Production (NODE_ENV=production) must
+// set AUTH_SECRET, at least 32 characters, the same on every app instance: without it the server
+// refuses to start (instrumentation.ts checks at start-up) rather than sign cookies with a secret
+// found on disk. In development, and for the demo (`npm run demo` passes it in explicitly, see
+// scripts/demo-secret.ts), we keep a random secret in .data/auth-secret (git-ignored): created
+// once, reused on every start, so sessions survive restarts. Deleting the file signs everybody out.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -11,9 +13,22 @@ import { serverEnv } from "./env";
 const cached = new Map<string, string>();
 
 export function resolveAuthSecret(
-  env: { AUTH_SECRET?: string } = serverEnv(),
+  // NEXT_PHASE is set by Next.js itself (`next build` loads the modules in production mode)
+  env: { AUTH_SECRET?: string; NODE_ENV?: string; NEXT_PHASE?: string } = {
+    ...serverEnv(),
+    NEXT_PHASE: process.env.NEXT_PHASE,
+  },
   dataDir = path.resolve(process.cwd(), ".data"),
 ): string {
+  if (env.NODE_ENV === "production" && env.NEXT_PHASE !== "phase-production-build") {
+    if (!env.AUTH_SECRET || env.AUTH_SECRET.length < 32)
+      throw new Error(
+        `AUTH_SECRET ${env.AUTH_SECRET ? "is shorter than 32 characters" : "is not set"}: production needs ` +
+          "a secret of at least 32 characters, the same on every app instance " +
+          "(e.g. `export AUTH_SECRET=$(openssl rand -base64 32)`).",
+      );
+    return env.AUTH_SECRET;
+  }
   if (env.AUTH_SECRET) return env.AUTH_SECRET;
   const file = path.join(dataDir, "auth-secret");
   const known = cached.get(file);

@@ -38,6 +38,31 @@ const envSchema = z.object({
   NTA_COMPUTE_THREADS: optional(z.coerce.number().int().min(1).max(64)),
   /** Finished (done or failed) jobs older than this many days are deleted; 0 keeps them. */
   NTA_JOB_RETENTION_DAYS: withDefault(z.coerce.number().min(0), 30),
+  /**
+   * How many reverse proxies in front of the app append to X-Forwarded-For (0: none; the client's
+   * address is the socket's and every X-Forwarded-* header is ignored; lib/server/http-guard.ts).
+   */
+  TRUST_PROXY: withDefault(
+    z.coerce
+      .number({
+        error: "TRUST_PROXY must be a number of proxy hops (0 = trust no forwarded header)",
+      })
+      .int()
+      .min(0)
+      .max(10),
+    0,
+  ),
+  /** The public origin (https://lab.example.org): Origin check, HSTS and Secure cookies. */
+  APP_URL: optional(
+    z
+      .url({
+        protocol: /^https?$/,
+        error: "APP_URL must be an http(s) URL such as https://lab.example.org",
+      })
+      .transform((u) => new URL(u).origin),
+  ),
+  /** Of NTA_RUN_CREATE_LIMIT, new runs without an external id or run cookie (lib/server/runs.ts). */
+  NTA_ANON_RUN_LIMIT: withDefault(z.coerce.number().int().positive(), 30),
 });
 
 export type ServerEnv = z.infer<typeof envSchema> & { pgliteDir: string };

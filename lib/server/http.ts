@@ -52,7 +52,12 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
     }
     chunks.push(value);
   }
-  const text = new TextDecoder().decode(Buffer.concat(chunks));
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new HttpError(400, "Request body is not valid UTF-8");
+  }
   if (!text.trim()) throw new HttpError(400, "Request body is empty");
   try {
     return JSON.parse(text);
@@ -61,8 +66,34 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
   }
 }
 
-/** Parse with a zod schema; 422 with readable issues on failure. */
+/**
+ * The path of the first string (value or key) PostgreSQL cannot store as text or JSON — a NUL
+ * character or half of a surrogate pair — or null when there is none.
+ */
+export function findUnstorableText(value: unknown, path = ""): string | null {
+  if (typeof value === "string") return /\0/.test(value) || !value.isWellFormed() ? path : null;
+  if (value === null || typeof value !== "object") return null;
+  for (const [k, v] of Object.entries(value)) {
+    const at = path ? `${path}.${k}` : k;
+    if (findUnstorableText(k) !== null) return at;
+    const bad = findUnstorableText(v, at);
+    if (bad !== null) return bad;
+  }
+  return null;
+}
+
+/**
+ * Parse with a zod schema; 422 with readable issues on failure (text PostgreSQL cannot store
+ * included, so no handler reaches the database with it).
+ */
 export function parseOr422<T extends z.ZodType>(schema: T, data: unknown): z.infer<T> {
+  const unstorable = findUnstorableText(data);
+  if (unstorable !== null)
+    throw new HttpError(
+      422,
+      `Invalid request: ${unstorable || "body"}: text must not contain NUL characters or unpaired surrogates`,
+      [{ path: unstorable, message: "must not contain NUL characters or unpaired surrogates" }],
+    );
   const r = schema.safeParse(data);
   if (!r.success) {
     const issues = r.error.issues

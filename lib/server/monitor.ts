@@ -3,6 +3,7 @@
 // loaded into memory, plus counts by status.
 import "server-only";
 
+import { timingFlagMessages } from "@/lib/core/plausibility";
 import { RUN_STATUSES, type RunMonitorData, type RunMonitorRow } from "@/lib/core/run-monitor";
 
 import { getDb } from "./db";
@@ -39,6 +40,8 @@ export async function fetchStudyMonitor(
         expectedTrials: true,
         startedAt: true,
         lastSeenAt: true,
+        timingFlags: true,
+        transfers: true,
       },
     }),
     // SELECT "runId", correct, COUNT(*) FROM "Trial" … WHERE phase = 'main' GROUP BY "runId", correct
@@ -77,6 +80,8 @@ export async function fetchStudyMonitor(
       accuracy: t.saved > 0 ? t.correct / t.saved : null,
       startedAt: r.startedAt.toISOString(),
       lastSeenAt: r.lastSeenAt.toISOString(),
+      timingFlags: timingFlagMessages(r.timingFlags),
+      transfers: r.transfers,
     };
   });
   return {

@@ -70,8 +70,10 @@ export async function deleteExpiredRateLimits(olderThan: Date, batch = SWEEP_BAT
 }
 
 /**
- * The client address for rate-limit keys: the last X-Forwarded-For hop (the one our own proxy or
- * Next.js appended; earlier hops are whatever the client claimed), else X-Real-IP, else "unknown".
+ * The client address for rate-limit keys. The http guard (lib/server/http-guard.ts) replaces
+ * X-Forwarded-For with the one address it trusts (the socket's, or the client's as reported by
+ * the TRUST_PROXY hops), so a client cannot choose its own key; the last hop is taken in case
+ * something in between appended to it.
  */
 export function clientIpFrom(headers: Headers): string {
   const hops = (headers.get("x-forwarded-for") ?? "")

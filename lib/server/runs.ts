@@ -15,8 +15,9 @@ import {
   type Curriculum,
   type CurriculumTrial,
 } from "@/lib/core/curriculum-schema";
+import { timingFlags } from "@/lib/core/plausibility";
 import { computePracticeStatus } from "@/lib/core/practice";
-import { studyConfigSchema, type StudyConfig } from "@/lib/core/study-config";
+import { recruitmentSchema, studyConfigSchema, type StudyConfig } from "@/lib/core/study-config";
 import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
 
 import { getDb } from "./db";
@@ -46,7 +47,7 @@ export const entryParamsSchema = z.object({
 export type EntryParams = z.infer<typeof entryParamsSchema>;
 
 export type EntryResult =
-  | { kind: "run"; token: string; resumed: boolean }
+  | { kind: "run"; token: string; resumed: boolean; moved?: boolean }
   | {
       kind: "refused";
       reason: "closed" | "already-completed" | "not-found" | "rate-limited" | "bad-pilot";
@@ -58,6 +59,11 @@ export type EntryResult =
  */
 export const RUN_CREATE_LIMIT = {
   perWindow: serverEnv().NTA_RUN_CREATE_LIMIT,
+  /**
+   * Of those, entries without an external id and without the run cookie (every such entry is a
+   * new run, so a client that drops cookies could mint runs without end).
+   */
+  anonymousPerWindow: serverEnv().NTA_ANON_RUN_LIMIT,
   windowMs: 10 * 60_000,
 };
 
@@ -125,16 +131,29 @@ export async function createOrResumeRun(
   if (existing) {
     if (existing.status === "completed" || existing.status === "returned")
       return { kind: "refused", reason: "already-completed" };
-    return { kind: "run", token: existing.token, resumed: true };
+    if (opts.resumeToken === existing.token)
+      return { kind: "run", token: existing.token, resumed: true };
+    // The external id without this browser's run cookie: another browser (a crash, a second
+    // laptop — or someone who learned the id). The run moves there under a new token.
+    return moveRun(existing.id, existing.token);
   }
 
   if (opts.clientIp) {
-    const limit = await hitRateLimit(
-      `run-create:${study.id}:${opts.clientIp}`,
-      RUN_CREATE_LIMIT.perWindow,
-      RUN_CREATE_LIMIT.windowMs,
-    );
-    if (!limit.allowed) return { kind: "refused", reason: "rate-limited" };
+    const limits = [
+      [`run-create:${study.id}:${opts.clientIp}`, RUN_CREATE_LIMIT.perWindow] as const,
+      ...(identity.externalId
+        ? []
+        : [
+            [
+              `run-create-anon:${study.id}:${opts.clientIp}`,
+              RUN_CREATE_LIMIT.anonymousPerWindow,
+            ] as const,
+          ]),
+    ];
+    for (const [key, perWindow] of limits) {
+      const limit = await hitRateLimit(key, perWindow, RUN_CREATE_LIMIT.windowMs);
+      if (!limit.allowed) return { kind: "refused", reason: "rate-limited" };
+    }
   }
   const config = studyConfigSchema.parse(study.config);
   // The counter update is atomic, so concurrent entries get distinct participant indices.
@@ -173,6 +192,23 @@ export async function createOrResumeRun(
   if (winner.status === "completed" || winner.status === "returned")
     return { kind: "refused", reason: "already-completed" };
   return { kind: "run", token: winner.token, resumed: true };
+}
+
+/**
+ * Give an unfinished run a new token (the old one stops working at once: every participant
+ * request looks the run up by token) and record the move for the researcher. Refused when the run
+ * finished in the meantime.
+ */
+async function moveRun(runId: string, oldToken: string): Promise<EntryResult> {
+  const token = newToken();
+  const now = new Date();
+  const moved = await getDb().run.updateMany({
+    where: { id: runId, status: { notIn: ["completed", "returned"] } },
+    data: { token, transfers: { increment: 1 }, transferredAt: now, lastSeenAt: now },
+  });
+  snapshotCache.delete(oldToken);
+  if (moved.count === 0) return { kind: "refused", reason: "already-completed" };
+  return { kind: "run", token, resumed: true, moved: true };
 }
 
 /** Primary key of a run row (the column's Prisma default is a cuid; any unique string works). */
@@ -413,31 +449,61 @@ export async function heartbeat(token: string) {
 }
 
 /**
- * Finish a run once every main trial is stored (409 otherwise, with how many are missing).
+ * Finish a run once every main trial is stored (409 otherwise, with how many are missing), judge
+ * its timing against the design (lib/core/plausibility.ts; stored as Run.timingFlags for the
+ * researcher, the data are kept either way) and answer with what the participant's outcome earns.
  * Idempotent: completing a completed run returns the same answer.
  */
 export async function completeRun(token: string): Promise<RunCompletion> {
   const run = await fetchRunByToken(token);
   const config = studyConfigSchema.parse(run.config);
-  const saved = await getDb().trial.count({ where: { runId: run.id, phase: "main" } });
-  if (saved < run.expectedTrials) {
+  const db = getDb();
+  const main = await db.trial.findMany({
+    where: { runId: run.id, phase: "main" },
+    select: { rtMs: true },
+  });
+  if (main.length < run.expectedTrials) {
     throw new HttpError(
       409,
-      `Not all trials are saved yet (${run.expectedTrials - saved} missing)`,
-      { missing: run.expectedTrials - saved },
+      `Not all trials are saved yet (${run.expectedTrials - main.length} missing)`,
+      { missing: run.expectedTrials - main.length },
     );
   }
+  if (run.status === "returned") throw new HttpError(409, "This run was returned");
   if (run.status !== "completed") {
-    await getDb().run.update({
-      where: { id: run.id },
-      data: { status: "completed", completedAt: new Date(), lastSeenAt: new Date() },
+    const completedAt = new Date();
+    const flags = timingFlags(
+      config,
+      { mainTrials: run.expectedTrials, startedAt: run.startedAt, completedAt },
+      main.map((t) => t.rtMs),
+    );
+    const done = await db.run.updateMany({
+      where: { id: run.id, status: { notIn: ["completed", "returned"] } },
+      data: { status: "completed", completedAt, lastSeenAt: completedAt, timingFlags: flags },
     });
-    await enqueueModelStreams(run.id, config);
+    if (done.count === 1) await enqueueModelStreams(run.id, config);
   }
-  return {
-    completionCode: config.recruitment.completionCode,
-    redirectUrl: config.recruitment.redirectUrl,
-  };
+  return outcomeReward(config, "completed");
+}
+
+/**
+ * What a participant's outcome earns on the recruiter's side: the completion code and redirect.
+ * The only place they leave the server (the page and the config sent to the browser never hold
+ * them, see participantConfig); one code per outcome fits here as a new case.
+ */
+function outcomeReward(config: StudyConfig, outcome: "completed") {
+  switch (outcome) {
+    case "completed":
+      return {
+        completionCode: config.recruitment.completionCode,
+        redirectUrl: config.recruitment.redirectUrl,
+      };
+  }
+}
+
+/** The study config as the participant's browser gets it: without the recruitment section. */
+export function participantConfig(config: StudyConfig): StudyConfig {
+  return { ...config, recruitment: recruitmentSchema.parse({}) };
 }
 
 /** A participant who returns the study on the recruiter's side (or presses "withdraw"). */
@@ -479,7 +545,9 @@ export async function fetchRunProgress(
     savedMain: rows.filter((r) => r.phase === "main").map((r) => r.trialIndex),
     savedPractice: rows.filter((r) => r.phase === "practice").map((r) => r.trialIndex),
     ...(opts.includeCurriculum ? { curriculum: snapshotOf(token, run).curriculum } : {}),
-    ...(opts.includeTrials
+    // A run that was moved by its external id (createOrResumeRun) never shows its responses: the
+    // id is not a secret, so the new browser learns only which trials are stored.
+    ...(opts.includeTrials && run.transfers === 0
       ? { trials: rows.map(({ runId: _runId, receivedAt: _receivedAt, ...t }) => t) }
       : {}),
     ...(opts.includeModel

@@ -4,6 +4,7 @@ import "server-only";
 
 import { z } from "zod";
 
+import { findUnstorableText } from "./http";
 import { clientIpFrom, hitRateLimit, resetRateLimit } from "./rate-limit";
 import { verifyResearcher } from "./users";
 
@@ -29,7 +30,7 @@ export async function checkResearcherCredentials(
   headers: Headers,
 ): Promise<SignInCheck> {
   const parsed = credentialsSchema.safeParse(raw);
-  if (!parsed.success) return { kind: "invalid" };
+  if (!parsed.success || findUnstorableText(parsed.data) !== null) return { kind: "invalid" };
   const { email, password } = parsed.data;
   const key = `sign-in:${email}|${clientIpFrom(headers)}`;
   const limit = await hitRateLimit(key, SIGN_IN_LIMIT.attempts, SIGN_IN_LIMIT.windowMs);

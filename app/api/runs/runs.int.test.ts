@@ -3,12 +3,12 @@
 import { POST as completePOST } from "@/app/api/runs/[token]/complete/route";
 import { POST as heartbeatPOST } from "@/app/api/runs/[token]/heartbeat/route";
 import { POST as trialsPOST } from "@/app/api/runs/[token]/trials/route";
-import { curriculumSchema, type CurriculumTrial } from "@/lib/core/curriculum-schema";
+import { curriculumSchema } from "@/lib/core/curriculum-schema";
 import { studyConfigSchema } from "@/lib/core/study-config";
-import type { TrialRecordInput } from "@/lib/core/trial-record";
 
 import { getDb } from "@/lib/server/db";
 import { createOrResumeRun, fetchRunState, markAbandonedRuns } from "@/lib/server/runs";
+import { trialRecordFor } from "@/lib/server/testing/trial-records";
 
 const config = studyConfigSchema.parse({
   blocks: 3,
@@ -33,26 +33,7 @@ async function newRun(slug: string, params: Record<string, string> = {}) {
   return r.token;
 }
 
-function record(
-  t: CurriculumTrial,
-  response: string | null = t.correctResponse,
-  rtMs: number | null = 512.25,
-): TrialRecordInput {
-  return {
-    phase: t.phase,
-    trialIndex: t.trialIndex,
-    blockIndex: t.blockIndex,
-    trialInBlock: t.trialInBlock,
-    task: t.task,
-    stimulus: t.stimulus,
-    correctResponse: t.correctResponse,
-    congruent: t.congruent,
-    response,
-    correct: response === t.correctResponse,
-    rtMs: response === null ? null : rtMs,
-    timeElapsedMs: 1000,
-  };
-}
+const record = trialRecordFor;
 
 function post(token: string, body: unknown, raw?: string) {
   const text = raw ?? JSON.stringify(body);
@@ -95,7 +76,12 @@ describe("createOrResumeRun", () => {
   it("resumes the same run for the same external id and refuses it once completed", async () => {
     await makeStudy("resume-1");
     const first = await newRun("resume-1", { PROLIFIC_PID: "same" });
-    const again = await createOrResumeRun("resume-1", { PROLIFIC_PID: "same" });
+    // the same browser (its run cookie); another browser moves the run (security.int.test.ts)
+    const again = await createOrResumeRun(
+      "resume-1",
+      { PROLIFIC_PID: "same" },
+      { resumeToken: first },
+    );
     expect(again).toEqual({ kind: "run", token: first, resumed: true });
     await getDb().run.update({ where: { token: first }, data: { status: "completed" } });
     expect(await createOrResumeRun("resume-1", { PROLIFIC_PID: "same" })).toEqual({

@@ -1,10 +1,14 @@
 // The participant's experiment page: loads the run (curriculum, config, how far they got) and
 // mounts the jsPsych host. A reload lands here again and resumes at the first unsaved trial.
+// Neither the page nor the config it hands to the browser holds the completion code or the
+// recruiter redirect: only a successful POST /complete answers with them.
 import { notFound } from "next/navigation";
 
 import { ExperimentHost } from "@/components/experiment/experiment-host";
 import { HttpError } from "@/lib/server/http";
-import { fetchRunState } from "@/lib/server/runs";
+import { fetchRunState, participantConfig } from "@/lib/server/runs";
+
+import { ShowCompletionCode } from "./show-completion-code";
 
 export const dynamic = "force-dynamic";
 
@@ -22,23 +26,15 @@ export default async function RunPage({ params }: { params: Promise<{ token: str
     return (
       <main className="narrow">
         <h1>Thank you</h1>
-        <p>
-          This session is finished
-          {config.recruitment.completionCode ? (
-            <>
-              {" "}
-              — your completion code is <code>{config.recruitment.completionCode}</code>
-            </>
-          ) : null}
-          .
-        </p>
+        <p>This session is finished.</p>
+        {run.status === "completed" ? <ShowCompletionCode token={token} /> : null}
       </main>
     );
   }
   return (
     <ExperimentHost
       token={token}
-      config={config}
+      config={participantConfig(config)}
       curriculum={curriculum}
       resume={resume}
       pilot={run.isPilot}

@@ -12,6 +12,7 @@ import { ModelJobsButton } from "@/components/dashboard/model-jobs-button";
 import { CostsTable } from "@/components/dashboard/summary-tables";
 import { noExclusions } from "@/lib/core/analysis";
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
+import { timingFlagMessages } from "@/lib/core/plausibility";
 import { computeCellAnalysisOfRecords, toFig8View, toTrialChartData } from "@/lib/core/recovery";
 import { modelSeedFor } from "@/lib/model/seeds";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
@@ -21,6 +22,8 @@ import { fetchOwnedStudy } from "@/lib/server/studies";
 
 import "../../../../dashboard.css";
 import { requireResearcherId } from "../../../require-researcher";
+
+import { RunIntegrity } from "./run-integrity";
 
 export const dynamic = "force-dynamic";
 
@@ -99,6 +102,11 @@ export default async function RunPage({
           : "none yet"}
       </p>
       <ParticipantFacts details={details} />
+      <RunIntegrity
+        timingFlags={timingFlagMessages(run.timingFlags)}
+        transfers={run.transfers}
+        transferredAt={run.transferredAt}
+      />
       <section className="card r-stack" style={{ margin: "1rem 0" }}>
         <BrowserModelRunner studyId={study.id} runId={run.id} sequence={sequence} seeds={seeds} />
         {run.status === "completed" ? (
