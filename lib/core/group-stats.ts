@@ -6,6 +6,7 @@
 // 2. The practice effect on the switch cost: per participant, the OLS slope of the post-switch cost
 //    over switch number with a t interval; per group, the mean slope with a t interval (the
 //    summary-statistics random-effects approach) and a seeded bootstrap interval beside it.
+import type { RunQualityView } from "./quality";
 import { type Rng, createRng } from "./rng";
 import { betaInc, digamma, logGamma, mean, sampleGamma, sd, studentTQuantile } from "./stats";
 
@@ -350,3 +351,28 @@ export function groupPracticeEffect(
     notEstimable: perParticipant.filter((p) => p.notEstimable !== null).length,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the study dashboard gets (lib/server/group-stats.ts fills it)
+
+export type GroupStatsParticipant = {
+  runId: string;
+  participantIndex: number;
+  externalId: string | null;
+  included: boolean;
+  quality: RunQualityView;
+  practice: Pick<ParticipantPracticeEffect, "error" | "rt" | "notEstimable">;
+};
+
+export type GroupStats = {
+  includeFlagged: boolean;
+  options: Required<PracticeEffectOptions>;
+  participants: GroupStatsParticipant[];
+  /** Flagged participants left out (empty with includeFlagged). */
+  excluded: { runId: string; participantIndex: number; reasons: string[] }[];
+  practice: { human: GroupPracticeEffect; models: Record<string, GroupPracticeEffect> };
+  /** Over included participants with a stored fit of every model; null with fewer than 2 models or participants. */
+  bms: (BmsResult & { summedBic: number[] }) | null;
+  /** Included participants without a complete set of fits (left out of the BMS). */
+  bmsMissingFits: number;
+};

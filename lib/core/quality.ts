@@ -345,3 +345,20 @@ export const QUALITY_LABELS: Record<QualityCode, string> = {
 export function qualitySummary(report: Pick<QualityReport, "flags">): string {
   return report.flags.map((f) => QUALITY_LABELS[f.code]).join("; ");
 }
+
+/** What tables, exports and the group statistics show of a report. */
+export type RunQualityView = {
+  flagged: boolean;
+  /** "at chance; too many misses" (empty when not flagged). */
+  summary: string;
+  codes: QualityCode[];
+  /** One sentence per flag, with its statistic and threshold. */
+  reasons: string[];
+};
+
+export const qualityView = (r: QualityReport): RunQualityView => ({
+  flagged: r.flagged,
+  summary: qualitySummary(r),
+  codes: r.flags.map((f) => f.code),
+  reasons: r.flags.map((f) => f.reason),
+});

@@ -5,6 +5,7 @@ import { curriculumSchema } from "@/lib/core/curriculum-schema";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { getGenerator } from "@/lib/model/fit/generators";
 
+import { fetchDashboard } from "./dashboard";
 import { getDb } from "./db";
 import { createStudyExport } from "./exports";
 import { fetchGroupStats } from "./group-stats";
@@ -104,6 +105,11 @@ describe("quality flags and group statistics", () => {
     expect(g.bms!.participants).toBe(3);
     expect(g.bms!.summedBic).toEqual([100 + 101 + 102, 110 + 111 + 112]);
     expect(g.bms!.expectedFrequency[0]).toBeGreaterThan(0.5);
+
+    // the dashboard's study-level view leaves the same runs out
+    const excludeRunIds = g.excluded.map((e) => e.runId);
+    expect((await fetchDashboard({ studyId: s.id, excludeRunIds })).human.streams).toBe(3);
+    expect((await fetchDashboard({ studyId: s.id })).human.streams).toBe(4);
 
     const all = await fetchGroupStats(owner.id, s.id, { includeFlagged: true });
     expect(all.excluded).toEqual([]);

@@ -6,41 +6,19 @@
 import "server-only";
 
 import {
-  type BmsResult,
   type GroupPracticeEffect,
-  type ParticipantPracticeEffect,
+  type GroupStats,
   type PracticeEffectOptions,
   type SwitchTrial,
   bmsRandomEffects,
   groupPracticeEffect,
   participantPracticeEffect,
 } from "@/lib/core/group-stats";
+import { qualityView } from "@/lib/core/quality";
 
 import { getDb } from "./db";
-import { type RunQualityView, fetchRunsQuality, qualityView } from "./quality";
+import { fetchRunsQuality } from "./quality";
 import { requireOwnedStudy } from "./studies";
-
-export type GroupStatsParticipant = {
-  runId: string;
-  participantIndex: number;
-  externalId: string | null;
-  included: boolean;
-  quality: RunQualityView;
-  practice: Pick<ParticipantPracticeEffect, "error" | "rt" | "notEstimable">;
-};
-
-export type GroupStats = {
-  includeFlagged: boolean;
-  options: Required<PracticeEffectOptions>;
-  participants: GroupStatsParticipant[];
-  /** Flagged participants left out (empty with includeFlagged). */
-  excluded: { runId: string; participantIndex: number; reasons: string[] }[];
-  practice: { human: GroupPracticeEffect; models: Record<string, GroupPracticeEffect> };
-  /** Over included participants with a stored fit of every model; null with fewer than 2 models or participants. */
-  bms: (BmsResult & { summedBic: number[] }) | null;
-  /** Included participants without a complete set of fits (left out of the BMS). */
-  bmsMissingFits: number;
-};
 
 export const GROUP_PRACTICE_OPTIONS: Required<PracticeEffectOptions> = {
   window: 4,

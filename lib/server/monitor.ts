@@ -4,10 +4,11 @@
 // whose saved trials changed since the last poll).
 import "server-only";
 
+import { qualityView } from "@/lib/core/quality";
 import { RUN_STATUSES, type RunMonitorData, type RunMonitorRow } from "@/lib/core/run-monitor";
 
 import { getDb } from "./db";
-import { fetchRunsQuality, qualityView } from "./quality";
+import { fetchRunsQuality } from "./quality";
 import { markAbandonedRuns } from "./runs";
 import { fetchOwnedStudy } from "./studies";
 

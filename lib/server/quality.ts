@@ -3,33 +3,10 @@
 // run's saved main trials change (the monitor polls every few seconds).
 import "server-only";
 
-import {
-  type QualityCode,
-  type QualityDesign,
-  type QualityReport,
-  assessQuality,
-  qualitySummary,
-} from "@/lib/core/quality";
+import { type QualityDesign, type QualityReport, assessQuality } from "@/lib/core/quality";
 import { defaultStudyConfig, studyConfigSchema } from "@/lib/core/study-config";
 
 import { getDb } from "./db";
-
-/** What tables, exports and the group statistics show of a report. */
-export type RunQualityView = {
-  flagged: boolean;
-  /** "at chance; too many misses" (empty when not flagged). */
-  summary: string;
-  codes: QualityCode[];
-  /** One sentence per flag, with its statistic and threshold. */
-  reasons: string[];
-};
-
-export const qualityView = (r: QualityReport): RunQualityView => ({
-  flagged: r.flagged,
-  summary: qualitySummary(r),
-  codes: r.flags.map((f) => f.code),
-  reasons: r.flags.map((f) => f.reason),
-});
 
 /** The study design a run was made with (its stored config; the defaults if it does not parse). */
 export function qualityDesignFor(config: unknown, expectedTrials: number): QualityDesign {
