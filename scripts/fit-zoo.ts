@@ -3,7 +3,11 @@
 // The generator zoo report (docs/generators.md): --n participants per generator on the default
 // 480-trial study, each generated on its own curriculum, checked for data quality, its practice
 // effect estimated, every model fitted; participants run in worker threads (default: one per
-// core), progress on stdout. Writes <out>/README.md, summary.json and SVG plots.
+// core), progress on stdout. Writes <out>/README.md, summary.json and SVG plots. Each participant's
+// result is cached under node_modules/.cache/nta-fit-zoo/ keyed by the job and a hash of the code
+// it ran (lib/model, lib/core): an interrupted run, or one generator at a time (--generators),
+// resumes without refitting; any code change refits. --no-cache ignores the cache.
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
@@ -33,6 +37,7 @@ const { values } = parseArgs({
     generators: { type: "string" },
     inits: { type: "string" },
     out: { type: "string", default: "reports/fit-recovery/zoo" },
+    "no-cache": { type: "boolean" },
   },
 });
 const n = Number(values.n),
@@ -60,11 +65,49 @@ const jobs: ZooJob[] = names.flatMap((generator) =>
   })),
 );
 
+/** Hash of the source the results depend on (the fit, the generators, flags and statistics). */
+function codeHash(): string {
+  const h = createHash("sha256");
+  const walk = (dir: string) => {
+    for (const e of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".ts") && !e.name.endsWith(".test.ts"))
+        h.update(p).update(fs.readFileSync(p));
+    }
+  };
+  walk("lib/model");
+  walk("lib/core");
+  return h.digest("hex").slice(0, 16);
+}
+const hash = codeHash();
+const cacheDir = path.join("node_modules", ".cache", "nta-fit-zoo", hash);
+const cacheFile = (j: ZooJob) =>
+  path.join(cacheDir, `${j.generator}-${j.index}-s${j.seed}-${j.link}-i${j.initSeeds}.json`);
+const cached = new Map<ZooJob, ZooResult>();
+if (!values["no-cache"])
+  for (const j of jobs)
+    if (fs.existsSync(cacheFile(j)))
+      cached.set(j, JSON.parse(fs.readFileSync(cacheFile(j), "utf8")) as ZooResult);
+
 console.log(
-  `Zoo: ${names.length} generators × ${n} participants = ${jobs.length} fits, ${threads} worker threads, link ${link}, seed ${seed}`,
+  `Zoo: ${names.length} generators × ${n} participants = ${jobs.length} fits (${cached.size} cached, code ${hash}), ${threads} worker threads, link ${link}, seed ${seed}`,
 );
 const t0 = performance.now();
-const results = await runPool(jobs, threads);
+fs.mkdirSync(cacheDir, { recursive: true });
+const results = [
+  ...cached.values(),
+  ...(await runPool(
+    jobs.filter((j) => !cached.has(j)),
+    threads,
+  )),
+].sort((a, b) =>
+  a.generator === b.generator
+    ? a.index - b.index
+    : names.indexOf(a.generator) - names.indexOf(b.generator),
+);
 const wallS = (performance.now() - t0) / 1000;
 
 const summaries = names.map((g) =>
@@ -83,6 +126,8 @@ const meta = {
   threads,
   wallS,
   codeVersion: codeVersion(),
+  codeHash: hash,
+  cachedResults: cached.size,
   trials: 480,
   qualityThresholds: QUALITY_THRESHOLDS,
 };
@@ -132,6 +177,10 @@ async function runPool(all: ZooJob[], k: number): Promise<ZooResult[]> {
               if (m.type === "ready") next();
               else if (m.type === "done") {
                 done.push(m.result);
+                const j = all.find(
+                  (x) => x.generator === m.result.generator && x.index === m.result.index,
+                )!;
+                fs.writeFileSync(cacheFile(j), JSON.stringify(m.result));
                 const r = m.result;
                 const el = (performance.now() - started) / 1000;
                 const eta = (el / done.length) * (all.length - done.length);
@@ -146,11 +195,7 @@ async function runPool(all: ZooJob[], k: number): Promise<ZooResult[]> {
         }),
     ),
   );
-  return done.sort((a, b) =>
-    a.generator === b.generator
-      ? a.index - b.index
-      : names.indexOf(a.generator) - names.indexOf(b.generator),
-  );
+  return done;
 }
 
 function compact(r: ZooResult) {
