@@ -260,10 +260,10 @@ function markdown(ss: GeneratorSummary[], cs: ZooCheck[]): string {
     "",
     "## Verdicts per generator",
     "",
-    `"strong" = |ΔBIC flexible vs forgetful| > 6 as reported by the fit (capped by misfit / chance where the fit code does so).`,
+    `Verdict labels and strength from the fit (lib/model/fit/compare.ts): "strong" = |ΔBIC flexible vs forgetful| > 6, capped at "weak" when the fit calls the participant misfit (a descriptive baseline beats both NTA variants by > 10 BIC) or at chance (quality flags chance / chance-half, or the chance model fits best).`,
     "",
-    "| generator | n | accuracy mean (min–max) | quality flagged | verdicts | strong | misfit | at chance (fit) | mean fit s |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| generator | n | accuracy mean (min–max) | quality flagged | verdicts | strong | misfit | at chance (fit) | best model of all (BIC) | mean fit s |",
+    "|---|---|---|---|---|---|---|---|---|---|",
     ...ss.map(
       (s) =>
         `| ${s.generator} | ${s.n} | ${s.accuracy.mean.toFixed(3)} (${s.accuracy.min.toFixed(2)}–${s.accuracy.max.toFixed(2)}) | ${pct(s.flagged, s.n)}${
@@ -274,9 +274,9 @@ function markdown(ss: GeneratorSummary[], cs: ZooCheck[]): string {
             : ""
         } | ${Object.entries(s.verdicts)
           .map(([k, v]) => `${k} ${v}`)
-          .join(
-            "; ",
-          )} | ${s.strong} | ${s.misfit ?? "not reported"} | ${s.atChance ?? "not reported"} | ${s.meanWallS.toFixed(1)} |`,
+          .join("; ")} | ${s.strong} | ${s.misfit} | ${s.atChance} | ${Object.entries(s.best)
+          .map(([k, v]) => `${k} ${v}`)
+          .join("; ")} | ${s.meanWallS.toFixed(1)} |`,
     ),
     "",
     "## Practice effect on the switch cost",

@@ -29,10 +29,13 @@ function result(over: Partial<ZooResult> & Pick<ZooResult, "generator" | "index"
       strength: "strong",
       deltaBic: 10,
       summary: "flexible (strong)",
-      misfit: null,
-      atChance: null,
+      misfit: false,
+      atChance: false,
+      best: "flexible",
+      ntaVsBaseline: null,
       practiceEffect: null,
     },
+    covered: null,
     wallMs: 1000,
     ...over,
   };
@@ -56,7 +59,8 @@ describe("zoo summary", () => {
     expect(s.flaggedByCode).toEqual({ misses: 1 });
     expect(s.verdicts).toEqual({ "flexible (strong)": 2 });
     expect(s.strong).toBe(2);
-    expect(s.misfit).toBeNull();
+    expect(s.misfit).toBe(0);
+    expect(s.best).toEqual({ flexible: 2 });
     expect(s.summedBic).toEqual({ flexible: 200, forgetful: 220 });
     expect(s.bms!.models).toEqual(["flexible", "forgetful"]);
   });
@@ -75,12 +79,13 @@ describe("zoo summary", () => {
             logLik: -40,
             nParams: 7,
             theta: fitted,
-            // covers the truth for index 0–2 only
-            intervals: { tauC: index < 3 ? [tauC * 0.9, tauC * 1.3] : [tauC * 1.05, tauC * 1.2] },
+            intervals: {},
             atBound: [],
           },
           forgetful: { bic: 110, logLik: -45, nParams: 5, theta: {}, intervals: {}, atBound: [] },
         },
+        // the interval covers the truth for index 0–2 only
+        covered: { tauC: index < 3 },
         verdict: {
           ...result({ generator: "x", index: 0 }).verdict,
           label: index === 3 ? "forgetful" : "flexible",

@@ -9,6 +9,7 @@ import {
   groupMean,
 } from "@/lib/core/group-stats";
 
+import { MISFIT_THRESHOLD } from "./compare";
 import { getGenerator } from "./generators";
 import type { GeneratorTruth } from "./generators/types";
 import { pearson } from "./recovery";
@@ -32,14 +33,18 @@ export type GeneratorSummary = {
   flaggedByCode: Record<string, number>;
   verdicts: Record<string, number>;
   strong: number;
-  /** Participants flagged as misfit / at chance by the fit code (null: the fit code does not report it). */
-  misfit: number | null;
-  atChance: number | null;
+  /** Participants the fit calls misfit (a baseline beats both NTA variants by > MISFIT_THRESHOLD) / at chance. */
+  misfit: number;
+  atChance: number;
+  /** Participants whose best baseline beats the best NTA variant by more than MISFIT_THRESHOLD BIC. */
+  baselineBeatsNta: number;
+  /** Participants whose best model of all is each model. */
+  best: Record<string, number>;
   practice: {
     error: SlopeTally;
     rt: SlopeTally;
-    /** The fit's model-based practice effect (null when the fit code reports none). */
-    fit: SlopeTally | null;
+    /** The fit's model-based practice effect γ (practice-dependent baseline, profile interval). */
+    fit: SlopeTally;
     groupError: GroupEstimate | null;
     groupRt: GroupEstimate | null;
   };
@@ -76,7 +81,6 @@ export const HIGH_ACCURACY = 0.9;
 export function summariseGenerator(name: string, rs: readonly ZooResult[]): GeneratorSummary {
   const g = getGenerator(name);
   const acc = rs.map((r) => r.accuracy);
-  const reportsMisfit = rs.some((r) => r.verdict.misfit !== null);
   const fitEffects = rs.map((r) => r.verdict.practiceEffect);
   const models = Object.keys(rs[0]?.fits ?? {}).filter((m) => rs.every((r) => r.fits[m]));
   return {
@@ -93,20 +97,21 @@ export function summariseGenerator(name: string, rs: readonly ZooResult[]): Gene
     flaggedByCode: count(rs.flatMap((r) => r.quality.codes)),
     verdicts: count(rs.map((r) => `${r.verdict.label} (${r.verdict.strength})`)),
     strong: rs.filter((r) => r.verdict.strength === "strong").length,
-    misfit: reportsMisfit ? rs.filter((r) => r.verdict.misfit).length : null,
-    atChance: reportsMisfit ? rs.filter((r) => r.verdict.atChance).length : null,
+    misfit: rs.filter((r) => r.verdict.misfit).length,
+    baselineBeatsNta: rs.filter((r) => (r.verdict.ntaVsBaseline ?? -Infinity) > MISFIT_THRESHOLD)
+      .length,
+    atChance: rs.filter((r) => r.verdict.atChance).length,
+    best: count(rs.map((r) => r.verdict.best)),
     practice: {
       error: tally(rs.map((r) => r.practice.error)),
       rt: tally(rs.map((r) => r.practice.rt)),
-      fit: fitEffects.some((e) => e)
-        ? tally(
-            fitEffects.map((e) =>
-              e && e.estimable
-                ? { slope: e.estimate, se: 0, ci: [e.lo, e.hi], totalChange: 0, switches: 0 }
-                : null,
-            ),
-          )
-        : null,
+      fit: tally(
+        fitEffects.map((e) =>
+          e && e.estimable
+            ? { slope: e.estimate, se: 0, ci: [e.lo, e.hi], totalChange: 0, switches: 0 }
+            : null,
+        ),
+      ),
       groupError: groupMean(rs.flatMap((r) => (r.practice.error ? [r.practice.error.slope] : []))),
       groupRt: groupMean(rs.flatMap((r) => (r.practice.rt ? [r.practice.rt.slope] : []))),
     },
@@ -131,7 +136,8 @@ function ntaRecovery(model: ModelName, rs: readonly ZooResult[]): GeneratorSumma
   const specs = paramSpecs(model, "ddm");
   for (const s of specs) {
     const pairs = own.map((r) => [toU(s, r.theta![s.name]!), toU(s, r.fits[model].theta[s.name]!)]);
-    if (pairs.length >= 3)
+    // a parameter the generator holds fixed (e.g. no prior knowledge) has no correlation to report
+    if (pairs.length >= 3 && new Set(pairs.map((p) => p[0])).size > 1)
       params.push({
         param: s.name,
         n: pairs.length,
@@ -157,13 +163,10 @@ function ntaRecovery(model: ModelName, rs: readonly ZooResult[]): GeneratorSumma
   const high = rs.filter((r) => r.accuracy >= HIGH_ACCURACY);
   const byParam: Record<string, [number, number]> = {};
   for (const r of own)
-    for (const s of specs) {
-      const iv = r.fits[model].intervals[s.name];
-      const truth = r.theta![s.name];
-      if (!iv || truth === undefined) continue;
-      const cell = (byParam[s.name] ??= [0, 0]);
+    for (const [name, ok] of Object.entries(r.covered ?? {})) {
+      const cell = (byParam[name] ??= [0, 0]);
       cell[1]++;
-      if (truth >= iv[0] && truth <= iv[1]) cell[0]++;
+      if (ok) cell[0]++;
     }
   const cells = Object.values(byParam);
   return {
@@ -199,11 +202,19 @@ export function zooChecks(ss: readonly GeneratorSummary[]): ZooCheck[] {
       pass: chance.strong === 0,
     });
   }
+  for (const s of ss.filter((x) => x.truth.family !== "nta")) {
+    out.push({
+      check: `${s.generator}: NTA flagged as misfit wherever a baseline beats it by > ${MISFIT_THRESHOLD} BIC (chance-flagged participants are "at chance" instead)`,
+      value: `baseline better for ${s.baselineBeatsNta}/${s.n}; misfit ${s.misfit}, at chance ${s.atChance}`,
+      target: "misfit + at chance ≥ baseline better",
+      pass: s.misfit + s.atChance >= s.baselineBeatsNta,
+    });
+  }
   for (const s of ss.filter((x) => x.truth.practice === "constant")) {
     const claims = (t: SlopeTally) => t.falls;
     out.push({
-      check: `${s.generator}: practice-driven fall of the switch cost claimed (95 % CI < 0; errors / RTs${s.practice.fit ? " / fit" : ""})`,
-      value: `${claims(s.practice.error)} / ${claims(s.practice.rt)}${s.practice.fit ? ` / ${claims(s.practice.fit)}` : ""} of ${s.n}`,
+      check: `${s.generator}: practice-driven fall of the switch cost claimed (95 % CI < 0; error slope / RT slope / fit's γ)`,
+      value: `${claims(s.practice.error)} / ${claims(s.practice.rt)} / ${claims(s.practice.fit)} of ${s.n}`,
       target: "≈ 2.5 % each (the interval's own error rate)",
       pass: null,
     });

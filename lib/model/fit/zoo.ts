@@ -13,7 +13,10 @@ import { curriculumToStimulusTrials } from "../stimulus-trials";
 
 import { getGenerator } from "./generators";
 import { fitDataFor } from "./likelihood";
+import type { PracticeEffect } from "./compare";
+import type { ModelFit } from "./fit";
 import { fitParticipant } from "./participant";
+import { coverageOf } from "./recovery";
 import type { LinkName, Theta } from "./transforms";
 
 export type ZooJob = {
@@ -47,59 +50,33 @@ export type ZooResult = {
   quality: { flagged: boolean; codes: QualityCode[]; reasons: string[] };
   practice: { error: SlopeEstimate | null; rt: SlopeEstimate | null; notEstimable: string | null };
   fits: Record<string, ZooModelFit>;
+  /** NTA generators: does each 95 % interval of the generating model's fit cover the truth? */
+  covered: Record<string, boolean> | null;
   verdict: {
-    /** flexible | forgetful | misfit | at chance (the latter two once the fit code reports them). */
+    /** flexible | forgetful | misfit | at chance (compare.ts). */
     label: string;
     preferred: string;
     strength: string;
     deltaBic: number;
     summary: string;
-    misfit: boolean | null;
-    atChance: boolean | null;
-    /** The fit's own model-based practice effect (rule-knower baseline), when it reports one. */
-    practiceEffect: { estimate: number; lo: number; hi: number; estimable: boolean } | null;
+    misfit: boolean;
+    atChance: boolean;
+    /** Lowest-BIC model of all, and BIC_bestNTA − BIC_bestBaseline. */
+    best: string;
+    ntaVsBaseline: number | null;
+    /** The fit's model-based practice effect (γ of the practice-dependent baseline), if estimated. */
+    practiceEffect: PracticeEffect | null;
   };
   wallMs: number;
 };
 
-/** What the zoo reads from a participant fit (fields beyond flexible/forgetful are optional). */
-type FitLike = {
-  flexible: FitModelLike;
-  forgetful: FitModelLike;
-  fits?: Record<string, FitModelLike | undefined>;
-  comparison: {
-    preferred: string;
-    strength: string;
-    deltaBic: number;
-    verdict?: string;
-    summary?: string;
-    misfit?: boolean;
-    atChance?: boolean;
-    practiceEffect?: ZooResult["verdict"]["practiceEffect"];
-  };
-};
-type FitModelLike = {
-  bic: number;
-  logLik: number;
-  nParams: number;
-  theta: Theta;
-  uncertainty: {
-    ci95: Partial<Record<string, [number, number]>> | null;
-    atBound: string[];
-    profile?: Record<string, { lo: number; hi: number }>;
-  };
-};
-
-function modelFit(f: FitModelLike): ZooModelFit {
-  const intervals: Record<string, [number, number]> = {};
-  for (const [k, v] of Object.entries(f.uncertainty.ci95 ?? {})) if (v) intervals[k] = v;
-  for (const [k, v] of Object.entries(f.uncertainty.profile ?? {})) intervals[k] = [v.lo, v.hi];
+function modelFit(f: ModelFit): ZooModelFit {
   return {
     bic: f.bic,
     logLik: f.logLik,
     nParams: f.nParams,
     theta: f.theta,
-    intervals,
+    intervals: f.uncertainty.ci95 ?? {},
     atBound: f.uncertainty.atBound,
   };
 }
@@ -131,19 +108,19 @@ export async function runZooParticipant(
     new Map(p.trials.map((t) => [t.trialIndex, t])),
     config.timing.responseWindowMs,
   );
+  // the data-quality chance flags (overall or per half) cap the verdict at "at chance"
   const chance = quality.flags.find((f) => f.code === "chance" || f.code === "chance-half");
-  const fit = (await fitParticipant(stimulusPresets.flexible.arch, seq, data, {
+  const fit = await fitParticipant(stimulusPresets.flexible.arch, seq, data, {
     seed: seeds.fit,
     link: job.link,
     initSeeds: job.initSeeds,
     onProgress,
-    // the data-quality chance flag, for fit code that caps verdicts at chance (ignored otherwise)
-    ...({ chance: chance ? { flag: true, reason: chance.reason } : { flag: false } } as object),
-  })) as unknown as FitLike;
-  const all = fit.fits ?? { flexible: fit.flexible, forgetful: fit.forgetful };
+    chance: chance ? { flag: true, reason: chance.reason } : { flag: false },
+  });
   const fits: Record<string, ZooModelFit> = {};
-  for (const [name, f] of Object.entries(all)) if (f) fits[name] = modelFit(f);
+  for (const [name, f] of Object.entries(fit.fits)) if (f) fits[name] = modelFit(f);
   const c = fit.comparison;
+  const truthModel = getGenerator(job.generator).truth.ntaModel;
   return {
     generator: job.generator,
     index: job.index,
@@ -158,15 +135,18 @@ export async function runZooParticipant(
     },
     practice: { error: practice.error, rt: practice.rt, notEstimable: practice.notEstimable },
     fits,
+    covered: truthModel && p.theta ? coverageOf(fit.fits[truthModel]!, p.theta) : null,
     verdict: {
-      label: c.verdict ?? c.preferred,
+      label: c.verdict,
       preferred: c.preferred,
       strength: c.strength,
       deltaBic: c.deltaBic,
-      summary: c.summary ?? `${c.preferred} (${c.strength})`,
-      misfit: c.misfit ?? null,
-      atChance: c.atChance ?? null,
-      practiceEffect: c.practiceEffect ?? null,
+      summary: c.summary,
+      misfit: c.misfit,
+      atChance: c.atChance,
+      best: c.best,
+      ntaVsBaseline: c.ntaVsBaseline,
+      practiceEffect: c.practiceEffect,
     },
     wallMs: performance.now() - t0,
   };

@@ -122,6 +122,17 @@ describe("generator zoo", () => {
     }
   });
 
+  it("NTA with prior knowledge reaches human-level accuracy; without it, the untrained start does not", () => {
+    const meanAcc = (name: string) => {
+      const accs = cohort(name, 4).map((ts) => assessQuality(ts, design).accuracy!);
+      return accs.reduce((a, b) => a + b, 0) / accs.length;
+    };
+    expect(meanAcc("nta-flexible-prior")).toBeGreaterThan(0.88);
+    expect(meanAcc("nta-forgetful-prior")).toBeGreaterThan(0.88);
+    expect(meanAcc("nta-forgetful")).toBeLessThan(0.8);
+    expect(getGenerator("nta-forgetful").generate(ctx(0)).theta!.prior).toBeCloseTo(0.005, 12);
+  });
+
   it("rejects an unknown generator by name", () => {
     expect(() => getGenerator("nope")).toThrow(/known: practice-reduced/);
   });

@@ -7,7 +7,7 @@ import {
   practiceReduced,
   slowPerseveration,
 } from "./descriptive";
-import { ntaFlexible, ntaForgetful } from "./nta";
+import { ntaFlexible, ntaFlexiblePrior, ntaForgetful, ntaForgetfulPrior } from "./nta";
 import type { Generator } from "./types";
 
 export type { GeneratedParticipant, Generator, GeneratorContext, GeneratorTruth } from "./types";
@@ -21,6 +21,8 @@ export const GENERATORS: readonly Generator[] = [
   bayesianRuleInference,
   ntaFlexible,
   ntaForgetful,
+  ntaFlexiblePrior,
+  ntaForgetfulPrior,
 ];
 
 export function getGenerator(name: string): Generator {
