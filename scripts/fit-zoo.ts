@@ -38,6 +38,8 @@ const { values } = parseArgs({
     inits: { type: "string" },
     out: { type: "string", default: "reports/fit-recovery/zoo" },
     "no-cache": { type: "boolean" },
+    /** Report from the cached participants only (nothing is fitted): a stopped run's partial report. */
+    "cached-only": { type: "boolean" },
   },
 });
 const n = Number(values.n),
@@ -54,8 +56,9 @@ const names = values.generators
 const threads = Math.max(1, Number(values.threads ?? availableParallelism()));
 const initSeeds = values.inits ? Number(values.inits) : INIT_SEEDS;
 
-const jobs: ZooJob[] = names.flatMap((generator) =>
-  Array.from({ length: n }, (_, index) => ({
+// participant-major order: a run stopped early has every generator with fewer participants
+const jobs: ZooJob[] = Array.from({ length: n }, (_, index) =>
+  names.map((generator): ZooJob => ({
     generator,
     index,
     seed,
@@ -63,7 +66,7 @@ const jobs: ZooJob[] = names.flatMap((generator) =>
     link,
     initSeeds,
   })),
-);
+).flat();
 
 /** Hash of the source the results depend on (the fit, the generators, flags and statistics). */
 function codeHash(): string {
@@ -99,10 +102,12 @@ const t0 = performance.now();
 fs.mkdirSync(cacheDir, { recursive: true });
 const results = [
   ...cached.values(),
-  ...(await runPool(
-    jobs.filter((j) => !cached.has(j)),
-    threads,
-  )),
+  ...(values["cached-only"]
+    ? []
+    : await runPool(
+        jobs.filter((j) => !cached.has(j)),
+        threads,
+      )),
 ].sort((a, b) =>
   a.generator === b.generator
     ? a.index - b.index
@@ -128,6 +133,10 @@ const meta = {
   codeVersion: codeVersion(),
   codeHash: hash,
   cachedResults: cached.size,
+  partial:
+    values["cached-only"] && cached.size < jobs.length
+      ? `${cached.size} of ${jobs.length} participants (cached-only report of a stopped run)`
+      : null,
   trials: 480,
   qualityThresholds: QUALITY_THRESHOLDS,
 };
@@ -249,6 +258,7 @@ function markdown(ss: GeneratorSummary[], cs: ZooCheck[]): string {
     "",
     `\`${meta.command}\` — ${meta.n} participants per generator, default study (20 blocks × 24 = 480 trials, each participant on their own curriculum), link \`${meta.link}\`, ${meta.initSeeds} initialisations, ${meta.threads} worker threads, wall ${meta.wallS.toFixed(0)} s. Fit code: version ${meta.codeVersion}. Generators: docs/generators.md; flags: docs/quality.md; practice effect and BMS: docs/group-stats.md.`,
     "",
+    ...(meta.partial ? [`**Partial report: ${meta.partial}.**`, ""] : []),
     "## Acceptance checks",
     "",
     "| check | value | target | |",
