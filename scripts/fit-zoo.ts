@@ -85,8 +85,22 @@ function codeHash(): string {
   walk("lib/core");
   return h.digest("hex").slice(0, 16);
 }
-const hash = codeHash();
-const cacheDir = path.join("node_modules", ".cache", "nta-fit-zoo", hash);
+const cacheRoot = path.join("node_modules", ".cache", "nta-fit-zoo");
+/** --cached-only: the newest cache when the current code has none (reported as the code hash used). */
+function newestCache(): string | null {
+  if (!fs.existsSync(cacheRoot)) return null;
+  const dirs = fs
+    .readdirSync(cacheRoot)
+    .map((d) => ({ d, t: fs.statSync(path.join(cacheRoot, d)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  return dirs[0]?.d ?? null;
+}
+const currentHash = codeHash();
+const hash =
+  values["cached-only"] && !fs.existsSync(path.join(cacheRoot, currentHash))
+    ? (newestCache() ?? currentHash)
+    : currentHash;
+const cacheDir = path.join(cacheRoot, hash);
 const cacheFile = (j: ZooJob) =>
   path.join(cacheDir, `${j.generator}-${j.index}-s${j.seed}-${j.link}-i${j.initSeeds}.json`);
 const cached = new Map<ZooJob, ZooResult>();
@@ -132,6 +146,7 @@ const meta = {
   wallS,
   codeVersion: codeVersion(),
   codeHash: hash,
+  currentCodeHash: currentHash,
   cachedResults: cached.size,
   partial:
     values["cached-only"] && cached.size < jobs.length
