@@ -17,6 +17,7 @@ import {
   type RecoverySummary,
   runRecovery,
 } from "@/lib/model/fit/recovery";
+import { NTA_GENERATING_RANGES } from "@/lib/model/fit/generators/nta";
 import type { GeneratingRanges } from "@/lib/model/fit/simulate";
 import { INIT_SEEDS } from "@/lib/model/fit/participant";
 import { type MechanismStats, showsMechanism } from "@/lib/model/fit/signature";
@@ -74,19 +75,9 @@ const ADMIT =
 /** Generating ranges: engaged participants (β 2–20, lapse 1–10%) inside the prior box; flexible
  * participants have the mechanism switched on (λ ≥ 0.01, τ_c ≤ 0.1 < typical τ_w). Response times
  * (ddm): boundary 0.8–1.6 (mean decision time at zero drift 0.16–0.64 s), non-decision time
- * 0.25–0.45 s — RTs like a choice task's 0.4–1.2 s. docs/fitting.md. */
-const RT_RANGES: GeneratingRanges = { bound: [0.8, 1.6], ndt: [0.25, 0.45] };
-const GENERATING_RANGES: Record<NtaModelName, GeneratingRanges> = {
-  flexible: {
-    tauW: [0.05, 0.5],
-    tauC: [0.01, 0.1],
-    lambda: [0.01, 0.1],
-    beta: [2, 20],
-    lapse: [0.01, 0.1],
-    ...RT_RANGES,
-  },
-  forgetful: { tau: [0.05, 0.5], beta: [2, 20], lapse: [0.01, 0.1], ...RT_RANGES },
-};
+ * 0.25–0.45 s — RTs like a choice task's 0.4–1.2 s. docs/fitting.md. The zoo's NTA generators
+ * draw from the same ranges (lib/model/fit/generators/nta.ts). */
+const GENERATING_RANGES: Record<NtaModelName, GeneratingRanges> = NTA_GENERATING_RANGES;
 
 const n = Number(values.n),
   seed = Number(values.seed);
