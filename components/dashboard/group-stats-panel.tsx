@@ -9,7 +9,8 @@ import type { GroupEstimate, GroupStats } from "@/lib/core/group-stats";
 const f = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : "–");
 
 function Effect({ g, digits, unit }: { g: GroupEstimate | null; digits: number; unit: string }) {
-  if (!g) return <span className="muted">not estimable</span>;
+  if (!g)
+    return <span className="muted">needs 2 or more participants with an estimable slope</span>;
   const verdict =
     g.ci[1] < 0 ? "falls with practice" : g.ci[0] > 0 ? "grows" : "no evidence of change";
   return (
