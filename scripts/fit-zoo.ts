@@ -7,6 +7,7 @@
 // result is cached under node_modules/.cache/nta-fit-zoo/ keyed by the job and a hash of the code
 // it ran (lib/model, lib/core): an interrupted run, or one generator at a time (--generators),
 // resumes without refitting; any code change refits. --no-cache ignores the cache.
+import { execSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { availableParallelism } from "node:os";
@@ -145,6 +146,20 @@ const meta = {
   threads,
   wallS,
   codeVersion: codeVersion(),
+  /** The last commit that changed the fit code itself (lib/model/fit without the zoo's own files). */
+  fitCode: (() => {
+    try {
+      return execSync(
+        "git log -1 --format='%h %s' -- lib/model/fit ':!lib/model/fit/generators' ':!lib/model/fit/zoo*'",
+        { stdio: ["ignore", "pipe", "ignore"] },
+      )
+        .toString()
+        .trim()
+        .slice(0, 160);
+    } catch {
+      return "unknown";
+    }
+  })(),
   codeHash: hash,
   currentCodeHash: currentHash,
   cachedResults: cached.size,
@@ -271,7 +286,7 @@ function markdown(ss: GeneratorSummary[], cs: ZooCheck[]): string {
   return [
     `# Generator zoo: what the fits say about participants who are not (all) the NTA model`,
     "",
-    `\`${meta.command}\` — ${meta.n} participants per generator, default study (20 blocks × 24 = 480 trials, each participant on their own curriculum), link \`${meta.link}\`, ${meta.initSeeds} initialisations, ${meta.threads} worker threads, wall ${meta.wallS.toFixed(0)} s. Fit code: version ${meta.codeVersion}. Generators: docs/generators.md; flags: docs/quality.md; practice effect and BMS: docs/group-stats.md.`,
+    `\`${meta.command}\` — ${meta.n} participants per generator, default study (20 blocks × 24 = 480 trials, each participant on their own curriculum), link \`${meta.link}\`, ${meta.initSeeds} initialisations, ${meta.threads} worker threads, wall ${meta.wallS.toFixed(0)} s. App version ${meta.codeVersion}; fit code: last changed in \`${meta.fitCode}\`. Generators: docs/generators.md; flags: docs/quality.md; practice effect and BMS: docs/group-stats.md.`,
     "",
     ...(meta.partial ? [`**Partial report: ${meta.partial}.**`, ""] : []),
     "## Acceptance checks",
