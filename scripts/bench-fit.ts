@@ -1,7 +1,9 @@
-// npm run bench:fit [-- --design js|tfjs --link choice|ddm|both] — wall time of one participant fit
-// (flexible + forgetful) on the default 480-trial curriculum, target ≤ 20 s, plus the engines' raw
-// speed. The simulated participant answers through the diffusion link (choices and response times);
-// the "choice" fit uses its key presses only, the "ddm" fit its response times as well.
+// npm run bench:fit [-- --link choice|ddm|both] — wall time of one participant fit on the default
+// 480-trial curriculum: every model (NTA flexible and forgetful with prior knowledge, the three
+// baselines), profile-likelihood intervals, the Hessian, the comparison and the posterior predictive
+// check; target ≤ 20 s. Also the engines' raw speed. The simulated participant (NTA flexible with
+// prior knowledge κ = 0.5, human-level accuracy) answers through the diffusion link; the "choice"
+// fit uses its key presses only, the "ddm" fit its response times as well.
 import { parseArgs } from "node:util";
 
 import { generateCurriculum } from "@/lib/core/curriculum";
@@ -10,12 +12,11 @@ import { initBackend } from "@/lib/model/backend";
 import { jsEngine, tfjsEngine } from "@/lib/model/fit/engine";
 import { fitParticipant } from "@/lib/model/fit/participant";
 import { simulateParticipant } from "@/lib/model/fit/simulate";
+import { ALL_MODELS } from "@/lib/model/fit/transforms";
 import { stimulusPresets } from "@/lib/model/presets";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
 
-const { values } = parseArgs({
-  options: { design: { type: "string", default: "js" }, link: { type: "string", default: "both" } },
-});
+const { values } = parseArgs({ options: { link: { type: "string", default: "both" } } });
 const links =
   values.link === "both"
     ? (["choice", "ddm"] as const)
@@ -38,28 +39,34 @@ for (const [name, engine] of [
     `engine ${name.padEnd(31)} 480 trials × 256 parameter sets: ${(performance.now() - t).toFixed(0)} ms [${backend}]`,
   );
 }
-const theta = { tauW: 0.1, tauC: 0.02, lambda: 0.05, beta: 8, lapse: 0.03, bound: 1.2, ndt: 0.35 };
+const theta = {
+  tauW: 0.2,
+  tauC: 0.02,
+  lambda: 0.05,
+  prior: 0.5,
+  beta: 8,
+  lapse: 0.03,
+  bound: 1.2,
+  ndt: 0.35,
+};
 const sim = simulateParticipant(arch, seq, "flexible", theta, 11, 12, { link: "ddm" });
 for (const link of links) {
   const t = performance.now();
-  const fit = await fitParticipant(arch, seq, sim.data, {
-    seed: 3,
-    link,
-    designEngine: values.design === "tfjs" ? "tfjs" : "js",
-  });
+  const fit = await fitParticipant(arch, seq, sim.data, { seed: 3, link });
   const s = (performance.now() - t) / 1000;
   console.log(
-    `fit one participant (${seq.trials.length} trials, flexible + forgetful, ${link} link, design ${values.design}): ${s.toFixed(2)} s  target ≤ 20 s  ${s <= 20 ? "ok" : "SLOW"}`,
+    `fit one participant (${seq.trials.length} trials, ${ALL_MODELS.length} models + profile intervals + PPC, ${link} link): ${s.toFixed(2)} s  target ≤ 20 s  ${s <= 20 ? "ok" : "SLOW"}`,
   );
-  for (const m of ["flexible", "forgetful"] as const) {
-    const f = fit[m];
+  for (const m of ALL_MODELS) {
+    const f = fit.fits[m]!;
     const th = Object.entries(f.theta)
       .map(([k, v]) => `${k} ${v!.toPrecision(3)}`)
       .join(", ");
     console.log(
-      `  ${m.padEnd(9)} logLik ${f.logLik.toFixed(2)}  BIC ${f.bic.toFixed(2)}  ${f.evals} evals  ${(f.wallMs / 1000).toFixed(2)} s  (${th})`,
+      `  ${m.padEnd(12)} logLik ${f.logLik.toFixed(2)}  BIC ${f.bic.toFixed(2)}  ${f.evals} evals  ${(f.wallMs / 1000).toFixed(2)} s  (${th})`,
     );
   }
+  console.log(`  verdict: ${fit.comparison.summary}`);
 }
 console.log(
   `  generating θ (flexible): ${Object.entries(theta)

@@ -4,6 +4,7 @@
 // both models to each, and write <out>/{summary.md, summary.json, recovery.svg}, out defaulting to
 // reports/fit-recovery/<link>[-from-<generate>][-wide]. --generate (default: --link) says how the
 // simulated participants answer: "ddm" = keys and response times, "choice" = keys only.
+// `--zoo`: the generator-zoo report instead (scripts/fit-zoo.ts, docs/generators.md).
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -16,16 +17,13 @@ import {
   type RecoverySummary,
   runRecovery,
 } from "@/lib/model/fit/recovery";
+import { NTA_GENERATING_RANGES } from "@/lib/model/fit/generators/nta";
 import type { GeneratingRanges } from "@/lib/model/fit/simulate";
-import { deriveSeed } from "@/lib/core/rng";
-import { jsEngine } from "@/lib/model/fit/engine";
 import { INIT_SEEDS } from "@/lib/model/fit/participant";
-import { profileRatio } from "@/lib/model/fit/profile";
-import { simulateParticipant } from "@/lib/model/fit/simulate";
 import { type MechanismStats, showsMechanism } from "@/lib/model/fit/signature";
 import {
   type LinkName,
-  type ModelName,
+  type NtaModelName,
   PRIOR,
   type Theta,
   paramSpecs,
@@ -33,6 +31,11 @@ import {
 } from "@/lib/model/fit/transforms";
 import { stimulusPresets } from "@/lib/model/presets";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
+
+if (process.argv.includes("--zoo")) {
+  await import("./fit-zoo");
+  process.exit(0);
+}
 
 const { values } = parseArgs({
   options: {
@@ -42,8 +45,6 @@ const { values } = parseArgs({
     range: { type: "string", default: "main" },
     out: { type: "string" },
     inits: { type: "string" },
-    /** --profile K: profile likelihood of τ_c/τ_w for the first K flexible participants of <out>/summary.json → <out>/profile.md */
-    profile: { type: "string" },
     link: { type: "string", default: "ddm" },
     generate: { type: "string" },
   },
@@ -67,35 +68,22 @@ const out =
  * "wide": every draw from the ranges is kept. */
 const ADMIT =
   values.range === "main"
-    ? (model: ModelName, _t: Theta, m: MechanismStats) => model === "forgetful" || showsMechanism(m)
+    ? (model: NtaModelName, _t: Theta, m: MechanismStats) =>
+        model === "forgetful" || showsMechanism(m)
     : undefined;
 
 /** Generating ranges: engaged participants (β 2–20, lapse 1–10%) inside the prior box; flexible
  * participants have the mechanism switched on (λ ≥ 0.01, τ_c ≤ 0.1 < typical τ_w). Response times
  * (ddm): boundary 0.8–1.6 (mean decision time at zero drift 0.16–0.64 s), non-decision time
- * 0.25–0.45 s — RTs like a choice task's 0.4–1.2 s. docs/fitting.md. */
-const RT_RANGES: GeneratingRanges = { bound: [0.8, 1.6], ndt: [0.25, 0.45] };
-const GENERATING_RANGES: Record<ModelName, GeneratingRanges> = {
-  flexible: {
-    tauW: [0.05, 0.5],
-    tauC: [0.01, 0.1],
-    lambda: [0.01, 0.1],
-    beta: [2, 20],
-    lapse: [0.01, 0.1],
-    ...RT_RANGES,
-  },
-  forgetful: { tau: [0.05, 0.5], beta: [2, 20], lapse: [0.01, 0.1], ...RT_RANGES },
-};
+ * 0.25–0.45 s — RTs like a choice task's 0.4–1.2 s. docs/fitting.md. The zoo's NTA generators
+ * draw from the same ranges (lib/model/fit/generators/nta.ts). */
+const GENERATING_RANGES: Record<NtaModelName, GeneratingRanges> = NTA_GENERATING_RANGES;
 
 const n = Number(values.n),
   seed = Number(values.seed);
 if (!(n >= 2)) throw new Error(`--n must be ≥ 2, got ${values.n}`);
 const backend = values.design === "tfjs" ? await initBackend() : "none";
 const initSeeds = values.inits ? Number(values.inits) : INIT_SEEDS;
-if (values.profile) {
-  await writeProfiles(Number(values.profile));
-  process.exit(0);
-}
 const config = defaultStudyConfig();
 const seq = curriculumToStimulusTrials(generateCurriculum(config, seed));
 const arch = stimulusPresets.flexible.arch;
@@ -106,7 +94,7 @@ const { participants, summary } = await runRecovery(arch, seq, {
   ranges: GENERATING_RANGES,
   admit: ADMIT,
   generateLink,
-  fit: { designEngine: values.design === "tfjs" ? "tfjs" : "js", initSeeds, link },
+  fit: { initSeeds, link },
   onParticipant: (p, done, total) =>
     console.log(
       `[${done}/${total}] ${p.model.padEnd(9)} acc ${p.accuracy.toFixed(2)}  ΔBIC ${p.deltaBic.toFixed(1).padStart(7)} → ${p.preferred}  (${((p.fits.flexible.wallMs + p.fits.forgetful.wallMs) / 1000).toFixed(1)} s)`,
@@ -171,7 +159,7 @@ function markdown(s: RecoverySummary, m: typeof meta): string {
   const pass = (ok: boolean) => (ok ? "pass" : "**FAIL**");
   const row = (p: RecoverySummary["params"][number]) =>
     `| ${p.param} | ${p.model} | ${p.n} | ${p.r.toFixed(3)} | ${p.bias.toFixed(3)} | ${p.rmse.toFixed(3)} | ${p.scale} |`;
-  const get = (param: string, model: ModelName) =>
+  const get = (param: string, model: NtaModelName) =>
     s.params.find((p) => p.param === param && p.model === model);
   const checks = [
     ["τ_w (flexible)", get("tauW", "flexible")],
@@ -230,7 +218,7 @@ function markdown(s: RecoverySummary, m: typeof meta): string {
 }
 
 function svg(ps: RecoveredParticipant[], s: RecoverySummary): string {
-  const panels: { title: string; pts: [number, number, ModelName][] }[] = [];
+  const panels: { title: string; pts: [number, number, NtaModelName][] }[] = [];
   for (const model of ["flexible", "forgetful"] as const)
     for (const spec of paramSpecs(model, link)) {
       const own = ps.filter((p) => p.model === model);
@@ -252,7 +240,7 @@ function svg(ps: RecoveredParticipant[], s: RecoverySummary): string {
           Math.log(p.theta.tauC! / p.theta.tauW!),
           Math.log(p.fits.flexible.theta.tauC! / p.fits.flexible.theta.tauW!),
           "flexible",
-        ] as [number, number, ModelName],
+        ] as [number, number, NtaModelName],
     );
   panels.push({
     title: `flexible log τ_c/τ_w r=${s.params.find((x) => x.param === "tauC/tauW")?.r.toFixed(2)}`,
@@ -292,46 +280,4 @@ function svg(ps: RecoveredParticipant[], s: RecoverySummary): string {
   });
   const rows = Math.ceil(panels.length / cols);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${cols * W}" height="${rows * H}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n${out.join("\n")}\n</svg>\n`;
-}
-
-/** Profile likelihood of log τ_c/τ_w (lib/model/fit/profile.ts) for the first k flexible participants of an existing run. */
-async function writeProfiles(k: number) {
-  const run = JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8")) as {
-    meta: { seed: number; initSeeds: number };
-    participants: ReturnType<typeof compact>[];
-  };
-  const seq = curriculumToStimulusTrials(generateCurriculum(defaultStudyConfig(), run.meta.seed));
-  const arch = stimulusPresets.flexible.arch;
-  const deltas = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
-  const lines = [
-    `# Profile likelihood of log τ_c/τ_w (npm run fit:recovery -- --range ${values.range} --profile ${k})`,
-    "",
-    "For each flexible participant: the maximised log-likelihood (over τ_w, λ, β, lapse; Nelder–Mead from the generating and the fitted θ) with log τ_c/τ_w fixed at the generating value + Δ. Columns: Δ. A profile within ~2 log units over a wide Δ range means the ratio is not identified by 480 choices.",
-    "",
-    `| id | true log ρ | fitted log ρ | fitted logLik | ${deltas.map((d) => `Δ ${d}`).join(" | ")} |`,
-    `|---|---|---|---|${deltas.map(() => "---").join("|")}|`,
-  ];
-  for (const p of run.participants.filter((q) => q.model === "flexible").slice(0, k)) {
-    const sim = simulateParticipant(
-      arch,
-      seq,
-      "flexible",
-      p.true,
-      deriveSeed(run.meta.seed, 3 * p.id),
-      deriveSeed(run.meta.seed, 3 * p.id + 1),
-    );
-    const engine = jsEngine(arch, seq, deriveSeed(run.meta.seed, 3 * p.id + 2), run.meta.initSeeds);
-    const lr = Math.log(p.true.tauC / p.true.tauW);
-    const fitted = p.flexible as Theta;
-    const prof = await profileRatio(
-      engine,
-      sim.data.choices,
-      deltas.map((d) => lr + d),
-      [p.true, fitted],
-    );
-    const row = `| ${p.id} | ${lr.toFixed(2)} | ${Math.log(fitted.tauC! / fitted.tauW!).toFixed(2)} | ${p.fittedLogLik.toFixed(1)} | ${prof.map((q) => (Number.isFinite(q.logLik) ? q.logLik.toFixed(1) : "out of box")).join(" | ")} |`;
-    console.log(row);
-    lines.push(row);
-  }
-  fs.writeFileSync(path.join(out, "profile.md"), lines.join("\n") + "\n");
 }

@@ -1,10 +1,12 @@
-// npm run fit -- --study <slug> [--run <runId>] [--link ddm|choice] — fit flexible and forgetful to
+// npm run fit -- --study <slug> [--run <runId>] [--link ddm|choice] — fit every model (the NTA
+// variants and the baselines) to
 // every completed, non-pilot run of a study (or one run) in this process, store the Fit rows (per run
 // and the study BIC sums), and print a progress line per run and a results table. --link ddm
 // (default) scores key presses and response times, choice the key presses only. docs/fitting.md.
 import { parseArgs } from "node:util";
 
 import { getDb } from "../lib/server/db";
+import { ALL_MODELS } from "../lib/model/fit/transforms";
 import { DEFAULT_FIT_LINK, fitRun, fitStudy } from "../lib/server/fits";
 
 const { values } = parseArgs({
@@ -24,25 +26,25 @@ if (!study) {
   console.error(`No study with slug "${values.study}"`);
   process.exit(1);
 }
-const f = (v: number | undefined, d = 3) => (v === undefined ? "—" : v.toPrecision(d));
 const rows: string[] = [];
 const onRun = (runId: string, fit: Awaited<ReturnType<typeof fitRun>>, i?: number, n?: number) => {
-  const { flexible: x, forgetful: y, comparison: c } = fit;
+  const c = fit.comparison;
   console.log(
-    `[${(i ?? 0) + 1}/${n ?? 1}] run ${runId}: ${(fit.wallMs / 1000).toFixed(1)} s, ΔBIC ${c.deltaBic.toFixed(1)} → ${c.preferred} (${c.strength})`,
+    `[${(i ?? 0) + 1}/${n ?? 1}] run ${runId}: ${(fit.wallMs / 1000).toFixed(1)} s, ${c.summary}`,
   );
+  const pe = c.practiceEffect;
   rows.push(
     [
       runId.padEnd(26),
-      String(x.nTrials).padStart(4),
-      `${f(x.theta.tauW)} ${f(x.theta.tauC)} ${f(x.theta.lambda)} ${f(x.theta.beta)} ${f(x.theta.lapse)}`.padEnd(
-        34,
-      ),
-      x.bic.toFixed(1).padStart(8),
-      `${f(y.theta.tau)} ${f(y.theta.beta)} ${f(y.theta.lapse)}`.padEnd(20),
-      y.bic.toFixed(1).padStart(8),
-      c.deltaBic.toFixed(1).padStart(7),
-      c.preferred,
+      String(fit.flexible.nTrials).padStart(4),
+      ...ALL_MODELS.map((m) => (fit.fits[m]?.bic.toFixed(1) ?? "—").padStart(9)),
+      (pe
+        ? pe.estimable
+          ? `${pe.estimate.toFixed(2)} [${pe.lo.toFixed(2)}, ${pe.hi.toFixed(2)}]`
+          : "not estimable"
+        : "—"
+      ).padEnd(22),
+      c.summary,
     ].join(" "),
   );
 };
@@ -64,11 +66,12 @@ if (values.run) {
   if (!s.comparison) summary = "No completed runs to fit.";
   else {
     const c = s.comparison;
-    summary = `Study ${values.study}: ${c.participants} participants, summed BIC flexible ${c.bic.flexible.toFixed(1)} vs forgetful ${c.bic.forgetful.toFixed(1)} (ΔBIC ${c.deltaBic.toFixed(1)} → ${c.preferred}); per participant: flexible ${c.preferredCount.flexible}, forgetful ${c.preferredCount.forgetful}`;
+    const best = ALL_MODELS.map((m) => `${m} ${c.bestCount[m] ?? 0}`).join(", ");
+    summary = `Study ${values.study}: ${c.participants} participants in the sums (${c.excluded.length} excluded at chance), summed BIC flexible ${c.bic.flexible?.toFixed(1)} vs forgetful ${c.bic.forgetful?.toFixed(1)} (ΔBIC ${c.deltaBic.toFixed(1)} → ${c.preferred}); NTA misfit ${c.misfitCount}; best model per participant: ${best}`;
   }
 }
 console.log(
-  `\n${"run".padEnd(26)}    n flexible τ_w τ_c λ β lapse          BIC_flex forgetful τ β lapse  BIC_forg    ΔBIC preferred`,
+  `\n${"run".padEnd(26)}    n ${ALL_MODELS.map((m) => m.slice(0, 9).padStart(9)).join(" ")} ${"practice γ [95 %]".padEnd(22)} verdict`,
 );
 for (const r of rows) console.log(r);
 if (summary) console.log(`\n${summary}`);

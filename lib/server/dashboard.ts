@@ -30,6 +30,8 @@ export type RunFilter = {
   excludePilots?: boolean;
   /** Only completed runs. Default true. */
   completedOnly?: boolean;
+  /** Leave these runs out (participants with data-quality flags, lib/server/quality.ts). */
+  excludeRunIds?: readonly string[];
 };
 
 /** A SwitchCell as raw SQL returns it: counts and sums may arrive as bigint or numeric strings. */
@@ -42,6 +44,8 @@ function runWhere(f: RunFilter) {
   if (f.runId) parts.push(Prisma.sql`r."id" = ${f.runId}`);
   if (f.excludePilots ?? true) parts.push(Prisma.sql`r."isPilot" = false`);
   if (f.completedOnly ?? true) parts.push(Prisma.sql`r."status" = 'completed'`);
+  if (f.excludeRunIds?.length)
+    parts.push(Prisma.sql`r."id" NOT IN (${Prisma.join([...f.excludeRunIds])})`);
   return Prisma.join(parts, " AND ");
 }
 

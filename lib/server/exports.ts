@@ -7,6 +7,7 @@ import "server-only";
 import { Zip, ZipDeflate } from "fflate";
 
 import { getDb } from "./db";
+import { fetchRunsQuality } from "./quality";
 import { fetchOwnedStudy } from "./studies";
 
 export const EXPORT_PAGE_SIZE = 5000;
@@ -21,6 +22,10 @@ export const EXPORT_COLUMNS = [
   ["participantIndex", "participant index within the study (the run whose curriculum this is)"],
   ["externalId", "recruiter id of the participant (e.g. Prolific PID), empty for direct links"],
   ["pilot", "true for researcher pilot runs (exclude from analysis)"],
+  [
+    "qualityFlags",
+    "data-quality flags of the participant run (docs/quality.md: chance, chance-half, near-chance, misses, fast-rts, flat-rts, one-key, timing), separated by ';'; empty when none",
+  ],
   ["modelPreset", "model rows: NTA preset (flexible, forgetful, ...)"],
   [
     "modelSource",
@@ -59,6 +64,18 @@ type RunInfo = {
   isPilot: boolean;
 };
 
+/** ';'-joined quality flag codes of one run (its main trials are read once per run). */
+async function qualityFlagsOf(run: { id: string }): Promise<string> {
+  const db = getDb();
+  const r = await db.run.findUnique({
+    where: { id: run.id },
+    select: { id: true, config: true, expectedTrials: true },
+  });
+  if (!r) return "";
+  const report = (await fetchRunsQuality([r])).get(r.id)!;
+  return report.flags.map((f) => f.code).join(";");
+}
+
 async function* humanPages(studyId: string, slug: string): AsyncGenerator<ExportRow[]> {
   const db = getDb();
   const runs: RunInfo[] = await db.run.findMany({
@@ -67,6 +84,7 @@ async function* humanPages(studyId: string, slug: string): AsyncGenerator<Export
     select: { id: true, participantIndex: true, externalId: true, isPilot: true },
   });
   for (const run of runs) {
+    const qualityFlags = await qualityFlagsOf(run);
     for (const phase of ["practice", "main"] as const) {
       let after = -1;
       for (;;) {
@@ -82,6 +100,7 @@ async function* humanPages(studyId: string, slug: string): AsyncGenerator<Export
           participantIndex: run.participantIndex,
           externalId: run.externalId,
           pilot: run.isPilot,
+          qualityFlags,
           modelPreset: null,
           modelSource: null,
           phase: t.phase,
@@ -116,10 +135,14 @@ async function* modelPages(studyId: string, slug: string): AsyncGenerator<Export
       id: true,
       preset: true,
       source: true,
-      run: { select: { participantIndex: true, externalId: true, isPilot: true } },
+      run: { select: { id: true, participantIndex: true, externalId: true, isPilot: true } },
     },
   });
+  const flagsByRun = new Map<string, string>();
   for (const mr of modelRuns) {
+    if (mr.run && !flagsByRun.has(mr.run.id))
+      flagsByRun.set(mr.run.id, await qualityFlagsOf(mr.run));
+    const qualityFlags = mr.run ? flagsByRun.get(mr.run.id)! : null;
     let after = -1;
     for (;;) {
       const page = await db.modelTrial.findMany({
@@ -134,6 +157,7 @@ async function* modelPages(studyId: string, slug: string): AsyncGenerator<Export
         participantIndex: mr.run?.participantIndex ?? null,
         externalId: mr.run?.externalId ?? null,
         pilot: mr.run?.isPilot ?? false,
+        qualityFlags,
         modelPreset: mr.preset,
         modelSource: mr.source,
         phase: "main",

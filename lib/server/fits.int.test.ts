@@ -4,7 +4,7 @@
 import { studyConfigSchema } from "@/lib/core/study-config";
 
 import { getDb } from "./db";
-import { enqueueFit, fetchFitCurves, fetchFits, fitSeedFor } from "./fits";
+import { enqueueFit, fetchFitPpc, fetchFits, fitSeedFor } from "./fits";
 import { jobHandlers } from "./job-handlers";
 import { runNextJob } from "./job-runner";
 import { completeRun } from "./runs";
@@ -13,7 +13,7 @@ import { studyWithRun } from "./testing/study-run";
 const config = studyConfigSchema.parse({ blocks: 4, trialsPerBlock: 8, practice: { trials: 0 } });
 const fitOnly = { fit: jobHandlers.fit };
 
-/** A completed run whose participant is right on 3 of 4 trials (RTs 420–800 ms) and misses trial 2. */
+/** A completed run whose participant is right on 7 of 8 trials (RTs 420–800 ms) and misses trial 2. */
 async function completedRun(slug: string) {
   const db = getDb();
   const { owner, study, run, token, curriculum: c } = await studyWithRun(slug, config);
@@ -22,8 +22,8 @@ async function completedRun(slug: string) {
     data: c.trials.map((t, i) => ({
       ...t,
       runId: run.id,
-      response: i === 2 ? null : i % 4 === 3 ? wrong(t.correctResponse) : t.correctResponse,
-      correct: i !== 2 && i % 4 !== 3,
+      response: i === 2 ? null : i % 8 === 7 ? wrong(t.correctResponse) : t.correctResponse,
+      correct: i !== 2 && i % 8 !== 7,
       rtMs: i === 2 ? null : 420 + ((i * 137) % 380),
     })),
   });
@@ -32,7 +32,7 @@ async function completedRun(slug: string) {
 }
 
 describe("fit jobs", () => {
-  it("fits a completed run in a job and stores both models with provenance", async () => {
+  it("fits a completed run in a job and stores every model with provenance and the comparison", async () => {
     const { owner, study, run, curriculum } = await completedRun("fit-1");
     const job = await enqueueFit(owner.id, study.id, { runId: run.id });
     expect(await runNextJob(fitOnly)).toBe(true);
@@ -44,7 +44,14 @@ describe("fit jobs", () => {
       where: { runId: run.id },
       orderBy: { model: "asc" },
     });
-    expect(fits.map((f) => f.model)).toEqual(["flexible", "forgetful"]);
+    expect(fits.map((f) => f.model)).toEqual([
+      "chance",
+      "flexible",
+      "forgetful",
+      "ruleConstant",
+      "rulePractice",
+    ]);
+    const K_DDM = { flexible: 8, forgetful: 6, chance: 3, ruleConstant: 6, rulePractice: 7 };
     for (const f of fits) {
       expect(f.studyId).toBe(study.id);
       expect(f.jobId).toBe(job.id);
@@ -52,7 +59,7 @@ describe("fit jobs", () => {
       expect(f.codeVersion).toMatch(/^\d+\.\d+\.\d+\+/);
       // default link "ddm": keys and response times; the missed response scores the window (a term)
       expect(f.nTrials).toBe(curriculum.trials.length);
-      expect(f.nParams).toBe(f.model === "flexible" ? 7 : 5);
+      expect(f.nParams).toBe(K_DDM[f.model as keyof typeof K_DDM]);
       expect((f.params as { link: string }).link).toBe("ddm");
       expect(f.bic).toBeCloseTo(f.nParams * Math.log(f.nTrials) - 2 * f.logLik, 6);
       const ddm = f.params as Record<string, number>;
@@ -60,18 +67,22 @@ describe("fit jobs", () => {
       expect(ddm.ndt).toBeLessThan(0.6); // below most responses (420–800 ms)
       const params = f.params as Record<string, number>;
       expect(params.beta).toBeGreaterThan(0);
-      expect(f.model === "flexible" ? params.tauC : params.tau).toBeGreaterThan(0);
     }
-    // GET lists fits, job progress and the comparison; with runId it adds the recovery curves
+    // GET lists fits, job progress, each run's comparison and the study sums; with runId the PPC
     const body = await fetchFits(owner.id, study.id);
-    expect(body.fits).toHaveLength(2);
+    expect(body.fits).toHaveLength(5);
     expect(body.jobs[0].status).toBe("done");
     expect(body.comparison!.participants).toBe(1);
-    const curves = (await fetchFitCurves(owner.id, study.id, run.id))!;
-    expect(curves.length).toBeGreaterThan(0);
-    expect(Object.keys(curves[0].predicted).sort()).toEqual(["flexible", "forgetful"]);
+    const c = body.comparisons[run.id]!;
+    expect(Object.keys(c.bic).sort()).toEqual(fits.map((f) => f.model));
+    expect(c.atChance).toBe(false); // 27 of 31 responses correct
+    expect(["flexible", "forgetful", "misfit"]).toContain(c.verdict);
+    const ppc = (await fetchFitPpc(owner.id, study.id, run.id))!;
+    expect(ppc.observed.accuracy).toBeCloseTo(27 / 31, 9);
+    expect(ppc.curves.length).toBeGreaterThan(0);
+    expect(Object.keys(ppc.predicted).sort()).toEqual(fits.map((f) => f.model));
     expect(
-      curves.every(
+      ppc.curves.every(
         (p) =>
           p.predicted.flexible === null || (p.predicted.flexible >= 0 && p.predicted.flexible <= 1),
       ),
@@ -87,8 +98,11 @@ describe("fit jobs", () => {
     expect(
       choiceFits.map((f) => [f.model, f.nParams, f.nTrials, (f.params as { link: string }).link]),
     ).toEqual([
-      ["flexible", 5, curriculum.trials.length - 1, "choice"],
-      ["forgetful", 3, curriculum.trials.length - 1, "choice"],
+      ["chance", 1, curriculum.trials.length - 1, "choice"],
+      ["flexible", 6, curriculum.trials.length - 1, "choice"],
+      ["forgetful", 4, curriculum.trials.length - 1, "choice"],
+      ["ruleConstant", 4, curriculum.trials.length - 1, "choice"],
+      ["rulePractice", 5, curriculum.trials.length - 1, "choice"],
     ]);
     for (const f of choiceFits) expect(f.logLik).toBeLessThan(0);
     await expect(
@@ -103,10 +117,10 @@ describe("fit jobs", () => {
       expect(await runNextJob(fitOnly)).toBe(true);
     }
     const fits = await getDb().fit.findMany({ where: { studyId: study.id } });
-    expect(fits).toHaveLength(4);
+    expect(fits).toHaveLength(10);
     const sums = fits.filter((f) => f.runId === null);
     const perRun = fits.filter((f) => f.runId === run.id);
-    expect(sums.map((s) => s.model).sort()).toEqual(["flexible", "forgetful"]);
+    expect(sums.map((s) => s.model).sort()).toEqual(perRun.map((f) => f.model).sort());
     for (const s of sums)
       expect(s.bic).toBeCloseTo(perRun.find((f) => f.model === s.model)!.bic, 9);
   });

@@ -1,24 +1,33 @@
 // Model fits to participants (docs/science.md §10.5; docs/fitting.md): the NTA model learns
-// each completed run's own curriculum, flexible and forgetful are fitted to the participant's key
-// presses — and, with the default "ddm" link, their response times — by maximum likelihood and compared by BIC. Stored as Fit rows with provenance (model seed,
-// code version, job id). Runs in a "fit" job (payload {studyId, runId?}) or `npm run fit`.
+// each completed run's own curriculum; the two NTA variants and the descriptive baselines are
+// fitted to the participant's key presses — and, with the default "ddm" link, their response times —
+// by maximum likelihood and compared by BIC (with misfit and chance flags). Stored as Fit rows (one
+// per model) with provenance (model seed, code version, job id); the run's comparison and posterior
+// predictive summary are stored in its flexible row's params. Runs in a "fit" job (payload
+// {studyId, runId?}) or `npm run fit`.
 import "server-only";
 
 import { z } from "zod";
 
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
+import { type QualityReport, assessQuality, qualitySummary } from "@/lib/core/quality";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { deriveSeed } from "@/lib/core/rng";
-import { compareStudy } from "@/lib/model/fit/compare";
-import { jsEngine } from "@/lib/model/fit/engine";
-import type { ModelFit } from "@/lib/model/fit/fit";
-import { type FitCurvePoint, fitRecoveryCurves } from "@/lib/model/fit/curves";
-import { fitDataFor, initWeights, predictedCorrect } from "@/lib/model/fit/likelihood";
-import { INIT_SEEDS, type ParticipantFit } from "@/lib/model/fit/participant";
 import {
+  type ChanceFlag,
+  type ModelComparison,
+  type StudyComparison,
+  compareStudy,
+} from "@/lib/model/fit/compare";
+import type { ModelFit } from "@/lib/model/fit/fit";
+import { fitDataFor } from "@/lib/model/fit/likelihood";
+import type { ParticipantFit } from "@/lib/model/fit/participant";
+import type { PpcSummary } from "@/lib/model/fit/ppc";
+import {
+  ALL_MODELS,
   type LinkName,
   type ModelName,
-  type Theta,
+  isNtaModel,
   modelParamsFor,
 } from "@/lib/model/fit/transforms";
 import { stimulusPresets } from "@/lib/model/presets";
@@ -34,7 +43,7 @@ import { codeVersion } from "./version";
 
 /** Architecture of every fit: the stimulus presets' (dt 0.02, P = 2, per-path gates, init 0.01 / 0.5). */
 export const FIT_ARCH = stimulusPresets.flexible.arch;
-const MODELS: ModelName[] = ["flexible", "forgetful"];
+const MODELS: readonly ModelName[] = ALL_MODELS;
 
 /** The model initialisation seed of a run's fits: derived from the run's seed, stored with the fit. */
 export const fitSeedFor = (runSeed: number): number => deriveSeed(runSeed, 201);
@@ -48,48 +57,79 @@ export async function loadRunForFit(runId: string) {
   const db = getDb();
   const run = await db.run.findUniqueOrThrow({ where: { id: runId } });
   const sequence = curriculumToStimulusTrials(curriculumSchema.parse(run.curriculum));
-  const { responseWindowMs } = studyConfigSchema.parse(run.config).timing;
+  const config = studyConfigSchema.parse(run.config);
   const trials = await db.trial.findMany({
     where: { runId, phase: "main" },
-    select: { trialIndex: true, response: true, rtMs: true },
+    select: { trialIndex: true, response: true, rtMs: true, correct: true, timeElapsedMs: true },
   });
   const data = fitDataFor(
     sequence,
     new Map(trials.map((t) => [t.trialIndex, t])),
-    responseWindowMs,
+    config.timing.responseWindowMs,
   );
-  return { run, sequence, data };
+  const quality = assessQuality(trials, {
+    timing: config.timing,
+    feedback: config.feedback,
+    mainTrials: sequence.trials.length,
+  });
+  return { run, sequence, data, quality };
+}
+
+/** The quality checks' chance flags (overall or one half) as the comparison's chance flag. */
+function chanceFlagOf(q: QualityReport): ChanceFlag {
+  const flags = q.flags.filter((f) => f.code === "chance" || f.code === "chance-half");
+  return flags.length ? { flag: true, reason: qualitySummary({ flags }) } : { flag: false };
 }
 
 type Progress = (fraction: number, message: string) => void | Promise<void>;
 
-/** Fit both models to one run and store (replace) its two Fit rows. */
+/** Fit every model to one run and store (replace) its Fit rows. */
 export async function fitRun(
   runId: string,
   opts: { jobId?: string; link?: LinkName; onProgress?: Progress; signal?: AbortSignal } = {},
 ): Promise<ParticipantFit & { fitIds: string[] }> {
-  const { run, sequence, data } = await loadRunForFit(runId);
+  const { run, sequence, data, quality } = await loadRunForFit(runId);
   const seed = fitSeedFor(run.seed);
   const link = opts.link ?? DEFAULT_FIT_LINK;
   // the fit runs in a worker thread (lib/server/job-pool.ts); this thread reads and writes rows
   const result = await runOffThread(
     "fitParticipant",
-    { arch: FIT_ARCH, sequence, data, options: { seed, link } },
+    { arch: FIT_ARCH, sequence, data, options: { seed, link, chance: chanceFlagOf(quality) } },
     { signal: opts.signal, onProgress: (f, m) => void opts.onProgress?.(f, m) },
   );
   const db = getDb();
   const rows = await db.$transaction(async (tx) => {
-    await tx.fit.deleteMany({ where: { runId, model: { in: MODELS } } });
+    await tx.fit.deleteMany({ where: { runId, model: { in: [...MODELS] } } });
     return Promise.all(
-      MODELS.map((m) =>
-        tx.fit.create({ data: fitRowData(run.studyId, runId, result[m], opts.jobId) }),
+      MODELS.filter((m) => result.fits[m]).map((m) =>
+        tx.fit.create({
+          data: fitRowData(
+            run.studyId,
+            runId,
+            result.fits[m]!,
+            opts.jobId,
+            m === "flexible"
+              ? {
+                  comparison: result.comparison,
+                  ppc: result.ppc,
+                  quality: { flagged: quality.flagged, summary: qualitySummary(quality) },
+                }
+              : {},
+          ),
+        }),
       ),
     );
   });
   return { ...result, fitIds: rows.map((r) => r.id) };
 }
 
-function fitRowData(studyId: string, runId: string, f: ModelFit, jobId?: string) {
+function fitRowData(
+  studyId: string,
+  runId: string,
+  f: ModelFit,
+  jobId: string | undefined,
+  extra: { comparison?: ModelComparison; ppc?: PpcSummary; quality?: object },
+) {
   return {
     studyId,
     runId,
@@ -97,10 +137,12 @@ function fitRowData(studyId: string, runId: string, f: ModelFit, jobId?: string)
     params: {
       ...f.theta,
       link: f.link,
-      arch: FIT_ARCH,
-      modelParams: modelParamsFor(f.model, f.theta),
+      ...(isNtaModel(f.model)
+        ? { arch: FIT_ARCH, modelParams: modelParamsFor(f.model, f.theta) }
+        : {}),
       evals: f.evals,
       wallMs: Math.round(f.wallMs),
+      ...extra,
     } as object,
     uncertainty: f.uncertainty as object,
     logLik: f.logLik,
@@ -129,7 +171,7 @@ export async function fitStudy(
     orderBy: { participantIndex: "asc" },
     select: { id: true },
   });
-  const pairs: ParticipantFit[] = [];
+  const pairs: { runId: string; fits: ParticipantFit["fits"]; comparison: ModelComparison }[] = [];
   for (const [i, r] of runs.entries()) {
     const fit = await fitRun(r.id, {
       jobId: opts.jobId,
@@ -138,7 +180,7 @@ export async function fitStudy(
       onProgress: (f, m) =>
         opts.onProgress?.((i + f) / runs.length, `run ${i + 1}/${runs.length} ${m}`),
     });
-    pairs.push(fit);
+    pairs.push({ runId: r.id, fits: fit.fits, comparison: fit.comparison });
     opts.onRun?.(r.id, fit, i, runs.length);
   }
   const comparison = compareStudy(pairs);
@@ -146,15 +188,12 @@ export async function fitStudy(
   return { runs: runs.length, comparison };
 }
 
-async function storeStudySums(
-  studyId: string,
-  c: NonNullable<ReturnType<typeof compareStudy>>,
-  jobId?: string,
-) {
+/** The study sums, one row per model (runId null); the flexible row holds the whole comparison. */
+async function storeStudySums(studyId: string, c: StudyComparison, jobId?: string) {
   const db = getDb();
   await db.$transaction(async (tx) => {
-    await tx.fit.deleteMany({ where: { studyId, runId: null, model: { in: MODELS } } });
-    for (const m of MODELS)
+    await tx.fit.deleteMany({ where: { studyId, runId: null, model: { in: [...MODELS] } } });
+    for (const m of MODELS.filter((m) => c.bic[m] !== undefined))
       await tx.fit.create({
         data: {
           studyId,
@@ -162,14 +201,15 @@ async function storeStudySums(
           model: m,
           params: {
             participants: c.participants,
-            preferredCount: c.preferredCount[m],
+            bestCount: c.bestCount[m] ?? 0,
             deltaBic: c.deltaBic,
             preferred: c.preferred,
+            ...(m === "flexible" ? { comparison: c } : {}),
           },
-          logLik: c.logLik[m],
-          bic: c.bic[m],
+          logLik: c.logLik[m]!,
+          bic: c.bic[m]!,
           nTrials: c.nTrials,
-          nParams: c.nParams[m],
+          nParams: c.nParams[m]!,
           seed: 0,
           codeVersion: codeVersion(),
           jobId: jobId ?? null,
@@ -260,46 +300,30 @@ export async function fetchFits(userId: string, studyId: string) {
   const byRun = new Map<string, Partial<Record<ModelName, (typeof fits)[number]>>>();
   for (const f of fits)
     if (f.runId) byRun.set(f.runId, { ...byRun.get(f.runId), [f.model as ModelName]: f });
-  const pairs = [...byRun.values()].filter((p) => p.flexible && p.forgetful) as Record<
-    ModelName,
-    (typeof fits)[number]
-  >[];
-  return { fits, jobs, comparison: compareStudy(pairs) };
+  const comparisons: Record<string, ModelComparison | null> = {};
+  const rows = [...byRun.entries()].map(([runId, f]) => {
+    comparisons[runId] = storedComparison(f.flexible);
+    return { runId, fits: f, comparison: comparisons[runId] };
+  });
+  return { fits, jobs, comparisons, comparison: compareStudy(rows) };
+}
+
+/** The run's comparison stored with its flexible row (null for rows fitted before baselines existed). */
+function storedComparison(flexible: { params: unknown } | undefined): ModelComparison | null {
+  const p = flexible?.params as { comparison?: ModelComparison } | null | undefined;
+  return p?.comparison ?? null;
 }
 
 /**
- * Observed vs fitted recovery curves of one run, recomputed from the stored θ and seed (~5 ms). The
- * prediction mixes the fit's S model initialisations by their posterior weight given the
- * participant's data (the likelihood marginalises over them, so a single draw would show the wrong
- * specialisation time for a flexible fit).
+ * The posterior predictive summary of one run (observed vs each model's predicted accuracy,
+ * post-switch error and RT curves per practice level, RT quantiles), stored with its flexible fit.
  */
-export async function fetchFitCurves(
+export async function fetchFitPpc(
   userId: string,
   studyId: string,
   runId: string,
-): Promise<FitCurvePoint[] | null> {
+): Promise<PpcSummary | null> {
   await requireOwnedStudy(userId, studyId);
-  const fits = await getDb().fit.findMany({ where: { studyId, runId } });
-  if (fits.length === 0) return null;
-  const { sequence, data } = await loadRunForFit(runId);
-  const predicted: Record<string, Float64Array> = {};
-  for (const f of fits) {
-    const theta = f.params as Theta & { link?: LinkName };
-    const link: LinkName = theta.link === "ddm" && data.rts ? "ddm" : "choice";
-    const outs = await jsEngine(
-      FIT_ARCH,
-      sequence,
-      f.seed,
-      INIT_SEEDS,
-    )([modelParamsFor(f.model as ModelName, theta)]);
-    const weights = initWeights(outs, data, link, theta);
-    const mix = new Float64Array(sequence.trials.length);
-    outs.forEach((o, s) =>
-      predictedCorrect(o, sequence, theta.beta!, theta.lapse!).forEach(
-        (p, t) => (mix[t] += weights[s] * p),
-      ),
-    );
-    predicted[f.model] = mix;
-  }
-  return fitRecoveryCurves(sequence, data.choices, predicted);
+  const row = await getDb().fit.findFirst({ where: { studyId, runId, model: "flexible" } });
+  return (row?.params as { ppc?: PpcSummary } | null)?.ppc ?? null;
 }

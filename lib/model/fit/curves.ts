@@ -1,6 +1,7 @@
-// Fitted vs observed recovery curves (the Fig. 8 view, docs/science.md §11): error rate at
-// positions 1…J after each switch, split into practice levels (early vs late switches), for the
-// participant's choices and for each fitted model's predicted P(error) on the same trials.
+// Fitted vs observed recovery curves (the Fig. 8 view, docs/fitting.md): error rate and mean
+// response time at positions 1…J after each switch, split into practice levels (consecutive groups
+// of switches), for the participant's responses and for each fitted model's prediction on the same
+// trials (posterior predictive check, ppc.ts).
 import type { StimulusSequence } from "../stimulus-trials";
 
 export type FitCurvePoint = {
@@ -10,18 +11,26 @@ export type FitCurvePoint = {
   observed: number | null;
   /** Mean predicted P(error) per fitted model, over the same trials. */
   predicted: Record<string, number | null>;
+  /** Observed mean RT (s) over the same trials, and each model's predicted mean RT (null without RTs). */
+  observedRt?: number | null;
+  predictedRt?: Record<string, number | null>;
   n: number;
 };
 
 /**
  * Switch trials are those in blocks k ≥ 1 (block k starts right after switch k); levels split the
- * switches into `levels` consecutive groups. `predictedCorrect[model][t]` = P(correct key) on trial t.
+ * switches into `levels` consecutive groups. `predictedCorrect[model][t]` = P(correct key) on trial t;
+ * `rt` (optional): observed RTs in s (non-finite = none) and each model's predicted mean RT per trial.
  */
 export function fitRecoveryCurves(
   seq: StimulusSequence,
   choices: Int8Array,
   predictedCorrect: Record<string, ArrayLike<number>>,
-  opts: { positions?: number; levels?: number } = {},
+  opts: {
+    positions?: number;
+    levels?: number;
+    rt?: { observed: ArrayLike<number>; predicted: Record<string, ArrayLike<number>> };
+  } = {},
 ): FitCurvePoint[] {
   const J = opts.positions ?? 6;
   const switches = [
@@ -30,27 +39,54 @@ export function fitRecoveryCurves(
   const L = Math.max(1, Math.min(opts.levels ?? 2, switches.length));
   const levelOf = new Map(switches.map((k, i) => [k, Math.floor((i * L) / switches.length)]));
   const models = Object.keys(predictedCorrect);
-  const acc = new Map<string, { err: number; n: number; pred: Record<string, number> }>();
+  const zero = () => Object.fromEntries(models.map((m) => [m, 0]));
+  type Acc = {
+    err: number;
+    n: number;
+    pred: Record<string, number>;
+    rt: number;
+    nRt: number;
+    predRt: Record<string, number>;
+  };
+  const acc = new Map<string, Acc>();
   seq.trials.forEach((tr, t) => {
     const level = levelOf.get(tr.blockIndex);
     if (level === undefined || tr.trialInBlock >= J || choices[t] === 0) return;
     const key = `${level}:${tr.trialInBlock + 1}`;
-    const a = acc.get(key) ?? { err: 0, n: 0, pred: Object.fromEntries(models.map((m) => [m, 0])) };
+    const a = acc.get(key) ?? { err: 0, n: 0, pred: zero(), rt: 0, nRt: 0, predRt: zero() };
     a.n++;
     if (choices[t] !== (tr.target[0] > 0 ? 1 : -1)) a.err++;
     for (const m of models) a.pred[m] += 1 - predictedCorrect[m][t];
+    const rt = opts.rt?.observed[t];
+    if (opts.rt && rt !== undefined && Number.isFinite(rt)) {
+      a.rt += rt;
+      a.nRt++;
+      for (const m of models) a.predRt[m] += opts.rt.predicted[m]?.[t] ?? NaN;
+    }
     acc.set(key, a);
   });
   const points: FitCurvePoint[] = [];
   for (let level = 0; level < L; level++)
     for (let position = 1; position <= J; position++) {
       const a = acc.get(`${level}:${position}`);
+      const withRt = opts.rt && a && a.nRt > 0;
       points.push({
         level,
         position,
         n: a?.n ?? 0,
         observed: a ? a.err / a.n : null,
         predicted: Object.fromEntries(models.map((m) => [m, a ? a.pred[m] / a.n : null])),
+        ...(opts.rt
+          ? {
+              observedRt: withRt ? a.rt / a.nRt : null,
+              predictedRt: Object.fromEntries(
+                models.map((m) => [
+                  m,
+                  withRt && Number.isFinite(a.predRt[m]) ? a.predRt[m] / a.nRt : null,
+                ]),
+              ),
+            }
+          : {}),
       });
     }
   return points;

@@ -27,7 +27,17 @@ const yieldMacrotask = (): Promise<void> =>
     typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0),
   );
 
-export type OutputEngine = (params: readonly ModelParams[]) => Promise<Float64Array[]>;
+/**
+ * The NTA hyperparameters of one fitted trajectory, plus the prior knowledge κ ∈ [0, 1]
+ * (docs/fitting.md "Prior knowledge"): the students start as W_p(0) = 2κ·T_p + ε_p, path p aligned
+ * with the teacher of the p-th rule (the rules in order of first appearance in the sequence), ε_p the
+ * usual small random draw. With the initial gates ½ each, κ = 1 makes the readout Σ c_p W_p x equal
+ * the teachers' answer on every congruent stimulus (0 on incongruent ones: which rule applies is left
+ * to the gates); κ = 0 (or absent) is the untrained start of the paper.
+ */
+export type FitModelParams = ModelParams & { prior?: number };
+
+export type OutputEngine = (params: readonly FitModelParams[]) => Promise<Float64Array[]>;
 
 function assertSingleOutput(seq: StimulusSequence): { I: number } {
   if (seq.trials.length === 0) throw new Error("Stimulus sequence has no trials");
@@ -51,6 +61,8 @@ export function initialWeights(
 /** The sequence as flat arrays, inputs as sparse (index, value) lists (one-hot stimuli: one entry). */
 type Packed = {
   I: number;
+  /** Teachers [P = 2, I]: the target of stimulus i under rule p (0 where never seen under p). */
+  teacher: Float64Array;
   N: number;
   start: Int32Array;
   idx: Int32Array;
@@ -75,10 +87,18 @@ function pack(seq: StimulusSequence): Packed {
     });
     start[t + 1] = idx.length;
   });
+  const tasks = [...new Set(seq.trials.map((t) => t.task))];
+  const teacher = new Float64Array(2 * I);
+  seq.trials.forEach((tr, t) => {
+    const p = tasks.indexOf(tr.task);
+    if (p > 1) return;
+    for (let k = start[t]; k < start[t + 1]; k++) teacher[p * I + idx[k]] = tr.target[0] * val[k];
+  });
   const oneHot =
     val.every((v) => v === 1) && start.every((a, t) => t === 0 || a - start[t - 1] === 1);
   const packed = {
     I,
+    teacher,
     N,
     start,
     idx: Int32Array.from(idx),
@@ -95,7 +115,7 @@ function pack(seq: StimulusSequence): Packed {
  * update (for the mechanism diagnostics in signature.ts). */
 export function simulateOutputsJs(
   arch: FitArch,
-  p: ModelParams,
+  p: FitModelParams,
   seq: StimulusSequence,
   seed: number,
   seedIndex = 0,
@@ -105,14 +125,23 @@ export function simulateOutputsJs(
   return runJs(arch, p, pack(seq), initialWeights(arch, I, seed, seedIndex), gatesOut);
 }
 
+/** W(0) = 2κ·teacher + W0 (κ = p.prior, 0 if absent); W0 itself when κ = 0. */
+function withPrior(arch: FitArch, p: FitModelParams, seq: Packed, W0: Float64Array): Float64Array {
+  const kappa = p.prior ?? 0;
+  if (kappa === 0) return W0;
+  if (arch.paths !== 2) throw new Error("Prior knowledge needs two paths (one per rule)");
+  return W0.map((w, i) => w + 2 * kappa * seq.teacher[i]);
+}
+
 function runJs(
   arch: FitArch,
-  p: ModelParams,
+  p: FitModelParams,
   seq: Packed,
-  W0: Float64Array,
+  W00: Float64Array,
   gatesOut?: Float64Array,
   general = false,
 ): Float64Array {
+  const W0 = withPrior(arch, p, seq, W00);
   if (arch.gating !== "path")
     throw new Error(`jsEngine supports per-path gates only, got "${arch.gating}"`);
   if (
@@ -207,7 +236,7 @@ function runJsOneHot2(arch: FitArch, p: ModelParams, seq: Packed, W0: Float64Arr
 /** For tests: the general loop, bypassing the one-hot fast path. */
 export function simulateOutputsJsGeneral(
   arch: FitArch,
-  p: ModelParams,
+  p: FitModelParams,
   seq: StimulusSequence,
   seed: number,
   seedIndex = 0,
@@ -244,6 +273,8 @@ export function tfjsEngine(
   assertSingleOutput(seq);
   return async (params) => {
     if (params.length === 0) return [];
+    if (params.some((p) => (p.prior ?? 0) !== 0))
+      throw new Error("The TF.js engine has no prior knowledge (κ): use jsEngine");
     const res = await runStimulus(
       { arch, params: [...params], sequence: seq },
       { seeds, seed, signal },

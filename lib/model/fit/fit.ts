@@ -12,10 +12,11 @@
 // reruns) and the points re-ranked by the full likelihood before the joint Nelder–Mead.
 import { createRng } from "@/lib/core/rng";
 
-import { type OutputEngine } from "./engine";
 import { type FitData, countObservations, marginalLinkLogLikelihood } from "./likelihood";
 import { type Box, invertSpd, latinHypercube, nelderMead, numericalHessian } from "./optimise";
+import { type ProfileInterval, type ProfileTarget, profileInterval } from "./profile";
 import {
+  FIXED_PARAMS,
   type LinkName,
   type ModelName,
   type ParamSpec,
@@ -25,11 +26,16 @@ import {
   fromU,
   isTrajectoryParam,
   linkIndices,
-  modelParamsFor,
   paramSpecs,
   thetaFromU,
   toU,
 } from "./transforms";
+
+/**
+ * Signed evidence ŷ_t per trial for many parameter sets: S trajectories per θ (S model
+ * initialisations for the NTA models, 1 for the deterministic baselines), parameter-major.
+ */
+export type TrajectoryEngine = (thetas: readonly Theta[]) => Promise<Float64Array[]>;
 
 export type FitOptions = {
   /** Model initialisation seed; the engine's S initialisations are its seed indices 0…S−1. Stored with the fit. */
@@ -39,23 +45,31 @@ export type FitOptions = {
   designSize?: number;
   starts?: number;
   maxEvals?: number;
-  /** Engine for the batched design stage (default: the refinement engine). */
-  designEngine?: OutputEngine;
+  /** Profile-likelihood intervals for these quantities (profileTargets in participant.ts); none by default. */
+  profile?: ProfileTarget[];
   /** "choice" (default): key presses only; "ddm": key presses and response times (needs data.rts). */
   link?: LinkName;
   onProgress?: (fraction: number, message: string) => void;
 };
 
 export type Uncertainty = {
-  /** Hessian of the NLL in u space is positive definite (otherwise se/ci are null). */
+  /** Hessian of the NLL in u space is positive definite (otherwise se and the Hessian intervals are null). */
   hessianPD: boolean;
   /** Standard errors in u (log / logit) space and in θ units (delta method). */
   seU: Theta | null;
   se: Theta | null;
-  /** 95% interval: exp/logistic of u ± 1.96 se_u (asymmetric in θ, stays inside (0, ∞) / (0, ½)). */
-  ci95: Partial<Record<keyof Theta, [number, number]>> | null;
+  /**
+   * 95 % intervals by name: the profile likelihood's where one was computed (`method`), else the
+   * Hessian's fromU(u ± 1.96 se_u); both clipped to the parameter box.
+   */
+  ci95: Record<string, [number, number]> | null;
+  method: Record<string, "profile" | "hessian">;
+  /** Profile intervals (with their bound flags), by name. */
+  profile: Record<string, ProfileInterval>;
   /** Parameters whose estimate sits on the prior box edge (interval not meaningful there). */
   atBound: string[];
+  /** Names whose interval reaches the box edge (the data do not bound it on that side). */
+  nearBound: string[];
 };
 
 export type ModelFit = {
@@ -77,10 +91,10 @@ export type ModelFit = {
 
 export const bic = (logLik: number, k: number, n: number): number => k * Math.log(n) - 2 * logLik;
 
-const BETA_GRID = Array.from({ length: 10 }, (_, i) =>
+const BETA_GRID_FREE = Array.from({ length: 10 }, (_, i) =>
   Math.exp(Math.log(0.3) + (i / 9) * Math.log(100)),
 );
-const LAPSE_GRID = [0.005, 0.02, 0.06, 0.15, 0.35];
+const LAPSE_GRID_FREE = [0.005, 0.02, 0.06, 0.15, 0.35];
 const DESIGN_INITS = 4;
 /** Nelder–Mead probe budget per dimension from every start, and how many probes get the full budget. */
 const PROBE_EVALS_PER_DIM = 40;
@@ -89,7 +103,12 @@ const PURSUED = 3;
 const LINK_CANDIDATES = 3;
 
 /** Marginal log-likelihood (over the S initialisations) at every (β, lapse) of the design grid, β-major. */
-function gridLogLik(outs: Float64Array[], choices: Int8Array): Float64Array {
+function gridLogLik(
+  outs: Float64Array[],
+  choices: Int8Array,
+  BETA_GRID: readonly number[],
+  LAPSE_GRID: readonly number[],
+): Float64Array {
   const L = LAPSE_GRID.length,
     res = new Float64Array(BETA_GRID.length * L);
   const perInit = outs.map(() => new Float64Array(res.length));
@@ -114,7 +133,7 @@ function gridLogLik(outs: Float64Array[], choices: Int8Array): Float64Array {
 
 export async function fitModel(
   model: ModelName,
-  engine: OutputEngine,
+  engine: TrajectoryEngine,
   data: FitData,
   opts: FitOptions,
 ): Promise<ModelFit> {
@@ -143,10 +162,7 @@ export async function fitModel(
     -marginalLinkLogLikelihood(outs, data, link, thetaFromU(model, u, link));
   const nllBatch = async (us: number[][]): Promise<number[]> => {
     evals += us.length;
-    const outs = perInit(
-      await engine(us.map((u) => modelParamsFor(model, thetaFromU(model, u, link)))),
-      us.length,
-    );
+    const outs = perInit(await engine(us.map((u) => thetaFromU(model, u, link))), us.length);
     return us.map((u, i) => nllAt(outs[i], u));
   };
   const nll = async (u: number[]) => (await nllBatch([u]))[0];
@@ -160,20 +176,26 @@ export async function fitModel(
     const u = new Array<number>(k);
     trajDims.forEach((d, j) => (u[d] = z[j]));
     for (const [d, v] of linkStart) u[d] = v;
-    u[linkIdx.beta] = toU(specs[linkIdx.beta], beta);
-    u[linkIdx.lapse] = toU(specs[linkIdx.lapse], lapse);
+    if (linkIdx.beta >= 0) u[linkIdx.beta] = toU(specs[linkIdx.beta], beta);
+    if (linkIdx.lapse >= 0) u[linkIdx.lapse] = toU(specs[linkIdx.lapse], lapse);
     return u;
   };
+  const fixed = FIXED_PARAMS[model] ?? {};
+  const BETA_GRID = linkIdx.beta >= 0 ? BETA_GRID_FREE : [fixed.beta!];
+  const LAPSE_GRID = linkIdx.lapse >= 0 ? LAPSE_GRID_FREE : [fixed.lapse!];
   const designOuts = perInit(
-    await (opts.designEngine ?? engine)(
-      design.map((z) => modelParamsFor(model, thetaFromU(model, full(z, 1, 0.1), link))),
-    ),
+    await engine(design.map((z) => thetaFromU(model, full(z, 1, 0.1), link))),
     design.length,
   );
   evals += design.length;
   let scored = design.map((z, i) => {
     // ranking starts only: the first DESIGN_INITS initialisations are enough (Nelder–Mead re-scores with all S)
-    const grid = gridLogLik(designOuts[i].slice(0, DESIGN_INITS), data.choices);
+    const grid = gridLogLik(
+      designOuts[i].slice(0, DESIGN_INITS),
+      data.choices,
+      BETA_GRID,
+      LAPSE_GRID,
+    );
     let best = { f: Infinity, beta: 1, lapse: 0.1 };
     BETA_GRID.forEach((beta, b) =>
       LAPSE_GRID.forEach((lapse, l) => {
@@ -245,9 +267,27 @@ export async function fitModel(
   });
   if (restart.f < best.f) best = restart;
 
-  // 3. uncertainty from the Hessian of the NLL in u space
+  // 3. profile-likelihood intervals; a profile point better than the optimum moves the optimum
+  //    there (polished) and the profiles are walked again, once
+  const profile: Record<string, ProfileInterval> = {};
+  for (let pass = 0; pass < 2 && opts.profile?.length; pass++) {
+    let moved = false;
+    for (const [i, target] of opts.profile.entries()) {
+      report(0.8 + (0.1 * i) / opts.profile.length, `profile likelihood of ${target.name}`);
+      const r = await profileInterval(nll, best.x, best.f, target, box);
+      profile[target.name] = r.interval;
+      if (r.better && pass === 0) {
+        const polished = await nelderMead(nll, r.better.u, box, { maxEvals });
+        best = polished.f < r.better.f ? polished : { ...best, x: r.better.u, f: r.better.f };
+        moved = true;
+        break;
+      }
+    }
+    if (!moved) break;
+  }
+  // 4. the Hessian of the NLL in u space for the rest
   report(0.9, "Hessian");
-  const uncertainty = await uncertaintyAt(specs, nllBatch, best.x, box);
+  const uncertainty = await uncertaintyAt(specs, nllBatch, best.x, box, profile);
   const logLik = -best.f;
   report(1, "done");
   return {
@@ -319,25 +359,49 @@ async function uncertaintyAt(
   nllBatch: (us: number[][]) => Promise<number[]>,
   u: number[],
   box: Box,
+  profile: Record<string, ProfileInterval>,
 ): Promise<Uncertainty> {
   const atBound = specs
     .filter((s, i) => u[i] - box.lo[i] < 1e-3 || box.hi[i] - u[i] < 1e-3)
     .map((s) => s.name);
+  const ci95: Record<string, [number, number]> = {},
+    method: Uncertainty["method"] = {},
+    nearBound = new Set<string>();
+  for (const p of Object.values(profile)) {
+    ci95[p.name] = [p.lo, p.hi];
+    method[p.name] = "profile";
+    if (p.loAtBound || p.hiAtBound) nearBound.add(p.name);
+  }
   const H = await numericalHessian(
     nllBatch,
     u,
     u.map(() => 0.01),
   );
   const cov = invertSpd(H);
-  if (!cov) return { hessianPD: false, seU: null, se: null, ci95: null, atBound };
   const seU: Theta = {},
-    se: Theta = {},
-    ci95: Uncertainty["ci95"] = {};
-  specs.forEach((s, i) => {
-    const sd = Math.sqrt(cov[i][i]);
-    seU[s.name] = sd;
-    se[s.name] = sd * dThetaDu(s, u[i]);
-    ci95[s.name] = [fromU(s, u[i] - 1.96 * sd), fromU(s, u[i] + 1.96 * sd)];
-  });
-  return { hessianPD: true, seU, se, ci95, atBound };
+    se: Theta = {};
+  if (cov)
+    specs.forEach((s, i) => {
+      const sd = Math.sqrt(cov[i][i]);
+      seU[s.name] = sd;
+      se[s.name] = sd * dThetaDu(s, u[i]);
+      if (method[s.name]) return;
+      // clipped to the box: a Hessian interval says nothing beyond the prior range
+      const lo = Math.max(box.lo[i], u[i] - 1.96 * sd),
+        hi = Math.min(box.hi[i], u[i] + 1.96 * sd);
+      ci95[s.name] = [fromU(s, lo), fromU(s, hi)];
+      method[s.name] = "hessian";
+      if (lo === box.lo[i] || hi === box.hi[i]) nearBound.add(s.name);
+    });
+  for (const name of atBound) nearBound.add(name);
+  return {
+    hessianPD: cov !== null,
+    seU: cov ? seU : null,
+    se: cov ? se : null,
+    ci95: Object.keys(ci95).length ? ci95 : null,
+    method,
+    profile,
+    atBound,
+    nearBound: [...nearBound],
+  };
 }

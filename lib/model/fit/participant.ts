@@ -1,34 +1,107 @@
-// Fit both models to one participant on their own curriculum and compare them (docs/science.md
-// §10.5). The model learns the participant's exact main-phase sequence (same stimuli, targets
-// by the rule in force); the choice link scores the participant's key presses.
+// Fit every model to one participant on their own curriculum and compare them (docs/science.md
+// §10.5; docs/fitting.md). The NTA variants learn the participant's exact main-phase sequence
+// (same stimuli, targets by the rule in force); the baselines describe it (baselines.ts). Every model
+// yields a signed evidence per trial, which the link (choice or ddm) scores.
 import type { StimulusSequence } from "../stimulus-trials";
 
-import { type Comparison, compareFits } from "./compare";
-import { type FitArch, jsEngine, tfjsEngine } from "./engine";
-import { type FitOptions, type ModelFit, fitModel } from "./fit";
+import { baselineEvidence } from "./baselines";
+import { type ChanceFlag, type ModelComparison, compareModels, notAboveChance } from "./compare";
+import { type FitArch, jsEngine } from "./engine";
+import { type FitOptions, type ModelFit, type TrajectoryEngine, fitModel } from "./fit";
 import type { FitData } from "./likelihood";
-import type { ModelName } from "./transforms";
+import { type PpcSummary, posteriorPredictive } from "./ppc";
+import type { ProfileTarget } from "./profile";
+import {
+  ALL_MODELS,
+  type LinkName,
+  type ModelName,
+  PRIOR,
+  type ParamName,
+  type Theta,
+  fromU,
+  isNtaModel,
+  modelParamsFor,
+  paramSpecs,
+} from "./transforms";
 
 /** Default number of model initialisations marginalised in the likelihood (docs/fitting.md). */
 export const INIT_SEEDS = 8;
 
 export type ParticipantFit = {
+  fits: Partial<Record<ModelName, ModelFit>>;
   flexible: ModelFit;
   forgetful: ModelFit;
-  comparison: Comparison;
+  comparison: ModelComparison;
+  ppc: PpcSummary;
   wallMs: number;
 };
 
-export type ParticipantFitOptions = Omit<FitOptions, "designEngine" | "onProgress"> & {
-  /** "js" (default): float64 engine throughout (sparse one-hot inputs: 256 sets × 8 initialisations ≈ 0.1 s);
-   * "tfjs": the multi-start design is one batched TF.js runStimulus call (≈ 1.7 s for the same batch). */
-  designEngine?: "tfjs" | "js";
-  models?: ModelName[];
+export type ParticipantFitOptions = Omit<FitOptions, "onProgress" | "profile"> & {
+  /** Models to fit (default: all; both NTA variants are always needed for the verdict). */
+  models?: readonly ModelName[];
   /** Initialisations (seed indices 0…S−1 of `seed`) the likelihood marginalises over (default INIT_SEEDS). */
   initSeeds?: number;
+  /** Profile-likelihood intervals (default true; false: Hessian intervals only, faster). */
+  profile?: boolean;
+  /** The data-quality chance flag (lib/core/quality.ts); default: its binomial test on `data`. */
+  chance?: ChanceFlag;
   signal?: AbortSignal;
   onProgress?: (fraction: number, message: string) => void;
 };
+
+/** The engine of one model: NTA → the float64 engine over S initialisations; baseline → its evidence (S = 1). */
+export function trajectoryEngine(
+  model: ModelName,
+  arch: FitArch,
+  seq: StimulusSequence,
+  seed: number,
+  S = INIT_SEEDS,
+): TrajectoryEngine {
+  if (!isNtaModel(model))
+    return async (thetas) => thetas.map((th) => baselineEvidence(model, th, seq));
+  const engine = jsEngine(arch, seq, seed, S);
+  return (thetas) => engine(thetas.map((th) => modelParamsFor(model, th)));
+}
+
+/**
+ * Quantities with profile-likelihood intervals (docs/fitting.md "Intervals"): the ones people read.
+ * τ_c/τ_w as a ratio (log τ_c − log τ_w), the rest one parameter each.
+ */
+export function profileTargets(model: ModelName, link: LinkName): ProfileTarget[] {
+  const specs = paramSpecs(model, link);
+  const at = (n: ParamName) => specs.findIndex((s) => s.name === n);
+  const single = (n: ParamName): ProfileTarget => ({
+    name: n,
+    coef: specs.map((_, i) => (i === at(n) ? 1 : 0)),
+    toTheta: (q) => fromU(PRIOR[n], q),
+  });
+  switch (model) {
+    case "flexible":
+      return [
+        {
+          name: "tauRatio",
+          coef: specs.map((_, i) => (i === at("tauC") ? 1 : i === at("tauW") ? -1 : 0)),
+          toTheta: Math.exp,
+        },
+        single("lambda"),
+        single("prior"),
+        single("beta"),
+      ];
+    case "forgetful":
+      return [single("tau"), single("prior"), single("beta")];
+    case "rulePractice":
+      return [single("practice")];
+    default:
+      return [];
+  }
+}
+
+/** The θ-scale value of a profiled quantity (e.g. tauRatio = τ_c/τ_w). */
+export function profiledValue(name: string, theta: Theta): number | undefined {
+  return name === "tauRatio" && theta.tauC !== undefined && theta.tauW !== undefined
+    ? theta.tauC / theta.tauW
+    : theta[name as ParamName];
+}
 
 export async function fitParticipant(
   arch: FitArch,
@@ -38,22 +111,47 @@ export async function fitParticipant(
 ): Promise<ParticipantFit> {
   const t0 = performance.now();
   const S = opts.initSeeds ?? INIT_SEEDS;
-  const refine = jsEngine(arch, seq, opts.seed, S);
-  const design =
-    opts.designEngine === "tfjs" ? tfjsEngine(arch, seq, opts.seed, opts.signal, S) : refine;
-  const models: ModelName[] = ["flexible", "forgetful"];
-  const fits = {} as Record<ModelName, ModelFit>;
-  for (const [i, model] of models.entries()) {
+  const link = opts.link ?? "choice";
+  const models = ALL_MODELS.filter((m) => isNtaModel(m) || !opts.models || opts.models.includes(m));
+  // rough cost weights for the progress bar: the NTA fits and their profiles dominate
+  const cost = (m: ModelName) => (isNtaModel(m) ? 10 : 1);
+  const total = models.reduce((s, m) => s + cost(m), 0);
+  let done = 0;
+  const fits: Partial<Record<ModelName, ModelFit>> = {};
+  const engines: Partial<Record<ModelName, TrajectoryEngine>> = {};
+  for (const model of models) {
     if (opts.signal?.aborted) throw new Error("Fit cancelled");
-    fits[model] = await fitModel(model, refine, data, {
+    const engine = (engines[model] = trajectoryEngine(model, arch, seq, opts.seed, S));
+    const base = done;
+    fits[model] = await fitModel(model, engine, data, {
       ...opts,
-      designEngine: design,
-      onProgress: (f, msg) => opts.onProgress?.((i + f) / models.length, `${model}: ${msg}`),
+      link,
+      profile: opts.profile === false ? [] : profileTargets(model, link),
+      onProgress: (f, msg) =>
+        opts.onProgress?.((base + f * cost(model)) / total, `${model}: ${msg}`),
     });
+    done += cost(model);
   }
+  const correct = data.choices.reduce(
+    (n, c, t) => n + (c !== 0 && c === (seq.trials[t].target[0] > 0 ? 1 : -1) ? 1 : 0),
+    0,
+  );
+  const responded = data.choices.reduce((n, c) => n + (c !== 0 ? 1 : 0), 0);
+  const comparison = compareModels(fits, opts.chance ?? notAboveChance(correct, responded));
+  const fitted = Object.fromEntries(
+    await Promise.all(
+      models.map(async (m) => [
+        m,
+        { theta: fits[m]!.theta, outputs: await engines[m]!([fits[m]!.theta]) },
+      ]),
+    ),
+  );
   return {
-    ...fits,
-    comparison: compareFits(fits.flexible, fits.forgetful),
+    fits,
+    flexible: fits.flexible!,
+    forgetful: fits.forgetful!,
+    comparison,
+    ppc: posteriorPredictive(seq, data, link, fitted, opts.seed),
     wallMs: performance.now() - t0,
   };
 }

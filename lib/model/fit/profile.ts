@@ -1,62 +1,122 @@
-// Profile likelihood of the timescale ratio ρ = τ_c/τ_w for one participant (docs/fitting.md,
-// "Recovery design"): at each fixed log ρ, maximise the marginal likelihood over (τ_w, λ, β, lapse)
-// by Nelder–Mead from the given starting points (e.g. the generating θ and the fitted θ). A flat
-// profile over a range of log ρ means the data cannot tell those ratios apart (identifiability), as
-// opposed to an optimiser that misses a better point.
-import type { OutputEngine } from "./engine";
-import { marginalLogLikelihood } from "./likelihood";
-import { nelderMead } from "./optimise";
-import { PRIOR, type Theta, fromU, modelParamsFor, toU } from "./transforms";
+// Profile-likelihood intervals (docs/fitting.md "Intervals"). For a quantity q = a·u (one
+// parameter in u space, or a log ratio such as log τ_c − log τ_w) the profile is
+//   pl(q) = max over the other coordinates of log L,
+// and the 95 % interval is {q : 2·(log L̂ − pl(q)) ≤ χ²₁(0.95) = 3.84}. The walk steps out from the
+// optimum on each side, re-optimising the other coordinates by Nelder–Mead warm-started from the
+// previous point, and interpolates the crossing in √(drop) (exact for a quadratic profile). An end that reaches the parameter box
+// before the crossing is clipped to the box and flagged. A profile point better than the optimum
+// (the optimiser missed it) is returned so the caller can move the optimum there and profile again.
+import { type Box, nelderMead } from "./optimise";
 
-export type ProfilePoint = { logRatio: number; logLik: number; theta: Theta };
+/** χ²₁ 95 % quantile / 2: the log-likelihood drop that bounds a 95 % profile interval. */
+export const PROFILE_DROP = 3.841458820694124 / 2;
 
-export async function profileRatio(
-  engine: OutputEngine,
-  choices: Int8Array,
-  logRatios: readonly number[],
-  starts: readonly Theta[],
-  maxEvals = 400,
-): Promise<ProfilePoint[]> {
-  const specs = [PRIOR.tauW, PRIOR.lambda, PRIOR.beta, PRIOR.lapse];
-  const box = { lo: specs.map((s) => toU(s, s.lo)), hi: specs.map((s) => toU(s, s.hi)) };
-  const out: ProfilePoint[] = [];
-  for (const lr of logRatios) {
-    const thetaOf = (x: number[]): Theta => {
-      const tauW = fromU(specs[0], x[0]);
-      return {
-        tauW,
-        tauC: tauW * Math.exp(lr),
-        lambda: fromU(specs[1], x[1]),
-        beta: fromU(specs[2], x[2]),
-        lapse: fromU(specs[3], x[3]),
-      };
-    };
-    const nll = async (x: number[]) => {
-      const th = thetaOf(x);
-      if (th.tauC! < PRIOR.tauC.lo || th.tauC! > PRIOR.tauC.hi) return Infinity;
-      return -marginalLogLikelihood(
-        await engine([modelParamsFor("flexible", th)]),
-        choices,
-        th.beta!,
-        th.lapse!,
-      );
-    };
-    let best = { x: [] as number[], f: Infinity };
-    for (const s of starts) {
+export type ProfileTarget = {
+  /** Name of the reported quantity (a parameter name or e.g. "tauRatio"). */
+  name: string;
+  /** q = Σ coef[i]·u[i]; the pivot (first non-zero coefficient) is solved for, the rest re-optimised. */
+  coef: number[];
+  /** θ-scale value of q (e.g. exp for log-transformed parameters). */
+  toTheta: (q: number) => number;
+};
+
+export type ProfileInterval = {
+  name: string;
+  estimate: number;
+  lo: number;
+  hi: number;
+  /** The interval's end is the box edge (the likelihood did not drop by PROFILE_DROP before it). */
+  loAtBound: boolean;
+  hiAtBound: boolean;
+  evals: number;
+};
+
+export type ProfileResult = {
+  interval: ProfileInterval;
+  better: { u: number[]; f: number } | null;
+};
+
+export async function profileInterval(
+  nll: (u: number[]) => Promise<number>,
+  uHat: readonly number[],
+  fHat: number,
+  target: ProfileTarget,
+  box: Box,
+  opts: { initialStep?: number; maxSteps?: number; evalsPerDim?: number } = {},
+): Promise<ProfileResult> {
+  const { coef } = target;
+  const pivot = coef.findIndex((c) => c !== 0);
+  const others = coef.map((_, i) => i).filter((i) => i !== pivot);
+  const q0 = coef.reduce((s, c, i) => s + c * uHat[i], 0);
+  // range of q inside the box (linear in u: extremes at the corners, coordinate by coordinate)
+  const qLo = coef.reduce((s, c, i) => s + c * (c > 0 ? box.lo[i] : box.hi[i]), 0);
+  const qHi = coef.reduce((s, c, i) => s + c * (c > 0 ? box.hi[i] : box.lo[i]), 0);
+  const range = qHi - qLo;
+  const subBox = { lo: others.map((i) => box.lo[i]), hi: others.map((i) => box.hi[i]) };
+  const build = (x: number[], q: number) => {
+    const u = new Array<number>(coef.length);
+    others.forEach((i, m) => (u[i] = x[m]));
+    u[pivot] = (q - others.reduce((s, i) => s + coef[i] * u[i], 0)) / coef[pivot];
+    return u;
+  };
+  const outside = (u: number[]) =>
+    u[pivot] < box.lo[pivot] - 1e-9 || u[pivot] > box.hi[pivot] + 1e-9;
+  let evals = 0,
+    better: { u: number[]; f: number } | null = null;
+  const maxSteps = opts.maxSteps ?? 10;
+  const ends: { q: number; atBound: boolean }[] = [];
+  for (const side of [-1, 1]) {
+    let step = Math.min(range / 4, Math.max(range / 60, opts.initialStep ?? range / 12));
+    let prev = { q: q0, d: 0 },
+      x = others.map((i) => uHat[i]);
+    let end: { q: number; atBound: boolean } | null = null;
+    for (let s = 0; s < maxSteps && !end; s++) {
+      const edge = side < 0 ? qLo : qHi;
+      const q = side < 0 ? Math.max(edge, prev.q - step) : Math.min(edge, prev.q + step);
       const r = await nelderMead(
-        nll,
-        [
-          toU(specs[0], s.tauW!),
-          toU(specs[1], s.lambda!),
-          toU(specs[2], s.beta!),
-          toU(specs[3], s.lapse!),
-        ],
-        box,
-        { maxEvals },
+        async (z) => {
+          const u = build(z, q);
+          return outside(u) ? 1e12 : nll(u);
+        },
+        x,
+        subBox,
+        { maxEvals: (opts.evalsPerDim ?? 30) * Math.max(1, others.length) },
       );
-      if (r.f < best.f) best = r;
+      evals += r.evals;
+      const d = r.f - fHat;
+      if (d < -0.05 && (!better || r.f < better.f)) better = { u: build(r.x, q), f: r.f };
+      if (d >= 3 * PROFILE_DROP && s < maxSteps - 1) {
+        step /= 3; // overshot far past the crossing: come back closer before interpolating
+      } else if (d >= PROFILE_DROP) {
+        // interpolate in √drop, which is linear in q for a quadratic profile
+        const a = Math.sqrt(prev.d),
+          b = Math.sqrt(d);
+        end = {
+          q: prev.q + ((q - prev.q) * (Math.sqrt(PROFILE_DROP) - a)) / (b - a),
+          atBound: false,
+        };
+      } else if (q === edge) {
+        end = { q: edge, atBound: true };
+      } else {
+        prev = { q, d: Math.max(prev.d, d) };
+        x = r.x;
+        if (d < PROFILE_DROP / 4) step *= 2; // flat: stride out faster
+      }
     }
-    out.push({ logRatio: lr, logLik: -best.f, theta: thetaOf(best.x) });
+    // ran out of steps while still inside the drop: the profile is flat that far, report the last point
+    ends.push(end ?? { q: prev.q, atBound: true });
   }
-  return out;
+  const [a, b] = [target.toTheta(ends[0].q), target.toTheta(ends[1].q)];
+  return {
+    interval: {
+      name: target.name,
+      estimate: target.toTheta(q0),
+      lo: Math.min(a, b),
+      hi: Math.max(a, b),
+      loAtBound: a <= b ? ends[0].atBound : ends[1].atBound,
+      hiAtBound: a <= b ? ends[1].atBound : ends[0].atBound,
+      evals,
+    },
+    better,
+  };
 }

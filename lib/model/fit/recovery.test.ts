@@ -7,8 +7,8 @@ import { curriculumToStimulusTrials } from "../stimulus-trials";
 
 import { compareFits, compareStudy } from "./compare";
 import { fitRecoveryCurves } from "./curves";
-import { jsEngine } from "./engine";
 import { fitModel } from "./fit";
+import { trajectoryEngine } from "./participant";
 import { runRecovery } from "./recovery";
 import { drawTheta, simulateParticipant } from "./simulate";
 
@@ -25,12 +25,13 @@ describe("fit recovery (small sanity check)", () => {
           tauW: [0.08, 0.15],
           tauC: [0.01, 0.02],
           lambda: [0.02, 0.05],
+          prior: [0.3, 0.6],
           beta: [8, 12],
           lapse: [0.01, 0.03],
         },
-        forgetful: { tau: [0.08, 0.15], beta: [8, 12], lapse: [0.01, 0.03] },
+        forgetful: { tau: [0.08, 0.15], prior: [0.3, 0.6], beta: [8, 12], lapse: [0.01, 0.03] },
       },
-      fit: { designEngine: "js", designSize: 48, starts: 2, initSeeds: 4 },
+      fit: { designSize: 48, starts: 2, initSeeds: 4, models: [], profile: false },
     });
     expect(summary.modelRecoveryRate).toBeGreaterThanOrEqual(0.75);
     expect(summary.confusion.flexible.flexible + summary.confusion.forgetful.forgetful).toBe(
@@ -58,7 +59,14 @@ describe("paired recovery draws", () => {
     const withRts = drawTheta("flexible", createRng(4), ranges, "ddm", createRng(5));
     const { bound, ndt, ...model } = withRts;
     expect(model).toEqual(keysOnly);
-    expect(Object.keys(keysOnly).sort()).toEqual(["beta", "lambda", "lapse", "tauC", "tauW"]);
+    expect(Object.keys(keysOnly).sort()).toEqual([
+      "beta",
+      "lambda",
+      "lapse",
+      "prior",
+      "tauC",
+      "tauW",
+    ]);
     expect(bound!).toBeGreaterThanOrEqual(0.8);
     expect(bound!).toBeLessThanOrEqual(1.6);
     expect(ndt!).toBeGreaterThanOrEqual(0.25);
@@ -70,17 +78,22 @@ describe("paired recovery draws", () => {
 
 describe("ddm link fit (small sanity check)", () => {
   it("recovers the diffusion parameters and β of a simulated participant from keys and response times", async () => {
-    const truth = { tau: 0.1, beta: 8, lapse: 0.03, bound: 1.2, ndt: 0.35 };
+    const truth = { tau: 0.1, prior: 0.5, beta: 8, lapse: 0.03, bound: 1.2, ndt: 0.35 };
     const sim = simulateParticipant(arch, seq, "forgetful", truth, 31, 32, { link: "ddm" });
     expect(Array.from(sim.data.rts!).every((r) => r > 0)).toBe(true);
-    const fit = await fitModel("forgetful", jsEngine(arch, seq, 33, 2), sim.data, {
-      seed: 33,
-      link: "ddm",
-      designSize: 32,
-      starts: 2,
-    });
+    const fit = await fitModel(
+      "forgetful",
+      trajectoryEngine("forgetful", arch, seq, 33, 2),
+      sim.data,
+      {
+        seed: 33,
+        link: "ddm",
+        designSize: 32,
+        starts: 2,
+      },
+    );
     expect(fit.link).toBe("ddm");
-    expect(fit.nParams).toBe(5);
+    expect(fit.nParams).toBe(6);
     expect(Math.abs(fit.theta.bound! / truth.bound - 1)).toBeLessThan(0.1);
     expect(Math.abs(fit.theta.ndt! / truth.ndt - 1)).toBeLessThan(0.1);
     expect(Math.abs(Math.log(fit.theta.beta! / truth.beta))).toBeLessThan(0.4);
@@ -99,10 +112,17 @@ describe("fit comparison", () => {
     expect(compareFits({ bic: 100 }, { bic: 97 }).preferred).toBe("forgetful");
     const f = (bic: number, logLik: number) => ({ bic, logLik, nParams: 5, nTrials: 480 });
     const s = compareStudy([
-      { flexible: f(100, -40), forgetful: f(110, -50) },
-      { flexible: f(200, -90), forgetful: f(195, -91) },
+      { fits: { flexible: f(100, -40), forgetful: f(110, -50) } },
+      { fits: { flexible: f(200, -90), forgetful: f(195, -91) } },
+      // at chance: listed, not summed
+      {
+        runId: "r3",
+        fits: { flexible: f(700, -340), forgetful: f(690, -340) },
+        comparison: { atChance: true, misfit: false, best: "forgetful" },
+      },
     ])!;
     expect(s.bic).toEqual({ flexible: 300, forgetful: 305 });
+    expect(s.excluded).toEqual([{ runId: "r3", reason: "at chance" }]);
     expect(s.preferredCount).toEqual({ flexible: 1, forgetful: 1 });
     expect(s.preferred).toBe("flexible");
     expect(s.nTrials).toBe(960);

@@ -9,12 +9,17 @@ import type { StimulusSequence } from "../stimulus-trials";
 import { type FitArch, jsEngine } from "./engine";
 import type { ModelFit } from "./fit";
 import { marginalLinkLogLikelihood } from "./likelihood";
-import { INIT_SEEDS, type ParticipantFitOptions, fitParticipant } from "./participant";
+import {
+  INIT_SEEDS,
+  type ParticipantFitOptions,
+  fitParticipant,
+  profiledValue,
+} from "./participant";
 import { type GeneratingRanges, drawTheta, simulateParticipant } from "./simulate";
 import { type MechanismStats, mechanismStats } from "./signature";
 import {
   type LinkName,
-  type ModelName,
+  type NtaModelName,
   PRIOR,
   type Theta,
   modelParamsFor,
@@ -24,7 +29,7 @@ import {
 
 export type RecoveredParticipant = {
   id: number;
-  model: ModelName;
+  model: NtaModelName;
   theta: Theta;
   accuracy: number;
   /** Fig. 8 signature statistics of the generating model on its own initialisation (signature.ts). */
@@ -32,11 +37,15 @@ export type RecoveredParticipant = {
   /** Draws needed to get an admissible θ (1 without a filter). */
   draws: number;
   fits: Record<
-    ModelName,
+    NtaModelName,
     Pick<ModelFit, "link" | "theta" | "logLik" | "bic" | "nParams" | "uncertainty" | "wallMs">
   >;
-  preferred: ModelName;
+  preferred: NtaModelName;
   deltaBic: number;
+  /** The full verdict (with baselines, misfit and chance flags; compare.ts). */
+  verdict: string;
+  /** Per profiled quantity of the generating model: does its 95 % interval cover the truth? */
+  covered: Record<string, boolean>;
   /** Log-likelihood of the generating θ under the fitting likelihood (fit seed, S initialisations): if it
    * beats the generating model's fitted optimum, the optimiser failed (not identifiability). */
   truthLogLik: number;
@@ -44,25 +53,27 @@ export type RecoveredParticipant = {
 
 export type ParamRecovery = {
   param: string;
-  model: ModelName;
+  model: NtaModelName;
   n: number;
   r: number;
   bias: number;
   rmse: number;
-  scale: "log" | "logit";
+  scale: "log" | "logit" | "identity";
 };
 
 export type RecoverySummary = {
   participants: number;
   params: ParamRecovery[];
   /** confusion[generating][preferred] counts. */
-  confusion: Record<ModelName, Record<ModelName, number>>;
+  confusion: Record<NtaModelName, Record<NtaModelName, number>>;
   modelRecoveryRate: number;
   meanFitMs: number;
   /** Participants whose generating θ beats the fitted optimum of the generating model by > 0.5 log units. */
   optimiserMisses: number;
   /** Largest such shortfall (log units; ≤ 0 when the optimum is always at least as good as the truth). */
   worstShortfall: number;
+  /** 95 % interval coverage of the generating values (coverageOf). */
+  coverage: ReturnType<typeof intervalCoverage>;
 };
 
 export const pearson = (a: readonly number[], b: readonly number[]): number => {
@@ -83,12 +94,12 @@ export const pearson = (a: readonly number[], b: readonly number[]): number => {
 export type RecoveryOptions = {
   n: number;
   seed: number;
-  ranges?: Partial<Record<ModelName, GeneratingRanges>>;
+  ranges?: Partial<Record<NtaModelName, GeneratingRanges>>;
   /**
    * Admissibility of a generating participant, judged on the generating model alone (never on a fit):
    * draws are repeated until it holds (rejection sampling inside `ranges`). Default: all admissible.
    */
-  admit?: (model: ModelName, theta: Theta, mechanism: MechanismStats) => boolean;
+  admit?: (model: NtaModelName, theta: Theta, mechanism: MechanismStats) => boolean;
   fit?: Omit<ParticipantFitOptions, "seed">;
   /** How simulated participants answer: "choice" (keys only) or "ddm" (keys and response times;
    * θ then includes bound and ndt). Default: the fit's link. A "choice" fit of "ddm" data uses the
@@ -114,7 +125,7 @@ export async function runRecovery(
     );
   const participants: RecoveredParticipant[] = [];
   for (let id = 0; id < opts.n; id++) {
-    const model: ModelName = id % 2 === 0 ? "flexible" : "forgetful";
+    const model: NtaModelName = id % 2 === 0 ? "flexible" : "forgetful";
     // generating and fitting model seeds differ: the fit must not rely on knowing the init noise
     const genSeed = deriveSeed(opts.seed, 3 * id);
     let theta: Theta,
@@ -165,6 +176,8 @@ export async function runRecovery(
       fits: { flexible: pick(fit.flexible), forgetful: pick(fit.forgetful) },
       preferred: fit.comparison.preferred,
       deltaBic: fit.comparison.deltaBic,
+      verdict: fit.comparison.summary,
+      covered: coverageOf(fit.fits[model]!, theta),
       truthLogLik,
     };
     participants.push(p);
@@ -173,14 +186,48 @@ export async function runRecovery(
   return { participants, summary: summariseRecovery(participants) };
 }
 
+/**
+ * Coverage check (docs/fitting.md "Intervals"): for each quantity with a 95 % interval in the fit
+ * (profile or Hessian, clipped to the box), whether it contains the generating value.
+ */
+export function coverageOf(
+  fit: Pick<ModelFit, "uncertainty">,
+  truth: Theta,
+): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  for (const [name, [lo, hi]] of Object.entries(fit.uncertainty.ci95 ?? {})) {
+    const v = profiledValue(name, truth);
+    if (v !== undefined) out[name] = v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9);
+  }
+  return out;
+}
+
+/** Share of (participant, quantity) pairs whose interval covers the truth, overall and per quantity. */
+export function intervalCoverage(ps: readonly { covered: Record<string, boolean> }[]): {
+  overall: number;
+  n: number;
+  byParam: Record<string, { covered: number; n: number }>;
+} {
+  const byParam: Record<string, { covered: number; n: number }> = {};
+  for (const p of ps)
+    for (const [name, c] of Object.entries(p.covered)) {
+      const b = (byParam[name] ??= { covered: 0, n: 0 });
+      b.n++;
+      if (c) b.covered++;
+    }
+  const all = Object.values(byParam);
+  const n = all.reduce((s, b) => s + b.n, 0);
+  return { overall: all.reduce((s, b) => s + b.covered, 0) / Math.max(1, n), n, byParam };
+}
+
 /** True vs fitted per parameter (fits of the generating model), plus τ_c/τ_w; and the confusion matrix. */
 export function summariseRecovery(ps: readonly RecoveredParticipant[]): RecoverySummary {
   const params: ParamRecovery[] = [];
   const add = (
     param: string,
-    model: ModelName,
+    model: NtaModelName,
     pairs: [number, number][],
-    scale: "log" | "logit",
+    scale: "log" | "logit" | "identity",
   ) => {
     if (pairs.length < 3) return;
     const t = pairs.map((p) => p[0]),
@@ -239,5 +286,6 @@ export function summariseRecovery(ps: readonly RecoveredParticipant[]): Recovery
     meanFitMs: fitMs.reduce((s, v) => s + v, 0) / Math.max(1, fitMs.length),
     optimiserMisses: ps.filter((p) => p.truthLogLik - p.fits[p.model].logLik > 0.5).length,
     worstShortfall: Math.max(...ps.map((p) => p.truthLogLik - p.fits[p.model].logLik)),
+    coverage: intervalCoverage(ps),
   };
 }

@@ -10,7 +10,7 @@ import {
   LINK_PARAMS,
   type LinkName,
   MODEL_PARAMS,
-  type ModelName,
+  type NtaModelName,
   type ParamName,
   type ParamSpec,
   type Theta,
@@ -29,7 +29,7 @@ export type GeneratingRanges = Partial<Record<ParamName, [number, number]>>;
  * (paired recovery runs: keys only vs keys + response times on the same simulated people).
  */
 export function drawTheta(
-  model: ModelName,
+  model: NtaModelName,
   rng: Rng,
   ranges: GeneratingRanges = {},
   link: LinkName = "choice",
@@ -49,7 +49,7 @@ export function drawTheta(
 }
 
 export type SimulatedParticipant = {
-  model: ModelName;
+  model: NtaModelName;
   theta: Theta;
   data: FitData;
   outputs: Float64Array;
@@ -67,7 +67,7 @@ export const SIM_RESPONSE_WINDOW_S = 2;
 export function simulateParticipant(
   arch: FitArch,
   seq: StimulusSequence,
-  model: ModelName,
+  model: NtaModelName,
   theta: Theta,
   seed: number,
   choiceSeed: number,

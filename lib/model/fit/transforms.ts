@@ -3,10 +3,44 @@
 // log for τ_w, τ_c, λ, β; logit(lapse / LAPSE_MAX) for the lapse rate. The prior box (bounds in θ)
 // is mapped to a box in u, which the optimiser respects; the box is also the prior range from which
 // multi-start designs and simulated participants are drawn.
-import type { ModelParams } from "../config";
+import type { FitModelParams } from "./engine";
 
-export type ModelName = "flexible" | "forgetful";
-export type ParamName = "tauW" | "tauC" | "tau" | "lambda" | "beta" | "lapse" | "bound" | "ndt";
+/** The two NTA variants (each with prior knowledge κ; docs/fitting.md "Models"). */
+export type NtaModelName = "flexible" | "forgetful";
+/**
+ * Descriptive baselines fitted beside the NTA models (baselines.ts): chance with a key bias, a
+ * rule-knower with a constant post-switch recovery curve, and the same with a practice-dependent one.
+ */
+export type BaselineName = "chance" | "ruleConstant" | "rulePractice";
+export type ModelName = NtaModelName | BaselineName;
+export const NTA_MODELS: readonly NtaModelName[] = ["flexible", "forgetful"];
+export const BASELINES: readonly BaselineName[] = ["chance", "ruleConstant", "rulePractice"];
+export const ALL_MODELS: readonly ModelName[] = [...NTA_MODELS, ...BASELINES];
+export const isNtaModel = (m: string): m is NtaModelName => m === "flexible" || m === "forgetful";
+
+/** One name per model, everywhere it is shown (UI, exports, reports). */
+export const MODEL_LABELS: Record<ModelName, string> = {
+  flexible: "NTA flexible",
+  forgetful: "NTA forgetful (τ_c = τ_w, λ = 0)",
+  chance: "chance + key bias",
+  ruleConstant: "rule-knower, constant switch cost",
+  rulePractice: "rule-knower, practice-dependent switch cost",
+};
+
+export type ParamName =
+  | "tauW"
+  | "tauC"
+  | "tau"
+  | "lambda"
+  | "prior"
+  | "bias"
+  | "switchCost"
+  | "recovery"
+  | "practice"
+  | "beta"
+  | "lapse"
+  | "bound"
+  | "ndt";
 
 /**
  * How the model's output ŷ_t is linked to the data (likelihood.ts):
@@ -20,7 +54,7 @@ export type LinkName = "choice" | "ddm";
 /** Lapse rates live in (0, LAPSE_MAX): with lapse = ½ every choice is a coin flip. */
 export const LAPSE_MAX = 0.5;
 
-type Transform = { kind: "log" } | { kind: "logit"; max: number };
+type Transform = { kind: "log" } | { kind: "logit"; max: number } | { kind: "identity" };
 
 export type ParamSpec = {
   name: ParamName;
@@ -44,6 +78,19 @@ export const PRIOR = {
   tauC: spec("tauC", "τ_c", 0.01, 2),
   tau: spec("tau", "τ (= τ_w = τ_c)", 0.02, 2),
   lambda: spec("lambda", "λ (λ_nonneg = λ, λ_L1 = 2λ)", 0.003, 0.3),
+  /** Prior knowledge κ: students start at κ × the teachers of the two rules (engine.ts). */
+  prior: spec("prior", "κ (prior knowledge)", 0.005, 0.995, { kind: "logit", max: 1 }),
+  /** chance: evidence toward the right key (β = 1): P(right) = σ(bias). */
+  bias: spec("bias", "key bias", -3, 3, { kind: "identity" }),
+  /** rule-knower: interference w₀ on the first trial after a switch (baselines.ts). */
+  switchCost: spec("switchCost", "w₀ (switch interference)", 0.002, 0.998, {
+    kind: "logit",
+    max: 1,
+  }),
+  /** rule-knower: trials for the interference to fall by e (w_j = w₀·e^{−(j−1)/ℓ}). */
+  recovery: spec("recovery", "ℓ (recovery, trials)", 0.2, 40),
+  /** rulePractice: change of logit w₀ from the first to the last switch (< 0: practice helps). */
+  practice: spec("practice", "γ (practice effect on switch cost)", -8, 8, { kind: "identity" }),
   beta: spec("beta", "β", 0.3, 30),
   lapse: spec("lapse", "lapse", 0.002, 0.4, { kind: "logit", max: LAPSE_MAX }),
   /** DDM boundary separation (diffusion noise σ = 1, seconds): mean decision time at zero drift A²/4 (0.02–4 s). */
@@ -59,8 +106,19 @@ export const PRIOR = {
  * flexible one on the λ → 0, τ_c = τ_w boundary, so BIC compares a 3- against a 5-parameter model.
  */
 export const MODEL_PARAMS: Record<ModelName, ParamSpec[]> = {
-  flexible: [PRIOR.tauW, PRIOR.tauC, PRIOR.lambda, PRIOR.beta, PRIOR.lapse],
-  forgetful: [PRIOR.tau, PRIOR.beta, PRIOR.lapse],
+  flexible: [PRIOR.tauW, PRIOR.tauC, PRIOR.lambda, PRIOR.prior, PRIOR.beta, PRIOR.lapse],
+  forgetful: [PRIOR.tau, PRIOR.prior, PRIOR.beta, PRIOR.lapse],
+  chance: [PRIOR.bias],
+  ruleConstant: [PRIOR.switchCost, PRIOR.recovery, PRIOR.beta, PRIOR.lapse],
+  rulePractice: [PRIOR.switchCost, PRIOR.recovery, PRIOR.practice, PRIOR.beta, PRIOR.lapse],
+};
+
+/**
+ * Link parameters a model does not fit: chance's evidence is its bias on the β = 1 scale, and a
+ * lapse would only duplicate it (the lapse stays at the box's floor so RT outliers keep a density).
+ */
+export const FIXED_PARAMS: Partial<Record<ModelName, Theta>> = {
+  chance: { beta: 1, lapse: 0.002 },
 };
 
 /** Parameters the link adds after the model's own (β and lapse are part of every model). */
@@ -76,7 +134,17 @@ export const paramSpecs = (model: ModelName, link: LinkName = "choice"): ParamSp
 ];
 
 /** Parameters that change the model's trajectory ŷ (the rest only enter the link). */
-const TRAJECTORY_PARAMS: readonly ParamName[] = ["tauW", "tauC", "tau", "lambda"];
+const TRAJECTORY_PARAMS: readonly ParamName[] = [
+  "tauW",
+  "tauC",
+  "tau",
+  "lambda",
+  "prior",
+  "bias",
+  "switchCost",
+  "recovery",
+  "practice",
+];
 export const isTrajectoryParam = (s: ParamSpec): boolean => TRAJECTORY_PARAMS.includes(s.name);
 
 export type Theta = Partial<Record<ParamName, number>>;
@@ -85,13 +153,16 @@ const logit = (p: number) => Math.log(p / (1 - p));
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 export function toU(s: ParamSpec, theta: number): number {
+  if (s.transform.kind === "identity") return theta;
   return s.transform.kind === "log" ? Math.log(theta) : logit(theta / s.transform.max);
 }
 export function fromU(s: ParamSpec, u: number): number {
+  if (s.transform.kind === "identity") return u;
   return s.transform.kind === "log" ? Math.exp(u) : s.transform.max * sigmoid(u);
 }
 /** dθ/du at u (delta method for standard errors in θ units). */
 export function dThetaDu(s: ParamSpec, u: number): number {
+  if (s.transform.kind === "identity") return 1;
   if (s.transform.kind === "log") return Math.exp(u);
   const z = sigmoid(u);
   return s.transform.max * z * (1 - z);
@@ -116,7 +187,10 @@ export function thetaFromU(
     throw new Error(
       `Expected ${specs.length} parameters for ${model} (${link} link), got ${u.length}`,
     );
-  return Object.fromEntries(specs.map((s, i) => [s.name, fromU(s, u[i])]));
+  return {
+    ...FIXED_PARAMS[model],
+    ...Object.fromEntries(specs.map((s, i) => [s.name, fromU(s, u[i])])),
+  };
 }
 export function uFromTheta(model: ModelName, theta: Theta, link: LinkName = "choice"): number[] {
   return paramSpecs(model, link).map((s) => {
@@ -127,14 +201,19 @@ export function uFromTheta(model: ModelName, theta: Theta, link: LinkName = "cho
   });
 }
 
-/** The NTA hyperparameters a θ implies (β and lapse only enter the choice link). */
-export function modelParamsFor(model: ModelName, theta: Theta): ModelParams {
+/**
+ * The NTA hyperparameters a θ implies (β and lapse only enter the link), with the prior knowledge κ
+ * (θ.prior; absent = 0, the untrained start of the paper).
+ */
+export function modelParamsFor(model: NtaModelName, theta: Theta): FitModelParams {
+  const prior = theta.prior ?? 0;
   if (model === "forgetful") {
     const tau = theta.tau!;
-    return { tauW: tau, tauC: tau, lambdaNonneg: 0, lambdaL1: 0, lambdaL2: 0, lambdaW: 0 };
+    return { tauW: tau, tauC: tau, lambdaNonneg: 0, lambdaL1: 0, lambdaL2: 0, lambdaW: 0, prior };
   }
   const lambda = theta.lambda!;
   return {
+    prior,
     tauW: theta.tauW!,
     tauC: theta.tauC!,
     lambdaNonneg: lambda,
@@ -144,7 +223,7 @@ export function modelParamsFor(model: ModelName, theta: Theta): ModelParams {
   };
 }
 
-/** Index of β and lapse in the model's u vector (they never change the model's trajectory). */
+/** Index of β and lapse in the model's u vector (−1 where fixed; they never change the trajectory). */
 export function linkIndices(
   model: ModelName,
   link: LinkName = "choice",

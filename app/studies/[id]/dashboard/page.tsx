@@ -6,11 +6,13 @@ import { notFound } from "next/navigation";
 
 import { Fig8Panels } from "@/components/dashboard/fig8-panels";
 import { FitPanel } from "@/components/dashboard/fit-panel";
+import { GroupStatsPanel } from "@/components/dashboard/group-stats-panel";
 import { CostsTable, ExclusionList } from "@/components/dashboard/summary-tables";
 import { ModelJobsButton } from "@/components/dashboard/model-jobs-button";
 import { switchesPerLevelFor, toFig8View } from "@/lib/core/recovery";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { fetchDashboard, fetchDashboardRuns } from "@/lib/server/dashboard";
+import { fetchGroupStats } from "@/lib/server/group-stats";
 import { fetchOwnedStudy } from "@/lib/server/studies";
 
 import "../../../dashboard.css";
@@ -18,7 +20,7 @@ import { requireResearcherId } from "../../require-researcher";
 
 export const dynamic = "force-dynamic";
 
-type Search = { levels?: string; pilots?: string; postError?: string };
+type Search = { levels?: string; pilots?: string; postError?: string; flagged?: string };
 
 export default async function DashboardPage({
   params,
@@ -36,8 +38,15 @@ export default async function DashboardPage({
   const first4 = sp.levels === "first4";
   const switches = config.blocks - 1;
   const switchesPerLevel = first4 ? 1 : switchesPerLevelFor(switches, 4);
+  const groupStats = await fetchGroupStats(userId, study.id, {
+    includeFlagged: sp.flagged === "include",
+  });
   const d = await fetchDashboard(
-    { studyId: study.id, excludePilots: sp.pilots !== "include" },
+    {
+      studyId: study.id,
+      excludePilots: sp.pilots !== "include",
+      excludeRunIds: groupStats.excluded.map((e) => e.runId),
+    },
     { positions: 8, switchesPerLevel, exclusions: { dropPostError: sp.postError === "1" } },
   );
   const runs = await fetchDashboardRuns(study.id);
@@ -140,6 +149,11 @@ export default async function DashboardPage({
           }))}
         />
       </section>
+      <h2>Study-level statistics</h2>
+      <GroupStatsPanel
+        stats={groupStats}
+        toggleHref={link({ flagged: sp.flagged === "include" ? "" : "include" })}
+      />
       <h2>Exclusions (participants only)</h2>
       <ExclusionList report={d.human.exclusions} pilotsExcluded={d.filter.excludePilots} />
       <h2>Participants</h2>

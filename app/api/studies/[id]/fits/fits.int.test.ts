@@ -59,7 +59,7 @@ async function study(slug: string, complete: boolean) {
 }
 
 describe("/api/studies/[id]/fits", () => {
-  it("queues a fit job for the owner (202), and GET reports its progress, the fits and the curves", async () => {
+  it("queues a fit job for the owner (202), and GET reports its progress, the fits, the comparison and the PPC", async () => {
     const { owner, study: s, run } = await study("fits-api-1", true);
     signInAs(owner.id);
     const res = await post(s.id, { runId: run.id });
@@ -73,16 +73,19 @@ describe("/api/studies/[id]/fits", () => {
     expect(body.jobs.map((j) => [j.id, j.status])).toEqual([[job.id, "queued"]]);
     expect(body.fits).toEqual([]);
     expect(await runNextJob({ fit: jobHandlers.fit })).toBe(true);
-    const withCurves = (await (await get(s.id, `?runId=${run.id}`)).json()) as {
+    const withPpc = (await (await get(s.id, `?runId=${run.id}`)).json()) as {
       jobs: { status: string }[];
       fits: { model: string }[];
-      curves: unknown[];
+      comparisons: Record<string, { bic: Record<string, number>; verdict: string }>;
+      ppc: { curves: unknown[] };
     };
-    expect(withCurves.jobs[0].status).toBe("done");
-    expect(withCurves.fits.map((f) => f.model).sort()).toEqual(["flexible", "forgetful"]);
-    expect(withCurves.curves.length).toBeGreaterThan(0);
+    expect(withPpc.jobs[0].status).toBe("done");
+    const models = ["chance", "flexible", "forgetful", "ruleConstant", "rulePractice"];
+    expect(withPpc.fits.map((f) => f.model).sort()).toEqual(models);
+    expect(Object.keys(withPpc.comparisons[run.id].bic).sort()).toEqual(models);
+    expect(withPpc.ppc.curves.length).toBeGreaterThan(0);
     body = (await (await get(s.id)).json()) as typeof body;
-    expect(body.fits).toHaveLength(2);
+    expect(body.fits).toHaveLength(5);
   });
 
   it("answers 401 signed out, 404 to a stranger, 422 for bad bodies or unfinished runs, and queues nothing", async () => {

@@ -1,9 +1,10 @@
 // POST /api/studies/<id>/fits {runId?, link?: "ddm" (keys + response times, default) | "choice"} → 202 {job}:
 //   queue a "fit" job for every completed run of the
 //   study (and the study's BIC sums), or for one completed run (owner only; 404 for anyone else).
-// GET /api/studies/<id>/fits → {fits, jobs (progress), comparison (flexible vs forgetful, summed BIC)}.
-// GET /api/studies/<id>/fits?runId=<run> → also {curves}: observed vs fitted recovery curves of that run.
-import { enqueueFit, fetchFitCurves, fetchFits } from "@/lib/server/fits";
+// GET /api/studies/<id>/fits → {fits (one row per model and run), jobs (progress), comparisons (per
+//   run: every model's BIC, verdict, misfit and chance flags, practice effect), comparison (study sums)}.
+// GET /api/studies/<id>/fits?runId=<run> → also {ppc}: that run's posterior predictive summary.
+import { enqueueFit, fetchFitPpc, fetchFits } from "@/lib/server/fits";
 import { handle, json, readJsonBody } from "@/lib/server/http";
 import { requireApiUserId } from "@/lib/server/session";
 import { requireOwnedStudy } from "@/lib/server/studies";
@@ -31,5 +32,5 @@ export const GET = handle(async (req: Request, { params }: Ctx) => {
   const { id } = await params;
   const data = await fetchFits(userId, id);
   const runId = new URL(req.url).searchParams.get("runId");
-  return json(runId ? { ...data, curves: await fetchFitCurves(userId, id, runId) } : data);
+  return json(runId ? { ...data, ppc: await fetchFitPpc(userId, id, runId) } : data);
 });

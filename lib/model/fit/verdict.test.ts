@@ -1,0 +1,129 @@
+import { generateCurriculum } from "@/lib/core/curriculum";
+import { createRng } from "@/lib/core/rng";
+import { defaultStudyConfig } from "@/lib/core/study-config";
+
+import { stimulusPresets } from "../presets";
+import { curriculumToStimulusTrials } from "../stimulus-trials";
+
+import { baselineEvidence, interference } from "./baselines";
+import { MISFIT_THRESHOLD, compareModels } from "./compare";
+import { simulateOutputsJs } from "./engine";
+import { sampleDdmData } from "./likelihood";
+import { fitParticipant } from "./participant";
+import { PROFILE_DROP, profileInterval } from "./profile";
+
+const arch = stimulusPresets.flexible.arch;
+const seq = curriculumToStimulusTrials(generateCurriculum(defaultStudyConfig(), 4));
+
+describe("baselines", () => {
+  it("a perseverating rule-knower is hit on incongruent trials only, less with practice when γ < 0", () => {
+    const th = { switchCost: 0.8, recovery: 2, practice: -3, beta: 5, lapse: 0.01 };
+    const y = baselineEvidence("rulePractice", th, seq);
+    const yc = baselineEvidence("ruleConstant", th, seq);
+    seq.trials.forEach((t, i) => {
+      if (t.congruent || t.blockIndex === 0) expect(y[i]).toBe(t.target[0]);
+      else expect(Math.sign(t.target[0]) * y[i]).toBeLessThanOrEqual(1);
+    });
+    const firstInc = (early: boolean) => {
+      const K = Math.max(...seq.trials.map((t) => t.blockIndex));
+      const i = seq.trials.findIndex(
+        (t) =>
+          !t.congruent && t.trialInBlock === 0 && (early ? t.blockIndex === 1 : t.blockIndex === K),
+      );
+      return i < 0 ? null : y[i] * seq.trials[i].target[0];
+    };
+    const [e, l] = [firstInc(true), firstInc(false)];
+    if (e !== null && l !== null) expect(l).toBeGreaterThan(e); // less interference late
+    expect(interference(th, 1, 10, 1)).toBeGreaterThan(interference(th, 10, 10, 1));
+    expect(interference({ ...th, practice: 0 }, 1, 10, 3)).toBeCloseTo(0.8 * Math.exp(-1), 12);
+    // the constant model ignores γ
+    expect(Array.from(yc)).toEqual(
+      Array.from(baselineEvidence("rulePractice", { ...th, practice: 0 }, seq)),
+    );
+  });
+});
+
+describe("profile-likelihood intervals", () => {
+  it("recover the exact interval of a quadratic, clip at the box and flag the bound", async () => {
+    const sd = 0.3;
+    const nll = async (u: number[]) => (0.5 * (u[0] - 1) ** 2) / sd ** 2 + 0.5 * (u[1] - u[0]) ** 2;
+    const box = { lo: [-5, -5], hi: [5, 5] };
+    const target = { name: "a", coef: [1, 0], toTheta: (q: number) => q };
+    const r = await profileInterval(nll, [1, 1], 0, target, box);
+    const half = Math.sqrt(2 * PROFILE_DROP) * sd; // 1.96 sd
+    expect(r.interval.lo).toBeCloseTo(1 - half, 2);
+    expect(r.interval.hi).toBeCloseTo(1 + half, 2);
+    expect(r.interval.loAtBound || r.interval.hiAtBound).toBe(false);
+    const clipped = await profileInterval(nll, [1, 1], 0, target, { lo: [0.8, -5], hi: [5, 5] });
+    expect(clipped.interval.lo).toBe(0.8);
+    expect(clipped.interval.loAtBound).toBe(true);
+    // a better point than the claimed optimum is reported
+    const better = await profileInterval(nll, [0, 0], 1 / (2 * sd * sd), target, box);
+    expect(better.better).not.toBeNull();
+  });
+});
+
+describe("verdict", () => {
+  const nta = { flexible: { bic: 100 }, forgetful: { bic: 120 } };
+  it("is strong only when an NTA variant describes the data about as well as the best baseline", () => {
+    expect(compareModels({ ...nta, ruleConstant: { bic: 105 } }).strength).toBe("strong");
+    const misfit = compareModels({ ...nta, ruleConstant: { bic: 100 - MISFIT_THRESHOLD - 1 } });
+    expect(misfit).toMatchObject({ misfit: true, verdict: "misfit", strength: "weak" });
+    expect(misfit.rawStrength).toBe("strong");
+    const chance = compareModels({ ...nta, chance: { bic: 90 } });
+    expect(chance).toMatchObject({ atChance: true, verdict: "at chance", strength: "weak" });
+    expect(compareModels(nta, { flag: true, reason: "at chance" }).strength).toBe("weak");
+  });
+
+  // Non-NTA people: a human-like rule-knower (errors only on incongruent trials right after a
+  // switch, the same at every switch) and a random responder. Short fits (no profiles) suffice.
+  const fitOf = (y: Float64Array, th: Record<string, number>, seed: number) =>
+    fitParticipant(arch, seq, sampleDdmData(y, th, 2, createRng(seed).next), {
+      seed: 5,
+      link: "ddm",
+      designSize: 96,
+      starts: 3,
+      initSeeds: 4,
+      profile: false,
+    });
+
+  it("does not call a human-like constant-switch-cost rule-knower 'flexible (strong)'", async () => {
+    const th = { switchCost: 0.9, recovery: 1, beta: 4, lapse: 0.02, bound: 1.2, ndt: 0.35 };
+    const fit = await fitOf(baselineEvidence("ruleConstant", th, seq), th, 7);
+    expect(fit.ppc.observed.accuracy).toBeGreaterThan(0.9);
+    expect(fit.comparison.bestBaseline).not.toBeNull();
+    expect(fit.comparison.best === "ruleConstant" || fit.comparison.best === "rulePractice").toBe(
+      true,
+    );
+    expect(fit.comparison.strength === "strong" && !fit.comparison.misfit).toBe(false);
+  });
+
+  it("flags a random responder at chance and never gives it a strong verdict", async () => {
+    const th = { bias: 0, beta: 1, lapse: 0.01, bound: 1, ndt: 0.3 };
+    const fit = await fitOf(baselineEvidence("chance", th, seq), th, 8);
+    expect(fit.comparison.atChance).toBe(true);
+    expect(fit.comparison.verdict).toBe("at chance");
+    expect(fit.comparison.strength).toBe("weak");
+  });
+
+  it("NTA models with prior knowledge reach human accuracy (flexible and forgetful)", () => {
+    const acc = (y: Float64Array) =>
+      seq.trials.filter((t, i) => y[i] * t.target[0] > 0).length / seq.trials.length;
+    const base = { lambdaNonneg: 0, lambdaL1: 0, lambdaL2: 0, lambdaW: 0 };
+    const forgetful = { ...base, tauW: 0.1, tauC: 0.1 };
+    const flexible = {
+      tauW: 0.3,
+      tauC: 0.02,
+      lambdaNonneg: 0.05,
+      lambdaL1: 0.1,
+      lambdaL2: 0,
+      lambdaW: 0,
+    };
+    expect(acc(simulateOutputsJs(arch, { ...forgetful, prior: 0.95 }, seq, 3))).toBeGreaterThan(
+      0.93,
+    );
+    expect(acc(simulateOutputsJs(arch, { ...flexible, prior: 0.3 }, seq, 3))).toBeGreaterThan(0.93);
+    // without prior knowledge the forgetful model stays far below (the ceiling)
+    expect(acc(simulateOutputsJs(arch, forgetful, seq, 3))).toBeLessThan(0.8);
+  });
+});
