@@ -10,24 +10,32 @@ export type Rng = {
   normal(): number;
 };
 
-/** mulberry32's state increment: state_{k+1} = state_k + MULBERRY32_STEP (mod 2³²). */
-export const MULBERRY32_STEP = 0x6d2b79f5;
-
-/** mulberry32's output for an (already advanced) state: a 32-bit integer, signed. The one
- * definition, shared by `createRng` and the model's bulk generator (lib/model/random.ts). */
-export function mulberry32(state: number): number {
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return t ^ (t >>> 14);
+/** The mulberry32 generator: the one definition, used by `createRng` and extended by the model's
+ * bulk generator (lib/model/random.ts `FastRng`, whose hot loops call `int32` millions of times). */
+export class Mulberry32 {
+  // state in a typed array: a uint32 class field would be boxed as a heap number on every step
+  private readonly st = new Int32Array(1);
+  constructor(seed: number) {
+    this.st[0] = seed | 0;
+  }
+  /** Raw 32-bit signed integer. */
+  protected int32(): number {
+    const a = (this.st[0] + 0x6d2b79f5) | 0;
+    this.st[0] = a;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return t ^ (t >>> 14);
+  }
+  /** Uniform in [0, 1). */
+  uniform(): number {
+    return (this.int32() >>> 0) / 4294967296;
+  }
 }
 
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + MULBERRY32_STEP) >>> 0;
-    return (mulberry32(a) >>> 0) / 4294967296;
-  };
+  const generator = new Mulberry32(seed);
+  const next = () => generator.uniform();
   return {
     next,
     int: (n) => Math.floor(next() * n),

@@ -3,7 +3,7 @@
 // The data enter the gradient only through the second moment S = XᵀX/B (docs/science.md §9), so the
 // paper-mode stream samples S directly from its Wishart law (Bartlett decomposition) instead of
 // drawing X ∈ R^{B×d_in}: statistically identical (proved by random.test.ts against explicit batches).
-import { deriveSeed, MULBERRY32_STEP, mulberry32 } from "@/lib/core/rng";
+import { deriveSeed, Mulberry32 } from "@/lib/core/rng";
 
 // Ziggurat tables for N(0,1), 128 layers (Marsaglia & Tsang 2000, "The Ziggurat Method for
 // Generating Random Variables", J. Stat. Softw. 5(8), RNOR/zigset).
@@ -33,24 +33,9 @@ const FN = new Float64Array(ZN);
 }
 const ZR = 3.442619855899;
 
-/** mulberry32 uniform stream; ziggurat normals (layer index from a separate draw, avoiding the
+/** mulberry32 uniform stream (lib/core/rng.ts `Mulberry32`, the same stream as `createRng`); ziggurat normals (layer index from a separate draw, avoiding the
  * classic low-bits correlation noted by Doornik 2005). */
-export class FastRng {
-  // state in a typed array: a uint32 class field would be boxed as a heap number on every step
-  private readonly st = new Int32Array(1);
-  constructor(seed: number) {
-    this.st[0] = seed | 0;
-  }
-  /** Raw 32-bit signed integer (mulberry32). */
-  private int32(): number {
-    const a = (this.st[0] + MULBERRY32_STEP) | 0;
-    this.st[0] = a;
-    return mulberry32(a);
-  }
-  /** Uniform in [0, 1). Same generator as lib/core/rng.ts `createRng`. */
-  uniform(): number {
-    return (this.int32() >>> 0) / 4294967296;
-  }
+export class FastRng extends Mulberry32 {
   /** Standard normal, ziggurat RNOR/nfix. */
   normal(): number {
     for (;;) {
