@@ -271,7 +271,7 @@ export function summariseRecovery(ps: readonly RecoveredParticipant[]): Recovery
     ps.map((p) => [toU(beta, p.theta.beta!), toU(beta, p.fits[p.model].theta.beta!)]),
     "log",
   );
-  params[params.length - 1].model = "flexible";
+  if (params.length) params[params.length - 1].model = "flexible";
   const confusion = {
     flexible: { flexible: 0, forgetful: 0 },
     forgetful: { flexible: 0, forgetful: 0 },
