@@ -33,7 +33,9 @@ export function PracticeEffect({ c }: { c: ModelComparison | null | undefined })
     <span data-testid="fit-practice">
       {fmt3(pe.estimate)}{" "}
       <span className="muted">
-        [{fmt3(pe.lo)}, {fmt3(pe.hi)}]
+        [{pe.loAtBound ? "≤ " : ""}
+        {fmt3(pe.lo)}, {pe.hiAtBound ? "≥ " : ""}
+        {fmt3(pe.hi)}]
       </span>
       {pe.includesZero ? <span className="muted"> (includes 0)</span> : null}
     </span>
