@@ -77,10 +77,10 @@ export async function profileInterval(
         const u = build(z, q);
         return outside(u) ? 1e12 : nll(u);
       };
-      const budget = { maxEvals: (opts.evalsPerDim ?? 30) * Math.max(1, others.length) };
+      const budget = { maxEvals: (opts.evalsPerDim ?? 24) * Math.max(1, others.length) };
       let r = await nelderMead(inner, x, subBox, budget);
       evals += r.evals;
-      if (r.f - fHat > PROFILE_DROP / 4) {
+      if (r.f - fHat > PROFILE_DROP / 2) {
         // the surface is rugged: a warm start can stall in a local dip and overstate the drop
         // (too narrow an interval), so also start from the optimum's other coordinates
         const r2 = await nelderMead(
