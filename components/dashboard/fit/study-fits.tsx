@@ -91,7 +91,17 @@ export function StudyFits({
             </span>
           ) : null}
         </p>
-      ) : null}
+      ) : (
+        <p style={{ margin: 0 }} data-testid="fit-comparison">
+          0 participants in the sums · excluded (at chance):{" "}
+          <span data-testid="fit-excluded">
+            {rows
+              .filter(([id]) => comparisons[id]?.atChance)
+              .map(([id]) => label(id))
+              .join(", ") || "–"}
+          </span>
+        </p>
+      )}
       <div style={{ overflowX: "auto" }}>
         <table className="data" data-testid="fit-table">
           <thead>
