@@ -1,7 +1,9 @@
 // Model fits end to end: a participant completes the short study through the participant API, the
 // owner fits that participant from its run page (the in-app job worker runs the "fit" job), sees
-// both models' parameters, ΔBIC and the observed vs fitted chart, then the participant's row on the
-// study dashboard and a study-wide fit with the keys-only link. A stranger cannot queue fits.
+// every model's parameters (NTA variants and baselines), the verdict, BICs and the posterior
+// predictive chart, then the participant's row on the study dashboard and a study-wide fit with the
+// keys-only link, in which a random responder is flagged at chance and left out of the sums. A
+// stranger cannot queue fits.
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 
 const DEMO = { email: "demo@nta.lab", password: "demo-password" };
@@ -23,8 +25,15 @@ type CurriculumTrial = {
   correctResponse: string;
 };
 
-/** One participant through the participant API: errs on the first trial after each switch, slower right after a switch. */
-async function completeParticipantRun(request: APIRequestContext, participant: string) {
+/**
+ * One participant through the participant API. "switcher": errs on the first trial after each
+ * switch, slower right after a switch; "random": right on every other trial, whatever the rule.
+ */
+async function completeParticipantRun(
+  request: APIRequestContext,
+  participant: string,
+  kind: "switcher" | "random" = "switcher",
+) {
   const entry = await request.get(`/s/e2e-short?participant=${participant}`, { maxRedirects: 0 });
   expect(entry.status()).toBe(303);
   const token = entry.headers()["location"].split("/run/")[1];
@@ -33,7 +42,10 @@ async function completeParticipantRun(request: APIRequestContext, participant: s
   };
   const other = (key: string) => (key === "f" ? "j" : "f");
   const trials = run.curriculum.trials.map((t) => {
-    const correct = !(t.blockIndex > 0 && t.trialInBlock === 0) && t.trialIndex % 7 !== 3;
+    const correct =
+      kind === "random"
+        ? t.trialIndex % 2 === 0
+        : !(t.blockIndex > 0 && t.trialInBlock === 0) && t.trialIndex % 7 !== 3;
     return {
       ...t,
       phase: "main",
@@ -50,7 +62,7 @@ async function completeParticipantRun(request: APIRequestContext, participant: s
 
 const finite = (s: string) => /^-?\d+(\.\d+)?(e[-+]\d+)?$/.test(s.trim());
 
-test("the owner fits a participant and sees both models, ΔBIC, the chart and the study's row", async ({
+test("the owner fits a participant and sees every model, the verdict, the PPC chart and the study's rows, a random responder flagged", async ({
   page,
   request,
   browser,
@@ -58,6 +70,8 @@ test("the owner fits a participant and sees both models, ΔBIC, the chart and th
   test.setTimeout(480_000);
   const participant = `fit-e2e-${Date.now()}`;
   await completeParticipantRun(request, participant);
+  const randomResponder = `fit-e2e-random-${Date.now()}`;
+  await completeParticipantRun(request, randomResponder, "random");
   await signIn(page, DEMO);
   await page.getByRole("link", { name: "E2E e2e-short" }).click();
   await expect(page).toHaveURL(/\/studies\/[^/]+$/);
@@ -96,12 +110,18 @@ test("the owner fits a participant and sees both models, ΔBIC, the chart and th
 
   const params = panel.getByTestId("fit-params");
   await expect(params).toBeVisible();
-  await expect(params.locator("thead")).toContainText("Flexible");
-  await expect(params.locator("thead")).toContainText("Forgetful");
-  for (const symbol of ["τ_w", "τ_c", "λ", "β", "lapse", "A", "T_er"])
+  for (const model of [
+    "NTA flexible",
+    "NTA forgetful",
+    "chance + key bias",
+    "rule-knower, constant switch cost",
+    "rule-knower, practice-dependent switch cost",
+  ])
+    await expect(params.locator("thead")).toContainText(model);
+  for (const symbol of ["τ_w", "τ_c", "τ_c/τ_w", "λ", "κ", "w₀", "γ", "β", "lapse", "A", "T_er"])
     await expect(params.locator("tbody")).toContainText(symbol);
   const bic = await panel.getByTestId("fit-bic-row").locator("td").allTextContents();
-  expect(bic).toHaveLength(3);
+  expect(bic).toHaveLength(6);
   expect(bic.slice(1).every(finite), bic.join(" | ")).toBe(true);
   // Every estimate cell of both models holds a finite number (possibly with an interval after it).
   const rows = params.locator("tbody tr");
@@ -112,7 +132,13 @@ test("the owner fits a participant and sees both models, ΔBIC, the chart and th
       if (c !== "–") expect(finite(c.split(/[ [(]/)[0]), `${cells[0]}: ${c}`).toBe(true);
   }
   await expect(panel.getByTestId("fit-preferred")).toHaveText(/^(flexible|forgetful)$/);
-  await expect(panel.getByTestId("fit-summary")).toContainText("RT + keys");
+  await expect(panel.getByTestId("fit-best")).not.toBeEmpty();
+  await expect(panel).toContainText("RT + keys");
+  await expect(panel.getByTestId("fit-verdict").first()).toHaveAttribute(
+    "data-verdict",
+    /^(flexible|forgetful|misfit|at chance)$/,
+  );
+  await expect(panel.getByTestId("fit-ppc-table")).toContainText("observed");
   await expect(panel.getByTestId("fit-curves").locator("svg").first()).toBeVisible();
   await expect(
     panel.getByTestId("fit-curves").locator(".recharts-line-curve").first(),
@@ -124,13 +150,26 @@ test("the owner fits a participant and sees both models, ΔBIC, the chart and th
 
   // The study dashboard lists this participant's fit.
   await page.goto(`${studyPath}/dashboard`);
+  const randomHref = await page
+    .getByTestId("run-link")
+    .filter({ hasText: randomResponder })
+    .getAttribute("href");
+  const randomRunId = randomHref!.split("/").pop()!;
   const study = page.getByTestId("fit-panel-study");
   const row = study.getByTestId(`fit-row-${runId}`);
   await expect(row).toBeVisible();
   await expect(row).toContainText(/Participant #\d+/);
   await expect(row).toContainText("RT + keys");
   await expect(row).toContainText(/(flexible|forgetful) \((weak|positive|strong)\)/);
-  await expect(study.getByTestId("fit-comparison")).toContainText(/\d+ participants?/);
+  for (const head of [
+    "Verdict",
+    "BIC flexible",
+    "BIC chance",
+    "BIC ruleConstant",
+    "Practice effect",
+  ])
+    await expect(study.getByTestId("fit-table").locator("thead")).toContainText(head);
+  await expect(study.getByTestId("fit-comparison")).toContainText(/\d+ participants? in the sums/);
 
   // A study-wide fit with the keys-only link: progress, then every completed participant refitted.
   await study.getByTestId("fit-link").selectOption("choice");
@@ -141,6 +180,11 @@ test("the owner fits a participant and sees both models, ΔBIC, the chart and th
   });
   await expect(study.getByTestId("fit-job-error")).toHaveCount(0);
   await expect(row).toContainText("keys only");
+  // the random responder: flagged at chance, a weak verdict, listed as excluded from the sums
+  const randomRow = study.getByTestId(`fit-row-${randomRunId}`);
+  await expect(randomRow.getByTestId("fit-flag-chance")).toBeVisible();
+  await expect(randomRow).toContainText("(weak)");
+  await expect(study.getByTestId("fit-excluded")).toContainText("Participant #");
   await study.scrollIntoViewIfNeeded();
   await page.screenshot({ path: "/tmp/fit-study.png", fullPage: true });
   await study.screenshot({ path: "/tmp/fit-study-panel.png" });

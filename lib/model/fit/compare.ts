@@ -61,8 +61,10 @@ export type PracticeEffect = {
   estimate: number;
   lo: number;
   hi: number;
-  /** The interval is bounded on both sides by the data (not clipped to the box). */
+  /** The data bound the interval on at least one side (an end at the box edge is flagged below). */
   estimable: boolean;
+  loAtBound: boolean;
+  hiAtBound: boolean;
   includesZero: boolean;
 };
 
@@ -147,7 +149,9 @@ function practiceEffectOf(f: Scored | undefined): PracticeEffect | null {
     estimate,
     lo: p.lo,
     hi: p.hi,
-    estimable: !p.loAtBound && !p.hiAtBound,
+    estimable: !(p.loAtBound && p.hiAtBound),
+    loAtBound: p.loAtBound,
+    hiAtBound: p.hiAtBound,
     includesZero: p.lo <= 0 && p.hi >= 0,
   };
 }

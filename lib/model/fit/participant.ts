@@ -83,6 +83,8 @@ export function profileTargets(model: ModelName, link: LinkName): ProfileTarget[
           coef: specs.map((_, i) => (i === at("tauC") ? 1 : i === at("tauW") ? -1 : 0)),
           toTheta: Math.exp,
         },
+        single("tauW"),
+        single("tauC"),
         single("lambda"),
         single("prior"),
         single("beta"),

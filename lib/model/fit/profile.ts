@@ -73,16 +73,25 @@ export async function profileInterval(
     for (let s = 0; s < maxSteps && !end; s++) {
       const edge = side < 0 ? qLo : qHi;
       const q = side < 0 ? Math.max(edge, prev.q - step) : Math.min(edge, prev.q + step);
-      const r = await nelderMead(
-        async (z) => {
-          const u = build(z, q);
-          return outside(u) ? 1e12 : nll(u);
-        },
-        x,
-        subBox,
-        { maxEvals: (opts.evalsPerDim ?? 30) * Math.max(1, others.length) },
-      );
+      const inner = async (z: number[]) => {
+        const u = build(z, q);
+        return outside(u) ? 1e12 : nll(u);
+      };
+      const budget = { maxEvals: (opts.evalsPerDim ?? 24) * Math.max(1, others.length) };
+      let r = await nelderMead(inner, x, subBox, budget);
       evals += r.evals;
+      if (r.f - fHat > PROFILE_DROP / 2) {
+        // the surface is rugged: a warm start can stall in a local dip and overstate the drop
+        // (too narrow an interval), so also start from the optimum's other coordinates
+        const r2 = await nelderMead(
+          inner,
+          others.map((i) => uHat[i]),
+          subBox,
+          budget,
+        );
+        evals += r2.evals;
+        if (r2.f < r.f) r = r2;
+      }
       const d = r.f - fHat;
       if (d < -0.05 && (!better || r.f < better.f)) better = { u: build(r.x, q), f: r.f };
       if (d >= 3 * PROFILE_DROP && s < maxSteps - 1) {

@@ -44,8 +44,10 @@ export type RecoveredParticipant = {
   deltaBic: number;
   /** The full verdict (with baselines, misfit and chance flags; compare.ts). */
   verdict: string;
-  /** Per profiled quantity of the generating model: does its 95 % interval cover the truth? */
+  /** Per parameter of the generating model with an interval: does its 95 % interval cover the truth? */
   covered: Record<string, boolean>;
+  /** How each of those intervals was computed (profile likelihood or Hessian). */
+  intervalMethod: Record<string, "profile" | "hessian">;
   /** Log-likelihood of the generating θ under the fitting likelihood (fit seed, S initialisations): if it
    * beats the generating model's fitted optimum, the optimiser failed (not identifiability). */
   truthLogLik: number;
@@ -178,6 +180,7 @@ export async function runRecovery(
       deltaBic: fit.comparison.deltaBic,
       verdict: fit.comparison.summary,
       covered: coverageOf(fit.fits[model]!, theta),
+      intervalMethod: fit.fits[model]!.uncertainty.method,
       truthLogLik,
     };
     participants.push(p);
@@ -202,22 +205,37 @@ export function coverageOf(
   return out;
 }
 
-/** Share of (participant, quantity) pairs whose interval covers the truth, overall and per quantity. */
-export function intervalCoverage(ps: readonly { covered: Record<string, boolean> }[]): {
+/**
+ * Share of (participant, quantity) pairs whose interval covers the truth: over every interval, over
+ * the profile-likelihood intervals only (the quantities people read), and per quantity.
+ */
+export function intervalCoverage(
+  ps: readonly {
+    covered: Record<string, boolean>;
+    intervalMethod?: Record<string, "profile" | "hessian">;
+  }[],
+): {
   overall: number;
   n: number;
-  byParam: Record<string, { covered: number; n: number }>;
+  profiled: { overall: number; n: number };
+  byParam: Record<string, { covered: number; n: number; method: string }>;
 } {
-  const byParam: Record<string, { covered: number; n: number }> = {};
+  const byParam: Record<string, { covered: number; n: number; method: string }> = {};
   for (const p of ps)
     for (const [name, c] of Object.entries(p.covered)) {
-      const b = (byParam[name] ??= { covered: 0, n: 0 });
+      const b = (byParam[name] ??= { covered: 0, n: 0, method: p.intervalMethod?.[name] ?? "?" });
       b.n++;
       if (c) b.covered++;
     }
-  const all = Object.values(byParam);
-  const n = all.reduce((s, b) => s + b.n, 0);
-  return { overall: all.reduce((s, b) => s + b.covered, 0) / Math.max(1, n), n, byParam };
+  const share = (bs: { covered: number; n: number }[]) => {
+    const n = bs.reduce((s, b) => s + b.n, 0);
+    return { overall: bs.reduce((s, b) => s + b.covered, 0) / Math.max(1, n), n };
+  };
+  return {
+    ...share(Object.values(byParam)),
+    profiled: share(Object.values(byParam).filter((b) => b.method === "profile")),
+    byParam,
+  };
 }
 
 /** True vs fitted per parameter (fits of the generating model), plus τ_c/τ_w; and the confusion matrix. */
@@ -271,7 +289,7 @@ export function summariseRecovery(ps: readonly RecoveredParticipant[]): Recovery
     ps.map((p) => [toU(beta, p.theta.beta!), toU(beta, p.fits[p.model].theta.beta!)]),
     "log",
   );
-  params[params.length - 1].model = "flexible";
+  if (params.length) params[params.length - 1].model = "flexible";
   const confusion = {
     flexible: { flexible: 0, forgetful: 0 },
     forgetful: { flexible: 0, forgetful: 0 },

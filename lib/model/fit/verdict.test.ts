@@ -10,7 +10,9 @@ import { MISFIT_THRESHOLD, compareModels } from "./compare";
 import { simulateOutputsJs } from "./engine";
 import { sampleDdmData } from "./likelihood";
 import { fitParticipant } from "./participant";
+import { posteriorPredictive } from "./ppc";
 import { PROFILE_DROP, profileInterval } from "./profile";
+import { coverageOf, intervalCoverage } from "./recovery";
 
 const arch = stimulusPresets.flexible.arch;
 const seq = curriculumToStimulusTrials(generateCurriculum(defaultStudyConfig(), 4));
@@ -125,5 +127,37 @@ describe("verdict", () => {
     expect(acc(simulateOutputsJs(arch, { ...flexible, prior: 0.3 }, seq, 3))).toBeGreaterThan(0.93);
     // without prior knowledge the forgetful model stays far below (the ceiling)
     expect(acc(simulateOutputsJs(arch, forgetful, seq, 3))).toBeLessThan(0.8);
+  });
+});
+
+describe("posterior predictive check and coverage", () => {
+  it("predicts a baseline's accuracy exactly and counts interval coverage per method", () => {
+    const th = { switchCost: 0.9, recovery: 1, beta: 30, lapse: 0.002 };
+    const y = baselineEvidence("ruleConstant", th, seq);
+    // the participant answers exactly as the evidence says
+    const choices = Int8Array.from(y, (v) => (v > 0 ? 1 : -1));
+    const ppc = posteriorPredictive(
+      seq,
+      { choices },
+      "choice",
+      { ruleConstant: { theta: th, outputs: [y] } },
+      1,
+    );
+    expect(ppc.predicted.ruleConstant!.accuracy).toBeCloseTo(ppc.observed.accuracy, 1);
+    expect(ppc.observed.rtQuantiles).toBeNull();
+    expect(ppc.curves.filter((p) => p.position === 1).every((p) => p.observed! > 0)).toBe(true);
+    const fit = {
+      uncertainty: {
+        ci95: { tauRatio: [0.05, 0.2] as [number, number], beta: [4, 6] as [number, number] },
+      },
+    };
+    const covered = coverageOf(fit as never, { tauW: 0.2, tauC: 0.02, beta: 7 });
+    expect(covered).toEqual({ tauRatio: true, beta: false });
+    const c = intervalCoverage([
+      { covered, intervalMethod: { tauRatio: "profile", beta: "hessian" } },
+      { covered: { tauRatio: true }, intervalMethod: { tauRatio: "profile" } },
+    ]);
+    expect(c.overall).toBeCloseTo(2 / 3, 12);
+    expect(c.profiled).toEqual({ overall: 1, n: 2 });
   });
 });
