@@ -8,17 +8,19 @@ import {
   type Band,
   computeFig2Bands,
   computeFig8Bands,
-  toDownsampledRows,
+  parseSeeds,
   toFig2FRows,
   toFig8BRows,
   toGateRows,
+  toLossCurveRows,
   toPostSwitchRows,
 } from "@/lib/core/paper-view";
 import type { PaperResponse } from "@/lib/model/run";
 import { runInWorker } from "@/lib/model/worker-client";
 
-import { LEVEL_COLORS, LinePanel } from "../charts/line-panel";
-import { STREAM_COLORS } from "../charts/trend-chart";
+import { LinePanel, type PanelSeries } from "../charts/line-panel";
+import { DASHES, LEVEL_ORDER_NOTE, STREAM_COLORS, levelColors } from "../charts/palette";
+import { extentOf, sharedDomain } from "../charts/scale";
 
 type Fig = "fig8" | "fig2";
 type Result = { response: PaperResponse; seeds: number };
@@ -53,7 +55,8 @@ function BandsTable({ bands, testId }: { bands: Band[]; testId: string }) {
 }
 
 export function PaperRunner() {
-  const [seeds, setSeeds] = useState<Record<Fig, number>>({ fig8: 10, fig2: 5 });
+  const [seedText, setSeedText] = useState<Record<Fig, string>>({ fig8: "10", fig2: "5" });
+  const parsed = { fig8: parseSeeds(seedText.fig8), fig2: parseSeeds(seedText.fig2) };
   const [progress, setProgress] = useState<{ fig: Fig; fraction: number; text: string } | null>(
     null,
   );
@@ -62,6 +65,9 @@ export function PaperRunner() {
   const abort = useRef<AbortController | null>(null);
 
   async function run(fig: Fig) {
+    const p = parsed[fig];
+    if (!("seeds" in p)) return;
+    const seeds = p.seeds;
     const controller = new AbortController();
     abort.current = controller;
     setError(null);
@@ -72,8 +78,7 @@ export function PaperRunner() {
         {
           mode: "paper",
           presets: [`${fig}-flexible`, `${fig}-forgetful`],
-          seeds: seeds[fig],
-          raw: fig === "fig2",
+          seeds,
         },
         {
           signal: controller.signal,
@@ -86,7 +91,7 @@ export function PaperRunner() {
         },
       );
       if (response.mode !== "paper") throw new Error("unexpected response");
-      setResults((r) => ({ ...r, [fig]: { response, seeds: seeds[fig] } }));
+      setResults((r) => ({ ...r, [fig]: { response, seeds } }));
     } catch (err) {
       setError(
         controller.signal.aborted ? "Cancelled." : err instanceof Error ? err.message : String(err),
@@ -100,21 +105,28 @@ export function PaperRunner() {
   const fig8 = results.fig8;
   const fig2 = results.fig2;
   const busy = progress !== null;
-  const seedInput = (fig: Fig, label: string) => (
-    <label className="r-field" style={{ maxWidth: "14rem" }}>
-      <span>{label}</span>
-      <input
-        type="number"
-        min={1}
-        max={50}
-        value={seeds[fig]}
-        data-testid={`seeds-${fig}`}
-        onChange={(e) =>
-          setSeeds((s) => ({ ...s, [fig]: Math.max(1, Math.min(50, Number(e.target.value) || 1)) }))
-        }
-      />
-    </label>
-  );
+  const seedInput = (fig: Fig, label: string) => {
+    const p = parsed[fig];
+    return (
+      <label className="r-field" style={{ maxWidth: "14rem" }}>
+        <span>{label}</span>
+        <input
+          type="text"
+          inputMode="numeric"
+          value={seedText[fig]}
+          data-testid={`seeds-${fig}`}
+          aria-invalid={"error" in p}
+          aria-describedby={`seeds-${fig}-error`}
+          onChange={(e) => setSeedText((s) => ({ ...s, [fig]: e.target.value }))}
+        />
+        {"error" in p ? (
+          <span className="r-field-error" id={`seeds-${fig}-error`} role="alert">
+            {p.error}
+          </span>
+        ) : null}
+      </label>
+    );
+  };
   return (
     <div className="r-stack">
       <section className="card r-stack">
@@ -128,7 +140,7 @@ export function PaperRunner() {
           <button
             className="button"
             type="button"
-            disabled={busy}
+            disabled={busy || !("seeds" in parsed.fig8)}
             onClick={() => void run("fig8")}
             data-testid="run-fig8"
           >
@@ -150,7 +162,7 @@ export function PaperRunner() {
           <button
             className="button"
             type="button"
-            disabled={busy}
+            disabled={busy || !("seeds" in parsed.fig2)}
             onClick={() => void run("fig2")}
             data-testid="run-fig2"
           >
@@ -187,52 +199,68 @@ export function PaperRunner() {
   );
 }
 
+const TWO: PanelSeries[] = (["flexible", "forgetful"] as const).map((key) => ({
+  key,
+  label: `${key} model`,
+  color: STREAM_COLORS[key],
+  band: [`${key}Lo`, `${key}Hi`],
+}));
+
 function Fig8Result({ result }: { result: Result }) {
   const [flexible, forgetful] = result.response.summaries;
-  const fig8Series = [1, 2, 3, 4].map((k, i) => ({
-    key: `sw${k}`,
-    label: `after switch ${k}`,
-    color: LEVEL_COLORS[i],
+  const n = result.seeds;
+  const colors = levelColors(flexible.fig8B.mean.length);
+  const fig8Series: PanelSeries[] = flexible.fig8B.mean.map((_, i) => ({
+    key: `sw${i + 1}`,
+    label: `after switch ${i + 1}`,
+    color: colors[i],
+    band: [`sw${i + 1}Lo`, `sw${i + 1}Hi`],
   }));
+  const rows = { flexible: toFig8BRows(flexible, n), forgetful: toFig8BRows(forgetful, n) };
+  const keys = fig8Series.flatMap((s) => [s.key, ...s.band!]);
+  const y = sharedDomain([extentOf(rows.flexible, keys), extentOf(rows.forgetful, keys)], true);
+  const seNote = n > 1 ? `± 1 SE over ${n} model seeds` : undefined;
+  const common = {
+    xKey: "step",
+    xLabel: "Gradient updates after the switch (j)",
+    yLabel: "Loss (lower = better)",
+    series: fig8Series,
+    digits: 3,
+    yDomain: y,
+    legendTitle: `Switch (${LEVEL_ORDER_NOTE})`,
+    bandNote: seNote,
+  };
+  const post = toPostSwitchRows({ flexible, forgetful }, n);
   return (
     <div className="r-stack" data-testid="fig8-result">
       <p className="muted" style={{ margin: 0 }}>
-        {result.seeds} seeds · {(result.response.wallMs / 1000).toFixed(1)} s on{" "}
-        {result.response.backend}. Mean over seeds.
+        {n} seed{n === 1 ? "" : "s"} · {(result.response.wallMs / 1000).toFixed(1)} s on{" "}
+        {result.response.backend}. Mean over seeds{n > 1 ? ", shaded ± 1 SE" : ""}.
       </p>
       <div className="r-two">
         <LinePanel
           title="Flexible model"
-          rows={toFig8BRows(flexible)}
-          xKey="step"
-          xLabel="Gradient updates after the switch (j)"
-          yLabel="Loss (lower = better)"
-          series={fig8Series}
-          digits={3}
+          rows={rows.flexible}
           testId="fig8b-flexible"
+          {...common}
         />
         <LinePanel
           title="Forgetful model"
-          rows={toFig8BRows(forgetful)}
-          xKey="step"
-          xLabel="Gradient updates after the switch (j)"
-          yLabel="Loss (lower = better)"
-          series={fig8Series}
-          digits={3}
+          rows={rows.forgetful}
           testId="fig8b-forgetful"
+          {...common}
         />
       </div>
       <LinePanel
-        title="Mean loss over the first 5 updates after each switch"
-        rows={toPostSwitchRows({ flexible, forgetful })}
+        title={`Mean loss over the first 5 updates after each switch (${flexible.blocks} blocks, ${post.length} switches)`}
+        rows={post}
         xKey="switchIndex"
         xLabel="Switch number k"
         yLabel="Loss (lower = better)"
         digits={3}
-        series={[
-          { key: "flexible", label: "flexible", color: STREAM_COLORS.flexible },
-          { key: "forgetful", label: "forgetful", color: STREAM_COLORS.forgetful },
-        ]}
+        yFromZero
+        series={TWO}
+        bandNote={seNote}
         testId="fig8-trend"
       />
       <BandsTable bands={computeFig8Bands(flexible, forgetful)} testId="fig8-bands" />
@@ -242,38 +270,32 @@ function Fig8Result({ result }: { result: Result }) {
 
 function Fig2Result({ result }: { result: Result }) {
   const [flexible, forgetful] = result.response.summaries;
-  const raw = result.response.raw;
   const runs = { flexible, forgetful };
-  const two = [
-    { key: "flexible", label: "flexible", color: STREAM_COLORS.flexible },
-    { key: "forgetful", label: "forgetful", color: STREAM_COLORS.forgetful },
-  ];
-  const lossRows = raw
-    ? toDownsampledRows(
-        Object.fromEntries(
-          ["flexible", "forgetful"].map((k, p) => [
-            k,
-            raw.elements.flatMap((el, e) => (el.paramIndex === p ? [Array.from(raw.loss[e])] : [])),
-          ]),
-        ),
-        1 / raw.schedule.stepsPerBlock,
-      )
-    : [];
+  const n = result.seeds;
+  const gateSeries: PanelSeries[] = (["flexible", "forgetful"] as const).flatMap((key) =>
+    [1, 2].map((g) => ({
+      key: `${key}Gate${g}`,
+      label: `${key} gate ${g}`,
+      color: STREAM_COLORS[key],
+      dash: DASHES[g - 1],
+    })),
+  );
   return (
     <div className="r-stack" data-testid="fig2-result">
       <p className="muted" style={{ margin: 0 }}>
-        {result.seeds} seeds · {(result.response.wallMs / 1000).toFixed(1)} s on{" "}
-        {result.response.backend}. Mean over seeds.
+        {n} seed{n === 1 ? "" : "s"} · {(result.response.wallMs / 1000).toFixed(1)} s on{" "}
+        {result.response.backend}. Mean over seeds; {flexible.blocks} blocks.
       </p>
       <div className="r-two">
         <LinePanel
           title="A. Task loss over training"
-          rows={lossRows}
+          rows={toLossCurveRows(runs)}
           xKey="t"
           xLabel="Training time (blocks)"
           yLabel="Loss"
-          series={two.map((s) => ({ ...s, dots: false }))}
+          series={TWO.map(({ band: _band, ...s }) => ({ ...s, dots: false }))}
           integerX={false}
+          yFromZero
           digits={3}
           testId="fig2-loss"
         />
@@ -282,34 +304,21 @@ function Fig2Result({ result }: { result: Result }) {
           rows={toFig2FRows(runs)}
           xKey="block"
           xLabel="Block"
-          yLabel="Time to L < 0.1 (units of τ_w)"
-          series={two}
+          yLabel="Time to L < 0.1 (τ_w)"
+          series={TWO}
+          yFromZero
           digits={2}
+          bandNote={n > 1 ? "the paper's band, SD over seeds / n" : undefined}
           testId="fig2-f"
         />
       </div>
       <LinePanel
-        title="B. Gates at the end of each block (sorted so gate 1 follows teacher A)"
+        title="B. Gates at the last step of each block (sorted so gate 1 follows teacher A)"
         rows={toGateRows(runs)}
         xKey="block"
         xLabel="Block"
         yLabel="Gate value c"
-        series={[
-          { key: "flexibleGate1", label: "flexible gate 1", color: STREAM_COLORS.flexible },
-          {
-            key: "flexibleGate2",
-            label: "flexible gate 2",
-            color: STREAM_COLORS.flexible,
-            dashed: true,
-          },
-          { key: "forgetfulGate1", label: "forgetful gate 1", color: STREAM_COLORS.forgetful },
-          {
-            key: "forgetfulGate2",
-            label: "forgetful gate 2",
-            color: STREAM_COLORS.forgetful,
-            dashed: true,
-          },
-        ]}
+        series={gateSeries}
         testId="fig2-gates"
       />
       <p data-testid="fig2-alignment">

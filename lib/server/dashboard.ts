@@ -15,10 +15,22 @@ import {
 } from "@/lib/core/analysis";
 import {
   type CellAnalysis,
+  type StreamIntervals,
   type SwitchCell,
+  type UnitRow,
   cellTailPosition,
   computeAnalysisFromCells,
+  streamIntervals,
+  switchesPerLevelFor,
+  unitTables,
 } from "@/lib/core/recovery";
+
+import {
+  MODEL_SOURCES,
+  type ModelSourceName,
+  type StreamChoice,
+  type StreamInventory,
+} from "@/lib/core/model-sources";
 
 import { Prisma, getDb } from "./db";
 
@@ -26,6 +38,8 @@ export type RunFilter = {
   studyId: string;
   /** Only this participant run. */
   runId?: string;
+  /** Only runs whose main-phase trials have this design (see fetchDesigns). */
+  design?: Design;
   /** Leave out pilot runs (researchers testing). Default true. */
   excludePilots?: boolean;
   /** Only completed runs. Default true. */
@@ -42,7 +56,39 @@ function runWhere(f: RunFilter) {
   if (f.runId) parts.push(Prisma.sql`r."id" = ${f.runId}`);
   if (f.excludePilots ?? true) parts.push(Prisma.sql`r."isPilot" = false`);
   if (f.completedOnly ?? true) parts.push(Prisma.sql`r."status" = 'completed'`);
+  if (f.design)
+    parts.push(Prisma.sql`(SELECT count(DISTINCT d."blockIndex") FROM "Trial" d
+      WHERE d."runId" = r."id" AND d."phase" = 'main') = ${f.design.blocks}::int
+      AND (SELECT max(d."trialInBlock") + 1 FROM "Trial" d
+      WHERE d."runId" = r."id" AND d."phase" = 'main') = ${f.design.blockLength}::int`);
   return Prisma.join(parts, " AND ");
+}
+
+/** A design as the data show it: blocks a run went through and trials per block. */
+export type Design = { blocks: number; blockLength: number };
+export type DesignGroup = Design & { switches: number; runs: number };
+
+/**
+ * The designs of the runs a dashboard shows, read from their trials (not from the study's current
+ * settings, which an edit may have changed): one group per (blocks, block length), most runs first.
+ */
+export async function fetchDesigns(filter: RunFilter): Promise<DesignGroup[]> {
+  const rows = await getDb().$queryRaw<{ blocks: number; blockLength: number; runs: number }[]>`
+    WITH per_run AS (
+      SELECT t."runId", count(DISTINCT t."blockIndex")::int AS blocks,
+             (max(t."trialInBlock") + 1)::int AS "blockLength"
+      FROM "Trial" t JOIN "Run" r ON r."id" = t."runId"
+      WHERE ${runWhere({ ...filter, design: undefined })} AND t."phase" = 'main'
+      GROUP BY t."runId"
+    )
+    SELECT blocks, "blockLength", count(*)::int AS runs FROM per_run
+    GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`;
+  return rows.map((r) => ({
+    blocks: Number(r.blocks),
+    blockLength: Number(r.blockLength),
+    switches: Number(r.blocks) - 1,
+    runs: Number(r.runs),
+  }));
 }
 
 /** Human trials with the exclusion flags of applyExclusions, one row per trial (a CTE, never fetched). */
@@ -52,7 +98,7 @@ function humanFlaggedCte(f: RunFilter, o: AnalysisOptions) {
   const maxSd = ex.maxSd ?? -1;
   return Prisma.sql`
     base AS (
-      SELECT t."runId", t."trialIndex", t."blockIndex", t."trialInBlock", t."task", t."correct", t."rtMs",
+      SELECT t."runId", t."trialIndex", t."blockIndex", t."trialInBlock", t."task", t."congruent", t."correct", t."rtMs",
              (LAG(t."correct") OVER w = false AND LAG(t."trialIndex") OVER w = t."trialIndex" - 1) AS after_error
       FROM "Trial" t JOIN "Run" r ON r."id" = t."runId"
       WHERE ${runWhere(f)} AND t."phase" = ${o.phase}::"TrialPhase"
@@ -165,9 +211,45 @@ export async function fetchHumanExclusionReport(filter: RunFilter, options: Anal
 }
 
 export type ModelStreamFilter = RunFilter & {
-  /** Where the streams came from; default server. */
-  source?: "server" | "researcher_browser" | "participant_browser";
+  /**
+   * Which model streams: "canonical" (default) takes ONE finished stream per run and preset —
+   * server first, else one computed in a researcher's browser, else in the participant's browser,
+   * newest first — so a run with several copies is never counted twice; a source name takes only
+   * streams from there (still one per run and preset: the table holds one per source).
+   */
+  source?: StreamChoice;
 };
+
+/** SQL rank of a source in the canonical choice (lower wins). */
+const SOURCE_RANK = Prisma.sql`CASE m."source" WHEN 'server' THEN 0 WHEN 'researcher_browser' THEN 1 ELSE 2 END`;
+
+/** The model streams a dashboard uses: one per (run, preset), see ModelStreamFilter.source. */
+function modelStreamsCte(filter: ModelStreamFilter) {
+  const source = filter.source ?? "canonical";
+  const bySource =
+    source === "canonical" ? Prisma.sql`true` : Prisma.sql`m."source" = ${source}::"ModelSource"`;
+  return Prisma.sql`
+    chosen AS (
+      SELECT DISTINCT ON (m."runId", m."preset") m."id", m."runId", m."preset", m."source"
+      FROM "ModelRun" m JOIN "Run" r ON r."id" = m."runId"
+      WHERE ${runWhere(filter)} AND m."studyId" = ${filter.studyId} AND m."status" = 'done' AND ${bySource}
+      ORDER BY m."runId", m."preset", ${SOURCE_RANK}, m."finishedAt" DESC NULLS LAST, m."id"
+    )`;
+}
+
+/** Finished model streams of the shown runs by preset and source, and how many are canonical. */
+export async function fetchStreamInventory(filter: RunFilter): Promise<StreamInventory[]> {
+  const rows = await getDb().$queryRaw<
+    { preset: string; source: ModelSourceName; streams: number; canonical: number }[]
+  >`
+    WITH ${modelStreamsCte({ ...filter, source: "canonical" })}
+    SELECT m."preset", m."source"::text AS source, count(*)::int AS streams,
+           count(c."id")::int AS canonical
+    FROM "ModelRun" m JOIN "Run" r ON r."id" = m."runId" LEFT JOIN chosen c ON c."id" = m."id"
+    WHERE ${runWhere(filter)} AND m."studyId" = ${filter.studyId} AND m."status" = 'done'
+    GROUP BY 1, 2 ORDER BY 1, 2`;
+  return rows.map((r) => ({ ...r, streams: Number(r.streams), canonical: Number(r.canonical) }));
+}
 
 /** Model cells per preset (finished streams only), with the number of streams. No exclusions. */
 export async function fetchModelCells(
@@ -175,17 +257,14 @@ export async function fetchModelCells(
   options: AnalysisOptions,
 ): Promise<Map<string, { cells: SwitchCell[]; streams: number }>> {
   const tail = cellTailPosition(options);
-  const source = filter.source ?? "server";
   const rows = await getDb().$queryRaw<
     (CellRow & { preset: string; is_total: number; streams: number })[]
   >`
-    WITH streams AS (
+    WITH ${modelStreamsCte(filter)},
+    streams AS (
       SELECT m."id", m."preset", mt."blockIndex", least(mt."trialInBlock" + 1, ${tail}::int) AS position,
              mt."task", mt."correct", mt."loss"
-      FROM "ModelTrial" mt
-        JOIN "ModelRun" m ON m."id" = mt."modelRunId"
-        JOIN "Run" r ON r."id" = m."runId"
-      WHERE ${runWhere(filter)} AND m."studyId" = ${filter.studyId} AND m."source" = ${source}::"ModelSource" AND m."status" = 'done'
+      FROM "ModelTrial" mt JOIN chosen m ON m."id" = mt."modelRunId"
     )
     SELECT 0 AS is_total, "preset", "blockIndex", position::int AS position, "task",
            count(*)::int AS n, count(*) FILTER (WHERE NOT "correct")::int AS errors,
@@ -196,13 +275,91 @@ export async function fetchModelCells(
     GROUP BY "preset", "blockIndex", position, "task"
     ORDER BY 1, 2, 3, 4, 5`;
   const counts = await getDb().$queryRaw<{ preset: string; streams: number }[]>`
-    SELECT m."preset", count(*)::int AS streams FROM "ModelRun" m JOIN "Run" r ON r."id" = m."runId"
-    WHERE ${runWhere(filter)} AND m."studyId" = ${filter.studyId} AND m."source" = ${source}::"ModelSource" AND m."status" = 'done'
-    GROUP BY 1`;
+    WITH ${modelStreamsCte(filter)}
+    SELECT "preset", count(*)::int AS streams FROM chosen GROUP BY 1`;
   const out = new Map<string, { cells: SwitchCell[]; streams: number }>();
   for (const c of counts) out.set(c.preset, { cells: [], streams: Number(c.streams) });
   for (const row of rows) out.get(row.preset)?.cells.push(toCell(row));
   return out;
+}
+
+/**
+ * Per-unit sums behind every dashboard number, for its interval (lib/core/uncertainty.ts): a unit is
+ * one participant run (humans, after the exclusions) or one canonical model stream. Three groupings
+ * of the same trials, each per unit:
+ *  - "L": practice level a = ⌊(k − 1) / switchesPerLevel⌋ × position b ≤ J (recovery curves);
+ *  - "K": switch k = a, positions ≤ J (practice trend);
+ *  - "C": a = 1 switch trial / 0 repeat trial (j ≥ repeatFromPosition) × congruent c (costs).
+ * Levels follow switch numbers k, as the point estimates do when every switch is present (the
+ * dashboard analyses all switches, intoTask null).
+ */
+
+function unitGroupings(o: AnalysisOptions) {
+  const J = o.positions;
+  const spl = o.switchesPerLevel;
+  const sums = Prisma.sql`count(*)::int AS n, count(*) FILTER (WHERE NOT "correct")::int AS errors,
+    coalesce(sum("rtMs") FILTER (WHERE rt_ok), 0)::float8 AS "rtSumMs",
+    count(*) FILTER (WHERE rt_ok)::int AS "nRt",
+    coalesce(sum("loss"), 0)::float8 AS "lossSum", count("loss")::int AS "nLoss"`;
+  const switched = Prisma.sql`"blockIndex" >= 1 AND position <= ${J}::int`;
+  return Prisma.sql`
+    SELECT stream, unit, 'L' AS kind, (("blockIndex" - 1) / ${spl}::int)::int AS a, position::int AS b,
+           NULL::boolean AS congruent, ${sums}
+    FROM u WHERE ${switched} GROUP BY stream, unit, 4, 5
+    UNION ALL
+    SELECT stream, unit, 'K', "blockIndex"::int, NULL::int, NULL::boolean, ${sums}
+    FROM u WHERE ${switched} GROUP BY stream, unit, 4
+    UNION ALL
+    SELECT stream, unit, 'C', (CASE WHEN "blockIndex" >= 1 AND position = 1 THEN 1 ELSE 0 END)::int,
+           NULL::int, "congruent", ${sums}
+    FROM u WHERE ("blockIndex" >= 1 AND position = 1) OR position >= ${o.repeatFromPosition}::int
+    GROUP BY stream, unit, 4, 6`;
+}
+
+function toUnitRow(r: Record<string, unknown>): UnitRow {
+  return {
+    stream: String(r.stream),
+    unit: String(r.unit),
+    kind: r.kind as UnitRow["kind"],
+    a: Number(r.a),
+    b: r.b === null ? null : Number(r.b),
+    congruent: r.congruent === null ? null : Boolean(r.congruent),
+    n: Number(r.n),
+    errors: Number(r.errors),
+    rtSumMs: Number(r.rtSumMs),
+    nRt: Number(r.nRt),
+    lossSum: Number(r.lossSum),
+    nLoss: Number(r.nLoss),
+  };
+}
+
+/** Per-participant sums (humans, after exclusions). */
+export async function fetchHumanUnits(filter: RunFilter, options: AnalysisOptions) {
+  const tail = cellTailPosition(options);
+  const rows = await getDb().$queryRaw<Record<string, unknown>[]>`
+    WITH ${humanFlaggedCte(filter, options)},
+    u AS (
+      SELECT 'human' AS stream, "runId" AS unit, "blockIndex", least("trialInBlock" + 1, ${tail}::int) AS position,
+             "congruent", "correct", "rtMs", (rt_pre_sd AND NOT ex_sd) AS rt_ok, NULL::float8 AS "loss"
+      FROM analysed WHERE is_kept
+    )
+    ${unitGroupings(options)}`;
+  return rows.map(toUnitRow);
+}
+
+/** Per-stream sums of the chosen model streams (stream = preset). No exclusions. */
+export async function fetchModelUnits(filter: ModelStreamFilter, options: AnalysisOptions) {
+  const tail = cellTailPosition(options);
+  const rows = await getDb().$queryRaw<Record<string, unknown>[]>`
+    WITH ${modelStreamsCte(filter)},
+    u AS (
+      SELECT m."preset" AS stream, m."id" AS unit, mt."blockIndex",
+             least(mt."trialInBlock" + 1, ${tail}::int) AS position, mt."congruent", mt."correct",
+             NULL::float8 AS "rtMs", false AS rt_ok, mt."loss"
+      FROM "ModelTrial" mt JOIN chosen m ON m."id" = mt."modelRunId"
+    )
+    ${unitGroupings(options)}`;
+  return rows.map(toUnitRow);
 }
 
 function toCell(r: CellRow): SwitchCell {
@@ -219,7 +376,7 @@ function toCell(r: CellRow): SwitchCell {
   };
 }
 
-export type StreamAnalysis = CellAnalysis & { streams: number };
+export type StreamAnalysis = CellAnalysis & { streams: number; intervals: StreamIntervals };
 
 export type DashboardData = {
   options: AnalysisOptions;
@@ -227,6 +384,10 @@ export type DashboardData = {
   human: StreamAnalysis & { exclusions: ExclusionReport };
   models: Record<string, StreamAnalysis>;
 };
+
+/** Bootstrap over participants: fixed seed, so a page shows the same interval on every load. */
+export const HUMAN_INTERVALS = { kind: "bootstrap", resamples: 1000, seed: 1 } as const;
+export const MODEL_INTERVALS = { kind: "se" } as const;
 
 export const DASHBOARD_PRESETS = ["flexible", "forgetful"] as const;
 
@@ -240,50 +401,111 @@ export async function fetchDashboard(
     ...options,
     exclusions: { minRtMs: null, maxSd: null, dropPostError: false, dropFirstBlock: false },
   };
-  const [human, modelCells] = await Promise.all([
+  const [human, modelCells, humanUnits, modelUnits] = await Promise.all([
     fetchHumanAggregate(filter, options),
     fetchModelCells(filter, modelOptions),
+    fetchHumanUnits(filter, options),
+    fetchModelUnits(filter, modelOptions),
   ]);
+  const tables = unitTables([...humanUnits, ...modelUnits]);
   const { participants, ...exclusions } = human.report;
   const models: Record<string, StreamAnalysis> = {};
   for (const preset of DASHBOARD_PRESETS) {
     const m = modelCells.get(preset) ?? { cells: [], streams: 0 };
-    models[preset] = { ...computeAnalysisFromCells(m.cells, modelOptions), streams: m.streams };
+    models[preset] = {
+      ...computeAnalysisFromCells(m.cells, modelOptions),
+      streams: m.streams,
+      intervals: streamIntervals(tables.get(preset), MODEL_INTERVALS),
+    };
   }
   return {
     options,
     filter: {
       excludePilots: filter.excludePilots ?? true,
       completedOnly: filter.completedOnly ?? true,
-      modelSource: filter.source ?? "server",
+      modelSource: filter.source ?? "canonical",
     },
-    human: { ...computeAnalysisFromCells(human.cells, options), streams: participants, exclusions },
+    human: {
+      ...computeAnalysisFromCells(human.cells, options),
+      streams: participants,
+      exclusions,
+      intervals: streamIntervals(tables.get("human"), HUMAN_INTERVALS),
+    },
     models,
   };
 }
 
+export type StudyDashboard = DashboardData & {
+  /** Designs of all shown runs (before the design filter); more than one = an edited study. */
+  designs: DesignGroup[];
+  /** The design analysed (null when no run has trials yet). */
+  design: DesignGroup | null;
+  inventory: StreamInventory[];
+};
+
 /**
- * One participant run of an owned study with its human trials and, per preset, the newest finished
- * model stream (server first, else one computed in a researcher's browser). Null if not in the study.
+ * The study dashboard: reads the designs from the runs, analyses ONE design at a time (the one
+ * asked for, else the one most runs have), with J = min(8, block length) positions and practice
+ * levels from the data's switch count (`levels` "first4": switches 1–4 one by one, as Fig. 8B).
  */
-export async function fetchRunStreams(studyId: string, runId: string) {
+export async function fetchStudyDashboard(
+  filter: ModelStreamFilter,
+  view: { levels?: "grouped" | "first4"; dropPostError?: boolean } = {},
+): Promise<StudyDashboard> {
+  const [designs, inventory] = await Promise.all([
+    fetchDesigns(filter),
+    fetchStreamInventory(filter),
+  ]);
+  const design =
+    designs.find(
+      (d) => d.blocks === filter.design?.blocks && d.blockLength === filter.design?.blockLength,
+    ) ??
+    designs[0] ??
+    null;
+  const positions = Math.max(1, Math.min(8, design?.blockLength ?? 8));
+  const switchesPerLevel =
+    view.levels === "first4" ? 1 : switchesPerLevelFor(design?.switches ?? 0, 4);
+  const d = await fetchDashboard(
+    { ...filter, design: designs.length > 1 && design ? design : undefined },
+    {
+      positions,
+      switchesPerLevel,
+      exclusions: { dropPostError: view.dropPostError ?? false },
+    },
+  );
+  return { ...d, designs, design, inventory };
+}
+
+/**
+ * One participant run of an owned study with its human trials and, per preset, the stream chosen
+ * as on the dashboard (ModelStreamFilter.source: canonical = server, else researcher's browser,
+ * else participant's browser), plus every finished stream there is. Null if not in the study.
+ */
+export async function fetchRunStreams(
+  studyId: string,
+  runId: string,
+  source: ModelStreamFilter["source"] = "canonical",
+) {
   const db = getDb();
   const run = await db.run.findFirst({ where: { id: runId, studyId } });
   if (!run) return null;
   const [trials, modelRuns] = await Promise.all([
     db.trial.findMany({ where: { runId, phase: "main" }, orderBy: { trialIndex: "asc" } }),
     db.modelRun.findMany({
-      where: { runId, status: "done", source: { in: ["server", "researcher_browser"] } },
+      where: { runId, status: "done" },
       orderBy: { finishedAt: "desc" },
     }),
   ]);
+  const rank = (r: (typeof modelRuns)[number]) =>
+    MODEL_SOURCES.indexOf(r.source as ModelSourceName);
   const chosen = new Map<string, (typeof modelRuns)[number]>();
   for (const preset of DASHBOARD_PRESETS) {
-    const m =
-      modelRuns.find((r) => r.preset === preset && r.source === "server") ??
-      modelRuns.find((r) => r.preset === preset);
+    const m = modelRuns
+      .filter((r) => r.preset === preset && (source === "canonical" || r.source === source))
+      .sort((a, b) => rank(a) - rank(b))[0];
     if (m) chosen.set(preset, m);
   }
+  const available = modelRuns.map((r) => ({ preset: r.preset, source: r.source, seed: r.seed }));
   const models = await Promise.all(
     [...chosen.entries()].map(async ([preset, m]) => ({
       preset,
@@ -331,7 +553,7 @@ export async function fetchRunStreams(studyId: string, runId: string) {
     loss: null,
     gates: null,
   }));
-  return { run, human, models };
+  return { run, human, models, available };
 }
 
 /** Runs of a study for the dashboard's participant list (newest first, at most `limit`). */

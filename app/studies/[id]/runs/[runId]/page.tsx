@@ -9,13 +9,14 @@ import { BrowserModelRunner } from "@/components/dashboard/browser-model-runner"
 import { Fig8Panels } from "@/components/dashboard/fig8-panels";
 import { FitPanel } from "@/components/dashboard/fit-panel";
 import { ModelJobsButton } from "@/components/dashboard/model-jobs-button";
+import { SOURCE_LABEL } from "@/components/dashboard/stream-sources";
 import { CostsTable } from "@/components/dashboard/summary-tables";
-import { noExclusions } from "@/lib/core/analysis";
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
-import { computeCellAnalysisOfRecords, toFig8View, toTrialChartData } from "@/lib/core/recovery";
+import { toFig8View, toTrialChartData } from "@/lib/core/recovery";
 import { deriveSeed } from "@/lib/core/rng";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
-import { fetchRunStreams } from "@/lib/server/dashboard";
+import { MODEL_SOURCES, parseStreamChoice } from "@/lib/core/model-sources";
+import { fetchRunStreams, fetchStudyDashboard } from "@/lib/server/dashboard";
 import { fetchOwnedStudy } from "@/lib/server/studies";
 
 import "../../../../dashboard.css";
@@ -24,47 +25,47 @@ import { requireResearcherId } from "../../../require-researcher";
 export const dynamic = "force-dynamic";
 
 const WINDOW = 5;
-const SOURCE_TEXT: Record<string, string> = {
-  server: "server",
-  researcher_browser: "a researcher's browser",
-};
 
 export default async function RunPage({
   params,
+  searchParams,
 }: {
   params: Promise<{ id: string; runId: string }>;
+  searchParams: Promise<{ source?: string }>;
 }) {
   const { id, runId } = await params;
+  const sp = await searchParams;
+  const source = parseStreamChoice(sp.source);
   const userId = await requireResearcherId(`/studies/${id}/runs/${runId}`);
   const study = await fetchOwnedStudy(userId, id);
-  const data = study ? await fetchRunStreams(study.id, runId) : null;
+  const data = study ? await fetchRunStreams(study.id, runId, source) : null;
   if (!study || !data) notFound();
-  const { run, human, models } = data;
+  const { run, human, models, available } = data;
   const sequence = curriculumToStimulusTrials(curriculumSchema.parse(run.curriculum));
   // Same seeds as the server job (lib/server/model-streams modelSeedFor), so both runs are comparable.
   const seeds = { flexible: deriveSeed(run.seed, 101), forgetful: deriveSeed(run.seed, 102) };
-  const options = { positions: 8, switchesPerLevel: 1 };
+  // The study dashboard's SQL for this one run (one switch-cost definition everywhere).
+  const d = await fetchStudyDashboard(
+    { studyId: study.id, runId: run.id, completedOnly: false, excludePilots: false, source },
+    { levels: "first4" },
+  );
   const streams = [
     {
       key: "human",
       label: "This participant",
-      streams: human.length ? 1 : 0,
-      analysis: computeCellAnalysisOfRecords(human, options),
+      streams: d.human.streams,
+      analysis: d.human,
       isHuman: true,
+      intervals: d.human.intervals,
     },
-    ...(["flexible", "forgetful"] as const).map((preset) => {
-      const m = models.find((x) => x.preset === preset);
-      return {
-        key: preset,
-        label: `${preset === "flexible" ? "Flexible" : "Forgetful"} model`,
-        streams: m ? 1 : 0,
-        isHuman: false,
-        analysis: computeCellAnalysisOfRecords(m?.records ?? [], {
-          ...options,
-          exclusions: noExclusions,
-        }),
-      };
-    }),
+    ...(["flexible", "forgetful"] as const).map((preset) => ({
+      key: preset,
+      label: `${preset === "flexible" ? "Flexible" : "Forgetful"} model`,
+      streams: d.models[preset].streams,
+      isHuman: false,
+      analysis: d.models[preset],
+      intervals: d.models[preset].intervals,
+    })),
   ];
   const view = toFig8View(streams, 4);
   const timeline = toTrialChartData(
@@ -85,13 +86,33 @@ export default async function RunPage({
       </h1>
       <p className="muted">
         {human.length} of {run.expectedTrials} main trials saved · curriculum seed {run.seed} ·
-        model streams:{" "}
+        model streams shown:{" "}
         {models.length
           ? models
-              .map((m) => `${m.preset} (from ${SOURCE_TEXT[m.source] ?? m.source}, seed ${m.seed})`)
+              .map((m) => `${m.preset} (from ${SOURCE_LABEL[m.source]}, seed ${m.seed})`)
               .join(", ")
           : "none yet"}
       </p>
+      {available.length > 0 ? (
+        <p className="muted" data-testid="run-stream-sources">
+          Stored for this run:{" "}
+          {available.map((m) => `${m.preset} from ${SOURCE_LABEL[m.source]}`).join(", ")}. Show:{" "}
+          {(["canonical", ...MODEL_SOURCES] as const)
+            .filter((s) => s === "canonical" || available.some((m) => m.source === s))
+            .map((s, i) => (
+              <span key={s}>
+                {i > 0 ? " · " : ""}
+                {s === source ? (
+                  <strong>{s === "canonical" ? "canonical" : SOURCE_LABEL[s]}</strong>
+                ) : (
+                  <a href={s === "canonical" ? "?" : `?source=${s}`}>
+                    {s === "canonical" ? "canonical" : SOURCE_LABEL[s]}
+                  </a>
+                )}
+              </span>
+            ))}
+        </p>
+      ) : null}
       <section className="card r-stack" style={{ margin: "1rem 0" }}>
         <BrowserModelRunner studyId={study.id} runId={run.id} sequence={sequence} seeds={seeds} />
         {run.status === "completed" ? (
@@ -109,11 +130,12 @@ export default async function RunPage({
       </p>
       <Fig8Panels
         view={view}
-        positions={options.positions}
+        positions={d.options.positions}
+        emptyHumanText="This participant has no main-phase trial saved yet."
         emptyModelText="No model stream yet: run it in this browser or on the server."
       />
       <h2>Switch − repeat costs</h2>
-      <CostsTable rows={view.costs} repeatFrom={2} />
+      <CostsTable rows={view.costs} repeatFrom={d.options.repeatFromPosition} />
       <h2>Model fit: flexible vs forgetful</h2>
       {run.status === "completed" ? (
         <section className="card">
