@@ -134,7 +134,11 @@ export function LinePanel({
       ) : (
         <>
           <div className="chart-plot" style={{ height }}>
-            <ResponsiveContainer width="100%" height={height}>
+            <ResponsiveContainer
+              width="100%"
+              height={height}
+              initialDimension={{ width: 400, height }}
+            >
               <ComposedChart
                 data={rows}
                 syncId={syncId}

@@ -16,25 +16,22 @@ export type Ratio = { num: number; den: number };
 export class UnitTable {
   private readonly index = new Map<string, number>();
   private readonly unitIndex = new Map<string, number>();
-  private num: number[][] = [];
-  private den: number[][] = [];
+  private cells = new Map<number, [number, number]>(); // k·2^20 + u → [num, den]
+  private dense: { num: Float64Array; den: Float64Array } | null = null;
 
   add(unit: string, key: string, num: number, den: number) {
     if (den <= 0) return;
     let u = this.unitIndex.get(unit);
-    if (u === undefined) {
-      u = this.unitIndex.size;
-      this.unitIndex.set(unit, u);
-      this.num.push([]);
-      this.den.push([]);
-    }
+    if (u === undefined) this.unitIndex.set(unit, (u = this.unitIndex.size));
     let k = this.index.get(key);
-    if (k === undefined) {
-      k = this.index.size;
-      this.index.set(key, k);
-    }
-    this.num[u][k] = (this.num[u][k] ?? 0) + num;
-    this.den[u][k] = (this.den[u][k] ?? 0) + den;
+    if (k === undefined) this.index.set(key, (k = this.index.size));
+    const id = k * 2 ** 20 + u;
+    const c = this.cells.get(id);
+    if (c) {
+      c[0] += num;
+      c[1] += den;
+    } else this.cells.set(id, [num, den]);
+    this.dense = null;
   }
 
   get units(): number {
@@ -49,39 +46,68 @@ export class UnitTable {
     return this.index.get(key);
   }
 
+  /** Key-major dense arrays (entry k·U + u), built once after the last add. */
+  private arrays() {
+    if (!this.dense) {
+      const U = this.units;
+      const K = this.index.size;
+      const num = new Float64Array(K * U);
+      const den = new Float64Array(K * U);
+      for (const [id, [n, d]] of this.cells) {
+        const k = Math.floor(id / 2 ** 20);
+        const u = id - k * 2 ** 20;
+        num[k * U + u] = n;
+        den[k * U + u] = d;
+      }
+      this.dense = { num, den };
+    }
+    return this.dense;
+  }
+
   /** Units with data for `key` (the n behind a point). */
   unitsWith(key: string): number {
     const k = this.index.get(key);
     if (k === undefined) return 0;
-    return this.den.filter((d) => (d[k] ?? 0) > 0).length;
+    const { den } = this.arrays();
+    let n = 0;
+    for (let u = 0; u < this.units; u++) if (den[k * this.units + u] > 0) n++;
+    return n;
   }
 
-  /** Pooled ratio per key under unit weights w (w = 1 for every unit: the point estimate). */
+  /** Pooled ratio per key under unit weights w (no weights: every unit once, the point estimate). */
   pooled(weights?: ArrayLike<number>): Float64Array {
+    const U = this.units;
     const K = this.index.size;
-    const num = new Float64Array(K);
-    const den = new Float64Array(K);
-    for (let u = 0; u < this.num.length; u++) {
-      const w = weights ? weights[u] : 1;
-      if (w === 0) continue;
-      const nu = this.num[u],
-        de = this.den[u];
-      for (let k = 0; k < K; k++) {
-        const d = de[k];
-        if (d) {
-          num[k] += w * nu[k];
-          den[k] += w * d;
+    const { num, den } = this.arrays();
+    const out = new Float64Array(K);
+    for (let k = 0; k < K; k++) {
+      let sn = 0,
+        sd = 0;
+      const base = k * U;
+      if (weights)
+        for (let u = 0; u < U; u++) {
+          const w = weights[u];
+          if (w !== 0) {
+            sn += w * num[base + u];
+            sd += w * den[base + u];
+          }
         }
-      }
+      else
+        for (let u = 0; u < U; u++) {
+          sn += num[base + u];
+          sd += den[base + u];
+        }
+      out[k] = sd > 0 ? sn / sd : NaN;
     }
-    return num.map((x, k) => (den[k] > 0 ? x / den[k] : NaN));
+    return out;
   }
 
   /** One unit's own ratios. */
   ofUnit(u: number): Float64Array {
-    const K = this.index.size;
-    return Float64Array.from({ length: K }, (_, k) =>
-      this.den[u][k] ? this.num[u][k] / this.den[u][k] : NaN,
+    const U = this.units;
+    const { num, den } = this.arrays();
+    return Float64Array.from({ length: this.index.size }, (_, k) =>
+      den[k * U + u] > 0 ? num[k * U + u] / den[k * U + u] : NaN,
     );
   }
 }
@@ -126,7 +152,7 @@ export function intervals(
   if (method.kind === "bootstrap") {
     const rng = createRng(method.seed ?? 1);
     const B = method.resamples ?? 1000;
-    const w = new Float64Array(U);
+    const w = new Int32Array(U);
     for (let b = 0; b < B; b++) {
       w.fill(0);
       for (let i = 0; i < U; i++) w[rng.int(U)]++;
