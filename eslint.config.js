@@ -1,4 +1,4 @@
-// Lint = typescript-eslint's recommended rules + DESIGN.md's folder rules as no-restricted-imports.
+// Lint = typescript-eslint's recommended rules + the folder rules of docs/ARCHITECTURE.md §3 as no-restricted-imports.
 // lint-fixtures/ holds files that must FAIL these rules; scripts/lint-rules.test.ts proves they do.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
@@ -19,7 +19,7 @@ const react = {
     "next-auth/*",
     "recharts",
   ],
-  message: "UI and framework imports are not allowed here (DESIGN.md layout).",
+  message: "UI and framework imports are not allowed here (docs/ARCHITECTURE.md §3).",
 };
 const prisma = {
   group: [
@@ -32,15 +32,15 @@ const prisma = {
     "@/lib/server/*",
     "**/lib/server/**",
   ],
-  message: "Database access belongs in lib/server only (DESIGN.md layout).",
+  message: "Database access belongs in lib/server only (docs/ARCHITECTURE.md §3).",
 };
 const jspsych = {
   group: ["jspsych", "@jspsych/*", "@/lib/experiment/*", "**/lib/experiment/**"],
-  message: "jsPsych belongs in lib/experiment only (DESIGN.md layout).",
+  message: "jsPsych belongs in lib/experiment only (docs/ARCHITECTURE.md §3).",
 };
 const tf = {
   group: ["@tensorflow/*", "@/lib/model/*", "**/lib/model/**"],
-  message: "TensorFlow.js belongs in lib/model only (DESIGN.md layout).",
+  message: "TensorFlow.js belongs in lib/model only (docs/ARCHITECTURE.md §3).",
 };
 const app = {
   group: ["@/app/*", "**/app/**", "@/components/*", "**/components/**"],
@@ -55,7 +55,7 @@ const coreOnlyZod = {
       patterns: [
         {
           regex: "^(?!zod$|zod/|\\./|\\.\\./|@/lib/core/).+",
-          message: "lib/core is pure: it imports only zod and lib/core (DESIGN.md layout).",
+          message: "lib/core is pure: it imports only zod and lib/core (docs/ARCHITECTURE.md §3).",
         },
       ],
     },
@@ -135,7 +135,8 @@ export default tseslint.config(
     rules: patterns([
       {
         group: ["react", "react-dom", "react/*", "recharts", "@/components/*", "**/components/**"],
-        message: "The production server serves app/ routes; it renders no UI (DESIGN.md layout).",
+        message:
+          "The production server serves app/ routes; it renders no UI (docs/ARCHITECTURE.md §3).",
       },
       jspsych,
       tf,

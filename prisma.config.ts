@@ -1,5 +1,5 @@
 // Prisma CLI config. The native schema engine cannot be downloaded on our machines; `prisma generate`
-// never runs it, so any executable satisfies the CLI's check (stack-notes §3b). Migrations go through
+// never runs it, so any executable satisfies the CLI's check (docs/ARCHITECTURE.md §6.3). Migrations go through
 // scripts/db.ts on the wasm schema engine instead of `prisma migrate`.
 import { defineConfig } from "prisma/config";
 

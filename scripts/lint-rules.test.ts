@@ -1,4 +1,4 @@
-// The folder rules of DESIGN.md are enforced by ESLint: files in lint-fixtures/ that break them
+// The folder rules of docs/ARCHITECTURE.md §3 are enforced by ESLint: files in lint-fixtures/ that break them
 // must be reported, and a file that follows them must not.
 import { ESLint } from "eslint";
 

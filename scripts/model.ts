@@ -46,7 +46,7 @@ if (values["search-stimulus"]) {
   const seqs = [1, 2, 3, 4, 5, 6].map((s) =>
     curriculumToStimulusTrials(generateCurriculum(cfg, s)),
   );
-  // τ_c ≥ dt keeps dt/τ_c ≤ 1, the largest gate step the paper uses (Fig 8; spec §9): larger steps sit on a
+  // τ_c ≥ dt keeps dt/τ_c ≤ 1, the largest gate step the paper uses (Fig 8; docs/science.md §9): larger steps sit on a
   // stability edge (τ_c = 0.01 diverges for some τ_w).
   const grid = {
     tauW: [0.04, 0.08, 0.12, 0.16, 0.24, 0.32],

@@ -1,5 +1,5 @@
 // /paper (researchers only): reproduce Fig. 2 and Fig. 8B of Sandbrink et al. (NeurIPS 2024) in
-// this browser's model worker, with the acceptance bands of nta-spec.md §7 beside the numbers.
+// this browser's model worker, with the acceptance bands of docs/science.md §7 beside the numbers.
 import Link from "next/link";
 
 import { PaperRunner } from "@/components/dashboard/paper-runner";

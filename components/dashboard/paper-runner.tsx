@@ -1,7 +1,7 @@
 "use client";
 // Paper reproduction in this browser: Fig. 2 and Fig. 8B of Sandbrink et al. (NeurIPS 2024) run
 // in the model Web Worker (lib/model runInWorker) with progress and cancel; the numbers are shaped
-// by lib/core/paper-view.ts and shown beside the acceptance bands of nta-spec.md §7.
+// by lib/core/paper-view.ts and shown beside the acceptance bands of docs/science.md §7.
 import { useRef, useState } from "react";
 
 import {
@@ -30,7 +30,7 @@ function BandsTable({ bands, testId }: { bands: Band[]; testId: string }) {
     <table className="data" data-testid={testId}>
       <thead>
         <tr>
-          <th>Paper claim (nta-spec §7)</th>
+          <th>Paper claim (docs/science.md §7)</th>
           <th>Accepted range</th>
           <th>Measured</th>
           <th>Within?</th>

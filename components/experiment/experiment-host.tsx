@@ -3,7 +3,7 @@
 // trial through the save queue, keeps the run alive with heartbeats, and shows the end screen (or
 // redirects) only after the last trial is saved and the server has confirmed completion.
 // jspsych touches `window` at import, so it and the timeline module are imported dynamically inside
-// useEffect (stack-notes §6); only the CSS and the pure save queue are imported statically.
+// useEffect (docs/ARCHITECTURE.md §6.3); only the CSS and the pure save queue are imported statically.
 import "jspsych/css/jspsych.css";
 
 import { useEffect, useRef, useState, type CSSProperties } from "react";

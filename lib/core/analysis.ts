@@ -1,4 +1,4 @@
-// Switch-cost analysis, one definition for human and model streams (DESIGN.md, science decision 4).
+// Switch-cost analysis, one definition for human and model streams (docs/science.md §10.4).
 // Terms: block k ≥ 1 starts right after switch k; position j = trialInBlock + 1 (j = 1 is the switch
 // trial). Recovery curves give each measure at j = 1…J per practice level (a group of consecutive
 // switches, the Fig. 8 view); the switch cost is switch trials (j = 1 of blocks ≥ 1) minus repeat

@@ -1,6 +1,6 @@
 // The Curriculum contract: what one participant sees, in order, generated purely and
 // deterministically from (StudyConfig, participant seed) by lib/core/curriculum.ts and stored
-// with the run. The model learns exactly these trials (DESIGN.md, science decision 3).
+// with the run. The model learns exactly these trials (docs/science.md §10.3).
 import { z } from "zod";
 
 export const curriculumTrialSchema = z.object({

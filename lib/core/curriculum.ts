@@ -1,5 +1,5 @@
-// Curriculum = f(StudyConfig, participant seed): pure and deterministic (DESIGN.md "Data
-// contracts"). Main blocks alternate the two tasks; each block is balanced over stimuli and over
+// Curriculum = f(StudyConfig, participant seed): pure and deterministic (docs/ARCHITECTURE.md
+// §4). Main blocks alternate the two tasks; each block is balanced over stimuli and over
 // congruent/incongruent trials and avoids immediate stimulus repeats (also across block edges).
 // Practice is two mini-blocks, one per task, so participants meet both rules before the switch.
 import { createRng, deriveSeed, shuffled, type Rng } from "./rng";

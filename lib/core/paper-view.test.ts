@@ -26,7 +26,7 @@ const numbers = (
 });
 
 describe("paper view", () => {
-  it("marks measured values inside and outside the §7 bands", () => {
+  it("marks measured values inside and outside the docs/science.md §7 bands", () => {
     const flexible = numbers(
       [0.2, 0.1, 0.08, 0.06, 0.05, 0.05, 0.05],
       [

@@ -1,6 +1,6 @@
 // Paper-reproduction view: the figure numbers of a paper-mode run (lib/model summary.ts, passed in
 // structurally so lib/core stays free of TF.js) shaped into chart rows, plus the acceptance bands of
-// nta-spec.md §7 beside the measured values. Bands are the paper's coarse claims, not tuning targets.
+// docs/science.md §7 beside the measured values. Bands are the paper's coarse claims, not tuning targets.
 
 /** The parts of lib/model's PaperSummary this view reads. */
 export type PaperFigureNumbers = {
@@ -132,7 +132,7 @@ export function parseSeeds(text: string, max = 50): { seeds: number } | { error:
   return { seeds: n };
 }
 
-/** nta-spec §7, Fig. 8: measured values beside the paper's claims. */
+/** docs/science.md §7, Fig. 8: measured values beside the paper's claims. */
 export function computeFig8Bands(
   flexible: PaperFigureNumbers,
   forgetful: PaperFigureNumbers,
@@ -171,7 +171,7 @@ export function computeFig8Bands(
   ];
 }
 
-/** nta-spec §7, Fig. 2: measured values beside the paper's claims (time in τ_w units). */
+/** docs/science.md §7, Fig. 2: measured values beside the paper's claims (time in τ_w units). */
 export function computeFig2Bands(
   flexible: PaperFigureNumbers,
   forgetful: PaperFigureNumbers,

@@ -1,4 +1,4 @@
-// The run lifecycle (DESIGN.md data contracts) and the live-monitor view of a study's runs, shared
+// The run lifecycle (docs/ARCHITECTURE.md §4) and the live-monitor view of a study's runs, shared
 // by the server query (lib/server/monitor.ts) and the table that renders it.
 
 export const RUN_STATUSES = ["started", "active", "completed", "abandoned", "returned"] as const;

@@ -1,5 +1,5 @@
 // StudyConfig: everything a researcher can set about a study, with the science defaults of
-// DESIGN.md ("Science decisions"). Parsed with zod everywhere it crosses a boundary.
+// docs/science.md §10. Parsed with zod everywhere it crosses a boundary.
 import { z } from "zod";
 
 const key = z.string().regex(/^[a-z0-9]$/, "a single lower-case letter or digit");

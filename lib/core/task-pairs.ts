@@ -1,4 +1,4 @@
-// Task-pair registry (DESIGN.md, science decision 1): the stimuli, the two rules, how a rule maps
+// Task-pair registry (docs/science.md §10.1): the stimuli, the two rules, how a rule maps
 // a stimulus to the left or right key, and the model's encoding. The human curriculum and the
 // model curriculum are one object because both read their correct answers from here.
 import type { StudyConfig } from "./study-config";

@@ -1,4 +1,4 @@
-// TrialRecord: one shape for a human trial and a model trial (DESIGN.md "Data contracts").
+// TrialRecord: one shape for a human trial and a model trial (docs/ARCHITECTURE.md §4).
 // Humans produce it through lib/experiment/to-trial-record.ts, the model through lib/model's
 // stimulus mode, so lib/core/analysis runs unchanged on either stream.
 import { z } from "zod";

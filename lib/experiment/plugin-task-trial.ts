@@ -1,9 +1,9 @@
 // jsPsych plugin for one task trial: fixation → stimulus until a key or the response window ends
 // → feedback (optional). Parameters and data are declared once in `info`; TrialType<Info> derives
-// the trial type (house-style §2.6 #8). RT comes from performance.now() at stimulus onset and
+// the trial type (docs/ARCHITECTURE.md §6.1). RT comes from performance.now() at stimulus onset and
 // at the key event (not rounded). The inter-trial interval is jsPsych's post_trial_gap.
 // Imports jspsych at runtime (ParameterType), so load this module only via dynamic import in the
-// browser (stack-notes §6: jspsych touches window at import).
+// browser (docs/ARCHITECTURE.md §6.3: jspsych touches window at import).
 import { ParameterType, type JsPsych, type JsPsychPlugin, type TrialType } from "jspsych";
 
 const info = <const>{

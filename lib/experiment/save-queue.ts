@@ -1,4 +1,4 @@
-// Client save queue for trial records (house-style §2.6 #3: append batches as they happen).
+// Client save queue for trial records (docs/ARCHITECTURE.md §6.1: append batches as they happen).
 // enqueue() writes the record to storage at once, so a reload or crash loses nothing; records are
 // sent in order, in small batches, and leave storage only after the server answers 2xx. The server
 // is idempotent by (run, phase, trialIndex), so resending after a reload or a beacon is harmless.

@@ -4,7 +4,7 @@
 // and shows the end screen only after the last save (so there is no end screen here).
 //
 // Plugins are imported statically here: this module imports jspsych at runtime, so the host must
-// load it with a dynamic import() in the browser (stack-notes §6). Pure helpers the host needs
+// load it with a dynamic import() in the browser (docs/ARCHITECTURE.md §6.3). Pure helpers the host needs
 // before that (save queue, toTrialRecord) live in modules that never import jspsych.
 import BrowserCheckPlugin from "@jspsych/plugin-browser-check";
 import FullscreenPlugin from "@jspsych/plugin-fullscreen";

@@ -1,5 +1,5 @@
 // The one place where jsPsych's snake_case trial data becomes a camelCase TrialRecord
-// (house-style §2.2 "Boundary casing"). Pure: safe to import anywhere (no jspsych import).
+// (docs/ARCHITECTURE.md §2 step 3). Pure: safe to import anywhere (no jspsych import).
 import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
 
 /** Task-trial data as jsPsych stores it (plugin-task-trial data plus jsPsych's time_elapsed). */

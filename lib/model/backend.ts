@@ -1,4 +1,4 @@
-// TF.js backend selection (stack-notes §7). Node: wasm (loads its .wasm offline from node_modules).
+// TF.js backend selection (docs/ARCHITECTURE.md §6.3). Node: wasm (loads its .wasm offline from node_modules).
 // Browser: wasm from /tfjs-wasm/ (copied there by scripts/copy-tfjs-wasm.mjs), then webgl, then cpu.
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";

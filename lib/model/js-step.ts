@@ -1,5 +1,5 @@
 // Helpers of the plain-TypeScript paper-mode engine (js-paper.ts holds the update itself): the
-// row cosines logged at tape steps (spec §5.3) on Float64Array state.
+// row cosines logged at tape steps (docs/science.md §5.3) on Float64Array state.
 import type { Architecture } from "./config";
 
 export type JsState = {

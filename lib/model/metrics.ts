@@ -1,4 +1,4 @@
-// Figure metrics exactly as the authors' figure code computes them (spec §5):
+// Figure metrics exactly as the authors' figure code computes them (docs/science.md §5):
 // Fig 2F time to L_task < 0.1 (mnist_lcs_plotting_utils.py `get_first_crossing_times`), Fig 8B loss
 // after a switch (fig8_task_switching.ipynb `plot_switches`), gates at block ends, student–teacher
 // alignment with `sort_it`, and total alignment (`compute_concat_cossim`). Pure functions on
@@ -15,7 +15,7 @@ export function npGradient(f: ArrayLike<number>): Float64Array {
   return g;
 }
 
-/** Tape entries flagged as switches: |np.gradient(c_gt)/dt_tape| > thr (spec §5.1 step 1, §5.2 step 1). */
+/** Tape entries flagged as switches: |np.gradient(c_gt)/dt_tape| > thr (docs/science.md §5.1 step 1, §5.2 step 1). */
 export function flaggedSwitches(
   blockTape: ArrayLike<number>,
   dtTape: number,
@@ -36,7 +36,7 @@ export const blockTape = (tapeSteps: ArrayLike<number>, stepsPerBlock: number): 
   Float64Array.from(tapeSteps as ArrayLike<number>, (t) => Math.floor(t / stepsPerBlock));
 
 /**
- * Fig 2F: per tape segment, the time until L_task < thsd, in units of τ_w (spec §5.1).
+ * Fig 2F: per tape segment, the time until L_task < thsd, in units of τ_w (docs/science.md §5.1).
  * Split at flagged+1, drop segments of length ≤ 2, idx = first index below threshold or len−1,
  * time = idx·dt_tape/τ_w.
  */
@@ -90,7 +90,7 @@ export function postSwitchLoss(
   );
 }
 
-/** Fig 8B exactly (spec §5.2): switches t_sw from the tape context ([::2]), first `count`,
+/** Fig 8B exactly (docs/science.md §5.2): switches t_sw from the tape context ([::2]), first `count`,
  * entries t_sw+2 … t_sw+6 → x = 1…5. */
 export function fig8BTape(
   lossTape: ArrayLike<number>,
@@ -105,7 +105,7 @@ export function fig8BTape(
 }
 
 /**
- * sort_it (spec §5.3): for p = 0…P−1, matched(p) = argmax_m mean_tape cos[:, m, p]; swap paths p and
+ * sort_it (docs/science.md §5.3): for p = 0…P−1, matched(p) = argmax_m mean_tape cos[:, m, p]; swap paths p and
  * matched(p) if they differ (sequentially, on the already-swapped arrays). Returns perm with
  * perm[q] = original path now at position q. cosTape: [T, P, M] (path-major per entry).
  */
@@ -121,7 +121,7 @@ export function sortPaths(cosTape: ArrayLike<number>, T: number, P: number, M: n
   return perm;
 }
 
-/** Total alignment (Fig 5, spec §5.4): mean row cosine between the stacked teachers and the stacked
+/** Total alignment (Fig 5, docs/science.md §5.4): mean row cosine between the stacked teachers and the stacked
  * sorted students = mean over m of cos[sorted path m, teacher m] at one tape entry. */
 export function totalAlignment(cosEntry: ArrayLike<number>, perm: number[], M: number): number {
   const n = Math.min(perm.length, M);
@@ -136,7 +136,7 @@ export const mean = (xs: ArrayLike<number>): number => {
   return s / xs.length;
 };
 
-/** Population SD (np.std), as Fig 8B's error bars (spec §5.2). */
+/** Population SD (np.std), as Fig 8B's error bars (docs/science.md §5.2). */
 export const sd = (xs: ArrayLike<number>): number => {
   const m = mean(xs);
   let s = 0;

@@ -1,4 +1,4 @@
-// Independent float64 reference of one NTA update on an explicit batch, written from spec §1–§3
+// Independent float64 reference of one NTA update on an explicit batch, written from docs/science.md §1–§3
 // directly (no S = XᵀX/B shortcut, no tfjs), one batch element at a time. Used by the tests to
 // check the batched tfjs implementation (train-step.ts) and its Wishart data stream.
 import { type Architecture, type ModelParams, gatesPerPath } from "./config";

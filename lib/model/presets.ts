@@ -1,5 +1,5 @@
 // Presets: the paper's configurations (Tables 2–4 columns this model covers) and the stimulus-mode
-// presets for the human curriculum. Values and notes: spec §6 and §2.3; authors' configs
+// presets for the human curriculum. Values and notes: docs/science.md §6 and §2.3; authors' configs
 // lcs/configs.py `cfg_full_`/`cfg_forgetful_`, fig8_task_switching.ipynb, fig5_NTA_hpam.ipynb.
 import {
   type Architecture,
@@ -53,7 +53,7 @@ export const paperPresets: Record<string, PaperPreset> = {
     arch: defaultArchitecture({ dt: 0.001 }),
     params: { tauW: 1.3, tauC: 1.3, ...noReg },
     curriculum: base(1, 20, 10000),
-    notes: "cfg_forgetful_: regularisation strength 0 AND τ_c = τ_w = 1.3 (spec §6).",
+    notes: "cfg_forgetful_: regularisation strength 0 AND τ_c = τ_w = 1.3 (docs/science.md §6).",
   },
   "fig8-flexible": {
     name: "fig8-flexible",
@@ -73,7 +73,7 @@ export const paperPresets: Record<string, PaperPreset> = {
     params: { tauW: 0.07, tauC: 0.01, ...noReg },
     curriculum: base(1, 30, 10000),
     notes:
-      "Fig 8 forgetful: regularisation off but the FAST gates are kept (τ_c = 0.01), unlike Fig 2 (spec §6).",
+      "Fig 8 forgetful: regularisation off but the FAST gates are kept (τ_c = 0.01), unlike Fig 2 (docs/science.md §6).",
   },
 };
 

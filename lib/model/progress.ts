@@ -1,5 +1,5 @@
 // Cooperative scheduling for long training loops: report progress, honour an AbortSignal, and
-// yield to the event loop between chunks so a worker can receive "cancel" (house style §2.6.6).
+// yield to the event loop between chunks so a worker can receive "cancel" (docs/ARCHITECTURE.md §6.2).
 
 export type RunControl = {
   onProgress?: (done: number, total: number) => void;

@@ -1,6 +1,6 @@
 // Bulk seeded random numbers for the model's data stream (never Math.random).
 // Per-op overhead dominates this model, so numbers are generated in bulk into typed arrays.
-// The data enter the gradient only through the second moment S = XᵀX/B (spec §9), so the
+// The data enter the gradient only through the second moment S = XᵀX/B (docs/science.md §9), so the
 // paper-mode stream samples S directly from its Wishart law (Bartlett decomposition) instead of
 // drawing X ∈ R^{B×d_in}: statistically identical (proved by random.test.ts against explicit batches).
 import { deriveSeed } from "@/lib/core/rng";

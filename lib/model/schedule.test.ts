@@ -9,7 +9,7 @@ it("reproduces Python float floor division", () => {
   expect(pyFloorDiv(7, 2)).toBe(3);
 });
 
-it("Fig 8 bookkeeping: 99 steps per block, 32 scanned blocks, tape entry k = step k+1 (spec §4)", () => {
+it("Fig 8 bookkeeping: 99 steps per block, 32 scanned blocks, tape entry k = step k+1 (docs/science.md §4)", () => {
   const p = paperPresets["fig8-flexible"];
   const s = buildSchedule(p.curriculum, p.arch.dt, p.arch.dIn, p.arch.dOut);
   expect(s.stepsPerBlock).toBe(99);
@@ -18,7 +18,7 @@ it("Fig 8 bookkeeping: 99 steps per block, 32 scanned blocks, tape entry k = ste
   expect(s.tapeSteps.length).toBe(3000);
   expect(s.tapeSteps[0]).toBe(0);
   for (const k of [1, 2, 500, 2998]) expect(s.tapeSteps[k]).toBe(k + 1);
-  expect(s.tapeSteps[2999]).toBe(3001); // spec §4.2: the tape covers steps 0…3001 (float32 rounding at t = 30)
+  expect(s.tapeSteps[2999]).toBe(3001); // docs/science.md §4.2: the tape covers steps 0…3001 (float32 rounding at t = 30)
   expect(s.dtTape).toBeCloseTo(0.01, 12);
   expect(Array.from(s.blockTarget.slice(0, 4))).toEqual([0, 1, 0, 1]);
 });
@@ -32,7 +32,7 @@ it("Fig 2 bookkeeping: 999 steps per block, 22 blocks, tape about every 2 steps"
   expect(s.tapeSteps[1]).toBe(3);
   expect(Math.abs(s.tapeSteps[5000] - 10001)).toBeLessThanOrEqual(1);
   expect(s.dtTape).toBeCloseTo(0.002, 12);
-  expect(s.tapeSteps[9999]).toBe(20000); // spec §4.2: steps 0…20000
+  expect(s.tapeSteps[9999]).toBe(20000); // docs/science.md §4.2: steps 0…20000
 });
 
 it("teachers: orthogonal rows of norm 1/√d_in, identical on every call", () => {

@@ -1,4 +1,4 @@
-// Paper-mode curricula as data, with the authors' step and block bookkeeping (spec §4; ref
+// Paper-mode curricula as data, with the authors' step and block bookkeeping (docs/science.md §4; ref
 // lcs/configs.py `Config.__post_init__`, lcs/joint_learning.py `simulate`, c_gt_curriculum 'A_B__').
 // A block's target is one teacher, a mixture Σ_m α_m W*_m (Fig 3 task composition), or a
 // row-wise assembly (Fig 3 subtask composition: output row i from teacher m_i).
@@ -19,9 +19,9 @@ export type PaperCurriculum = {
   blockDuration: number;
   /** t_tot: analysed duration in time units. */
   tTot: number;
-  /** Requested T_tape (capped at T_tot, spec §4.3). */
+  /** Requested T_tape (capped at T_tot, docs/science.md §4.3). */
   tapeLength: number;
-  /** Batch size B of the Gaussian stream (spec §1.3). */
+  /** Batch size B of the Gaussian stream (docs/science.md §1.3). */
   batchSize: number;
   /** true: idealised schedule (round(τ_B/dt) steps per block, no extra block, tape = every step). */
   ideal?: boolean;
@@ -29,14 +29,14 @@ export type PaperCurriculum = {
 
 export type PaperSchedule = {
   stepsPerBlock: number;
-  /** Blocks actually scanned: num_blocks + 1 (spec §4.2). */
+  /** Blocks actually scanned: num_blocks + 1 (docs/science.md §4.2). */
   blocks: BlockTarget[];
   totalSteps: number;
   /** Distinct block targets as [d_out, d_in] matrices, and each block's index into them. */
   targets: Float64Array[];
   blockTarget: Int32Array;
   teachers: Float64Array[];
-  /** Step index of each tape entry (spec §4.3), and the analysis dt_tape = t_tot/T_tape. */
+  /** Step index of each tape entry (docs/science.md §4.3), and the analysis dt_tape = t_tot/T_tape. */
   tapeSteps: Int32Array;
   dtTape: number;
 };
@@ -95,8 +95,8 @@ export function buildSchedule(
     tapeSteps = Int32Array.from({ length: stepsPerBlock * numScanned }, (_, i) => i);
     dtTape = dt;
   } else {
-    stepsPerBlock = pyFloorDiv(cur.blockDuration, dt); // 999 (Fig 2) / 99 (Fig 8): spec §4.1
-    numScanned = Math.trunc(pyFloorDiv(cur.tTot, cur.blockDuration) + 1) + 1; // num_blocks + 1: spec §4.2
+    stepsPerBlock = pyFloorDiv(cur.blockDuration, dt); // 999 (Fig 2) / 99 (Fig 8): docs/science.md §4.1
+    numScanned = Math.trunc(pyFloorDiv(cur.tTot, cur.blockDuration) + 1) + 1; // num_blocks + 1: docs/science.md §4.2
     const tTotSteps = Math.trunc(pyFloorDiv(cur.tTot, dt) + 1); // T_tot
     const T = Math.min(cur.tapeLength, tTotSteps); // T_tape capped at T_tot
     const dtTapeSim = f32(cur.tTot / (T - 1)); // linspace(0, t_tot, T)[1]
@@ -107,7 +107,7 @@ export function buildSchedule(
       while (f32(f32(ti) * f32(dt)) < thr) ti++;
       tapeSteps[k] = ti;
     }
-    dtTape = cur.tTot / T; // analysis cadence cfg.dt_tape (spec §4.3)
+    dtTape = cur.tTot / T; // analysis cadence cfg.dt_tape (docs/science.md §4.3)
   }
   if (stepsPerBlock < 1)
     throw new Error(`blockDuration ${cur.blockDuration} is shorter than dt ${dt}`);

@@ -1,4 +1,4 @@
-// Qualitative claims of Fig 8 and a shortened Fig 2 within the spec §7 bands (10 seeds), plus
+// Qualitative claims of Fig 8 and a shortened Fig 2 within the docs/science.md §7 bands (10 seeds), plus
 // reproducibility and tensor hygiene. Runs on the wasm backend (the Node default).
 import * as tf from "@tensorflow/tfjs";
 

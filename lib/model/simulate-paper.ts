@@ -1,8 +1,8 @@
 // Paper mode: Gaussian teacher–student simulation of the NTA model (paper §3–§5, Tables 2–4; ref
-// lcs/joint_learning.py `simulate_`/`simulate`, spec §1–§4). Batched over parameter sets × seeds;
+// lcs/joint_learning.py `simulate_`/`simulate`, docs/science.md §1–§4). Batched over parameter sets × seeds;
 // each step draws S = XᵀX/B (Wishart, random.ts) and applies the Euler update (train-step.ts).
-// Logged per step, before that step's update (spec §3): L_task, the gates c, and the row cosine
-// cos_sim[m, p] between teacher m and student p (spec §5.3).
+// Logged per step, before that step's update (docs/science.md §3): L_task, the gates c, and the row cosine
+// cos_sim[m, p] between teacher m and student p (docs/science.md §5.3).
 import * as tf from "@tensorflow/tfjs";
 
 import {
@@ -65,7 +65,7 @@ export type PaperRunResult = {
   wallMs: number;
 };
 
-/** W_p[i,j] ~ N(0, (σ/√d_in)²), c_p = c0 (spec §1.2). */
+/** W_p[i,j] ~ N(0, (σ/√d_in)²), c_p = c0 (docs/science.md §1.2). */
 export function initialState(arch: Architecture, rngs: FastRng[]): NetState {
   const { paths: P, dOut: O, dIn: I } = arch;
   const Gd = gatesPerPath(arch);
@@ -80,7 +80,7 @@ export function initialState(arch: Architecture, rngs: FastRng[]): NetState {
   };
 }
 
-/** cos_sim[n, e, p, m] = (1/d_out) Σ_i cos(W*_m[i,:], W_p[i,:]) (spec §5.3). */
+/** cos_sim[n, e, p, m] = (1/d_out) Σ_i cos(W*_m[i,:], W_p[i,:]) (docs/science.md §5.3). */
 function rowCosines(Ws: tf.Tensor, teacherUnit: tf.Tensor3D /* [O, I, M] */): tf.Tensor {
   const [n, E, P, O, I] = Ws.shape; // [n, E, P, O, I]
   const norm = tf.sqrt(tf.sum(tf.square(Ws), 4, true));

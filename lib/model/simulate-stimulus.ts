@@ -1,7 +1,7 @@
-// Stimulus mode (DESIGN.md science decision 3; paper App. A.10, batch 1): the model learns a
+// Stimulus mode (docs/science.md §10.3; paper App. A.10, batch 1): the model learns a
 // participant's explicit trial sequence, one Euler update per trial on that trial's stimulus.
 // Batched over parameter sets × seeds (fitting evaluates hundreds of parameter sets at once).
-// Logged per trial, before that trial's update (spec §3): ŷ, L_task = ½‖y* − ŷ‖², gates c.
+// Logged per trial, before that trial's update (docs/science.md §3): ŷ, L_task = ½‖y* − ŷ‖², gates c.
 import * as tf from "@tensorflow/tfjs";
 
 import {

@@ -1,6 +1,6 @@
-// The documented, reproducible search behind the stimulus-mode presets (DESIGN.md science decision 3).
+// The documented, reproducible search behind the stimulus-mode presets (docs/science.md §10.3).
 // The paper has no stimulus-mode hyperparameters, so we grid-search (τ_w, τ_c, λ) with
-// λ_nonneg : λ_L1 = 1 : 2 (DESIGN.md decision 5) on default curricula and keep the flexible
+// λ_nonneg : λ_L1 = 1 : 2 (docs/science.md §10.5) on default curricula and keep the flexible
 // candidate with the clearest Fig. 8 signature whose forgetful twin (same τ's, λ = 0: Fig 8's
 // convention, fast gates kept) does not show it. Everything is batched in one run per curriculum.
 import type { Architecture, ModelParams } from "./config";

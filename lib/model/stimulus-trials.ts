@@ -1,4 +1,4 @@
-// Stimulus-mode trial sequences (DESIGN.md science decision 3; paper App. A.10 few-shot regime):
+// Stimulus-mode trial sequences (docs/science.md §10.3; paper App. A.10 few-shot regime):
 // the explicit trial sequence a participant sees, encoded for the model. Generic: any encoder that
 // maps a curriculum trial to (input x ∈ R^{d_in}, target y* ∈ R^{d_out}).
 import type { Curriculum, CurriculumTrial } from "@/lib/core/curriculum-schema";

@@ -1,4 +1,4 @@
-// Summaries of a paper-mode run per parameter set: the figure numbers of spec §5 averaged over seeds.
+// Summaries of a paper-mode run per parameter set: the figure numbers of docs/science.md §5 averaged over seeds.
 import { gatesPerPath } from "./config";
 import {
   acrossSeeds,
@@ -23,11 +23,11 @@ export type PaperSummary = {
   /** Fig 2A: per-step loss, mean over seeds, averaged into at most LOSS_CURVE_POINTS bins; x in blocks
    * (bin centre / steps per block). Computed where the model runs, so no per-step array leaves it. */
   lossCurve: { t: number[]; mean: number[] };
-  /** Fig 2F: time to L < 0.1 per complete block in τ_w units; mean and band SD/10 (spec §5.1). */
+  /** Fig 2F: time to L < 0.1 per complete block in τ_w units; mean and band SD/10 (docs/science.md §5.1). */
   fig2F: { mean: number[]; band: number[] };
   /** Clean per-step version: updates until L < 0.1 per complete block (mean, SD). */
   stepsToThreshold: { mean: number[]; sd: number[] };
-  /** Fig 8B (spec §5.2): first 4 switches × j = 1…5, mean and population SD over seeds. */
+  /** Fig 8B (docs/science.md §5.2): first 4 switches × j = 1…5, mean and population SD over seeds. */
   fig8B: { mean: number[][]; sd: number[][] };
   /** Mean loss over the first 5 updates after switch k = 1…K, K = complete blocks − 1 (29 switches
    * for Fig 8's 30 blocks), per step; mean and SD over seeds. */
@@ -103,7 +103,7 @@ export function summarisePaper(res: PaperRunResult, paramIndex: number): PaperSu
     paramIndex,
     blocks: complete,
     lossCurve,
-    // band = scipy.stats.sem / √n = SD(ddof=1)/n (spec §5.1: fill_between divides the SEM by √n again)
+    // band = scipy.stats.sem / √n = SD(ddof=1)/n (docs/science.md §5.1: fill_between divides the SEM by √n again)
     fig2F: { mean: f2.mean, band: f2.sd.map((v) => (v * Math.sqrt(n / Math.max(1, n - 1))) / n) },
     stepsToThreshold: acrossSeeds(perSeed.map((s) => s.steps)),
     fig8B: { mean: f8rows.map((r) => r.mean), sd: f8rows.map((r) => r.sd) },

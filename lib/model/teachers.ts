@@ -1,4 +1,4 @@
-// Teachers W*_m (spec §1.1; ref lcs/joint_learning.py `generate_teachers`, mode "orthogonal",
+// Teachers W*_m (docs/science.md §1.1; ref lcs/joint_learning.py `generate_teachers`, mode "orthogonal",
 // scale "d_in"): the first M·d_out rows of a fixed Haar-random orthogonal matrix, scaled by 1/√d_in,
 // split into M teachers of d_out rows. Identical for every seed. App. A.9 non-orthogonal variant:
 // teacher m ≥ 1 is rotated towards teacher 0 so that cos(W*_0 row i, W*_m row i) = overlap.
@@ -38,7 +38,7 @@ export function makeTeachers(dIn: number, dOut: number, spec: TeacherSpec): Floa
     );
   }
   const R = haarOrthogonal(dIn, spec.seed ?? REF_TEACHER_SEED);
-  const scale = 1 / Math.sqrt(dIn); // every singular value 1/√d_in (spec §1.1 step 3)
+  const scale = 1 / Math.sqrt(dIn); // every singular value 1/√d_in (docs/science.md §1.1 step 3)
   const s = Math.sqrt(1 - overlap * overlap);
   return Array.from({ length: M }, (_, m) => {
     const W = new Float64Array(dOut * dIn); // W*_m: [d_out, d_in]

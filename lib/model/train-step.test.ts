@@ -57,7 +57,7 @@ function tfjsGradients(arch: Architecture, s: ReturnType<typeof setup>) {
   });
 }
 
-/** Autodiff of the loss written out explicitly on the batch (spec §2). */
+/** Autodiff of the loss written out explicitly on the batch (docs/science.md §2). */
 function autodiffGradients(arch: Architecture, s: ReturnType<typeof setup>, B: number) {
   const { paths: P, dOut: O, dIn: I } = arch;
   return tf.tidy(() => {

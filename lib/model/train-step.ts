@@ -1,13 +1,13 @@
 // One simultaneous forward-Euler update of the NTA gated linear network, batched over a leading
 // dimension S (seeds × parameter sets). Paper §3.2 and App. A.1–A.3, A.8; ref lcs/models.py `model`,
-// lcs/joint_learning.py `loss_fn`, `regularization_loss_fn`, `simulate_` (@02cb5c4); spec §1–§3, §9.
-//   ŷ = Σ_p c_p W_p x                                   (spec §1; App. A.8: c_{p,i} per output unit i)
-//   L_task = ½ (1/B) Σ_b Σ_i (y*_bi − ŷ_bi)²             (spec §2.1: no 1/d_out)
-//   G = Eᵀ X / B = (W* − W_eff) S,  S = XᵀX/B            (spec §2.4, §9)
+// lcs/joint_learning.py `loss_fn`, `regularization_loss_fn`, `simulate_` (@02cb5c4); docs/science.md §1–§3, §9.
+//   ŷ = Σ_p c_p W_p x                                   (docs/science.md §1; App. A.8: c_{p,i} per output unit i)
+//   L_task = ½ (1/B) Σ_b Σ_i (y*_bi − ŷ_bi)²             (docs/science.md §2.1: no 1/d_out)
+//   G = Eᵀ X / B = (W* − W_eff) S,  S = XᵀX/B            (docs/science.md §2.4, §9)
 //   ∂L/∂W_p = −c_p G + 2 λ_W W_p                         (App. A.3 weight decay, optional)
-//   ∂L/∂c_p = −⟨W_p, G⟩ − λ_nn 1[c_p<0] + 2λ_L1(‖c‖₁−1) sign c_p + 2λ_L2(‖c‖₂−1) c_p/‖c‖₂   (spec §2.4)
-//   θ ← θ − (dt/τ_θ) ∂L/∂θ, W and c from the same pre-update values (spec §3)
-// All ops are plain matMul/mul/sum (house style §2.4.6: no einsum).
+//   ∂L/∂c_p = −⟨W_p, G⟩ − λ_nn 1[c_p<0] + 2λ_L1(‖c‖₁−1) sign c_p + 2λ_L2(‖c‖₂−1) c_p/‖c‖₂   (docs/science.md §2.4)
+//   θ ← θ − (dt/τ_θ) ∂L/∂θ, W and c from the same pre-update values (docs/science.md §3)
+// All ops are plain matMul/mul/sum (docs/ARCHITECTURE.md §6.2: no einsum).
 import * as tf from "@tensorflow/tfjs";
 
 import { type Architecture, type ModelParams, gatesPerPath } from "./config";
@@ -87,7 +87,7 @@ export function gradientStimulus(
   return { G, y, e };
 }
 
-/** The simultaneous Euler update of W and c given G (spec §3). Returns the new state. */
+/** The simultaneous Euler update of W and c given G (docs/science.md §3). Returns the new state. */
 export function applyUpdate(s: NetState, G: tf.Tensor3D, k: StepCoefs): NetState {
   const G4 = tf.expandDims(G, 1) as tf.Tensor4D; // [S, 1, d_out, d_in]
   // −∂L_task/∂c_p = ⟨W_p, G⟩ (per gate): [S, P, G, 1]

@@ -6,10 +6,12 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
+import { serverEnv } from "./env";
+
 const cached = new Map<string, string>();
 
 export function resolveAuthSecret(
-  env: Record<string, string | undefined> = process.env,
+  env: { AUTH_SECRET?: string } = serverEnv(),
   dataDir = path.resolve(process.cwd(), ".data"),
 ): string {
   if (env.AUTH_SECRET) return env.AUTH_SECRET;

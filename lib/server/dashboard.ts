@@ -1,4 +1,4 @@
-// Study dashboard data in SQL (DESIGN.md science decision 4): human and model trials aggregated by
+// Study dashboard data in SQL (docs/science.md §10.4): human and model trials aggregated by
 // GROUP BY into per-(block, position, task) cells — sums, never every trial in JavaScript — which
 // lib/core/recovery.ts turns into recovery curves, switch − repeat costs and the practice trend
 // with the same function it uses for one participant's TrialRecord stream.

@@ -1,4 +1,4 @@
-// The one place a PrismaClient is made (DESIGN.md "Storage"; house style: one client).
+// The one place a PrismaClient is made (docs/ARCHITECTURE.md §4, §5).
 // DATABASE_URL unset → embedded PGlite in a local data folder; postgresql://… → PostgreSQL server.
 // Tests install their own client (a fresh in-memory PGlite or database per file) through
 // installPrismaForTests before anything imports `prisma`.

@@ -1,4 +1,4 @@
-// Model fits to participants (DESIGN.md science decision 5; docs/fitting.md): the NTA model learns
+// Model fits to participants (docs/science.md §10.5; docs/fitting.md): the NTA model learns
 // each completed run's own curriculum, flexible and forgetful are fitted to the participant's key
 // presses — and, with the default "ddm" link, their response times — by maximum likelihood and compared by BIC. Stored as Fit rows with provenance (model seed,
 // code version, job id). Runs in a "fit" job (payload {studyId, runId?}) or `npm run fit`.

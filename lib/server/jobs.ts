@@ -1,5 +1,5 @@
 // Server-side jobs that survive a restart: a Job row per unit of work, claimed by a worker with
-// FOR UPDATE SKIP LOCKED, progress written back to the row (DESIGN.md: no in-memory promises).
+// FOR UPDATE SKIP LOCKED, progress written back to the row (docs/ARCHITECTURE.md §5: no in-memory promises).
 import "server-only";
 
 import type { StudyConfig } from "@/lib/core/study-config";

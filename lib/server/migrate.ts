@@ -1,4 +1,4 @@
-// Migrations without Prisma's native schema engine (it cannot be downloaded here, stack-notes §3):
+// Migrations without Prisma's native schema engine (it cannot be downloaded here, docs/ARCHITECTURE.md §6.3):
 // the same engine compiled to WebAssembly (@prisma/schema-engine-wasm, version-matched to prisma
 // 7.10.0) driven through the driver adapters. It writes the standard `_prisma_migrations` table and
 // standard migration folders, so stock `prisma migrate` keeps working wherever its engine exists.
@@ -15,6 +15,8 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+
+import { serverEnv } from "./env";
 
 export type MigrationTarget =
   { kind: "pglite"; client: PGlite } | { kind: "postgres"; url: string };
@@ -57,7 +59,7 @@ const filters = { externalTables: [], externalEnums: [] };
 export const projectPaths = {
   schema: path.resolve(process.cwd(), "prisma/schema.prisma"),
   /** NTA_MIGRATIONS_DIR overrides the folder (used by tests to apply a deliberately broken one). */
-  migrations: path.resolve(process.cwd(), process.env.NTA_MIGRATIONS_DIR ?? "prisma/migrations"),
+  migrations: path.resolve(process.cwd(), serverEnv().NTA_MIGRATIONS_DIR),
 };
 
 let enginePromise: Promise<EngineModule> | null = null;

@@ -1,5 +1,5 @@
 // Model trial streams: the NTA model learning one participant run's exact curriculum in stimulus
-// mode (DESIGN.md science decision 3). Computed by a server job when a run completes, or in a
+// mode (docs/science.md §10.3). Computed by a server job when a run completes, or in a
 // browser (researcher dashboard, participant's own browser) and posted here. Every stream is
 // stored as ModelRun + ModelTrial rows with provenance: preset, parameters, seed, code version.
 import "server-only";

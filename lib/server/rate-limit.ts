@@ -1,5 +1,5 @@
 // Fixed-window rate limits kept in the database (RateLimit table), so every app instance sees the
-// same counters (DESIGN.md "Scale": no state in memory that two instances would disagree on).
+// same counters (docs/ARCHITECTURE.md §5: no state in memory that two instances would disagree on).
 import "server-only";
 
 import { getDb } from "./db";

@@ -19,6 +19,7 @@ import { studyConfigSchema, type StudyConfig } from "@/lib/core/study-config";
 import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
 
 import { getDb } from "./db";
+import { serverEnv } from "./env";
 import { enqueueModelStreams } from "./jobs";
 import { HttpError, parseOr422 } from "./http";
 import { hitRateLimit } from "./rate-limit";
@@ -52,7 +53,7 @@ export type EntryResult =
  * a lab's participants may share one address; NTA_RUN_CREATE_LIMIT overrides it (load tests).
  */
 export const RUN_CREATE_LIMIT = {
-  perWindow: Number(process.env.NTA_RUN_CREATE_LIMIT ?? 300),
+  perWindow: serverEnv().NTA_RUN_CREATE_LIMIT,
   windowMs: 10 * 60_000,
 };
 

@@ -3,6 +3,8 @@ import { execSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
+import { serverEnv } from "./env";
+
 let cached: string | undefined;
 
 export function codeVersion(): string {
@@ -10,7 +12,7 @@ export function codeVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(path.resolve(process.cwd(), "package.json"), "utf8")) as {
     version: string;
   };
-  let commit = process.env.NTA_COMMIT ?? "";
+  let commit = serverEnv().NTA_COMMIT ?? "";
   if (!commit) {
     try {
       commit = execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] })

@@ -24,8 +24,8 @@ export default async function NewStudyPage() {
       </p>
       <h1>New study</h1>
       <p className="muted">
-        The defaults are the lab&apos;s standard design (DESIGN.md). A new study starts as a draft:
-        only you can try it, through the pilot link.
+        The defaults are the lab&apos;s standard design (docs/science.md §10). A new study starts as
+        a draft: only you can try it, through the pilot link.
       </p>
       <StudyForm
         action={createStudyAction}

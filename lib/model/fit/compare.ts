@@ -1,5 +1,5 @@
 // Flexible vs forgetful by BIC (Schwarz 1978), per participant and summed over a study
-// (DESIGN.md science decision 5). BIC = k ln n − 2 ln L̂ with n = the participant's choices used.
+// (docs/science.md §10.5). BIC = k ln n − 2 ln L̂ with n = the participant's choices used.
 // ΔBIC = BIC_forgetful − BIC_flexible: > 0 favours flexible; |ΔBIC| > 6 is "strong" (Kass & Raftery 1995).
 import type { ModelFit } from "./fit";
 import type { ModelName } from "./transforms";

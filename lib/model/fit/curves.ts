@@ -1,4 +1,4 @@
-// Fitted vs observed recovery curves (the Fig. 8 view, human-paradigm.md §3): error rate at
+// Fitted vs observed recovery curves (the Fig. 8 view, docs/science.md §11): error rate at
 // positions 1…J after each switch, split into practice levels (early vs late switches), for the
 // participant's choices and for each fitted model's predicted P(error) on the same trials.
 import type { StimulusSequence } from "../stimulus-trials";

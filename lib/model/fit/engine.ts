@@ -1,9 +1,9 @@
 // Output engines for fitting: the model's pre-update output ŷ_t on every trial of a participant's
-// sequence, for many parameter sets at once. Stimulus mode (DESIGN.md science decision 3; paper
+// sequence, for many parameter sets at once. Stimulus mode (docs/science.md §10.3; paper
 // App. A.10, batch 1), Sandbrink et al., NeurIPS 2024 (https://openreview.net/forum?id=AbTpJl7vN6);
-// equations as lib/model/train-step.ts (spec §1–§3):
-//   ŷ = Σ_p c_p W_p x,  e = y* − ŷ,  G = e xᵀ                                   (spec §1, §2.4)
-//   W_p ← (1 − 2η_wλ_W) W_p + η_w c_p G,  η = dt/τ                              (spec §3)
+// equations as lib/model/train-step.ts (docs/science.md §1–§3):
+//   ŷ = Σ_p c_p W_p x,  e = y* − ŷ,  G = e xᵀ                                   (docs/science.md §1, §2.4)
+//   W_p ← (1 − 2η_wλ_W) W_p + η_w c_p G,  η = dt/τ                              (docs/science.md §3)
 //   c_p ← c_p + η_c⟨W_p, G⟩ − η_c[2λ_L1(‖c‖₁−1) sign c_p − λ_nn 1[c_p<0] + 2λ_L2(‖c‖₂−1)c_p/‖c‖₂]
 // Two engines with one contract:
 //  - tfjsEngine: ONE batched TF.js runStimulus call over all parameter sets (float32).
@@ -155,7 +155,7 @@ function runJs(
     for (let q = 0; q < P; q++) {
       const cq = c[q];
       const sgn = Math.sign(cq);
-      // ∂L_reg/∂c_p (spec §2.4); at c_p = 0 the nonneg subgradient is −½λ_nn, as the TF.js engine
+      // ∂L_reg/∂c_p (docs/science.md §2.4); at c_p = 0 the nonneg subgradient is −½λ_nn, as the TF.js engine
       let reg = 2 * p.lambdaL1 * (n1 - 1) * sgn - (p.lambdaNonneg * (1 - sgn)) / 2;
       if (p.lambdaL2 !== 0) reg += 2 * p.lambdaL2 * (n2 - 1) * (cq / n2);
       c[q] = cq + etaC * (e * gTask[q] - reg); // c ← c − η_c ∂L/∂c

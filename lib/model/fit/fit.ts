@@ -1,5 +1,5 @@
 // Maximum-likelihood fit of one model (flexible or forgetful) to one participant's choices
-// (DESIGN.md science decision 5; docs/fitting.md). Three stages:
+// (docs/science.md §10.5; docs/fitting.md). Three stages:
 //  1. multi-start design: `designSize` Latin-hypercube points over the model's trajectory parameters,
 //     ALL evaluated in one batched engine call (TF.js runStimulus by default); β and lapse do not
 //     change the trajectory, so each point's outputs are scored analytically on a (β, lapse) grid;

@@ -1,12 +1,12 @@
-// Choice likelihood linking the model's output to a participant's key presses (DESIGN.md science
-// decision 5; human-paradigm.md §3, "standard psychometric link" with a lapse):
+// Choice likelihood linking the model's output to a participant's key presses (docs/science.md
+// §10.5; docs/science.md §11, "standard psychometric link" with a lapse):
 //   p(choice_t) = lapse/2 + (1 − lapse) · σ(β · ŷ_t · s_t),   s_t = +1 right key, −1 left key
 // ŷ_t is the model's output on trial t BEFORE that trial's update (the model answers, then learns from
 // the true target like the participant learns from feedback). Missed responses (null, or a key that
 // is neither response key) carry no choice: they are skipped in the likelihood (s_t = 0), although the
 // model still learns from that trial (the curriculum is the same for every trial).
 //
-// Second stage, link "ddm" (human-paradigm.md §3; issue 6 "response times through a drift-diffusion
+// Second stage, link "ddm" (docs/science.md §11; issue 6 "response times through a drift-diffusion
 // link"): a response is a first passage of a drift-diffusion process with drift v_t = (β/A)·ŷ_t toward
 // the right-key boundary, boundary separation A, noise σ = 1, unbiased start, plus a non-decision
 // time T_er. Its choice probability is σ(v·A) = σ(β·ŷ·s) — the choice link above — and the time adds

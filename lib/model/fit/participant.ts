@@ -1,5 +1,5 @@
-// Fit both models to one participant on their own curriculum and compare them (DESIGN.md science
-// decision 5). The model learns the participant's exact main-phase sequence (same stimuli, targets
+// Fit both models to one participant on their own curriculum and compare them (docs/science.md
+// §10.5). The model learns the participant's exact main-phase sequence (same stimuli, targets
 // by the rule in force); the choice link scores the participant's key presses.
 import type { StimulusSequence } from "../stimulus-trials";
 

@@ -1,5 +1,5 @@
-// The two fitted models, their free parameters, prior box and transforms (DESIGN.md science
-// decision 5; docs/fitting.md). Optimisation runs in an unbounded-looking transformed space u:
+// The two fitted models, their free parameters, prior box and transforms (docs/science.md
+// §10.5; docs/fitting.md). Optimisation runs in an unbounded-looking transformed space u:
 // log for τ_w, τ_c, λ, β; logit(lapse / LAPSE_MAX) for the lapse rate. The prior box (bounds in θ)
 // is mapped to a box in u, which the optimiser respects; the box is also the prior range from which
 // multi-start designs and simulated participants are drawn.
@@ -55,7 +55,7 @@ export const PRIOR = {
 /**
  * flexible: τ_w, τ_c, λ, β, lapse (5 free).
  * forgetful: regularisers off (λ = 0) AND one timescale τ_c = τ_w = τ (Fig. 2 `cfg_forgetful_`;
- * human-paradigm.md §3 "λ = 0, τ_c = τ_w"): τ, β, lapse (3 free). The forgetful model is the
+ * docs/science.md §10.5 "λ = 0, τ_c = τ_w"): τ, β, lapse (3 free). The forgetful model is the
  * flexible one on the λ → 0, τ_c = τ_w boundary, so BIC compares a 3- against a 5-parameter model.
  */
 export const MODEL_PARAMS: Record<ModelName, ParamSpec[]> = {
