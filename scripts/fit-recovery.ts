@@ -4,6 +4,7 @@
 // both models to each, and write <out>/{summary.md, summary.json, recovery.svg}, out defaulting to
 // reports/fit-recovery/<link>[-from-<generate>][-wide]. --generate (default: --link) says how the
 // simulated participants answer: "ddm" = keys and response times, "choice" = keys only.
+// `--zoo`: the generator-zoo report instead (scripts/fit-zoo.ts, docs/generators.md).
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -33,6 +34,11 @@ import {
 } from "@/lib/model/fit/transforms";
 import { stimulusPresets } from "@/lib/model/presets";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
+
+if (process.argv.includes("--zoo")) {
+  await import("./fit-zoo");
+  process.exit(0);
+}
 
 const { values } = parseArgs({
   options: {

@@ -92,6 +92,7 @@ export function RunsMonitor({ studyId, initial }: { studyId: string; initial: Ru
               <th>Status</th>
               <th>Progress (main trials)</th>
               <th className="r-num">Accuracy</th>
+              <th>Data quality</th>
               <th>Last seen</th>
               <th>Started</th>
             </tr>
@@ -120,6 +121,23 @@ export function RunsMonitor({ studyId, initial }: { studyId: string; initial: Ru
                 </td>
                 <td className="r-num">
                   {r.accuracy === null ? "–" : `${Math.round(r.accuracy * 100)} %`}
+                </td>
+                <td data-testid="run-quality">
+                  {r.quality.flagged ? (
+                    <>
+                      <span className="r-badge r-flagged" title={r.quality.reasons.join("\n")}>
+                        flagged
+                      </span>{" "}
+                      {r.quality.summary}
+                      <ul className="r-reasons">
+                        {r.quality.reasons.map((reason) => (
+                          <li key={reason}>{reason}</li>
+                        ))}
+                      </ul>
+                    </>
+                  ) : (
+                    <span className="muted">no flags</span>
+                  )}
                 </td>
                 <td title={r.lastSeenAt}>{relative(r.lastSeenAt, nowMs)}</td>
                 <td title={r.startedAt}>{r.startedAt.slice(0, 16).replace("T", " ")}</td>

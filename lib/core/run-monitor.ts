@@ -16,6 +16,8 @@ export type RunMonitorRow = {
   expectedTrials: number;
   /** Proportion correct over saved main trials; null before the first one. */
   accuracy: number | null;
+  /** Data-quality flags over the saved main trials (lib/core/quality.ts; empty codes when none). */
+  quality: { flagged: boolean; summary: string; codes: string[]; reasons: string[] };
   startedAt: string;
   lastSeenAt: string;
 };

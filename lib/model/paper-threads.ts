@@ -63,15 +63,16 @@ const BOOTSTRAP = `
 const { workerData } = require("node:worker_threads");
 import(workerData.tsxApi).then((api) => { api.register(); return import(workerData.entry); });
 `;
-let bundled: string | null | undefined;
+const bundled = new Map<string, string | null>();
 
-function bundleWorker(): string | null {
-  if (bundled !== undefined) return bundled;
+function bundleWorker(entry: URL): string | null {
+  if (bundled.has(entry.href)) return bundled.get(entry.href)!;
+  let code: string | null;
   try {
     const req = createRequire(createRequire(import.meta.url).resolve("tsx/package.json"));
     const esbuild = req("esbuild") as typeof import("esbuild");
     const out = esbuild.buildSync({
-      entryPoints: [fileURLToPath(WORKER_URL)],
+      entryPoints: [fileURLToPath(entry)],
       bundle: true,
       format: "cjs",
       platform: "node",
@@ -80,19 +81,21 @@ function bundleWorker(): string | null {
       logLevel: "silent",
       absWorkingDir: process.cwd(),
     });
-    bundled = out.outputFiles[0].text;
+    code = out.outputFiles[0].text;
   } catch {
-    bundled = null;
+    code = null;
   }
-  return bundled;
+  bundled.set(entry.href, code);
+  return code;
 }
 
 /** How workers start in this process: "bundle" (esbuild, preferred) or "tsx" (loader in each thread). */
-export const workerMode = (): "bundle" | "tsx" => (bundleWorker() ? "bundle" : "tsx");
+export const workerMode = (): "bundle" | "tsx" => (bundleWorker(WORKER_URL) ? "bundle" : "tsx");
 
-function spawn(job: PaperThreadJob): Worker {
-  const code = bundleWorker();
-  if (code) return new Worker(code, { eval: true, workerData: job });
+/** A worker thread running the TypeScript module `entry` (Node-only; CLI, bench and server jobs). */
+export function spawnTsWorker(entry: URL, workerData: unknown): Worker {
+  const code = bundleWorker(entry);
+  if (code) return new Worker(code, { eval: true, workerData });
   // tsx's ESM api (dist/esm/api/index.mjs); its "require" export cannot register from an ESM import
   const tsxApi = pathToFileURL(
     createRequire(import.meta.url)
@@ -101,9 +104,11 @@ function spawn(job: PaperThreadJob): Worker {
   ).href;
   return new Worker(BOOTSTRAP, {
     eval: true,
-    workerData: { ...job, tsxApi, entry: WORKER_URL.href },
+    workerData: { ...(workerData as object), tsxApi, entry: entry.href },
   });
 }
+
+const spawn = (job: PaperThreadJob): Worker => spawnTsWorker(WORKER_URL, job);
 
 /** Start a worker for one job and resolve with its elements' outputs. */
 function startWorker(

@@ -44,6 +44,8 @@ export type RunFilter = {
   excludePilots?: boolean;
   /** Only completed runs. Default true. */
   completedOnly?: boolean;
+  /** Leave these runs out (participants with data-quality flags, lib/server/quality.ts). */
+  excludeRunIds?: readonly string[];
 };
 
 /** A SwitchCell as raw SQL returns it: counts and sums may arrive as bigint or numeric strings. */
@@ -61,6 +63,8 @@ function runWhere(f: RunFilter) {
       WHERE d."runId" = r."id" AND d."phase" = 'main') = ${f.design.blocks}::int
       AND (SELECT max(d."trialInBlock") + 1 FROM "Trial" d
       WHERE d."runId" = r."id" AND d."phase" = 'main') = ${f.design.blockLength}::int`);
+  if (f.excludeRunIds?.length)
+    parts.push(Prisma.sql`r."id" NOT IN (${Prisma.join([...f.excludeRunIds])})`);
   return Prisma.join(parts, " AND ");
 }
 

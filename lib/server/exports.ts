@@ -9,6 +9,7 @@ import { Zip, ZipDeflate } from "fflate";
 import { MODEL_SOURCES, type ModelSourceName } from "@/lib/core/model-sources";
 
 import { getDb } from "./db";
+import { fetchRunsQuality } from "./quality";
 import { fetchOwnedStudy } from "./studies";
 
 export const EXPORT_PAGE_SIZE = 5000;
@@ -23,6 +24,10 @@ export const EXPORT_COLUMNS = [
   ["participantIndex", "participant index within the study (the run whose curriculum this is)"],
   ["externalId", "recruiter id of the participant (e.g. Prolific PID), empty for direct links"],
   ["pilot", "true for researcher pilot runs (exclude from analysis)"],
+  [
+    "qualityFlags",
+    "data-quality flags of the participant run (docs/quality.md: chance, chance-half, near-chance, misses, fast-rts, flat-rts, one-key, timing), separated by ';'; empty when none",
+  ],
   ["modelPreset", "model rows: NTA preset (flexible, forgetful, ...)"],
   [
     "modelSource",
@@ -82,7 +87,7 @@ type TrialFields = {
 /** The one mapping from a stored trial to an export row (human: `model` null). */
 export function toExportRow(
   slug: string,
-  run: RunInfo | null,
+  run: (RunInfo & { qualityFlags: string }) | null,
   t: TrialFields & {
     phase?: string;
     rtMs?: number | null;
@@ -98,6 +103,7 @@ export function toExportRow(
     participantIndex: run?.participantIndex ?? null,
     externalId: run?.externalId ?? null,
     pilot: run?.isPilot ?? false,
+    qualityFlags: run?.qualityFlags ?? null,
     modelPreset: model?.preset ?? null,
     modelSource: model?.source ?? null,
     modelCanonical: model ? model.canonical : null,
@@ -118,6 +124,18 @@ export function toExportRow(
   };
 }
 
+/** ';'-joined quality flag codes of one run (its main trials are read once per run). */
+async function qualityFlagsOf(run: { id: string }): Promise<string> {
+  const db = getDb();
+  const r = await db.run.findUnique({
+    where: { id: run.id },
+    select: { id: true, config: true, expectedTrials: true },
+  });
+  if (!r) return "";
+  const report = (await fetchRunsQuality([r])).get(r.id)!;
+  return report.flags.map((f) => f.code).join(";");
+}
+
 async function* humanPages(studyId: string, slug: string): AsyncGenerator<ExportRow[]> {
   const db = getDb();
   const runs = await db.run.findMany({
@@ -126,6 +144,7 @@ async function* humanPages(studyId: string, slug: string): AsyncGenerator<Export
     select: { id: true, participantIndex: true, externalId: true, isPilot: true },
   });
   for (const run of runs) {
+    const qualityFlags = await qualityFlagsOf(run);
     for (const phase of ["practice", "main"] as const) {
       let after = -1;
       for (;;) {
@@ -135,7 +154,7 @@ async function* humanPages(studyId: string, slug: string): AsyncGenerator<Export
           take: EXPORT_PAGE_SIZE,
         });
         if (page.length === 0) break;
-        yield page.map((t) => toExportRow(slug, run, t, null));
+        yield page.map((t) => toExportRow(slug, { ...run, qualityFlags }, t, null));
         after = page[page.length - 1].trialIndex;
         if (page.length < EXPORT_PAGE_SIZE) break;
       }
@@ -195,13 +214,17 @@ async function* modelPages(
       source: true,
       status: true,
       finishedAt: true,
-      run: { select: { participantIndex: true, externalId: true, isPilot: true } },
+      run: { select: { id: true, participantIndex: true, externalId: true, isPilot: true } },
     },
   });
   const canonical = canonicalStreamIds(modelRuns);
+  const flagsByRun = new Map<string, string>();
   for (const mr of modelRuns) {
     if (which === "canonical" && !canonical.has(mr.id)) continue;
     const model = { preset: mr.preset, source: mr.source, canonical: canonical.has(mr.id) };
+    if (mr.run && !flagsByRun.has(mr.run.id))
+      flagsByRun.set(mr.run.id, await qualityFlagsOf(mr.run));
+    const run = mr.run ? { ...mr.run, qualityFlags: flagsByRun.get(mr.run.id)! } : null;
     let after = -1;
     for (;;) {
       const page = await db.modelTrial.findMany({
@@ -210,7 +233,7 @@ async function* modelPages(
         take: EXPORT_PAGE_SIZE,
       });
       if (page.length === 0) break;
-      yield page.map((t) => toExportRow(slug, mr.run, t, model));
+      yield page.map((t) => toExportRow(slug, run, t, model));
       after = page[page.length - 1].trialIndex;
       if (page.length < EXPORT_PAGE_SIZE) break;
     }

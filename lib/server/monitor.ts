@@ -1,11 +1,14 @@
 // Live monitoring of a study's runs for its owner: one row per run with progress and accuracy so
 // far, aggregated in SQL (GROUP BY runId) so the cost does not grow with the number of trials
-// loaded into memory, plus counts by status.
+// loaded into memory, plus counts by status, and each run's data-quality flags (read only for runs
+// whose saved trials changed since the last poll).
 import "server-only";
 
+import { qualityView } from "@/lib/core/quality";
 import { RUN_STATUSES, type RunMonitorData, type RunMonitorRow } from "@/lib/core/run-monitor";
 
 import { getDb } from "./db";
+import { fetchRunsQuality } from "./quality";
 import { markAbandonedRuns } from "./runs";
 import { fetchOwnedStudy } from "./studies";
 
@@ -38,6 +41,7 @@ export async function fetchStudyMonitor(
         status: true,
         isPilot: true,
         expectedTrials: true,
+        config: true,
         startedAt: true,
         lastSeenAt: true,
       },
@@ -56,6 +60,10 @@ export async function fetchStudyMonitor(
     if (g.correct) t.correct += g._count._all;
     tally.set(g.runId, t);
   }
+  const quality = await fetchRunsQuality(
+    runs,
+    new Map(runs.map((r) => [r.id, JSON.stringify(tally.get(r.id) ?? null)])),
+  );
   const statusCounts = Object.fromEntries(
     RUN_STATUSES.map((s) => [s, 0]),
   ) as StudyMonitor["statusCounts"];
@@ -72,6 +80,7 @@ export async function fetchStudyMonitor(
       savedTrials: t.saved,
       expectedTrials: r.expectedTrials,
       accuracy: t.saved > 0 ? t.correct / t.saved : null,
+      quality: qualityView(quality.get(r.id)!),
       startedAt: r.startedAt.toISOString(),
       lastSeenAt: r.lastSeenAt.toISOString(),
     };

@@ -6,12 +6,14 @@ import { notFound } from "next/navigation";
 
 import { Fig8Panels } from "@/components/dashboard/fig8-panels";
 import { FitPanel } from "@/components/dashboard/fit-panel";
+import { GroupStatsPanel } from "@/components/dashboard/group-stats-panel";
 import { CostsTable, ExclusionList } from "@/components/dashboard/summary-tables";
 import { ModelJobsButton } from "@/components/dashboard/model-jobs-button";
 import { StreamSources } from "@/components/dashboard/stream-sources";
 import { toFig8View } from "@/lib/core/recovery";
 import { parseStreamChoice } from "@/lib/core/model-sources";
 import { fetchDashboardRuns, fetchStudyDashboard } from "@/lib/server/dashboard";
+import { fetchGroupStats } from "@/lib/server/group-stats";
 import { fetchOwnedStudy } from "@/lib/server/studies";
 
 import "../../../dashboard.css";
@@ -25,6 +27,7 @@ type Search = {
   postError?: string;
   design?: string;
   source?: string;
+  flagged?: string;
 };
 
 /** "8x16" → 8 blocks of 16 trials. */
@@ -47,12 +50,16 @@ export default async function DashboardPage({
   if (!study) notFound();
   const first4 = sp.levels === "first4";
   const source = parseStreamChoice(sp.source);
+  const groupStats = await fetchGroupStats(userId, study.id, {
+    includeFlagged: sp.flagged === "include",
+  });
   const d = await fetchStudyDashboard(
     {
       studyId: study.id,
       excludePilots: sp.pilots !== "include",
       design: parseDesign(sp.design),
       source,
+      excludeRunIds: groupStats.excluded.map((e) => e.runId),
     },
     { levels: first4 ? "first4" : "grouped", dropPostError: sp.postError === "1" },
   );
@@ -197,6 +204,11 @@ export default async function DashboardPage({
           }))}
         />
       </section>
+      <h2>Study-level statistics</h2>
+      <GroupStatsPanel
+        stats={groupStats}
+        toggleHref={link({ flagged: sp.flagged === "include" ? "" : "include" })}
+      />
       <h2>Exclusions (participants only)</h2>
       <ExclusionList report={d.human.exclusions} pilotsExcluded={d.filter.excludePilots} />
       <h2>Participants</h2>

@@ -1,0 +1,250 @@
+// The zoo report's numbers (docs/generators.md): per generator the verdicts, flags, practice
+// effects (per participant and at the group level), random-effects BMS over the fitted models,
+// parameter recovery and interval coverage for NTA generators; and the acceptance checks.
+import {
+  type BmsResult,
+  type GroupEstimate,
+  type SlopeEstimate,
+  bmsRandomEffects,
+  groupMean,
+} from "@/lib/core/group-stats";
+
+import { getGenerator } from "./generators";
+import type { GeneratorTruth } from "./generators/types";
+import { pearson } from "./recovery";
+import { type ModelName, type Theta, paramSpecs, toU } from "./transforms";
+import type { ZooResult } from "./zoo";
+
+export type SlopeTally = {
+  falls: number;
+  includesZero: number;
+  rises: number;
+  notEstimable: number;
+};
+
+export type GeneratorSummary = {
+  generator: string;
+  label: string;
+  truth: GeneratorTruth;
+  n: number;
+  accuracy: { mean: number; min: number; max: number };
+  flagged: number;
+  flaggedByCode: Record<string, number>;
+  verdicts: Record<string, number>;
+  strong: number;
+  /** Participants flagged as misfit / at chance by the fit code (null: the fit code does not report it). */
+  misfit: number | null;
+  atChance: number | null;
+  practice: {
+    error: SlopeTally;
+    rt: SlopeTally;
+    /** The fit's model-based practice effect (null when the fit code reports none). */
+    fit: SlopeTally | null;
+    groupError: GroupEstimate | null;
+    groupRt: GroupEstimate | null;
+  };
+  bms: BmsResult | null;
+  /** Σ BIC per fitted model over the generator's participants. */
+  summedBic: Record<string, number>;
+  /** NTA generators: recovery of the generating model's parameters and the verdict. */
+  recovery: {
+    params: { param: string; n: number; r: number }[];
+    verdictRight: number;
+    verdictRightHighAccuracy: { right: number; n: number };
+    coverage: { covered: number; total: number; byParam: Record<string, [number, number]> };
+  } | null;
+  meanWallS: number;
+};
+
+const tally = (xs: readonly (SlopeEstimate | null)[]): SlopeTally => {
+  const t = { falls: 0, includesZero: 0, rises: 0, notEstimable: 0 };
+  for (const s of xs) {
+    if (!s) t.notEstimable++;
+    else if (s.ci[1] < 0) t.falls++;
+    else if (s.ci[0] > 0) t.rises++;
+    else t.includesZero++;
+  }
+  return t;
+};
+
+const count = (xs: readonly string[]) =>
+  xs.reduce<Record<string, number>>((o, x) => ({ ...o, [x]: (o[x] ?? 0) + 1 }), {});
+
+/** High accuracy for the NTA verdict check ("human-level"). */
+export const HIGH_ACCURACY = 0.9;
+
+export function summariseGenerator(name: string, rs: readonly ZooResult[]): GeneratorSummary {
+  const g = getGenerator(name);
+  const acc = rs.map((r) => r.accuracy);
+  const reportsMisfit = rs.some((r) => r.verdict.misfit !== null);
+  const fitEffects = rs.map((r) => r.verdict.practiceEffect);
+  const models = Object.keys(rs[0]?.fits ?? {}).filter((m) => rs.every((r) => r.fits[m]));
+  return {
+    generator: name,
+    label: g.label,
+    truth: g.truth,
+    n: rs.length,
+    accuracy: {
+      mean: acc.reduce((s, v) => s + v, 0) / Math.max(1, acc.length),
+      min: Math.min(...acc),
+      max: Math.max(...acc),
+    },
+    flagged: rs.filter((r) => r.quality.flagged).length,
+    flaggedByCode: count(rs.flatMap((r) => r.quality.codes)),
+    verdicts: count(rs.map((r) => `${r.verdict.label} (${r.verdict.strength})`)),
+    strong: rs.filter((r) => r.verdict.strength === "strong").length,
+    misfit: reportsMisfit ? rs.filter((r) => r.verdict.misfit).length : null,
+    atChance: reportsMisfit ? rs.filter((r) => r.verdict.atChance).length : null,
+    practice: {
+      error: tally(rs.map((r) => r.practice.error)),
+      rt: tally(rs.map((r) => r.practice.rt)),
+      fit: fitEffects.some((e) => e)
+        ? tally(
+            fitEffects.map((e) =>
+              e && e.estimable
+                ? { slope: e.estimate, se: 0, ci: [e.lo, e.hi], totalChange: 0, switches: 0 }
+                : null,
+            ),
+          )
+        : null,
+      groupError: groupMean(rs.flatMap((r) => (r.practice.error ? [r.practice.error.slope] : []))),
+      groupRt: groupMean(rs.flatMap((r) => (r.practice.rt ? [r.practice.rt.slope] : []))),
+    },
+    bms:
+      models.length >= 2 && rs.length > 0
+        ? bmsRandomEffects(
+            rs.map((r) => models.map((m) => -r.fits[m].bic / 2)),
+            models,
+          )
+        : null,
+    summedBic: Object.fromEntries(
+      models.map((m) => [m, rs.reduce((s, r) => s + r.fits[m].bic, 0)]),
+    ),
+    recovery: g.truth.ntaModel ? ntaRecovery(g.truth.ntaModel, rs) : null,
+    meanWallS: rs.reduce((s, r) => s + r.wallMs, 0) / Math.max(1, rs.length) / 1000,
+  };
+}
+
+function ntaRecovery(model: ModelName, rs: readonly ZooResult[]): GeneratorSummary["recovery"] {
+  const own = rs.filter((r) => r.theta && r.fits[model]);
+  const params: { param: string; n: number; r: number }[] = [];
+  const specs = paramSpecs(model, "ddm");
+  for (const s of specs) {
+    const pairs = own.map((r) => [toU(s, r.theta![s.name]!), toU(s, r.fits[model].theta[s.name]!)]);
+    if (pairs.length >= 3)
+      params.push({
+        param: s.name,
+        n: pairs.length,
+        r: pearson(
+          pairs.map((p) => p[0]),
+          pairs.map((p) => p[1]),
+        ),
+      });
+  }
+  if (model === "flexible") {
+    const ratio = (t: Theta) => Math.log(t.tauC! / t.tauW!);
+    if (own.length >= 3)
+      params.push({
+        param: "tauC/tauW",
+        n: own.length,
+        r: pearson(
+          own.map((r) => ratio(r.theta!)),
+          own.map((r) => ratio(r.fits.flexible.theta)),
+        ),
+      });
+  }
+  const right = (r: ZooResult) => r.verdict.label === model;
+  const high = rs.filter((r) => r.accuracy >= HIGH_ACCURACY);
+  const byParam: Record<string, [number, number]> = {};
+  for (const r of own)
+    for (const s of specs) {
+      const iv = r.fits[model].intervals[s.name];
+      const truth = r.theta![s.name];
+      if (!iv || truth === undefined) continue;
+      const cell = (byParam[s.name] ??= [0, 0]);
+      cell[1]++;
+      if (truth >= iv[0] && truth <= iv[1]) cell[0]++;
+    }
+  const cells = Object.values(byParam);
+  return {
+    params,
+    verdictRight: rs.filter(right).length,
+    verdictRightHighAccuracy: { right: high.filter(right).length, n: high.length },
+    coverage: {
+      covered: cells.reduce((s, c) => s + c[0], 0),
+      total: cells.reduce((s, c) => s + c[1], 0),
+      byParam,
+    },
+  };
+}
+
+export type ZooCheck = { check: string; value: string; target: string; pass: boolean | null };
+
+/** The acceptance checks of the zoo report (issue 12), from the per-generator summaries. */
+export function zooChecks(ss: readonly GeneratorSummary[]): ZooCheck[] {
+  const by = (name: string) => ss.find((s) => s.generator === name);
+  const out: ZooCheck[] = [];
+  const chance = by("chance");
+  if (chance) {
+    out.push({
+      check: "chance responders flagged",
+      value: `${chance.flagged}/${chance.n}`,
+      target: "100 %",
+      pass: chance.flagged === chance.n,
+    });
+    out.push({
+      check: 'chance responders given a "strong" verdict',
+      value: `${chance.strong}/${chance.n}`,
+      target: "0",
+      pass: chance.strong === 0,
+    });
+  }
+  for (const s of ss.filter((x) => x.truth.practice === "constant")) {
+    const claims = (t: SlopeTally) => t.falls;
+    out.push({
+      check: `${s.generator}: practice-driven fall of the switch cost claimed (95 % CI < 0; errors / RTs${s.practice.fit ? " / fit" : ""})`,
+      value: `${claims(s.practice.error)} / ${claims(s.practice.rt)}${s.practice.fit ? ` / ${claims(s.practice.fit)}` : ""} of ${s.n}`,
+      target: "≈ 2.5 % each (the interval's own error rate)",
+      pass: null,
+    });
+  }
+  for (const s of ss.filter((x) => x.recovery)) {
+    const rec = s.recovery!;
+    const ratio = rec.params.find((p) => p.param === "tauC/tauW");
+    out.push({
+      check: `${s.generator}: right flexible/forgetful verdict`,
+      value: `${rec.verdictRight}/${s.n}; with accuracy ≥ ${HIGH_ACCURACY}: ${rec.verdictRightHighAccuracy.right}/${rec.verdictRightHighAccuracy.n}`,
+      target: "≥ 85 %",
+      pass: rec.verdictRight >= 0.85 * s.n,
+    });
+    if (ratio)
+      out.push({
+        check: `${s.generator}: r(true, fitted) log τ_c/τ_w`,
+        value: ratio.r.toFixed(3),
+        target: "≥ 0.8",
+        pass: ratio.r >= 0.8,
+      });
+    out.push({
+      check: `${s.generator}: 95 % interval coverage`,
+      value: `${rec.coverage.covered}/${rec.coverage.total} (${((100 * rec.coverage.covered) / Math.max(1, rec.coverage.total)).toFixed(0)} %)`,
+      target: "≥ 85 %",
+      pass: rec.coverage.total > 0 && rec.coverage.covered >= 0.85 * rec.coverage.total,
+    });
+  }
+  const falls = by("practice-reduced"),
+    constant = by("constant-cost");
+  if (falls && constant)
+    for (const m of ["groupError", "groupRt"] as const) {
+      const a = falls.practice[m],
+        b = constant.practice[m];
+      const ci = (g: GroupEstimate | null) =>
+        g ? `[${g.ci[0].toPrecision(2)}, ${g.ci[1].toPrecision(2)}]` : "n/a";
+      out.push({
+        check: `group practice effect (${m === "groupError" ? "error" : "RT"} cost slope): practice-reduced vs constant-cost (${falls.n} vs ${constant.n}) told apart`,
+        value: `${ci(a)} vs ${ci(b)}`,
+        target: "CI excludes 0 for practice-reduced only",
+        pass: !!a && !!b && a.ci[1] < 0 && !b.excludesZero,
+      });
+    }
+  return out;
+}
