@@ -200,3 +200,26 @@ describe("intervals", () => {
     expect(m.values["l:cost:all"].estimate).toBeCloseTo(d.models.flexible.switchCost.loss!, 8);
   });
 });
+
+describe("the simulated demo study", () => {
+  it("seeds labelled, closed, completed simulated runs with both model streams that the dashboard shows", async () => {
+    const { seedSimulatedStudy } = await import("@/scripts/seed-demo");
+    const id = await seedSimulatedStudy(owner, {
+      slug: "sim-test",
+      participants: 2,
+      blocks: 4,
+      trialsPerBlock: 6,
+    });
+    const study = await getDb().study.findUniqueOrThrow({ where: { id } });
+    expect(study.status).toBe("closed");
+    expect(study.title).toMatch(/SIMULATED/);
+    const d = await fetchStudyDashboard({ studyId: id });
+    expect(d.design).toMatchObject({ blocks: 4, blockLength: 6, runs: 2 });
+    expect([d.human.streams, d.models.flexible.streams, d.models.forgetful.streams]).toEqual([
+      2, 2, 2,
+    ]);
+    expect(d.human.switchCost.switchTrials.meanRtMs).toBeGreaterThan(200);
+    // idempotent
+    expect(await seedSimulatedStudy(owner, { slug: "sim-test", participants: 2 })).toBe(id);
+  }, 120_000);
+});

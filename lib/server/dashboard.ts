@@ -581,3 +581,25 @@ export async function fetchDashboardRuns(studyId: string, limit = 200) {
     modelStreams: _count.modelRuns,
   }));
 }
+
+/**
+ * The landing page's live picture: post-switch error over switches for the simulated demo study
+ * (participants, flexible and forgetful model, with intervals), or null before `npm run demo`.
+ * Only aggregates of simulated data leave this function.
+ */
+export async function fetchDemoPicture(slug: string) {
+  const study = await getDb().study.findUnique({ where: { slug }, select: { id: true } });
+  if (!study) return null;
+  const d = await fetchStudyDashboard({ studyId: study.id });
+  if (d.human.streams === 0) return null;
+  return {
+    participants: d.human.streams,
+    design: d.design,
+    positions: d.options.positions,
+    streams: {
+      human: d.human,
+      flexible: d.models.flexible,
+      forgetful: d.models.forgetful,
+    },
+  };
+}
