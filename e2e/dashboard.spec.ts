@@ -75,16 +75,19 @@ test("the Fig. 8 dashboard shows the participant and both model streams side by 
   for (const key of ["human", "flexible", "forgetful"]) {
     const chart = page.getByTestId(`recovery-error-${key}`);
     await expect(chart.locator(".recharts-line-curve")).toHaveCount(2);
-    await expect(chart.locator(".recharts-legend-item-text")).toHaveText(["switch 1", "switch 2"]);
+    await expect(page.getByTestId(`recovery-error-${key}-legend`).locator("li")).toHaveText([
+      "switch 1",
+      "switch 2",
+    ]);
     await expect(
       page.getByTestId(`recovery-second-${key}`).locator(".recharts-line-curve"),
     ).toHaveCount(2);
   }
-  const trendLegend = await page
-    .getByTestId("trend-error")
-    .locator(".recharts-legend-item-text")
-    .allTextContents();
-  expect(trendLegend.sort()).toEqual(["Flexible model", "Forgetful model", "Participants"]);
+  await expect(page.getByTestId("trend-error-legend").locator("li")).toHaveText([
+    "Participants",
+    "Flexible model",
+    "Forgetful model",
+  ]);
   // The participant erred on both first trials after each switch: 100 % at position 1 in the table.
   await expect(page.getByTestId("costs-table").locator("tbody tr").first()).toContainText("100.0");
   await expect(page.getByTestId("exclusions")).toContainText("Anticipations");
