@@ -4,7 +4,7 @@
 import Link from "next/link";
 
 import { TrendChart } from "@/components/charts/trend-chart";
-import { toTrendChartData } from "@/lib/core/recovery";
+import { fig8Streams, toTrendChartData } from "@/lib/core/recovery";
 import { fetchDemoPicture } from "@/lib/server/dashboard";
 import { SIMULATED_STUDY_SLUG, fetchDemoStudySummary } from "@/lib/server/studies";
 
@@ -19,16 +19,11 @@ export default async function HomePage() {
   ]);
   const trend = picture
     ? toTrendChartData(
-        (["human", "flexible", "forgetful"] as const).map((key) => ({
-          key,
-          label:
-            key === "human"
-              ? "Simulated participants"
-              : key === "flexible"
-                ? "Flexible model"
-                : "Forgetful model",
-          perSwitch: picture.streams[key].trend.perSwitch,
-          intervals: picture.streams[key].intervals,
+        fig8Streams(picture, "Simulated participants").map((st) => ({
+          key: st.key,
+          label: st.label,
+          perSwitch: st.analysis.trend.perSwitch,
+          intervals: st.intervals,
         })),
         "errorPct",
       )

@@ -3,18 +3,11 @@
 // legend lies outside the plot (bounding boxes), the expected number of points is drawn, ticks are
 // round, side-by-side panels share their y range, flexible and forgetful never share a colour.
 // Each listed bug of the dashboards issue has an assertion here that fails on the old behaviour.
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator } from "@playwright/test";
 
-const DEMO = { email: "demo@nta.lab", password: "demo-password" };
+import { signInDemo } from "./helpers";
+
 const SIMULATED = 8; // participants scripts/e2e-server.mjs seeds into the simulated study
-
-async function signIn(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(DEMO.email);
-  await page.getByLabel("Password").fill(DEMO.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/studies$/);
-}
 
 const intersects = (
   a: { x: number; y: number; width: number; height: number },
@@ -61,7 +54,7 @@ test("study dashboard of the simulated study: CIs, shared ranges, legends outsid
   page,
 }) => {
   test.setTimeout(180_000);
-  await signIn(page);
+  await signInDemo(page);
   await page.getByRole("link", { name: /SIMULATED participants/ }).click();
   await page.goto(`${new URL(page.url()).pathname}/dashboard`);
   await expect(page.getByTestId("dashboard-counts")).toContainText(
@@ -142,7 +135,7 @@ test("study dashboard of the simulated study: CIs, shared ranges, legends outsid
 });
 
 test("an empty study's dashboard explains what to do", async ({ page }) => {
-  await signIn(page);
+  await signInDemo(page);
   await page.getByRole("link", { name: /Parity \/ magnitude switching \(demo\)/ }).click();
   await page.goto(`${new URL(page.url()).pathname}/dashboard`);
   await expect(page.getByTestId("panel-human")).toContainText("No completed participant run yet");
@@ -167,7 +160,7 @@ test("/paper: validated seeds, complete blocks only, round axes, Fig. 2 without 
   page,
 }) => {
   test.setTimeout(400_000);
-  await signIn(page);
+  await signInDemo(page);
   await page.goto("/paper");
   // seeds are validated with a message, never silently clamped
   for (const bad of ["0", "500", "2.5"]) {

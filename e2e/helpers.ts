@@ -82,3 +82,15 @@ export async function answer(
 
 export const wrong = (c: { left: string; right: string }, key: string) =>
   key === c.left ? c.right : c.left;
+
+/** The demo researcher that scripts/seed-demo.ts creates. */
+export const DEMO_RESEARCHER = { email: "demo@nta.lab", password: "demo-password" };
+
+/** Sign in as the demo researcher (lands on /studies). */
+export async function signInDemo(page: Page) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(DEMO_RESEARCHER.email);
+  await page.getByLabel("Password").fill(DEMO_RESEARCHER.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/studies$/);
+}

@@ -18,7 +18,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 import { resolveAnalysisOptions } from "../lib/core/analysis";
-import { toFig8View } from "../lib/core/recovery";
+import { fig8Streams, toFig8View } from "../lib/core/recovery";
 import {
   type StudyDashboard,
   fetchDashboard,
@@ -46,33 +46,14 @@ const runs = Number(values.runs),
   repeats = Number(values.repeats);
 const TARGET_MS: Record<string, number> = { pglite: 3000, postgres: 1500 };
 
-/** The dashboard page's view of fetched data (what the page hands to its components). */
-function viewOf(d: StudyDashboard) {
-  return toFig8View([
-    {
-      key: "human",
-      label: "Participants",
-      streams: d.human.streams,
-      analysis: d.human,
-      isHuman: true,
-      intervals: d.human.intervals,
-    },
-    ...(["flexible", "forgetful"] as const).map((p) => ({
-      key: p,
-      label: p,
-      streams: d.models[p].streams,
-      analysis: d.models[p],
-      isHuman: false,
-      intervals: d.models[p].intervals,
-    })),
-  ]);
-}
-
 /** Median ms to render the view's charts and tables to HTML, in a child without react-server. */
 function renderMs(d: StudyDashboard): number {
   const dir = mkdtempSync(join(tmpdir(), "nta-bench-"));
   const file = join(dir, "view.json");
-  writeFileSync(file, JSON.stringify({ view: viewOf(d), positions: d.options.positions }));
+  writeFileSync(
+    file,
+    JSON.stringify({ view: toFig8View(fig8Streams(d)), positions: d.options.positions }),
+  );
   const out = execFileSync(
     process.execPath,
     ["--import", "tsx", "scripts/bench-dashboard-render.ts", file, String(repeats)],

@@ -455,6 +455,31 @@ export type Fig8Stream = {
   intervals?: StreamIntervals;
 };
 
+type AnalysedStream = CellAnalysis & { streams: number; intervals?: StreamIntervals };
+
+/**
+ * The three streams of every Fig. 8 view, in their fixed order and labels: participants, then the
+ * flexible and the forgetful model.
+ */
+export function fig8Streams(
+  d: { human: AnalysedStream; models: Record<"flexible" | "forgetful", AnalysedStream> },
+  humanLabel = "Participants",
+): Fig8Stream[] {
+  const one = (key: string, label: string, s: AnalysedStream, isHuman: boolean) => ({
+    key,
+    label,
+    streams: s.streams,
+    analysis: s,
+    isHuman,
+    intervals: s.intervals,
+  });
+  return [
+    one("human", humanLabel, d.human, true),
+    one("flexible", "Flexible model", d.models.flexible, false),
+    one("forgetful", "Forgetful model", d.models.forgetful, false),
+  ];
+}
+
 /**
  * Switch − repeat costs of one stream, for all trials and split by congruency, with intervals.
  * Point estimates are the pooled sums (the same numbers as computeAnalysisFromCells' switchCost).
@@ -538,7 +563,7 @@ export type Fig8View = ReturnType<typeof toFig8View>;
 // ---- uncertainty over participants / model streams (lib/core/uncertainty.ts) ----
 
 /** Per-unit sums, as lib/server/dashboard.ts fetchHumanUnits / fetchModelUnits return them. */
-export type UnitRow = {
+export type UnitRow = Pick<SwitchCell, "n" | "errors" | "rtSumMs" | "nRt" | "lossSum" | "nLoss"> & {
   /** "human" or a model preset. */
   stream: string;
   /** Participant run id or model stream id. */
@@ -548,12 +573,6 @@ export type UnitRow = {
   a: number;
   b: number | null;
   congruent: boolean | null;
-  n: number;
-  errors: number;
-  rtSumMs: number;
-  nRt: number;
-  lossSum: number;
-  nLoss: number;
 };
 
 type Measure = "e" | "r" | "l";

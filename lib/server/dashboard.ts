@@ -25,6 +25,7 @@ import {
   unitTables,
 } from "@/lib/core/recovery";
 
+import { storedTrialFields } from "@/lib/core/trial-record";
 import {
   MODEL_SOURCES,
   type ModelSourceName,
@@ -523,15 +524,7 @@ export async function fetchRunStreams(
         })
       ).map((t) => ({
         phase: "main" as const,
-        trialIndex: t.trialIndex,
-        blockIndex: t.blockIndex,
-        trialInBlock: t.trialInBlock,
-        task: t.task,
-        stimulus: t.stimulus,
-        correctResponse: t.correctResponse,
-        congruent: t.congruent,
-        response: t.response,
-        correct: t.correct,
+        ...storedTrialFields(t),
         rtMs: null,
         timeElapsedMs: null,
         output: t.output,
@@ -542,15 +535,7 @@ export async function fetchRunStreams(
   );
   const human = trials.map((t) => ({
     phase: t.phase,
-    trialIndex: t.trialIndex,
-    blockIndex: t.blockIndex,
-    trialInBlock: t.trialInBlock,
-    task: t.task,
-    stimulus: t.stimulus,
-    correctResponse: t.correctResponse,
-    congruent: t.congruent,
-    response: t.response,
-    correct: t.correct,
+    ...storedTrialFields(t),
     rtMs: t.rtMs,
     timeElapsedMs: t.timeElapsedMs,
     output: null,
@@ -596,10 +581,7 @@ export async function fetchDemoPicture(slug: string) {
     participants: d.human.streams,
     design: d.design,
     positions: d.options.positions,
-    streams: {
-      human: d.human,
-      flexible: d.models.flexible,
-      forgetful: d.models.forgetful,
-    },
+    human: d.human,
+    models: d.models as Record<"flexible" | "forgetful", StreamAnalysis>,
   };
 }

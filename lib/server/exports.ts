@@ -7,6 +7,7 @@ import "server-only";
 import { Zip, ZipDeflate } from "fflate";
 
 import { MODEL_SOURCES, type ModelSourceName } from "@/lib/core/model-sources";
+import { type StoredTrialFields, storedTrialFields } from "@/lib/core/trial-record";
 
 import { getDb } from "./db";
 import { fetchRunsQuality } from "./quality";
@@ -71,24 +72,11 @@ type RunInfo = {
   isPilot: boolean;
 };
 
-/** The trial fields both streams share (a Trial or a ModelTrial row). */
-type TrialFields = {
-  trialIndex: number;
-  blockIndex: number;
-  trialInBlock: number;
-  task: string;
-  stimulus: string;
-  correctResponse: string;
-  congruent: boolean;
-  response: string | null;
-  correct: boolean;
-};
-
 /** The one mapping from a stored trial to an export row (human: `model` null). */
 export function toExportRow(
   slug: string,
   run: (RunInfo & { qualityFlags: string }) | null,
-  t: TrialFields & {
+  t: StoredTrialFields & {
     phase?: string;
     rtMs?: number | null;
     output?: number | null;
@@ -108,15 +96,7 @@ export function toExportRow(
     modelSource: model?.source ?? null,
     modelCanonical: model ? model.canonical : null,
     phase: t.phase ?? "main",
-    trialIndex: t.trialIndex,
-    blockIndex: t.blockIndex,
-    trialInBlock: t.trialInBlock,
-    task: t.task,
-    stimulus: t.stimulus,
-    correctResponse: t.correctResponse,
-    congruent: t.congruent,
-    response: t.response,
-    correct: t.correct,
+    ...storedTrialFields(t),
     rtMs: model ? null : (t.rtMs ?? null),
     output: model ? (t.output ?? null) : null,
     loss: model ? (t.loss ?? null) : null,

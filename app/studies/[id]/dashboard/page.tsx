@@ -10,7 +10,7 @@ import { GroupStatsPanel } from "@/components/dashboard/group-stats-panel";
 import { CostsTable, ExclusionList } from "@/components/dashboard/summary-tables";
 import { ModelJobsButton } from "@/components/dashboard/model-jobs-button";
 import { StreamSources } from "@/components/dashboard/stream-sources";
-import { toFig8View } from "@/lib/core/recovery";
+import { fig8Streams, toFig8View } from "@/lib/core/recovery";
 import { parseStreamChoice } from "@/lib/core/model-sources";
 import { fetchDashboardRuns, fetchStudyDashboard } from "@/lib/server/dashboard";
 import { fetchGroupStats } from "@/lib/server/group-stats";
@@ -64,27 +64,7 @@ export default async function DashboardPage({
     { levels: first4 ? "first4" : "grouped", dropPostError: sp.postError === "1" },
   );
   const runs = await fetchDashboardRuns(study.id);
-  const view = toFig8View(
-    [
-      {
-        key: "human",
-        label: "Participants",
-        streams: d.human.streams,
-        analysis: d.human,
-        isHuman: true,
-        intervals: d.human.intervals,
-      },
-      ...(["flexible", "forgetful"] as const).map((preset) => ({
-        key: preset,
-        label: preset === "flexible" ? "Flexible model" : "Forgetful model",
-        streams: d.models[preset].streams,
-        analysis: d.models[preset],
-        isHuman: false,
-        intervals: d.models[preset].intervals,
-      })),
-    ],
-    first4 ? 4 : Infinity,
-  );
+  const view = toFig8View(fig8Streams(d), first4 ? 4 : Infinity);
   const link = (patch: Search) =>
     `?${new URLSearchParams(Object.entries({ ...sp, ...patch }).filter(([, v]) => v) as [string, string][])}`;
   const design = d.design;

@@ -12,7 +12,7 @@ import { ModelJobsButton } from "@/components/dashboard/model-jobs-button";
 import { SOURCE_LABEL } from "@/components/dashboard/stream-sources";
 import { CostsTable } from "@/components/dashboard/summary-tables";
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
-import { toFig8View, toTrialChartData } from "@/lib/core/recovery";
+import { fig8Streams, toFig8View, toTrialChartData } from "@/lib/core/recovery";
 import { deriveSeed } from "@/lib/core/rng";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
 import { MODEL_SOURCES, parseStreamChoice } from "@/lib/core/model-sources";
@@ -49,25 +49,7 @@ export default async function RunPage({
     { studyId: study.id, runId: run.id, completedOnly: false, excludePilots: false, source },
     { levels: "first4" },
   );
-  const streams = [
-    {
-      key: "human",
-      label: "This participant",
-      streams: d.human.streams,
-      analysis: d.human,
-      isHuman: true,
-      intervals: d.human.intervals,
-    },
-    ...(["flexible", "forgetful"] as const).map((preset) => ({
-      key: preset,
-      label: `${preset === "flexible" ? "Flexible" : "Forgetful"} model`,
-      streams: d.models[preset].streams,
-      isHuman: false,
-      analysis: d.models[preset],
-      intervals: d.models[preset].intervals,
-    })),
-  ];
-  const view = toFig8View(streams, 4);
+  const view = toFig8View(fig8Streams(d, "This participant"), 4);
   const timeline = toTrialChartData(
     human,
     models.map((m) => ({ preset: m.preset, records: m.records })),
