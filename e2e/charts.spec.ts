@@ -60,11 +60,11 @@ test("study dashboard of the simulated study: CIs, shared ranges, legends outsid
   await expect(page.getByTestId("dashboard-counts")).toContainText(
     `${SIMULATED} participants · ${SIMULATED} flexible and ${SIMULATED} forgetful`,
   );
-  // design read from the runs: 20 blocks × 24 trials = 19 switches
+  // design read from the runs: 16 blocks × 32 trials = 15 switches
   await expect(page.getByTestId("dashboard-design")).toContainText(
-    "20 blocks × 24 trials, so 19 switches",
+    "16 blocks × 32 trials, so 15 switches",
   );
-  const levels = ["switches 1–5", "switches 6–10", "switches 11–15", "switches 16–19"];
+  const levels = ["switches 1–4", "switches 5–8", "switches 9–12", "switches 13–15"];
   for (const key of ["human", "flexible", "forgetful"]) {
     for (const which of ["error", "second"]) {
       const chart = page.getByTestId(`recovery-${which}-${key}`);
@@ -92,10 +92,10 @@ test("study dashboard of the simulated study: CIs, shared ranges, legends outsid
   // practice levels: distinct colours, neighbours never alike
   const levelColours = await lineColours(page.getByTestId("recovery-error-human"));
   expect(new Set(levelColours).size).toBe(4);
-  // trend: 19 switches per stream; participants, flexible, forgetful in their own colours
+  // trend: 15 switches per stream; participants, flexible, forgetful in their own colours
   const trend = page.getByTestId("trend-error");
   await checkLayout(trend);
-  expect((await points(trend)).perSeries).toEqual({ human: 19, flexible: 19, forgetful: 19 });
+  expect((await points(trend)).perSeries).toEqual({ human: 15, flexible: 15, forgetful: 15 });
   const [human, flexible, forgetful] = await lineColours(trend);
   expect(new Set([human, flexible, forgetful]).size).toBe(3);
   expect(await lineColours(page.getByTestId("trend-loss"))).toEqual([flexible, forgetful]);
@@ -115,7 +115,7 @@ test("study dashboard of the simulated study: CIs, shared ranges, legends outsid
   for (const id of ["timeline-accuracy", "timeline-rt", "timeline-loss", "timeline-gates"])
     await checkLayout(page.getByTestId(id));
   expect((await points(page.getByTestId("timeline-accuracy"))).perSeries).toEqual({
-    accuracyPct: 480,
+    accuracyPct: 512,
   });
   // gates: flexible and forgetful in their model colours, gate 2 dashed, shown in the legend
   const gates = page.getByTestId("timeline-gates");
@@ -148,9 +148,9 @@ test("the home page shows the simulated result and links /paper", async ({ page 
   await expect(picture).toContainText("simulated");
   await checkLayout(page.getByTestId("home-trend"));
   expect((await points(page.getByTestId("home-trend"))).perSeries).toEqual({
-    human: 19,
-    flexible: 19,
-    forgetful: 19,
+    human: 15,
+    flexible: 15,
+    forgetful: 15,
   });
   await expect(picture.getByRole("link", { name: /paper/ })).toHaveAttribute("href", "/paper");
   await page.screenshot({ path: "e2e/screenshots/charts-home.png", fullPage: true });

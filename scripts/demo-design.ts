@@ -17,8 +17,12 @@ export const DESIGN_CANDIDATES: [number, number][] = [
   [8, 16],
   [12, 24],
   [20, 24],
-  [16, 32],
   [30, 16],
+  [16, 32],
+  [24, 24],
+  [20, 32],
+  [30, 24],
+  [16, 48],
 ];
 
 /** Post-switch error (positions 1…J) per switch k = 1…blocks − 1 of one model stream. */
@@ -44,7 +48,7 @@ const quarterMeans = (xs: number[]) => {
 
 async function main() {
   const { values } = parseArgs({
-    options: { participants: { type: "string", default: "6" } },
+    options: { participants: { type: "string", default: "24" } },
   });
   const n = Number(values.participants);
   await initBackend();

@@ -3,7 +3,7 @@
 // "practice-reduced" rule-knower of the generator zoo: human-like accuracy and RTs, a switch cost
 // that falls with practice) with both model streams computed on their own curricula exactly as the
 // server job does — so the first dashboard a newcomer opens shows participants, the flexible and the
-// forgetful model side by side. The design (20 blocks × 24 trials) was chosen by measurement
+// forgetful model side by side. The design (16 blocks × 32 trials) was chosen by measurement
 // (scripts/demo-design.ts; docs/demo.md says why). Idempotent: an existing simulated study is kept.
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
@@ -22,7 +22,7 @@ import { codeVersion } from "../lib/server/version";
 export const DEMO_LOGIN = { email: "demo@nta.lab", password: "demo-password" };
 
 /** The simulated study's design and size (see docs/demo.md for the measurement behind it). */
-export const SIMULATED_DESIGN = { blocks: 20, trialsPerBlock: 24, participants: 24 };
+export const SIMULATED_DESIGN = { blocks: 16, trialsPerBlock: 32, participants: 24 };
 export const SIMULATED_GENERATOR = "practice-reduced";
 
 /**
