@@ -2,21 +2,16 @@
 // (block k, position j, task), so cells from many participants, or from a SQL GROUP BY over the whole
 // study (lib/server/dashboard.ts), combine by addition. `computeAnalysisFromCells` is the one
 // function that turns cells into recovery curves, switch − repeat costs and the practice trend; it
-// gives the same numbers as computeSwitchAnalysis (analysis.ts) on a single TrialRecord stream
-// (proved in recovery.test.ts and lib/server/dashboard.int.test.ts).
+// gives the same numbers as the in-memory oracle (lib/core/testing/switch-oracle.ts) on a single
+// TrialRecord stream (proved in recovery.test.ts and lib/server/dashboard.int.test.ts).
 import {
-  type AnalysedTrial,
   type AnalysisOptions,
-  type AnalysisOptionsInput,
-  type ExclusionReport,
   type MeasureSummary,
   type PracticeTrend,
   type PracticeTrendPoint,
   type RecoveryPoint,
   type SwitchCost,
-  applyExclusions,
   leastSquaresSlope,
-  resolveAnalysisOptions,
 } from "./analysis";
 import type { TrialRecord } from "./trial-record";
 import {
@@ -58,69 +53,6 @@ export function cellTailPosition(
   options: Pick<AnalysisOptions, "positions" | "repeatFromPosition">,
 ): number {
   return Math.max(options.positions, options.repeatFromPosition - 1) + 1;
-}
-
-/** Cells of one analysed stream (after applyExclusions), the in-memory twin of the SQL GROUP BY. */
-export function computeCellsFromTrials(
-  trials: readonly AnalysedTrial[],
-  tailPosition: number,
-): SwitchCell[] {
-  const cells = new Map<string, SwitchCell>();
-  for (const { record, rtKept } of trials) {
-    const position = Math.min(record.trialInBlock + 1, tailPosition);
-    const key = `${record.blockIndex}|${position}|${record.task}`;
-    let cell = cells.get(key);
-    if (!cell) {
-      cell = {
-        blockIndex: record.blockIndex,
-        position,
-        task: record.task,
-        n: 0,
-        errors: 0,
-        rtSumMs: 0,
-        nRt: 0,
-        lossSum: 0,
-        nLoss: 0,
-      };
-      cells.set(key, cell);
-    }
-    cell.n++;
-    if (!record.correct) cell.errors++;
-    if (rtKept) {
-      cell.rtSumMs += record.rtMs!;
-      cell.nRt++;
-    }
-    if (record.loss !== null) {
-      cell.lossSum += record.loss;
-      cell.nLoss++;
-    }
-  }
-  return [...cells.values()].sort(
-    (a, b) =>
-      a.blockIndex - b.blockIndex || a.position - b.position || a.task.localeCompare(b.task),
-  );
-}
-
-/** Add cells with the same (blockIndex, position, task), e.g. several participants' cells. */
-export function mergeCells(...groups: readonly (readonly SwitchCell[])[]): SwitchCell[] {
-  const merged = new Map<string, SwitchCell>();
-  for (const cell of groups.flat()) {
-    const key = `${cell.blockIndex}|${cell.position}|${cell.task}`;
-    const m = merged.get(key);
-    if (!m) merged.set(key, { ...cell });
-    else {
-      m.n += cell.n;
-      m.errors += cell.errors;
-      m.rtSumMs += cell.rtSumMs;
-      m.nRt += cell.nRt;
-      m.lossSum += cell.lossSum;
-      m.nLoss += cell.nLoss;
-    }
-  }
-  return [...merged.values()].sort(
-    (a, b) =>
-      a.blockIndex - b.blockIndex || a.position - b.position || a.task.localeCompare(b.task),
-  );
 }
 
 /** Error rate, mean correct RT and mean loss over a set of cells. */
@@ -211,17 +143,6 @@ export function computeAnalysisFromCells(
       lossSlope: slopeOf((p) => p.meanLoss),
     },
   };
-}
-
-/** One TrialRecord stream through the cell path: exclusions, cells, analysis. */
-export function computeCellAnalysisOfRecords(
-  records: readonly TrialRecord[],
-  input: AnalysisOptionsInput = {},
-): CellAnalysis & { options: AnalysisOptions; exclusions: ExclusionReport; cells: SwitchCell[] } {
-  const options = resolveAnalysisOptions(input);
-  const { trials, report } = applyExclusions(records, options);
-  const cells = computeCellsFromTrials(trials, cellTailPosition(options));
-  return { options, exclusions: report, cells, ...computeAnalysisFromCells(cells, options) };
 }
 
 /** Number of switches per practice level so that `switches` switches give about `levels` curves. */

@@ -1,10 +1,12 @@
 // Study dashboard data in SQL (docs/science.md §10.4): human and model trials aggregated by
 // GROUP BY into per-(block, position, task) cells — sums, never every trial in JavaScript — which
-// lib/core/recovery.ts turns into recovery curves, switch − repeat costs and the practice trend
-// with the same function it uses for one participant's TrialRecord stream.
-// Human exclusions run in SQL exactly as lib/core/analysis.ts applyExclusions does per stream
-// (one stream = one participant run): RT < minRtMs from every measure, post-error RTs via LAG,
-// RTs beyond maxSd SDs of the participant's own switch / non-switch mean via window functions.
+// lib/core/recovery.ts turns into recovery curves, switch − repeat costs and the practice trend.
+// This is the one production definition (study dashboard, participant page, home page, bench); the
+// in-memory lib/core/testing/switch-oracle.ts is its test oracle. Human exclusions run in SQL
+// exactly as the oracle's applyExclusions does per stream (one stream = one participant run):
+// RT < minRtMs from every measure, post-error RTs via LAG, RTs beyond maxSd SDs of the
+// participant's own switch / non-switch mean via window functions. Per-participant sums of the
+// same trials give every number its interval (fetchHumanUnits / fetchModelUnits).
 import "server-only";
 
 import {
