@@ -301,9 +301,13 @@ export async function fetchModelCells(
  * dashboard analyses all switches, intoTask null).
  */
 
-function unitGroupings(o: AnalysisOptions) {
+/** Intervals are computed for the first `maxLevels` practice levels only (those a view shows). */
+export type UnitOptions = { maxLevels?: number };
+
+function unitGroupings(o: AnalysisOptions, u: UnitOptions) {
   const J = o.positions;
   const spl = o.switchesPerLevel;
+  const levelCap = Number.isFinite(u.maxLevels ?? Infinity) ? (u.maxLevels as number) : 1_000_000;
   const sums = Prisma.sql`count(*)::int AS n, count(*) FILTER (WHERE NOT "correct")::int AS errors,
     coalesce(sum("rtMs") FILTER (WHERE rt_ok), 0)::float8 AS "rtSumMs",
     count(*) FILTER (WHERE rt_ok)::int AS "nRt",
@@ -312,7 +316,8 @@ function unitGroupings(o: AnalysisOptions) {
   return Prisma.sql`
     SELECT stream, unit, 'L' AS kind, (("blockIndex" - 1) / ${spl}::int)::int AS a, position::int AS b,
            NULL::boolean AS congruent, ${sums}
-    FROM u WHERE ${switched} GROUP BY stream, unit, 4, 5
+    FROM u WHERE ${switched} AND ("blockIndex" - 1) / ${spl}::int < ${levelCap}::int
+    GROUP BY stream, unit, 4, 5
     UNION ALL
     SELECT stream, unit, 'K', "blockIndex"::int, NULL::int, NULL::boolean, ${sums}
     FROM u WHERE ${switched} GROUP BY stream, unit, 4
@@ -341,7 +346,11 @@ function toUnitRow(r: Record<string, unknown>): UnitRow {
 }
 
 /** Per-participant sums (humans, after exclusions). */
-export async function fetchHumanUnits(filter: RunFilter, options: AnalysisOptions) {
+export async function fetchHumanUnits(
+  filter: RunFilter,
+  options: AnalysisOptions,
+  unitOptions: UnitOptions = {},
+) {
   const tail = cellTailPosition(options);
   const rows = await getDb().$queryRaw<Record<string, unknown>[]>`
     WITH ${humanFlaggedCte(filter, options)},
@@ -350,12 +359,16 @@ export async function fetchHumanUnits(filter: RunFilter, options: AnalysisOption
              "congruent", "correct", "rtMs", (rt_pre_sd AND NOT ex_sd) AS rt_ok, NULL::float8 AS "loss"
       FROM analysed WHERE is_kept
     )
-    ${unitGroupings(options)}`;
+    ${unitGroupings(options, unitOptions)}`;
   return rows.map(toUnitRow);
 }
 
 /** Per-stream sums of the chosen model streams (stream = preset). No exclusions. */
-export async function fetchModelUnits(filter: ModelStreamFilter, options: AnalysisOptions) {
+export async function fetchModelUnits(
+  filter: ModelStreamFilter,
+  options: AnalysisOptions,
+  unitOptions: UnitOptions = {},
+) {
   const tail = cellTailPosition(options);
   const rows = await getDb().$queryRaw<Record<string, unknown>[]>`
     WITH ${modelStreamsCte(filter)},
@@ -365,7 +378,7 @@ export async function fetchModelUnits(filter: ModelStreamFilter, options: Analys
              NULL::float8 AS "rtMs", false AS rt_ok, mt."loss"
       FROM "ModelTrial" mt JOIN chosen m ON m."id" = mt."modelRunId"
     )
-    ${unitGroupings(options)}`;
+    ${unitGroupings(options, unitOptions)}`;
   return rows.map(toUnitRow);
 }
 
@@ -398,10 +411,11 @@ export const MODEL_INTERVALS = { kind: "se" } as const;
 
 export const DASHBOARD_PRESETS = ["flexible", "forgetful"] as const;
 
-/** Everything the Fig. 8 view needs for a study (or one participant with `runId`), in three queries. */
+/** Everything the Fig. 8 view needs for a study (or one participant with `runId`): four queries in parallel. */
 export async function fetchDashboard(
   filter: ModelStreamFilter,
   input: AnalysisOptionsInput = {},
+  unitOptions: UnitOptions = {},
 ): Promise<DashboardData> {
   const options = resolveAnalysisOptions({ positions: 8, ...input });
   const modelOptions = {
@@ -411,8 +425,8 @@ export async function fetchDashboard(
   const [human, modelCells, humanUnits, modelUnits] = await Promise.all([
     fetchHumanAggregate(filter, options),
     fetchModelCells(filter, modelOptions),
-    fetchHumanUnits(filter, options),
-    fetchModelUnits(filter, modelOptions),
+    fetchHumanUnits(filter, options, unitOptions),
+    fetchModelUnits(filter, modelOptions, unitOptions),
   ]);
   const tables = unitTables([...humanUnits, ...modelUnits]);
   const { participants, ...exclusions } = human.report;
@@ -479,6 +493,7 @@ export async function fetchStudyDashboard(
       switchesPerLevel,
       exclusions: { dropPostError: view.dropPostError ?? false },
     },
+    { maxLevels: view.levels === "first4" ? 4 : Infinity },
   );
   return { ...d, designs, design, inventory };
 }
