@@ -2,9 +2,9 @@
 // study (runs × blocks·perBlock human trials + a model stream per preset per run) into a fresh
 // in-memory PGlite, and into a fresh database on the PostgreSQL server when DATABASE_URL is set,
 // then times the study dashboard: its SQL and statistics (fetchStudyDashboard: designs, stream
-// inventory, cells, per-participant sums, bootstrap CIs) plus rendering the page's charts and tables
-// to HTML with React (a child process without the react-server condition, the charts at a fixed
-// size). Targets for the whole dashboard (server + render): ≤ 1.5 s PostgreSQL, ≤ 3 s PGlite.
+// inventory, cells, per-participant sums, bootstrap CIs) plus rendering its charts and tables in
+// Chromium (scripts/bench-dashboard-render.ts, a child process without the react-server condition).
+// Targets for the whole dashboard (server + client render): ≤ 1.5 s PostgreSQL, ≤ 3 s PGlite.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -119,7 +119,7 @@ async function bench(label: string, key: string, client: PrismaClient) {
   }
   const render = renderMs(await fetchStudyDashboard(filter));
   console.log(
-    `  ${"render: charts + tables to HTML (React)".padEnd(56)} median ${render.toFixed(0).padStart(6)} ms`,
+    `  ${"client render: charts + tables in Chromium".padEnd(56)} median ${render.toFixed(0).padStart(6)} ms`,
   );
   const total = server + render;
   const target = TARGET_MS[key];

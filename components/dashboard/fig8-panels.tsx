@@ -53,12 +53,10 @@ export function Fig8Panels({
       <div className="r-three" data-testid="fig8-panels">
         {view.panels.map((p) => (
           <section key={p.key} className="card" data-testid={`panel-${p.key}`}>
-            <h3 style={{ margin: 0 }}>
-              {p.label}{" "}
-              <span className="muted" style={{ fontWeight: 400 }}>
-                (n = {p.streams} {unitWord(p.key, p.streams)})
-              </span>
-            </h3>
+            <h3 style={{ margin: 0 }}>{p.label}</h3>
+            <p className="muted" style={{ margin: 0 }} data-testid={`n-${p.key}`}>
+              n = {p.streams} {unitWord(p.key, p.streams)}
+            </p>
             {p.streams === 1 ? (
               <p className="muted" style={{ margin: 0 }} data-testid={`single-${p.key}`}>
                 {isHuman(p.key)
