@@ -139,8 +139,73 @@ function humanFlaggedCte(f: RunFilter, o: AnalysisOptions) {
     )`;
 }
 
+/** Intervals are computed for the first `maxLevels` practice levels only (those a view shows). */
+export type UnitOptions = { maxLevels?: number };
+
+/**
+ * Per-unit sums behind every dashboard number, for its interval (lib/core/uncertainty.ts): a unit is
+ * one participant run (humans, after the exclusions) or one canonical model stream. Computed in
+ * the same scan as the cells (extra GROUPING SETS), three groupings per unit:
+ *  - "L": practice level ⌊(k − 1) / switchesPerLevel⌋ × position ≤ J (recovery curves);
+ *  - "K": switch k, positions ≤ J (practice trend);
+ *  - "C": switch trial (1) / repeat trial j ≥ repeatFromPosition (0) × congruent (costs).
+ * Levels follow switch numbers k, as the point estimates do when every switch is present (the
+ * dashboard analyses all switches, intoTask null). Columns added to a row source that has
+ * "blockIndex" and position.
+ */
+function unitColumns(o: AnalysisOptions, u: UnitOptions) {
+  const J = o.positions;
+  const spl = o.switchesPerLevel;
+  const cap = Number.isFinite(u.maxLevels ?? Infinity) ? (u.maxLevels as number) : 1_000_000;
+  return Prisma.sql`
+    CASE WHEN "blockIndex" >= 1 AND position <= ${J}::int
+              AND ("blockIndex" - 1) / ${spl}::int < ${cap}::int
+         THEN ("blockIndex" - 1) / ${spl}::int END AS lvl,
+    CASE WHEN "blockIndex" >= 1 AND position <= ${J}::int THEN "blockIndex" END AS sw,
+    CASE WHEN "blockIndex" >= 1 AND position = 1 THEN 1
+         WHEN position >= ${o.repeatFromPosition}::int THEN 0 END AS kind`;
+}
+
+/** Which grouping set a row belongs to (cells per preset/stream, total, L, K, C). */
+const SET_LABEL = Prisma.sql`CASE WHEN GROUPING(unit) = 1 AND GROUPING("blockIndex") = 0 THEN 'cell'
+  WHEN GROUPING(unit) = 1 THEN 'total' WHEN GROUPING(lvl) = 0 THEN 'L'
+  WHEN GROUPING(sw) = 0 THEN 'K' ELSE 'C' END`;
+
+type SetRow = CellRow & {
+  set: "cell" | "total" | "L" | "K" | "C";
+  unit: string | null;
+  lvl: number | null;
+  sw: number | null;
+  kind: number | null;
+  congruent: boolean | null;
+};
+
+/** The L/K/C rows of a grouped result as UnitRows (rows outside a grouping's trials dropped). */
+function unitRowsOf<R extends SetRow>(rows: readonly R[], streamOf: (r: R) => string): UnitRow[] {
+  const out: UnitRow[] = [];
+  for (const r of rows) {
+    const a = r.set === "L" ? r.lvl : r.set === "K" ? r.sw : r.set === "C" ? r.kind : null;
+    if (a === null || a === undefined || r.unit === null || Number(r.n) === 0) continue;
+    const c = toCell(r);
+    out.push({
+      stream: streamOf(r),
+      unit: r.unit,
+      kind: r.set as UnitRow["kind"],
+      a: Number(a),
+      b: r.set === "L" ? Number(r.position) : null,
+      congruent: r.set === "C" ? Boolean(r.congruent) : null,
+      n: c.n,
+      errors: c.errors,
+      rtSumMs: c.rtSumMs,
+      nRt: c.nRt,
+      lossSum: c.lossSum,
+      nLoss: c.nLoss,
+    });
+  }
+  return out;
+}
+
 type HumanRow = CellRow & {
-  is_total: number;
   trialsIn: number;
   firstBlock: number;
   anticipation: number;
@@ -151,6 +216,8 @@ type HumanRow = CellRow & {
 export type HumanAggregate = {
   cells: SwitchCell[];
   report: ExclusionReport & { participants: number };
+  /** Per-participant sums (see unitColumns). */
+  units: UnitRow[];
 };
 
 /**
@@ -160,15 +227,20 @@ export type HumanAggregate = {
 export async function fetchHumanAggregate(
   filter: RunFilter,
   options: AnalysisOptions,
+  unitOptions: UnitOptions = {},
 ): Promise<HumanAggregate> {
   const tail = cellTailPosition(options);
   const participantsQuery = getDb().$queryRaw<{ participants: number }[]>`
     SELECT count(*)::int AS participants FROM "Run" r
     WHERE ${runWhere(filter)} AND EXISTS (SELECT 1 FROM "Trial" t WHERE t."runId" = r."id" AND t."phase" = ${options.phase}::"TrialPhase")`;
-  const rowsQuery = getDb().$queryRaw<HumanRow[]>`
+  const rowsQuery = getDb().$queryRaw<(HumanRow & SetRow)[]>`
     WITH ${humanFlaggedCte(filter, options)},
-    positioned AS (SELECT *, least("trialInBlock" + 1, ${tail}::int) AS position FROM analysed)
-    SELECT GROUPING("blockIndex")::int AS is_total, "blockIndex", position::int AS position, "task",
+    positioned AS (
+      SELECT *, "runId" AS unit, least("trialInBlock" + 1, ${tail}::int) AS position FROM analysed
+    ),
+    grouped AS (SELECT *, ${unitColumns(options, unitOptions)} FROM positioned)
+    SELECT ${SET_LABEL} AS set, unit, lvl, sw, kind, "congruent",
+           "blockIndex", position::int AS position, "task",
            count(*) FILTER (WHERE is_kept)::int AS n,
            count(*) FILTER (WHERE is_kept AND NOT "correct")::int AS errors,
            coalesce(sum("rtMs") FILTER (WHERE rt_pre_sd AND NOT ex_sd), 0)::float8 AS "rtSumMs",
@@ -179,15 +251,19 @@ export async function fetchHumanAggregate(
            count(*) FILTER (WHERE ex_anticipation)::int AS anticipation,
            count(*) FILTER (WHERE ex_post_error)::int AS "postError",
            count(*) FILTER (WHERE ex_sd)::int AS sd
-    FROM positioned
-    GROUP BY GROUPING SETS (("blockIndex", position, "task"), ())
-    ORDER BY 1, 2, 3, 4`;
+    FROM grouped
+    GROUP BY GROUPING SETS (("blockIndex", position, "task"), (), (unit, lvl, position),
+                            (unit, sw), (unit, kind, "congruent"))`;
   const [rows, [{ participants }]] = await Promise.all([rowsQuery, participantsQuery]);
-  const total = rows.find((r) => Number(r.is_total) === 1);
-  const cells = rows.filter((r) => Number(r.is_total) === 0 && Number(r.n) > 0).map(toCell);
+  const total = rows.find((r) => r.set === "total");
+  const cells = rows
+    .filter((r) => r.set === "cell" && Number(r.n) > 0)
+    .map(toCell)
+    .sort(byCell);
   const t = (k: keyof HumanRow) => Number(total?.[k] ?? 0);
   return {
     cells,
+    units: unitRowsOf(rows, () => "human"),
     report: {
       participants: Number(participants),
       options: options.exclusions,
@@ -258,129 +334,53 @@ export async function fetchStreamInventory(filter: RunFilter): Promise<StreamInv
   return rows.map((r) => ({ ...r, streams: Number(r.streams), canonical: Number(r.canonical) }));
 }
 
-/** Model cells per preset (finished streams only), with the number of streams. No exclusions. */
+export type ModelAggregate = Map<string, { cells: SwitchCell[]; streams: number }> & {
+  /** Per-stream sums (stream = preset; see unitColumns). */
+  units?: UnitRow[];
+};
+
+/**
+ * Model cells per preset (the chosen streams only: one per run and preset), with the number of
+ * streams and, in the same scan, the per-stream sums for the intervals. No exclusions.
+ */
 export async function fetchModelCells(
   filter: ModelStreamFilter,
   options: AnalysisOptions,
-): Promise<Map<string, { cells: SwitchCell[]; streams: number }>> {
+  unitOptions: UnitOptions = {},
+): Promise<ModelAggregate> {
   const tail = cellTailPosition(options);
-  const rows = await getDb().$queryRaw<
-    (CellRow & { preset: string; is_total: number; streams: number })[]
-  >`
+  const rows = await getDb().$queryRaw<(SetRow & { preset: string })[]>`
     WITH ${modelStreamsCte(filter)},
     streams AS (
-      SELECT m."id", m."preset", mt."blockIndex", least(mt."trialInBlock" + 1, ${tail}::int) AS position,
-             mt."task", mt."correct", mt."loss"
+      SELECT m."id" AS unit, m."preset", mt."blockIndex",
+             least(mt."trialInBlock" + 1, ${tail}::int) AS position,
+             mt."task", mt."congruent", mt."correct", mt."loss"
       FROM "ModelTrial" mt JOIN chosen m ON m."id" = mt."modelRunId"
-    )
-    SELECT 0 AS is_total, "preset", "blockIndex", position::int AS position, "task",
+    ),
+    grouped AS (SELECT *, ${unitColumns(options, unitOptions)} FROM streams)
+    SELECT ${SET_LABEL} AS set, "preset", unit, lvl, sw, kind, "congruent",
+           "blockIndex", position::int AS position, "task",
            count(*)::int AS n, count(*) FILTER (WHERE NOT "correct")::int AS errors,
            0::float8 AS "rtSumMs", 0::int AS "nRt",
-           sum("loss")::float8 AS "lossSum", count("loss")::int AS "nLoss",
-           0::int AS streams
-    FROM streams
-    GROUP BY "preset", "blockIndex", position, "task"
-    ORDER BY 1, 2, 3, 4, 5`;
+           coalesce(sum("loss"), 0)::float8 AS "lossSum", count("loss")::int AS "nLoss"
+    FROM grouped
+    GROUP BY GROUPING SETS (("preset", "blockIndex", position, "task"), ("preset", unit, lvl, position),
+                            ("preset", unit, sw), ("preset", unit, kind, "congruent"))`;
   const counts = await getDb().$queryRaw<{ preset: string; streams: number }[]>`
     WITH ${modelStreamsCte(filter)}
     SELECT "preset", count(*)::int AS streams FROM chosen GROUP BY 1`;
-  const out = new Map<string, { cells: SwitchCell[]; streams: number }>();
+  const out: ModelAggregate = new Map();
   for (const c of counts) out.set(c.preset, { cells: [], streams: Number(c.streams) });
-  for (const row of rows) out.get(row.preset)?.cells.push(toCell(row));
+  for (const row of rows.filter((r) => r.set === "cell"))
+    out.get(row.preset)?.cells.push(toCell(row));
+  for (const m of out.values()) m.cells.sort(byCell);
+  out.units = unitRowsOf(rows, (r) => r.preset);
   return out;
 }
 
-/**
- * Per-unit sums behind every dashboard number, for its interval (lib/core/uncertainty.ts): a unit is
- * one participant run (humans, after the exclusions) or one canonical model stream. Three groupings
- * of the same trials, each per unit:
- *  - "L": practice level a = ⌊(k − 1) / switchesPerLevel⌋ × position b ≤ J (recovery curves);
- *  - "K": switch k = a, positions ≤ J (practice trend);
- *  - "C": a = 1 switch trial / 0 repeat trial (j ≥ repeatFromPosition) × congruent c (costs).
- * Levels follow switch numbers k, as the point estimates do when every switch is present (the
- * dashboard analyses all switches, intoTask null).
- */
-
-/** Intervals are computed for the first `maxLevels` practice levels only (those a view shows). */
-export type UnitOptions = { maxLevels?: number };
-
-function unitGroupings(o: AnalysisOptions, u: UnitOptions) {
-  const J = o.positions;
-  const spl = o.switchesPerLevel;
-  const levelCap = Number.isFinite(u.maxLevels ?? Infinity) ? (u.maxLevels as number) : 1_000_000;
-  const sums = Prisma.sql`count(*)::int AS n, count(*) FILTER (WHERE NOT "correct")::int AS errors,
-    coalesce(sum("rtMs") FILTER (WHERE rt_ok), 0)::float8 AS "rtSumMs",
-    count(*) FILTER (WHERE rt_ok)::int AS "nRt",
-    coalesce(sum("loss"), 0)::float8 AS "lossSum", count("loss")::int AS "nLoss"`;
-  const switched = Prisma.sql`"blockIndex" >= 1 AND position <= ${J}::int`;
-  return Prisma.sql`
-    SELECT stream, unit, 'L' AS kind, (("blockIndex" - 1) / ${spl}::int)::int AS a, position::int AS b,
-           NULL::boolean AS congruent, ${sums}
-    FROM u WHERE ${switched} AND ("blockIndex" - 1) / ${spl}::int < ${levelCap}::int
-    GROUP BY stream, unit, 4, 5
-    UNION ALL
-    SELECT stream, unit, 'K', "blockIndex"::int, NULL::int, NULL::boolean, ${sums}
-    FROM u WHERE ${switched} GROUP BY stream, unit, 4
-    UNION ALL
-    SELECT stream, unit, 'C', (CASE WHEN "blockIndex" >= 1 AND position = 1 THEN 1 ELSE 0 END)::int,
-           NULL::int, "congruent", ${sums}
-    FROM u WHERE ("blockIndex" >= 1 AND position = 1) OR position >= ${o.repeatFromPosition}::int
-    GROUP BY stream, unit, 4, 6`;
-}
-
-function toUnitRow(r: Record<string, unknown>): UnitRow {
-  return {
-    stream: String(r.stream),
-    unit: String(r.unit),
-    kind: r.kind as UnitRow["kind"],
-    a: Number(r.a),
-    b: r.b === null ? null : Number(r.b),
-    congruent: r.congruent === null ? null : Boolean(r.congruent),
-    n: Number(r.n),
-    errors: Number(r.errors),
-    rtSumMs: Number(r.rtSumMs),
-    nRt: Number(r.nRt),
-    lossSum: Number(r.lossSum),
-    nLoss: Number(r.nLoss),
-  };
-}
-
-/** Per-participant sums (humans, after exclusions). */
-export async function fetchHumanUnits(
-  filter: RunFilter,
-  options: AnalysisOptions,
-  unitOptions: UnitOptions = {},
-) {
-  const tail = cellTailPosition(options);
-  const rows = await getDb().$queryRaw<Record<string, unknown>[]>`
-    WITH ${humanFlaggedCte(filter, options)},
-    u AS (
-      SELECT 'human' AS stream, "runId" AS unit, "blockIndex", least("trialInBlock" + 1, ${tail}::int) AS position,
-             "congruent", "correct", "rtMs", (rt_pre_sd AND NOT ex_sd) AS rt_ok, NULL::float8 AS "loss"
-      FROM analysed WHERE is_kept
-    )
-    ${unitGroupings(options, unitOptions)}`;
-  return rows.map(toUnitRow);
-}
-
-/** Per-stream sums of the chosen model streams (stream = preset). No exclusions. */
-export async function fetchModelUnits(
-  filter: ModelStreamFilter,
-  options: AnalysisOptions,
-  unitOptions: UnitOptions = {},
-) {
-  const tail = cellTailPosition(options);
-  const rows = await getDb().$queryRaw<Record<string, unknown>[]>`
-    WITH ${modelStreamsCte(filter)},
-    u AS (
-      SELECT m."preset" AS stream, m."id" AS unit, mt."blockIndex",
-             least(mt."trialInBlock" + 1, ${tail}::int) AS position, mt."congruent", mt."correct",
-             NULL::float8 AS "rtMs", false AS rt_ok, mt."loss"
-      FROM "ModelTrial" mt JOIN chosen m ON m."id" = mt."modelRunId"
-    )
-    ${unitGroupings(options, unitOptions)}`;
-  return rows.map(toUnitRow);
-}
+/** Cell order of computeAnalysisFromCells' inputs: block, position, task. */
+const byCell = (a: SwitchCell, b: SwitchCell) =>
+  a.blockIndex - b.blockIndex || a.position - b.position || a.task.localeCompare(b.task);
 
 function toCell(r: CellRow): SwitchCell {
   return {
@@ -411,7 +411,7 @@ export const MODEL_INTERVALS = { kind: "se" } as const;
 
 export const DASHBOARD_PRESETS = ["flexible", "forgetful"] as const;
 
-/** Everything the Fig. 8 view needs for a study (or one participant with `runId`): four queries in parallel. */
+/** Everything the Fig. 8 view needs for a study (or one participant with `runId`): one scan per stream kind. */
 export async function fetchDashboard(
   filter: ModelStreamFilter,
   input: AnalysisOptionsInput = {},
@@ -422,13 +422,11 @@ export async function fetchDashboard(
     ...options,
     exclusions: { minRtMs: null, maxSd: null, dropPostError: false, dropFirstBlock: false },
   };
-  const [human, modelCells, humanUnits, modelUnits] = await Promise.all([
-    fetchHumanAggregate(filter, options),
-    fetchModelCells(filter, modelOptions),
-    fetchHumanUnits(filter, options, unitOptions),
-    fetchModelUnits(filter, modelOptions, unitOptions),
+  const [human, modelCells] = await Promise.all([
+    fetchHumanAggregate(filter, options, unitOptions),
+    fetchModelCells(filter, modelOptions, unitOptions),
   ]);
-  const tables = unitTables([...humanUnits, ...modelUnits]);
+  const tables = unitTables([...human.units, ...(modelCells.units ?? [])]);
   const { participants, ...exclusions } = human.report;
   const models: Record<string, StreamAnalysis> = {};
   for (const preset of DASHBOARD_PRESETS) {
