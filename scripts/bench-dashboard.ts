@@ -38,6 +38,8 @@ const { values } = parseArgs({
     blocks: { type: "string", default: "20" },
     "per-block": { type: "string", default: "24" },
     repeats: { type: "string", default: "5" },
+    /** "pglite" or "postgres": run one database only. */
+    only: { type: "string", default: "" },
   },
 });
 const runs = Number(values.runs),
@@ -130,7 +132,7 @@ async function bench(label: string, key: string, client: PrismaClient) {
 }
 
 const results: Record<string, number> = {};
-{
+if (values.only !== "postgres") {
   const pglite = new PGlite();
   await pglite.waitReady;
   await applyMigrations({ kind: "pglite", client: pglite });
@@ -140,7 +142,7 @@ const results: Record<string, number> = {};
   await pglite.close();
 }
 const serverUrl = process.env.DATABASE_URL;
-if (serverUrl) {
+if (serverUrl && values.only !== "pglite") {
   const name = `nta_bench_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
