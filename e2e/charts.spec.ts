@@ -165,7 +165,7 @@ test("/paper: validated seeds, complete blocks only, round axes, Fig. 2 without 
   // seeds are validated with a message, never silently clamped
   for (const bad of ["0", "500", "2.5"]) {
     await page.getByTestId("seeds-fig8").fill(bad);
-    await expect(page.getByRole("alert")).toContainText("Seeds must be");
+    await expect(page.locator("#seeds-fig8-error")).toContainText("Seeds must be");
     await expect(page.getByTestId("run-fig8")).toBeDisabled();
   }
   await page.getByTestId("seeds-fig8").fill("2");
