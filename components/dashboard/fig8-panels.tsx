@@ -4,7 +4,12 @@
 // (lib/core toFig8View); intervals are drawn as bands and named under each legend.
 import type { ReactNode } from "react";
 
-import type { Fig8Panel, Fig8View } from "@/lib/core/recovery";
+import {
+  type Fig8Panel,
+  type Fig8View,
+  HUMAN_INTERVALS,
+  MODEL_INTERVALS,
+} from "@/lib/core/recovery";
 import { describeMethod } from "@/lib/core/uncertainty";
 
 import { RecoveryChart } from "../charts/recovery-chart";
@@ -18,10 +23,7 @@ const extent = (d: Fig8Panel["error"]) => extentOf(d.rows, keysOf(d));
 const isHuman = (key: string) => key === "human";
 
 function bandNote(p: { key: string; intervalUnits: number }) {
-  return describeMethod(
-    isHuman(p.key) ? { kind: "bootstrap", resamples: 1000, seed: 1 } : { kind: "se" },
-    p.intervalUnits,
-  );
+  return describeMethod(isHuman(p.key) ? HUMAN_INTERVALS : MODEL_INTERVALS, p.intervalUnits);
 }
 
 function unitWord(key: string, n: number) {

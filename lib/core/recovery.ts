@@ -496,6 +496,11 @@ export type UnitRow = Pick<SwitchCell, "n" | "errors" | "rtSumMs" | "nRt" | "los
   congruent: boolean | null;
 };
 
+/** Bootstrap over participants with a fixed seed, so a page shows the same interval on every load. */
+export const HUMAN_INTERVALS: IntervalMethod = { kind: "bootstrap", resamples: 1000, seed: 1 };
+/** ± 1 SE over model streams (one seed each). */
+export const MODEL_INTERVALS: IntervalMethod = { kind: "se" };
+
 type Measure = "e" | "r" | "l";
 const MEASURES: Measure[] = ["e", "r", "l"];
 

@@ -20,6 +20,8 @@ import {
   type StreamIntervals,
   type SwitchCell,
   type UnitRow,
+  HUMAN_INTERVALS,
+  MODEL_INTERVALS,
   cellTailPosition,
   computeAnalysisFromCells,
   streamIntervals,
@@ -404,10 +406,6 @@ export type DashboardData = {
   human: StreamAnalysis & { exclusions: ExclusionReport };
   models: Record<string, StreamAnalysis>;
 };
-
-/** Bootstrap over participants: fixed seed, so a page shows the same interval on every load. */
-export const HUMAN_INTERVALS = { kind: "bootstrap", resamples: 1000, seed: 1 } as const;
-export const MODEL_INTERVALS = { kind: "se" } as const;
 
 export const DASHBOARD_PRESETS = ["flexible", "forgetful"] as const;
 
