@@ -2,7 +2,7 @@
 // Paper reproduction in this browser: Fig. 2 and Fig. 8B of Sandbrink et al. (NeurIPS 2024) run
 // in the model Web Worker (lib/model runInWorker) with progress and cancel; the numbers are shaped
 // by lib/core/paper-view.ts and shown beside the acceptance bands of docs/science.md §7.
-import { useRef, useState } from "react";
+import { memo, useRef, useState } from "react";
 
 import {
   type Band,
@@ -73,6 +73,7 @@ export function PaperRunner() {
     setError(null);
     setProgress({ fig, fraction: 0, text: "starting the worker…" });
     const t0 = performance.now();
+    let lastProgress = -Infinity;
     try {
       const response = await runInWorker(
         {
@@ -82,12 +83,17 @@ export function PaperRunner() {
         },
         {
           signal: controller.signal,
-          onProgress: (done, total, backend) =>
+          // At most ~8 progress renders a second: the main thread stays free while the worker runs.
+          onProgress: (done, total, backend) => {
+            const now = performance.now();
+            if (done < total && now - lastProgress < 125) return;
+            lastProgress = now;
             setProgress({
               fig,
               fraction: done / total,
-              text: `step ${done} of ${total} (${backend}, ${((performance.now() - t0) / 1000).toFixed(0)} s)`,
-            }),
+              text: `step ${done} of ${total} (${backend}, ${((now - t0) / 1000).toFixed(0)} s)`,
+            });
+          },
         },
       );
       if (response.mode !== "paper") throw new Error("unexpected response");
@@ -206,7 +212,8 @@ const TWO: PanelSeries[] = (["flexible", "forgetful"] as const).map((key) => ({
   band: [`${key}Lo`, `${key}Hi`],
 }));
 
-function Fig8Result({ result }: { result: Result }) {
+// memo: a progress tick of the other figure does not redraw these charts.
+const Fig8Result = memo(function Fig8Result({ result }: { result: Result }) {
   const [flexible, forgetful] = result.response.summaries;
   const n = result.seeds;
   const colors = levelColors(flexible.fig8B.mean.length);
@@ -266,9 +273,9 @@ function Fig8Result({ result }: { result: Result }) {
       <BandsTable bands={computeFig8Bands(flexible, forgetful)} testId="fig8-bands" />
     </div>
   );
-}
+});
 
-function Fig2Result({ result }: { result: Result }) {
+const Fig2Result = memo(function Fig2Result({ result }: { result: Result }) {
   const [flexible, forgetful] = result.response.summaries;
   const runs = { flexible, forgetful };
   const n = result.seeds;
@@ -330,4 +337,4 @@ function Fig2Result({ result }: { result: Result }) {
       <BandsTable bands={computeFig2Bands(flexible, forgetful)} testId="fig2-bands" />
     </div>
   );
-}
+});
