@@ -2,7 +2,7 @@
 // Paper reproduction in this browser: Fig. 2 and Fig. 8B of Sandbrink et al. (NeurIPS 2024) run
 // in the model Web Worker (lib/model runInWorker) with progress and cancel; the numbers are shaped
 // by lib/core/paper-view.ts and shown beside the acceptance bands of docs/science.md §7.
-import { memo, useRef, useState } from "react";
+import { memo, startTransition, useRef, useState } from "react";
 
 import {
   type Band,
@@ -97,7 +97,8 @@ export function PaperRunner() {
         },
       );
       if (response.mode !== "paper") throw new Error("unexpected response");
-      setResults((r) => ({ ...r, [fig]: { response, seeds } }));
+      // A transition renders the new charts in slices, yielding frames to the browser.
+      startTransition(() => setResults((r) => ({ ...r, [fig]: { response, seeds } })));
     } catch (err) {
       setError(
         controller.signal.aborted ? "Cancelled." : err instanceof Error ? err.message : String(err),
