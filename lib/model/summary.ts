@@ -40,7 +40,7 @@ export type PaperSummary = {
 };
 
 /** Most points of PaperSummary.lossCurve. */
-export const LOSS_CURVE_POINTS = 400;
+export const LOSS_CURVE_POINTS = 200;
 
 export function summarisePaper(res: PaperRunResult, paramIndex: number): PaperSummary {
   const { schedule: sc, arch } = res;
