@@ -22,7 +22,9 @@ const extent = (d: Fig8Panel["error"]) => extentOf(d.rows, keysOf(d));
 
 const isHuman = (key: string) => key === "human";
 
+/** What the bands are; nothing when fewer than 2 units leave no interval to draw. */
 function bandNote(p: { key: string; intervalUnits: number }) {
+  if (p.intervalUnits < 2) return undefined;
   return describeMethod(isHuman(p.key) ? HUMAN_INTERVALS : MODEL_INTERVALS, p.intervalUnits);
 }
 
