@@ -83,12 +83,14 @@ export async function answer(
 export const wrong = (c: { left: string; right: string }, key: string) =>
   key === c.left ? c.right : c.left;
 
+/** The demo researcher that scripts/seed-demo.ts creates. */
 export const DEMO_RESEARCHER = { email: "demo@nta.lab", password: "demo-password" };
 
-/** Sign in as the demo researcher through the login form reached at `from`. */
+/** Sign in as the demo researcher through the login form reached at `from` (default: /login, which lands on /studies). */
 export async function signInDemo(page: Page, from = "/login") {
   await page.goto(from);
   await page.getByLabel("Email").fill(DEMO_RESEARCHER.email);
   await page.getByLabel("Password").fill(DEMO_RESEARCHER.password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  if (from === "/login") await expect(page).toHaveURL(/\/studies$/);
 }

@@ -167,7 +167,7 @@ test("the demo researcher creates a study, previews it, opens and closes it, wat
   );
   const csv = fs.readFileSync((await download.path())!, "utf8");
   expect(csv.split("\r\n")[0]).toBe(
-    "stream,study,participantIndex,externalId,pilot,modelPreset,modelSource,phase,trialIndex,blockIndex,trialInBlock,task,stimulus,correctResponse,congruent,response,correct,rtMs,output,loss,gates",
+    "stream,study,participantIndex,externalId,pilot,qualityFlags,modelPreset,modelSource,modelCanonical,phase,trialIndex,blockIndex,trialInBlock,task,stimulus,correctResponse,congruent,response,correct,rtMs,output,loss,gates",
   );
 
   await page.getByRole("link", { name: "Edit settings" }).click();

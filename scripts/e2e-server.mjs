@@ -24,7 +24,15 @@ const tsx = (script) =>
     { env, stdio: "inherit" },
   );
 tsx("scripts/db.ts");
-tsx("scripts/seed-demo.ts");
+// A smaller simulated study than `npm run demo` seeds (8 participants) keeps the start quick.
+execFileSync(
+  "npx",
+  ["tsx", "--conditions=react-server", "scripts/seed-demo.ts", "--simulated", "8"],
+  {
+    env,
+    stdio: "inherit",
+  },
+);
 tsx("scripts/seed-e2e.ts");
 // The production server, as `npm run start` runs it: Next.js's own (`next start`).
 const next = path.resolve("node_modules/next/dist/bin/next");

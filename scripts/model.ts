@@ -191,7 +191,7 @@ if (values["search-stimulus"]) {
     row("updates to L<0.1", s.stepsToThreshold.mean, 0);
     s.fig8B.mean.forEach((m, k) => row(`Fig8B switch ${k + 1} j=1..5`, m));
     row("post-switch mean j≤5", s.postSwitchMean.mean);
-    row("gates, last block end", s.gatesAtBlockEnds.at(-2) ?? []);
+    row("gates, block 2nd to last, last step", s.gatesAtBlockEnds.at(-2) ?? []);
     console.log(
       `total alignment ${f(s.totalAlignment?.mean ?? NaN)} ± ${f(s.totalAlignment?.sd ?? NaN)}   final L ${f(s.finalLoss.mean, 4)}`,
     );

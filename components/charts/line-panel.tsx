@@ -1,11 +1,15 @@
 "use client";
-// A recharts line chart fed plain rows (shaped in lib/core/recovery.ts): labelled axes with units,
-// one line per series, optional shaded block spans and an optional reversed y axis. No statistics.
+// The one line chart of the app (recharts), fed plain rows shaped in lib/core: round ticks on both
+// axes (scale.ts), axis labels with units, one line per series in the palette's colours, optional
+// uncertainty bands (a [low, high] column pair per series), n per point in the tooltip, optional
+// shaded block spans, and the legend outside the plot (below it, in series order, showing each
+// line's colour AND dash), so it can never cover data or ticks. No statistics here.
+import type { ReactNode } from "react";
 import {
+  Area,
   CartesianGrid,
-  Legend,
+  ComposedChart,
   Line,
-  LineChart,
   ReferenceArea,
   ResponsiveContainer,
   Tooltip,
@@ -13,38 +17,70 @@ import {
   YAxis,
 } from "recharts";
 
+import { DASHES, levelColors } from "./palette";
+import { type ChartRow, type Domain, extentOf, niceTicks, tickLabel } from "./scale";
+
 export type PanelSeries = {
   key: string;
   label: string;
   color?: string;
+  /** Dash pattern (palette DASHES); `dashed` is DASHES[1]. */
+  dash?: string;
   dashed?: boolean;
   dots?: boolean;
+  /** Columns holding the lower and upper end of this series' uncertainty band. */
+  band?: [string, string];
+  /** Column holding n behind each point (shown in the tooltip). */
+  nKey?: string;
 };
 export type ShadedSpan = { from: number; to: number; label?: string; shade: boolean };
 
-/** Viridis-like colours for practice levels (early = dark purple, late = green/yellow). */
-export const LEVEL_COLORS = ["#440154", "#31688e", "#21918c", "#35b779", "#90d743", "#b5a300"];
-
 export type LinePanelProps = {
   title?: string;
-  rows: Array<Record<string, number | null>>;
+  rows: ChartRow[];
   xKey: string;
+  /** Axis label with its unit, e.g. "Trial after switch (j)". */
   xLabel: string;
   yLabel: string;
   series: PanelSeries[];
-  yDomain?: [number | "auto" | "dataMin" | "dataMax", number | "auto" | "dataMin" | "dataMax"];
-  /** Reverse the y axis (Fig. 8 convention: better = higher). Say so in yLabel. */
+  /** A fixed y-domain (e.g. shared with the panels beside this one); else from the data. */
+  yDomain?: Domain | null;
+  /** Start the data-derived y-domain at 0. */
+  yFromZero?: boolean;
   reversed?: boolean;
   spans?: ShadedSpan[];
   height?: number;
   syncId?: string;
   integerX?: boolean;
   testId?: string;
-  emptyText?: string;
+  emptyText?: ReactNode;
+  /** Decimals in the tooltip. */
   digits?: number;
+  /** Shown above the legend entries, e.g. the practice-level order. */
+  legendTitle?: string;
+  /** What the bands are, under the legend (e.g. "95% bootstrap CI over participants"). */
+  bandNote?: string;
 };
 
-const fmt = (digits: number) => (v: unknown) => (typeof v === "number" ? v.toFixed(digits) : "–");
+const dashOf = (s: PanelSeries) => s.dash ?? (s.dashed ? DASHES[1] : DASHES[0]);
+
+function Swatch({ s, color }: { s: PanelSeries; color: string }) {
+  return (
+    <svg width="28" height="12" aria-hidden="true" style={{ flex: "none" }}>
+      {s.band ? <rect x="0" y="1" width="28" height="10" fill={color} opacity={0.18} /> : null}
+      <line
+        x1="1"
+        x2="27"
+        y1="6"
+        y2="6"
+        stroke={color}
+        strokeWidth="2.5"
+        strokeDasharray={dashOf(s) || undefined}
+      />
+      {s.dots !== false ? <circle cx="14" cy="6" r="2.5" fill={color} /> : null}
+    </svg>
+  );
+}
 
 export function LinePanel({
   title,
@@ -53,92 +89,166 @@ export function LinePanel({
   xLabel,
   yLabel,
   series,
-  yDomain = ["auto", "auto"],
+  yDomain,
+  yFromZero = false,
   reversed = false,
   spans = [],
-  height = 260,
+  height = 240,
   syncId,
   integerX = true,
   testId,
   emptyText = "No data yet.",
   digits = 2,
+  legendTitle,
+  bandNote,
 }: LinePanelProps) {
-  const hasData = rows.some((r) => series.some((s) => typeof r[s.key] === "number"));
+  const fallback = levelColors(series.length);
+  const colorOf = (s: PanelSeries, i: number) => s.color ?? fallback[i];
+  const points = series.map((s) => rows.filter((r) => typeof r[s.key] === "number").length);
+  const hasData = points.some((n) => n > 0);
+  const xExtent = extentOf(rows, [xKey]) ?? [0, 1];
+  const x = niceTicks(
+    xExtent[0],
+    xExtent[1],
+    integerX ? Math.min(10, Math.max(1, xExtent[1] - xExtent[0])) : 6,
+    integerX,
+  );
+  const yKeys = series.flatMap((s) => [s.key, ...(s.band ?? [])]);
+  const dataY = extentOf(rows, yKeys) ?? [0, 1];
+  const y = yDomain
+    ? niceTicks(yDomain[0], yDomain[1], 4)
+    : niceTicks(yFromZero ? Math.min(0, dataY[0]) : dataY[0], dataY[1], 4);
+  const fmt = (v: unknown) => (typeof v === "number" ? v.toFixed(digits) : "–");
   return (
-    <figure className="chart-panel" data-testid={testId} style={{ margin: 0 }}>
-      {title ? <figcaption style={{ fontWeight: 600, marginBottom: 4 }}>{title}</figcaption> : null}
+    <figure
+      className="chart-panel"
+      data-testid={testId}
+      data-points={series.map((s, i) => `${s.key}:${points[i]}`).join(",")}
+      style={{ margin: 0 }}
+    >
+      {title ? <figcaption className="chart-title">{title}</figcaption> : null}
       {!hasData ? (
-        <div
-          className="muted"
-          style={{
-            height,
-            display: "grid",
-            placeItems: "center",
-            border: "1px dashed var(--line)",
-            borderRadius: 8,
-          }}
-        >
+        <div className="muted chart-empty" style={{ height }}>
           {emptyText}
         </div>
       ) : (
-        <ResponsiveContainer width="100%" height={height}>
-          <LineChart
-            data={rows}
-            syncId={syncId}
-            margin={{ top: 8, right: 16, bottom: 28, left: 12 }}
-          >
-            <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
-            {spans
-              .filter((s) => s.shade)
-              .map((s) => (
-                <ReferenceArea
-                  key={`${s.from}-${s.to}`}
-                  x1={s.from - 0.5}
-                  x2={s.to + 0.5}
-                  fill="#8a8a8a"
-                  fillOpacity={0.12}
-                  ifOverflow="extendDomain"
+        <>
+          <div className="chart-plot" style={{ height }}>
+            <ResponsiveContainer
+              width="100%"
+              height={height}
+              initialDimension={{ width: 400, height }}
+            >
+              <ComposedChart
+                data={rows}
+                syncId={syncId}
+                margin={{ top: 10, right: 14, bottom: 30, left: 8 }}
+              >
+                <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
+                {spans
+                  .filter((s) => s.shade)
+                  .map((s) => (
+                    <ReferenceArea
+                      key={`${s.from}-${s.to}`}
+                      x1={s.from - 0.5}
+                      x2={s.to + 0.5}
+                      fill="#8a8a8a"
+                      fillOpacity={0.12}
+                      ifOverflow="extendDomain"
+                    />
+                  ))}
+                <XAxis
+                  dataKey={xKey}
+                  type="number"
+                  domain={x.domain}
+                  ticks={x.ticks}
+                  tickFormatter={tickLabel(x.decimals)}
+                  allowDataOverflow
+                  label={{ value: xLabel, position: "insideBottom", offset: -18 }}
                 />
+                <YAxis
+                  reversed={reversed}
+                  domain={y.domain}
+                  ticks={y.ticks}
+                  tickFormatter={tickLabel(y.decimals)}
+                  allowDataOverflow
+                  width={62}
+                  label={{
+                    value: yLabel,
+                    angle: -90,
+                    position: "insideLeft",
+                    offset: 4,
+                    style: { textAnchor: "middle" },
+                  }}
+                />
+                <Tooltip
+                  labelFormatter={(v) => `${xLabel}: ${fmt(v)}`}
+                  formatter={(value, name, item) => {
+                    const s = series.find((q) => q.label === name);
+                    const row = (item as { payload?: ChartRow }).payload ?? {};
+                    const n = s?.nKey ? row[s.nKey] : undefined;
+                    const band =
+                      s?.band && typeof row[s.band[0]] === "number"
+                        ? ` [${fmt(row[s.band[0]])}, ${fmt(row[s.band[1]])}]`
+                        : "";
+                    return [
+                      Array.isArray(value)
+                        ? null
+                        : `${fmt(value)}${band}${typeof n === "number" ? ` (n = ${n})` : ""}`,
+                      name,
+                    ];
+                  }}
+                />
+                {series.map((s, i) =>
+                  s.band ? (
+                    <Area
+                      key={`${s.key}-band`}
+                      dataKey={(r: ChartRow) =>
+                        typeof r[s.band![0]] === "number" ? [r[s.band![0]], r[s.band![1]]] : null
+                      }
+                      name={`${s.label} band`}
+                      legendType="none"
+                      tooltipType="none"
+                      stroke="none"
+                      fill={colorOf(s, i)}
+                      fillOpacity={0.16}
+                      isAnimationActive={false}
+                      connectNulls
+                    />
+                  ) : null,
+                )}
+                {series.map((s, i) => (
+                  <Line
+                    key={s.key}
+                    dataKey={s.key}
+                    name={s.label}
+                    type="linear"
+                    isAnimationActive={false}
+                    connectNulls
+                    stroke={colorOf(s, i)}
+                    strokeDasharray={dashOf(s) || undefined}
+                    dot={(s.dots ?? rows.length <= 40) ? { r: 3, fill: colorOf(s, i) } : false}
+                    strokeWidth={2}
+                  />
+                ))}
+              </ComposedChart>
+            </ResponsiveContainer>
+          </div>
+          <div className="chart-legend" data-testid={testId ? `${testId}-legend` : undefined}>
+            {legendTitle ? <span className="chart-legend-title">{legendTitle}</span> : null}
+            <ul>
+              {series.map((s, i) => (
+                <li key={s.key}>
+                  <Swatch s={s} color={colorOf(s, i)} />
+                  {s.label}
+                </li>
               ))}
-            <XAxis
-              dataKey={xKey}
-              type="number"
-              domain={["dataMin", "dataMax"]}
-              allowDecimals={!integerX}
-              label={{ value: xLabel, position: "insideBottom", offset: -16 }}
-              tickCount={Math.min(12, rows.length)}
-            />
-            <YAxis
-              reversed={reversed}
-              domain={yDomain}
-              width={64}
-              tickFormatter={fmt(digits > 1 ? 2 : digits)}
-              label={{
-                value: yLabel,
-                angle: -90,
-                position: "insideLeft",
-                offset: 0,
-                style: { textAnchor: "middle" },
-              }}
-            />
-            <Tooltip formatter={fmt(digits)} labelFormatter={(v) => `${xLabel}: ${v}`} />
-            <Legend verticalAlign="top" height={28} />
-            {series.map((s, i) => (
-              <Line
-                key={s.key}
-                dataKey={s.key}
-                name={s.label}
-                type="linear"
-                isAnimationActive={false}
-                connectNulls
-                stroke={s.color ?? LEVEL_COLORS[i % LEVEL_COLORS.length]}
-                strokeDasharray={s.dashed ? "5 4" : undefined}
-                dot={s.dots ?? rows.length <= 40}
-                strokeWidth={2}
-              />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
+            </ul>
+            {bandNote && series.some((s) => s.band) ? (
+              <span className="chart-legend-note">Shaded: {bandNote}</span>
+            ) : null}
+          </div>
+        </>
       )}
     </figure>
   );

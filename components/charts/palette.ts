@@ -12,12 +12,6 @@ export const STREAM_COLORS = {
 
 export type StreamKey = keyof typeof STREAM_COLORS;
 
-export const STREAM_LABELS: Record<StreamKey, string> = {
-  human: "Participants",
-  flexible: "Flexible model",
-  forgetful: "Forgetful model",
-};
-
 /**
  * Other categories (baseline models, conditions, task pairs) in a fixed order; never one of the
  * STREAM_COLORS. Pick by index: `CATEGORY_COLORS[i % CATEGORY_COLORS.length]`.

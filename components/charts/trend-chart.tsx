@@ -1,16 +1,13 @@
 "use client";
 // Post-switch performance over switches (the practice trend): x = switch index k, one line per
-// stream (humans, flexible model, forgetful model). Rows come from lib/core toTrendChartData.
+// stream (participants, flexible model, forgetful model) in their fixed palette colours, with the
+// interval of each point as a band. Rows come from lib/core toTrendChartData.
 import type { ChartRows, ChartSeries, RecoveryMeasure } from "@/lib/core/recovery";
 
 import { LinePanel } from "./line-panel";
-import { MEASURE_LABEL } from "./recovery-chart";
-
-export const STREAM_COLORS: Record<string, string> = {
-  human: "#222222",
-  flexible: "#1f6fb4",
-  forgetful: "#d1472c",
-};
+import { colorFor } from "./palette";
+import { MEASURE_DIGITS, MEASURE_LABEL } from "./recovery-chart";
+import type { Domain } from "./scale";
 
 export function TrendChart({
   title,
@@ -18,16 +15,20 @@ export function TrendChart({
   series,
   measure,
   positions,
+  yDomain,
   testId,
-  height = 240,
+  height = 220,
+  bandNote,
 }: {
   title: string;
   rows: ChartRows;
   series: ChartSeries[];
   measure: RecoveryMeasure;
   positions: number;
+  yDomain?: Domain | null;
   testId?: string;
   height?: number;
+  bandNote?: string;
 }) {
   return (
     <LinePanel
@@ -36,11 +37,13 @@ export function TrendChart({
       xKey="switchIndex"
       xLabel="Switch k (practice →)"
       yLabel={MEASURE_LABEL[measure]}
-      series={series.map((s) => ({ ...s, color: STREAM_COLORS[s.key] }))}
-      yDomain={[0, "auto"]}
-      digits={measure === "meanLoss" ? 3 : 1}
+      series={series.map((s, i) => ({ ...s, color: colorFor(s.key, i) }))}
+      yDomain={yDomain}
+      yFromZero={measure !== "meanRtMs"}
+      digits={MEASURE_DIGITS[measure]}
       testId={testId}
       height={height}
+      bandNote={bandNote}
     />
   );
 }

@@ -5,9 +5,7 @@
 import type { TrialChartData } from "@/lib/core/recovery";
 
 import { LinePanel, type ShadedSpan } from "./line-panel";
-import { STREAM_COLORS } from "./trend-chart";
-
-const GATE_COLORS = ["#7b3294", "#008837", "#c2a5cf", "#a6dba0"];
+import { DASHES, STREAM_COLORS, colorFor } from "./palette";
 
 export function TrialTimeline({ data, window }: { data: TrialChartData; window: number }) {
   const spans: ShadedSpan[] = data.blocks.map((b) => ({
@@ -52,19 +50,19 @@ export function TrialTimeline({ data, window }: { data: TrialChartData; window: 
         title="Participant response time (correct trials)"
         yLabel="RT (ms)"
         digits={0}
-        series={[{ key: "rtMs", label: "Correct RT", color: "#555", dots: true }]}
+        series={[{ key: "rtMs", label: "Correct RT", color: STREAM_COLORS.human, dots: true }]}
         testId="timeline-rt"
       />
       <LinePanel
         {...common}
         title="Model loss per trial (before the update on that trial)"
         yLabel="Loss (squared error)"
-        yDomain={[0, "auto"]}
+        yFromZero
         digits={3}
         series={data.models.map((m) => ({
           key: `${m.preset}Loss`,
           label: `${m.preset} model`,
-          color: STREAM_COLORS[m.preset],
+          color: colorFor(m.preset),
           dots: false,
         }))}
         emptyText="No model stream for this run yet: run it in this browser or on the server."
@@ -75,12 +73,12 @@ export function TrialTimeline({ data, window }: { data: TrialChartData; window: 
         title="Model gates c_p (which path is in use)"
         yLabel="Gate value"
         digits={2}
-        series={data.models.flatMap((m, mi) =>
+        series={data.models.flatMap((m) =>
           Array.from({ length: m.gateCount }, (_, p) => ({
             key: `${m.preset}Gate${p}`,
             label: `${m.preset} gate ${p + 1}`,
-            color: GATE_COLORS[p % GATE_COLORS.length],
-            dashed: mi === 1,
+            color: colorFor(m.preset),
+            dash: DASHES[p % DASHES.length],
             dots: false,
           })),
         )}

@@ -1,48 +1,92 @@
 "use client";
-// The Fig. 8 view: humans, flexible model, forgetful model side by side in the same layout, then
-// post-switch performance over switches. Everything arrives shaped (lib/core toFig8View).
-import type { Fig8View } from "@/lib/core/recovery";
+// The Fig. 8 view: participants, flexible model, forgetful model side by side in the same layout
+// and on the same y ranges, then post-switch performance over switches. Everything arrives shaped
+// (lib/core toFig8View); intervals are drawn as bands and named under each legend.
+import type { ReactNode } from "react";
+
+import {
+  type Fig8Panel,
+  type Fig8View,
+  HUMAN_INTERVALS,
+  MODEL_INTERVALS,
+} from "@/lib/core/recovery";
+import { describeMethod } from "@/lib/core/uncertainty";
 
 import { RecoveryChart } from "../charts/recovery-chart";
+import { extentOf, sharedDomain } from "../charts/scale";
 import { TrendChart } from "../charts/trend-chart";
+
+const keysOf = (d: { series: { key: string; band?: [string, string] }[] }) =>
+  d.series.flatMap((s) => [s.key, ...(s.band ?? [])]);
+const extent = (d: Fig8Panel["error"]) => extentOf(d.rows, keysOf(d));
+
+const isHuman = (key: string) => key === "human";
+
+/** What the bands are; nothing when fewer than 2 units leave no interval to draw. */
+function bandNote(p: { key: string; intervalUnits: number }) {
+  if (p.intervalUnits < 2) return undefined;
+  return describeMethod(isHuman(p.key) ? HUMAN_INTERVALS : MODEL_INTERVALS, p.intervalUnits);
+}
+
+function unitWord(key: string, n: number) {
+  return isHuman(key) ? `participant${n === 1 ? "" : "s"}` : `model stream${n === 1 ? "" : "s"}`;
+}
 
 export function Fig8Panels({
   view,
   positions,
+  emptyHumanText,
   emptyModelText,
 }: {
   view: Fig8View;
   positions: number;
-  emptyModelText: string;
+  emptyHumanText: ReactNode;
+  emptyModelText: ReactNode;
 }) {
+  const errorDomain = sharedDomain(
+    view.panels.map((p) => extent(p.error)),
+    true,
+  );
+  const lossDomain = sharedDomain(
+    view.panels.filter((p) => !isHuman(p.key)).map((p) => extent(p.second)),
+    true,
+  );
+  const humanUnits = view.panels.find((p) => isHuman(p.key))?.intervalUnits ?? 0;
   return (
     <>
       <div className="r-three" data-testid="fig8-panels">
         {view.panels.map((p) => (
           <section key={p.key} className="card" data-testid={`panel-${p.key}`}>
-            <h3 style={{ marginTop: 0 }}>
-              {p.label}{" "}
-              <span className="muted" style={{ fontWeight: 400 }}>
-                (n = {p.streams} {p.key === "human" ? "participants" : "model streams"})
-              </span>
-            </h3>
+            <h3 style={{ margin: 0 }}>{p.label}</h3>
+            <p className="muted" style={{ margin: 0 }} data-testid={`n-${p.key}`}>
+              n = {p.streams} {unitWord(p.key, p.streams)}
+            </p>
+            {p.streams === 1 ? (
+              <p className="muted" style={{ margin: 0 }} data-testid={`single-${p.key}`}>
+                {isHuman(p.key)
+                  ? "One participant: each point is that person's own trials, so no interval is drawn (intervals need at least 2 participants)."
+                  : "One model stream: no spread between seeds to show yet."}
+              </p>
+            ) : null}
             <RecoveryChart
               title="Errors after a switch"
               rows={p.error.rows}
               series={p.error.series}
               measure="errorPct"
+              yDomain={errorDomain}
+              bandNote={bandNote(p)}
               testId={`recovery-error-${p.key}`}
-              emptyText={p.key === "human" ? "No completed participant runs yet." : emptyModelText}
+              emptyText={isHuman(p.key) ? emptyHumanText : emptyModelText}
             />
             <RecoveryChart
-              title={
-                p.secondMeasure === "meanRtMs" ? "Correct RT after a switch" : "Loss after a switch"
-              }
+              title={isHuman(p.key) ? "Correct RT after a switch" : "Loss after a switch"}
               rows={p.second.rows}
               series={p.second.series}
               measure={p.secondMeasure}
+              yDomain={isHuman(p.key) ? undefined : lossDomain}
+              bandNote={bandNote(p)}
               testId={`recovery-second-${p.key}`}
-              emptyText={p.key === "human" ? "No completed participant runs yet." : emptyModelText}
+              emptyText={isHuman(p.key) ? emptyHumanText : emptyModelText}
             />
           </section>
         ))}
@@ -50,7 +94,8 @@ export function Fig8Panels({
       <h2>Post-switch performance over switches (practice)</h2>
       <p className="muted">
         Each point is the mean over trials 1–{positions} after switch k. Falling lines = faster
-        recovery with practice.
+        recovery with practice. Shaded: 95% bootstrap CI over participants (seeded), ± 1 SE over
+        model streams.
       </p>
       <div className="r-three">
         <TrendChart
@@ -60,6 +105,7 @@ export function Fig8Panels({
           measure="errorPct"
           positions={positions}
           testId="trend-error"
+          bandNote={humanUnits > 1 ? "CI (participants) / SE (models)" : undefined}
         />
         <TrendChart
           title="Participants: correct RT after each switch"
@@ -68,6 +114,7 @@ export function Fig8Panels({
           measure="meanRtMs"
           positions={positions}
           testId="trend-rt"
+          bandNote={humanUnits > 1 ? "95% bootstrap CI over participants" : undefined}
         />
         <TrendChart
           title="Models: loss after each switch"
@@ -76,6 +123,7 @@ export function Fig8Panels({
           measure="meanLoss"
           positions={positions}
           testId="trend-loss"
+          bandNote="± 1 SE over model streams"
         />
       </div>
     </>

@@ -2,23 +2,33 @@
 // Paper reproduction in this browser: Fig. 2 and Fig. 8B of Sandbrink et al. (NeurIPS 2024) run
 // in the model Web Worker (lib/model runInWorker) with progress and cancel; the numbers are shaped
 // by lib/core/paper-view.ts and shown beside the acceptance bands of docs/science.md §7.
-import { useRef, useState } from "react";
+import {
+  Children,
+  type ReactNode,
+  memo,
+  startTransition,
+  useEffect,
+  useRef,
+  useState,
+} from "react";
 
 import {
   type Band,
   computeFig2Bands,
   computeFig8Bands,
-  toDownsampledRows,
+  parseSeeds,
   toFig2FRows,
   toFig8BRows,
   toGateRows,
+  toLossCurveRows,
   toPostSwitchRows,
 } from "@/lib/core/paper-view";
 import type { PaperResponse } from "@/lib/model/run";
 import { runInWorker } from "@/lib/model/worker-client";
 
-import { LEVEL_COLORS, LinePanel } from "../charts/line-panel";
-import { STREAM_COLORS } from "../charts/trend-chart";
+import { LinePanel, type PanelSeries } from "../charts/line-panel";
+import { DASHES, LEVEL_ORDER_NOTE, STREAM_COLORS, levelColors } from "../charts/palette";
+import { extentOf, sharedDomain } from "../charts/scale";
 
 type Fig = "fig8" | "fig2";
 type Result = { response: PaperResponse; seeds: number };
@@ -53,7 +63,8 @@ function BandsTable({ bands, testId }: { bands: Band[]; testId: string }) {
 }
 
 export function PaperRunner() {
-  const [seeds, setSeeds] = useState<Record<Fig, number>>({ fig8: 10, fig2: 5 });
+  const [seedText, setSeedText] = useState<Record<Fig, string>>({ fig8: "10", fig2: "5" });
+  const parsed = { fig8: parseSeeds(seedText.fig8), fig2: parseSeeds(seedText.fig2) };
   const [progress, setProgress] = useState<{ fig: Fig; fraction: number; text: string } | null>(
     null,
   );
@@ -62,31 +73,40 @@ export function PaperRunner() {
   const abort = useRef<AbortController | null>(null);
 
   async function run(fig: Fig) {
+    const p = parsed[fig];
+    if (!("seeds" in p)) return;
+    const seeds = p.seeds;
     const controller = new AbortController();
     abort.current = controller;
     setError(null);
     setProgress({ fig, fraction: 0, text: "starting the worker…" });
     const t0 = performance.now();
+    let lastProgress = -Infinity;
     try {
       const response = await runInWorker(
         {
           mode: "paper",
           presets: [`${fig}-flexible`, `${fig}-forgetful`],
-          seeds: seeds[fig],
-          raw: fig === "fig2",
+          seeds,
         },
         {
           signal: controller.signal,
-          onProgress: (done, total, backend) =>
+          // At most ~8 progress renders a second: the main thread stays free while the worker runs.
+          onProgress: (done, total, backend) => {
+            const now = performance.now();
+            if (done < total && now - lastProgress < 125) return;
+            lastProgress = now;
             setProgress({
               fig,
               fraction: done / total,
-              text: `step ${done} of ${total} (${backend}, ${((performance.now() - t0) / 1000).toFixed(0)} s)`,
-            }),
+              text: `step ${done} of ${total} (${backend}, ${((now - t0) / 1000).toFixed(0)} s)`,
+            });
+          },
         },
       );
       if (response.mode !== "paper") throw new Error("unexpected response");
-      setResults((r) => ({ ...r, [fig]: { response, seeds: seeds[fig] } }));
+      // A transition renders the new charts in slices, yielding frames to the browser.
+      startTransition(() => setResults((r) => ({ ...r, [fig]: { response, seeds } })));
     } catch (err) {
       setError(
         controller.signal.aborted ? "Cancelled." : err instanceof Error ? err.message : String(err),
@@ -100,21 +120,28 @@ export function PaperRunner() {
   const fig8 = results.fig8;
   const fig2 = results.fig2;
   const busy = progress !== null;
-  const seedInput = (fig: Fig, label: string) => (
-    <label className="r-field" style={{ maxWidth: "14rem" }}>
-      <span>{label}</span>
-      <input
-        type="number"
-        min={1}
-        max={50}
-        value={seeds[fig]}
-        data-testid={`seeds-${fig}`}
-        onChange={(e) =>
-          setSeeds((s) => ({ ...s, [fig]: Math.max(1, Math.min(50, Number(e.target.value) || 1)) }))
-        }
-      />
-    </label>
-  );
+  const seedInput = (fig: Fig, label: string) => {
+    const p = parsed[fig];
+    return (
+      <label className="r-field" style={{ maxWidth: "14rem" }}>
+        <span>{label}</span>
+        <input
+          type="text"
+          inputMode="numeric"
+          value={seedText[fig]}
+          data-testid={`seeds-${fig}`}
+          aria-invalid={"error" in p}
+          aria-describedby={`seeds-${fig}-error`}
+          onChange={(e) => setSeedText((s) => ({ ...s, [fig]: e.target.value }))}
+        />
+        {"error" in p ? (
+          <span className="r-field-error" id={`seeds-${fig}-error`} role="alert">
+            {p.error}
+          </span>
+        ) : null}
+      </label>
+    );
+  };
   return (
     <div className="r-stack">
       <section className="card r-stack">
@@ -128,7 +155,7 @@ export function PaperRunner() {
           <button
             className="button"
             type="button"
-            disabled={busy}
+            disabled={busy || !("seeds" in parsed.fig8)}
             onClick={() => void run("fig8")}
             data-testid="run-fig8"
           >
@@ -150,7 +177,7 @@ export function PaperRunner() {
           <button
             className="button"
             type="button"
-            disabled={busy}
+            disabled={busy || !("seeds" in parsed.fig2)}
             onClick={() => void run("fig2")}
             data-testid="run-fig2"
           >
@@ -187,138 +214,159 @@ export function PaperRunner() {
   );
 }
 
-function Fig8Result({ result }: { result: Result }) {
-  const [flexible, forgetful] = result.response.summaries;
-  const fig8Series = [1, 2, 3, 4].map((k, i) => ({
-    key: `sw${k}`,
-    label: `after switch ${k}`,
-    color: LEVEL_COLORS[i],
-  }));
-  return (
-    <div className="r-stack" data-testid="fig8-result">
-      <p className="muted" style={{ margin: 0 }}>
-        {result.seeds} seeds · {(result.response.wallMs / 1000).toFixed(1)} s on{" "}
-        {result.response.backend}. Mean over seeds.
-      </p>
-      <div className="r-two">
-        <LinePanel
-          title="Flexible model"
-          rows={toFig8BRows(flexible)}
-          xKey="step"
-          xLabel="Gradient updates after the switch (j)"
-          yLabel="Loss (lower = better)"
-          series={fig8Series}
-          digits={3}
-          testId="fig8b-flexible"
-        />
-        <LinePanel
-          title="Forgetful model"
-          rows={toFig8BRows(forgetful)}
-          xKey="step"
-          xLabel="Gradient updates after the switch (j)"
-          yLabel="Loss (lower = better)"
-          series={fig8Series}
-          digits={3}
-          testId="fig8b-forgetful"
-        />
-      </div>
-      <LinePanel
-        title="Mean loss over the first 5 updates after each switch"
-        rows={toPostSwitchRows({ flexible, forgetful })}
-        xKey="switchIndex"
-        xLabel="Switch number k"
-        yLabel="Loss (lower = better)"
-        digits={3}
-        series={[
-          { key: "flexible", label: "flexible", color: STREAM_COLORS.flexible },
-          { key: "forgetful", label: "forgetful", color: STREAM_COLORS.forgetful },
-        ]}
-        testId="fig8-trend"
-      />
-      <BandsTable bands={computeFig8Bands(flexible, forgetful)} testId="fig8-bands" />
-    </div>
-  );
+const TWO: PanelSeries[] = (["flexible", "forgetful"] as const).map((key) => ({
+  key,
+  label: `${key} model`,
+  color: STREAM_COLORS[key],
+  band: [`${key}Lo`, `${key}Hi`],
+}));
+
+/**
+ * Mounts its children one per animation frame, so a figure's charts are drawn over several frames
+ * instead of one long frame (each chart's SVG is committed on its own).
+ */
+function Staggered({ children }: { children: ReactNode }) {
+  const items = Children.toArray(children);
+  const [shown, setShown] = useState(1);
+  useEffect(() => {
+    if (shown >= items.length) return;
+    const id = requestAnimationFrame(() => setShown((n) => n + 1));
+    return () => cancelAnimationFrame(id);
+  }, [shown, items.length]);
+  return <>{items.slice(0, shown)}</>;
 }
 
-function Fig2Result({ result }: { result: Result }) {
+// memo: a progress tick of the other figure does not redraw these charts.
+const Fig8Result = memo(function Fig8Result({ result }: { result: Result }) {
   const [flexible, forgetful] = result.response.summaries;
-  const raw = result.response.raw;
-  const runs = { flexible, forgetful };
-  const two = [
-    { key: "flexible", label: "flexible", color: STREAM_COLORS.flexible },
-    { key: "forgetful", label: "forgetful", color: STREAM_COLORS.forgetful },
-  ];
-  const lossRows = raw
-    ? toDownsampledRows(
-        Object.fromEntries(
-          ["flexible", "forgetful"].map((k, p) => [
-            k,
-            raw.elements.flatMap((el, e) => (el.paramIndex === p ? [Array.from(raw.loss[e])] : [])),
-          ]),
-        ),
-        1 / raw.schedule.stepsPerBlock,
-      )
-    : [];
+  const n = result.seeds;
+  const colors = levelColors(flexible.fig8B.mean.length);
+  const fig8Series: PanelSeries[] = flexible.fig8B.mean.map((_, i) => ({
+    key: `sw${i + 1}`,
+    label: `after switch ${i + 1}`,
+    color: colors[i],
+    band: [`sw${i + 1}Lo`, `sw${i + 1}Hi`],
+  }));
+  const rows = { flexible: toFig8BRows(flexible, n), forgetful: toFig8BRows(forgetful, n) };
+  const keys = fig8Series.flatMap((s) => [s.key, ...s.band!]);
+  const y = sharedDomain([extentOf(rows.flexible, keys), extentOf(rows.forgetful, keys)], true);
+  const seNote = n > 1 ? `± 1 SE over ${n} model seeds` : undefined;
+  const common = {
+    xKey: "step",
+    xLabel: "Gradient updates after the switch (j)",
+    yLabel: "Loss (lower = better)",
+    series: fig8Series,
+    digits: 3,
+    yDomain: y,
+    legendTitle: `Switch (${LEVEL_ORDER_NOTE})`,
+    bandNote: seNote,
+  };
+  const post = toPostSwitchRows({ flexible, forgetful }, n);
   return (
-    <div className="r-stack" data-testid="fig2-result">
-      <p className="muted" style={{ margin: 0 }}>
-        {result.seeds} seeds · {(result.response.wallMs / 1000).toFixed(1)} s on{" "}
-        {result.response.backend}. Mean over seeds.
-      </p>
-      <div className="r-two">
+    <div className="r-stack" data-testid="fig8-result">
+      <Staggered>
+        <p className="muted" style={{ margin: 0 }}>
+          {n} seed{n === 1 ? "" : "s"} · {(result.response.wallMs / 1000).toFixed(1)} s on{" "}
+          {result.response.backend}. Mean over seeds{n > 1 ? ", shaded ± 1 SE" : ""}.
+        </p>
+        <div className="r-two">
+          <Staggered>
+            <LinePanel
+              title="Flexible model"
+              rows={rows.flexible}
+              testId="fig8b-flexible"
+              {...common}
+            />
+            <LinePanel
+              title="Forgetful model"
+              rows={rows.forgetful}
+              testId="fig8b-forgetful"
+              {...common}
+            />
+          </Staggered>
+        </div>
         <LinePanel
-          title="A. Task loss over training"
-          rows={lossRows}
-          xKey="t"
-          xLabel="Training time (blocks)"
-          yLabel="Loss"
-          series={two.map((s) => ({ ...s, dots: false }))}
-          integerX={false}
+          title={`Mean loss over the first 5 updates after each switch (${flexible.blocks} blocks, ${post.length} switches)`}
+          rows={post}
+          xKey="switchIndex"
+          xLabel="Switch number k"
+          yLabel="Loss (lower = better)"
           digits={3}
-          testId="fig2-loss"
+          yFromZero
+          series={TWO}
+          bandNote={seNote}
+          testId="fig8-trend"
         />
-        <LinePanel
-          title="F. Time to reach loss < 0.1 per block"
-          rows={toFig2FRows(runs)}
-          xKey="block"
-          xLabel="Block"
-          yLabel="Time to L < 0.1 (units of τ_w)"
-          series={two}
-          digits={2}
-          testId="fig2-f"
-        />
-      </div>
-      <LinePanel
-        title="B. Gates at the end of each block (sorted so gate 1 follows teacher A)"
-        rows={toGateRows(runs)}
-        xKey="block"
-        xLabel="Block"
-        yLabel="Gate value c"
-        series={[
-          { key: "flexibleGate1", label: "flexible gate 1", color: STREAM_COLORS.flexible },
-          {
-            key: "flexibleGate2",
-            label: "flexible gate 2",
-            color: STREAM_COLORS.flexible,
-            dashed: true,
-          },
-          { key: "forgetfulGate1", label: "forgetful gate 1", color: STREAM_COLORS.forgetful },
-          {
-            key: "forgetfulGate2",
-            label: "forgetful gate 2",
-            color: STREAM_COLORS.forgetful,
-            dashed: true,
-          },
-        ]}
-        testId="fig2-gates"
-      />
-      <p data-testid="fig2-alignment">
-        C/E. Total student–teacher alignment at the end: flexible{" "}
-        {flexible.totalAlignment?.mean.toFixed(3) ?? "–"}, forgetful{" "}
-        {forgetful.totalAlignment?.mean.toFixed(3) ?? "–"} (1 = each path copies one teacher; ≈0.7 =
-        an unspecialised average).
-      </p>
-      <BandsTable bands={computeFig2Bands(flexible, forgetful)} testId="fig2-bands" />
+        <BandsTable bands={computeFig8Bands(flexible, forgetful)} testId="fig8-bands" />
+      </Staggered>
     </div>
   );
-}
+});
+
+const Fig2Result = memo(function Fig2Result({ result }: { result: Result }) {
+  const [flexible, forgetful] = result.response.summaries;
+  const runs = { flexible, forgetful };
+  const n = result.seeds;
+  const gateSeries: PanelSeries[] = (["flexible", "forgetful"] as const).flatMap((key) =>
+    [1, 2].map((g) => ({
+      key: `${key}Gate${g}`,
+      label: `${key} gate ${g}`,
+      color: STREAM_COLORS[key],
+      dash: DASHES[g - 1],
+    })),
+  );
+  return (
+    <div className="r-stack" data-testid="fig2-result">
+      <Staggered>
+        <p className="muted" style={{ margin: 0 }}>
+          {n} seed{n === 1 ? "" : "s"} · {(result.response.wallMs / 1000).toFixed(1)} s on{" "}
+          {result.response.backend}. Mean over seeds; {flexible.blocks} blocks.
+        </p>
+        <div className="r-two">
+          <Staggered>
+            <LinePanel
+              title="A. Task loss over training"
+              rows={toLossCurveRows(runs)}
+              xKey="t"
+              xLabel="Training time (blocks)"
+              yLabel="Loss"
+              series={TWO.map(({ band: _band, ...s }) => ({ ...s, dots: false }))}
+              integerX={false}
+              yFromZero
+              digits={3}
+              testId="fig2-loss"
+            />
+            <LinePanel
+              title="F. Time to reach loss < 0.1 per block"
+              rows={toFig2FRows(runs)}
+              xKey="block"
+              xLabel="Block"
+              yLabel="Time to L < 0.1 (τ_w)"
+              series={TWO}
+              yFromZero
+              digits={2}
+              bandNote={n > 1 ? "the paper's band, SD over seeds / n" : undefined}
+              testId="fig2-f"
+            />
+          </Staggered>
+        </div>
+        <LinePanel
+          title="B. Gates at the last step of each block (sorted so gate 1 follows teacher A)"
+          rows={toGateRows(runs)}
+          xKey="block"
+          xLabel="Block"
+          yLabel="Gate value c"
+          series={gateSeries}
+          testId="fig2-gates"
+        />
+        <p data-testid="fig2-alignment">
+          C/E. Total student–teacher alignment at the end: flexible{" "}
+          {flexible.totalAlignment?.mean.toFixed(3) ?? "–"}, forgetful{" "}
+          {forgetful.totalAlignment?.mean.toFixed(3) ?? "–"} (1 = each path copies one teacher; ≈0.7
+          = an unspecialised average).
+        </p>
+        <BandsTable bands={computeFig2Bands(flexible, forgetful)} testId="fig2-bands" />
+      </Staggered>
+    </div>
+  );
+});

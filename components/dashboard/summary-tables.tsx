@@ -1,10 +1,29 @@
 // Tables beside the charts: switch − repeat costs per stream, and the exclusions applied.
 import type { ExclusionReport } from "@/lib/core/analysis";
-import type { CostRow } from "@/lib/core/recovery";
+import { CONGRUENCY_LABEL, type CostRow } from "@/lib/core/recovery";
 
 const f = (v: number | null, digits: number, signed = false) =>
   v === null ? "–" : `${signed && v > 0 ? "+" : ""}${v.toFixed(digits)}`;
 
+/** "+12.3 [4.1, 20.0]": estimate with its interval, or the estimate alone. */
+function withCi(v: number | null, ci: [number, number] | null, digits: number) {
+  return (
+    <>
+      {f(v, digits, true)}
+      {ci ? (
+        <span className="muted r-ci">
+          {" "}
+          [{f(ci[0], digits)}, {f(ci[1], digits)}]
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * Switch − repeat costs per stream, for all trials and split by congruency (a congruent stimulus
+ * needs the same key under both rules, so errors on it cannot come from applying the old rule).
+ */
 export function CostsTable({ rows, repeatFrom }: { rows: CostRow[]; repeatFrom: number }) {
   return (
     <>
@@ -12,41 +31,50 @@ export function CostsTable({ rows, repeatFrom }: { rows: CostRow[]; repeatFrom: 
         <thead>
           <tr>
             <th>Stream</th>
-            <th>Error, switch trial (%)</th>
+            <th>Trials</th>
+            <th>n</th>
+            <th>Error, switch (%)</th>
             <th>Error, repeat (%)</th>
             <th>Error cost (pp)</th>
             <th>RT, switch (ms)</th>
             <th>RT, repeat (ms)</th>
             <th>RT cost (ms)</th>
-            <th>Loss, switch</th>
-            <th>Loss, repeat</th>
             <th>Loss cost</th>
-            <th>Error trend (pp per switch)</th>
+            <th>Practice: error (pp / switch)</th>
+            <th>Practice: RT (ms / switch)</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.key}>
-              <td>{r.label}</td>
+            <tr
+              key={`${r.key}-${r.congruency}`}
+              data-testid={`cost-${r.key}-${r.congruency}`}
+              className={r.congruency === "all" ? "r-cost-all" : "r-cost-split"}
+            >
+              <td>{r.congruency === "all" ? r.label : ""}</td>
+              <td>{CONGRUENCY_LABEL[r.congruency]}</td>
+              <td>{r.units}</td>
               <td>{f(r.switchErrorPct, 1)}</td>
               <td>{f(r.repeatErrorPct, 1)}</td>
-              <td>{f(r.errorCostPct, 1, true)}</td>
+              <td>{withCi(r.errorCostPct, r.errorCostCi, 1)}</td>
               <td>{f(r.switchRtMs, 0)}</td>
               <td>{f(r.repeatRtMs, 0)}</td>
-              <td>{f(r.rtCostMs, 0, true)}</td>
-              <td>{f(r.switchLoss, 3)}</td>
-              <td>{f(r.repeatLoss, 3)}</td>
-              <td>{f(r.lossCost, 3, true)}</td>
-              <td>{f(r.errorSlopePct, 2, true)}</td>
+              <td>{withCi(r.rtCostMs, r.rtCostCi, 0)}</td>
+              <td>{withCi(r.lossCost, r.lossCostCi, 3)}</td>
+              <td>{r.congruency === "all" ? withCi(r.errorSlopePct, r.errorSlopeCi, 2) : ""}</td>
+              <td>{r.congruency === "all" ? withCi(r.rtSlopeMs, r.rtSlopeCi, 1) : ""}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <p className="muted">
         Switch trial = first trial after a switch; repeat = trials {repeatFrom} and later in every
-        block. RT is for correct trials only; the model has no RT (it has a loss), participants have
-        no loss. Error trend = least-squares slope of the post-switch error rate over switch number
-        (negative = improves with practice).
+        block. Congruent = the stimulus needs the same key under both rules. n = participants (or
+        model streams) with such switch trials. Brackets: 95% bootstrap CI over participants
+        (seeded) for participants, ± 1 SE over model streams for the models. RT is for correct
+        trials only; the model has no RT (it has a loss), participants have no loss. Practice =
+        least-squares slope of the post-switch measure over switch number (negative = improves with
+        practice).
       </p>
     </>
   );

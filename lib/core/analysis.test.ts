@@ -1,11 +1,6 @@
 /// <reference types="vitest/globals" />
-import {
-  applyExclusions,
-  computeSwitchAnalysis,
-  leastSquaresSlope,
-  noExclusions,
-  resolveAnalysisOptions,
-} from "./analysis";
+import { leastSquaresSlope, noExclusions, resolveAnalysisOptions } from "./analysis";
+import { applyExclusions, computeSwitchAnalysis } from "./testing/switch-oracle";
 import { trialRecordSchema, type TrialRecord } from "./trial-record";
 
 type Gen = (t: {

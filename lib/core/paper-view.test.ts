@@ -1,8 +1,11 @@
 /// <reference types="vitest/globals" />
 import {
   computeFig8Bands,
-  toDownsampledRows,
+  parseSeeds,
+  seedStandardError,
+  toFig2FRows,
   toFig8BRows,
+  toGateRows,
   toPostSwitchRows,
   type PaperFigureNumbers,
 } from "./paper-view";
@@ -13,6 +16,8 @@ const numbers = (
   align: number,
   gates: number[],
 ): PaperFigureNumbers => ({
+  blocks: post.length + 1,
+  lossCurve: { t: [], mean: [] },
   fig2F: { mean: [], band: [] },
   fig8B: { mean: fig8, sd: fig8 },
   postSwitchMean: { mean: post, sd: post },
@@ -57,30 +62,43 @@ describe("paper view", () => {
       1,
       [1, 0],
     );
-    expect(toFig8BRows(s)).toEqual([
+    const one = (r: Record<string, number | null>) =>
+      Object.fromEntries(Object.entries(r).filter(([k]) => !/Lo$|Hi$/.test(k)));
+    expect(toFig8BRows(s, 1).map(one)).toEqual([
       { step: 1, sw1: 0.4, sw2: 0.2 },
       { step: 2, sw1: 0.3, sw2: 0.1 },
     ]);
-    expect(toPostSwitchRows({ a: s })).toEqual([
+    expect(toPostSwitchRows({ a: s }, 1).map(one)).toEqual([
       { switchIndex: 1, a: 0.3 },
       { switchIndex: 2, a: 0.2 },
     ]);
+    // one seed: no spread to draw; 5 seeds: ± SD/√(n−1)
+    expect(toFig8BRows(s, 1)[0].sw1Lo).toBeNull();
+    expect(toFig8BRows(s, 5)[0].sw1Hi).toBeCloseTo(0.4 + 0.4 / 2, 12);
+    expect(seedStandardError(0.3, 10)).toBeCloseTo(0.1, 12);
   });
 
-  it("downsamples per-step curves to bin means over seeds", () => {
-    const rows = toDownsampledRows(
-      {
-        loss: [
-          [1, 3, 5, 7],
-          [3, 5, 7, 9],
-        ],
-      },
-      0.5,
-      2,
-    );
-    expect(rows).toEqual([
-      { t: 0.5, loss: 3 },
-      { t: 1.5, loss: 7 },
-    ]);
+  it("never plots more blocks or switches than the curriculum has (old: 21/22 points for 20 blocks, 30 switches for 30 blocks)", () => {
+    const s: PaperFigureNumbers = {
+      ...numbers([], [], 1, []),
+      blocks: 20,
+      // as a summary computed before the fix: the partial 21st tape segment (fake drop) and the
+      // 22 scanned blocks' gates
+      fig2F: { mean: [...Array(20).fill(0.5), 0.01], band: Array(21).fill(0.01) },
+      gatesAtBlockEnds: Array.from({ length: 22 }, () => [1, 0]),
+      postSwitchMean: { mean: Array(20).fill(0.1), sd: Array(20).fill(0) },
+    };
+    expect(toFig2FRows({ flexible: s })).toHaveLength(20);
+    expect(toFig2FRows({ flexible: s }).some((r) => (r.flexible ?? 1) < 0.1)).toBe(false);
+    expect(toGateRows({ flexible: s })).toHaveLength(20);
+    expect(toPostSwitchRows({ flexible: s }, 1)).toHaveLength(19);
+  });
+
+  it("validates the seeds input with a message instead of clamping", () => {
+    expect(parseSeeds("10")).toEqual({ seeds: 10 });
+    expect(parseSeeds(" 3 ")).toEqual({ seeds: 3 });
+    for (const bad of ["0", "51", "2.5", "", "-1", "ten"])
+      expect(parseSeeds(bad)).toHaveProperty("error");
+    expect((parseSeeds("500") as { error: string }).error).toMatch(/1 to 50/);
   });
 });

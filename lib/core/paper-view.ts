@@ -4,6 +4,9 @@
 
 /** The parts of lib/model's PaperSummary this view reads. */
 export type PaperFigureNumbers = {
+  /** Complete blocks of the curriculum (20 for Fig. 2, 30 for Fig. 8). */
+  blocks: number;
+  lossCurve: { t: number[]; mean: number[] };
   fig2F: { mean: number[]; band: number[] };
   fig8B: { mean: number[][]; sd: number[][] };
   postSwitchMean: { mean: number[]; sd: number[] };
@@ -64,65 +67,102 @@ const bandOf =
   };
 const meanOf = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
-/** Fig. 8B rows: x = updates after the switch j = 1…5, one column per switch (`sw1`…`sw4`). */
-export function toFig8BRows(s: PaperFigureNumbers) {
+type Row = Record<string, number | null>;
+
+/**
+ * Standard error over `seeds` model seeds from a population SD (np.std, as the summaries store it):
+ * SE = SD·√(n/(n−1))/√n = SD/√(n−1); null for a single seed (no spread to report).
+ */
+export const seedStandardError = (populationSd: number, seeds: number): number | null =>
+  seeds > 1 ? populationSd / Math.sqrt(seeds - 1) : null;
+
+/** Writes `key`, and `keyLo`/`keyHi` = mean ∓ SE over seeds when there is more than one seed. */
+function withSe(
+  row: Row,
+  key: string,
+  mean: number | undefined,
+  sd: number | undefined,
+  n: number,
+) {
+  row[key] = mean ?? null;
+  const se = mean === undefined || sd === undefined ? null : seedStandardError(sd, n);
+  row[`${key}Lo`] = se === null ? null : mean! - se;
+  row[`${key}Hi`] = se === null ? null : mean! + se;
+}
+
+/** Fig. 8B rows: x = updates after the switch j = 1…5, one column per switch (`sw1`…), ± SE. */
+export function toFig8BRows(s: PaperFigureNumbers, seeds: number) {
   const J = s.fig8B.mean[0]?.length ?? 0;
   return Array.from({ length: J }, (_, j) => {
-    const row: Record<string, number | null> = { step: j + 1 };
-    s.fig8B.mean.forEach((curve, k) => (row[`sw${k + 1}`] = curve[j] ?? null));
+    const row: Row = { step: j + 1 };
+    s.fig8B.mean.forEach((curve, k) =>
+      withSe(row, `sw${k + 1}`, curve[j], s.fig8B.sd[k]?.[j], seeds),
+    );
     return row;
   });
 }
 
-/** Mean loss over the first 5 updates after each switch, per switch, for several runs. */
-export function toPostSwitchRows(runs: Record<string, PaperFigureNumbers>) {
-  const K = Math.max(0, ...Object.values(runs).map((s) => s.postSwitchMean.mean.length));
+/** Mean loss over the first 5 updates after each switch (blocks − 1 switches), ± SE over seeds. */
+export function toPostSwitchRows(runs: Record<string, PaperFigureNumbers>, seeds: number) {
+  const K = Math.max(
+    0,
+    ...Object.values(runs).map((s) => Math.min(s.blocks - 1, s.postSwitchMean.mean.length)),
+  );
   return Array.from({ length: K }, (_, k) => {
-    const row: Record<string, number | null> = { switchIndex: k + 1 };
-    for (const [key, s] of Object.entries(runs)) row[key] = s.postSwitchMean.mean[k] ?? null;
+    const row: Row = { switchIndex: k + 1 };
+    for (const [key, s] of Object.entries(runs))
+      withSe(row, key, s.postSwitchMean.mean[k], s.postSwitchMean.sd[k], seeds);
     return row;
   });
 }
 
-/** Fig. 2F rows: x = block, time to L < 0.1 in τ_w units per run. */
+/** Fig. 2A rows: x = training time in blocks (bin centres), mean loss per run. */
+export function toLossCurveRows(runs: Record<string, PaperFigureNumbers>) {
+  const first = Object.values(runs)[0];
+  return (first?.lossCurve.t ?? []).map((t, i) => {
+    const row: Row = { t };
+    for (const [key, s] of Object.entries(runs)) row[key] = s.lossCurve.mean[i] ?? null;
+    return row;
+  });
+}
+
+/** Fig. 2F rows: x = block 1…blocks, time to L < 0.1 in τ_w units per run, ± the paper's band. */
 export function toFig2FRows(runs: Record<string, PaperFigureNumbers>) {
-  const B = Math.max(0, ...Object.values(runs).map((s) => s.fig2F.mean.length));
+  const B = Math.max(0, ...Object.values(runs).map((s) => Math.min(s.blocks, s.fig2F.mean.length)));
   return Array.from({ length: B }, (_, b) => {
-    const row: Record<string, number | null> = { block: b + 1 };
-    for (const [key, s] of Object.entries(runs)) row[key] = s.fig2F.mean[b] ?? null;
+    const row: Row = { block: b + 1 };
+    for (const [key, s] of Object.entries(runs)) {
+      const m = s.fig2F.mean[b];
+      const w = s.fig2F.band[b];
+      row[key] = m ?? null;
+      row[`${key}Lo`] = m === undefined || w === undefined ? null : m - w;
+      row[`${key}Hi`] = m === undefined || w === undefined ? null : m + w;
+    }
     return row;
   });
 }
 
-/** Sorted gates at the end of each block: columns `<run>Gate<p>`. */
+/** Sorted gates at the last step of each block 1…blocks: columns `<run>Gate<p>`. */
 export function toGateRows(runs: Record<string, PaperFigureNumbers>) {
-  const B = Math.max(0, ...Object.values(runs).map((s) => s.gatesAtBlockEnds.length));
+  const B = Math.max(
+    0,
+    ...Object.values(runs).map((s) => Math.min(s.blocks, s.gatesAtBlockEnds.length)),
+  );
   return Array.from({ length: B }, (_, b) => {
-    const row: Record<string, number | null> = { block: b + 1 };
+    const row: Row = { block: b + 1 };
     for (const [key, s] of Object.entries(runs))
       (s.gatesAtBlockEnds[b] ?? []).forEach((g, p) => (row[`${key}Gate${p + 1}`] = g));
     return row;
   });
 }
 
-/** Mean over seeds of per-step curves, downsampled to at most `points` x positions (mean per bin). */
-export function toDownsampledRows(
-  curves: Record<string, number[][]>,
-  xScale: number,
-  points = 400,
-) {
-  const T = Math.max(0, ...Object.values(curves).flatMap((cs) => cs.map((c) => c.length)));
-  const bin = Math.max(1, Math.ceil(T / points));
-  const rows: Record<string, number | null>[] = [];
-  for (let start = 0; start < T; start += bin) {
-    const row: Record<string, number | null> = { t: (start + bin / 2) * xScale };
-    for (const [key, cs] of Object.entries(curves)) {
-      const vals = cs.flatMap((c) => Array.from(c.slice(start, start + bin)));
-      row[key] = meanOf(vals);
-    }
-    rows.push(row);
-  }
-  return rows;
+/** Seeds typed into the /paper form: a whole number 1…max, or the message to show instead. */
+export function parseSeeds(text: string, max = 50): { seeds: number } | { error: string } {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return { error: `Seeds must be a whole number from 1 to ${max}.` };
+  const n = Number(t);
+  if (n < 1 || n > max) return { error: `Seeds must be from 1 to ${max} (got ${n}).` };
+  return { seeds: n };
 }
 
 /** docs/science.md §7, Fig. 8: measured values beside the paper's claims. */

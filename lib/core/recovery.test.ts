@@ -1,19 +1,17 @@
 /// <reference types="vitest/globals" />
-import {
-  computeSwitchAnalysis,
-  noExclusions,
-  resolveAnalysisOptions,
-  type AnalysisOptionsInput,
-} from "./analysis";
+import { noExclusions, resolveAnalysisOptions, type AnalysisOptionsInput } from "./analysis";
 import {
   computeAnalysisFromCells,
-  computeCellAnalysisOfRecords,
-  mergeCells,
   toRecoveryChartData,
   toTrendChartData,
   toTrialChartData,
   type SwitchCell,
 } from "./recovery";
+import {
+  computeCellAnalysisOfRecords,
+  computeSwitchAnalysis,
+  mergeCells,
+} from "./testing/switch-oracle";
 import { createRng } from "./rng";
 import { trialRecordSchema, type TrialRecord } from "./trial-record";
 

@@ -44,3 +44,33 @@ export const trialRecordSchema = z.object({
 
 export type TrialRecord = z.infer<typeof trialRecordSchema>;
 export type TrialRecordInput = z.input<typeof trialRecordSchema>;
+
+/** The fields a stored human Trial and a stored ModelTrial share, as TrialRecord has them. */
+export type StoredTrialFields = Pick<
+  TrialRecord,
+  | "trialIndex"
+  | "blockIndex"
+  | "trialInBlock"
+  | "task"
+  | "stimulus"
+  | "correctResponse"
+  | "congruent"
+  | "response"
+  | "correct"
+>;
+
+/** Those shared fields of a stored row (Trial or ModelTrial), for records and exports alike. */
+export function storedTrialFields(t: StoredTrialFields): StoredTrialFields {
+  const { trialIndex, blockIndex, trialInBlock, task, stimulus, correctResponse } = t;
+  return {
+    trialIndex,
+    blockIndex,
+    trialInBlock,
+    task,
+    stimulus,
+    correctResponse,
+    congruent: t.congruent,
+    response: t.response,
+    correct: t.correct,
+  };
+}

@@ -1,19 +1,18 @@
 // The dashboard's SQL aggregation against a real, migrated database: known answers on a tiny
-// hand-made study, and equality with the in-memory analysis (computeSwitchAnalysis per participant,
+// hand-made study, and equality with the in-memory oracle (computeSwitchAnalysis per participant,
 // cells merged over participants) on a seeded synthetic study.
 import {
-  computeSwitchAnalysis,
   noExclusions,
   resolveAnalysisOptions,
   type AnalysisOptionsInput,
   type MeasureSummary,
 } from "@/lib/core/analysis";
+import { computeAnalysisFromCells, type SwitchCell } from "@/lib/core/recovery";
 import {
-  computeAnalysisFromCells,
   computeCellAnalysisOfRecords,
+  computeSwitchAnalysis,
   mergeCells,
-  type SwitchCell,
-} from "@/lib/core/recovery";
+} from "@/lib/core/testing/switch-oracle";
 import { trialRecordSchema } from "@/lib/core/trial-record";
 
 import {

@@ -1,10 +1,12 @@
 // Study dashboard data in SQL (docs/science.md §10.4): human and model trials aggregated by
 // GROUP BY into per-(block, position, task) cells — sums, never every trial in JavaScript — which
-// lib/core/recovery.ts turns into recovery curves, switch − repeat costs and the practice trend
-// with the same function it uses for one participant's TrialRecord stream.
-// Human exclusions run in SQL exactly as lib/core/analysis.ts applyExclusions does per stream
-// (one stream = one participant run): RT < minRtMs from every measure, post-error RTs via LAG,
-// RTs beyond maxSd SDs of the participant's own switch / non-switch mean via window functions.
+// lib/core/recovery.ts turns into recovery curves, switch − repeat costs and the practice trend.
+// This is the one production definition (study dashboard, participant page, home page, bench); the
+// in-memory lib/core/testing/switch-oracle.ts is its test oracle. Human exclusions run in SQL
+// exactly as the oracle's applyExclusions does per stream (one stream = one participant run):
+// RT < minRtMs from every measure, post-error RTs via LAG, RTs beyond maxSd SDs of the
+// participant's own switch / non-switch mean via window functions. Per-participant sums of the
+// same trials give every number its interval (fetchHumanUnits / fetchModelUnits).
 import "server-only";
 
 import {
@@ -15,10 +17,25 @@ import {
 } from "@/lib/core/analysis";
 import {
   type CellAnalysis,
+  type StreamIntervals,
   type SwitchCell,
+  type UnitRow,
+  HUMAN_INTERVALS,
+  MODEL_INTERVALS,
   cellTailPosition,
   computeAnalysisFromCells,
+  streamIntervals,
+  switchesPerLevelFor,
+  unitTables,
 } from "@/lib/core/recovery";
+
+import { storedTrialFields } from "@/lib/core/trial-record";
+import {
+  MODEL_SOURCES,
+  type ModelSourceName,
+  type StreamChoice,
+  type StreamInventory,
+} from "@/lib/core/model-sources";
 
 import { Prisma, getDb } from "./db";
 
@@ -26,6 +43,8 @@ export type RunFilter = {
   studyId: string;
   /** Only this participant run. */
   runId?: string;
+  /** Only runs whose main-phase trials have this design (see fetchDesigns). */
+  design?: Design;
   /** Leave out pilot runs (researchers testing). Default true. */
   excludePilots?: boolean;
   /** Only completed runs. Default true. */
@@ -44,9 +63,41 @@ function runWhere(f: RunFilter) {
   if (f.runId) parts.push(Prisma.sql`r."id" = ${f.runId}`);
   if (f.excludePilots ?? true) parts.push(Prisma.sql`r."isPilot" = false`);
   if (f.completedOnly ?? true) parts.push(Prisma.sql`r."status" = 'completed'`);
+  if (f.design)
+    parts.push(Prisma.sql`(SELECT count(DISTINCT d."blockIndex") FROM "Trial" d
+      WHERE d."runId" = r."id" AND d."phase" = 'main') = ${f.design.blocks}::int
+      AND (SELECT max(d."trialInBlock") + 1 FROM "Trial" d
+      WHERE d."runId" = r."id" AND d."phase" = 'main') = ${f.design.blockLength}::int`);
   if (f.excludeRunIds?.length)
     parts.push(Prisma.sql`r."id" NOT IN (${Prisma.join([...f.excludeRunIds])})`);
   return Prisma.join(parts, " AND ");
+}
+
+/** A design as the data show it: blocks a run went through and trials per block. */
+export type Design = { blocks: number; blockLength: number };
+export type DesignGroup = Design & { switches: number; runs: number };
+
+/**
+ * The designs of the runs a dashboard shows, read from their trials (not from the study's current
+ * settings, which an edit may have changed): one group per (blocks, block length), most runs first.
+ */
+export async function fetchDesigns(filter: RunFilter): Promise<DesignGroup[]> {
+  const rows = await getDb().$queryRaw<{ blocks: number; blockLength: number; runs: number }[]>`
+    WITH per_run AS (
+      SELECT t."runId", count(DISTINCT t."blockIndex")::int AS blocks,
+             (max(t."trialInBlock") + 1)::int AS "blockLength"
+      FROM "Trial" t JOIN "Run" r ON r."id" = t."runId"
+      WHERE ${runWhere({ ...filter, design: undefined })} AND t."phase" = 'main'
+      GROUP BY t."runId"
+    )
+    SELECT blocks, "blockLength", count(*)::int AS runs FROM per_run
+    GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`;
+  return rows.map((r) => ({
+    blocks: Number(r.blocks),
+    blockLength: Number(r.blockLength),
+    switches: Number(r.blocks) - 1,
+    runs: Number(r.runs),
+  }));
 }
 
 /** Human trials with the exclusion flags of applyExclusions, one row per trial (a CTE, never fetched). */
@@ -56,7 +107,7 @@ function humanFlaggedCte(f: RunFilter, o: AnalysisOptions) {
   const maxSd = ex.maxSd ?? -1;
   return Prisma.sql`
     base AS (
-      SELECT t."runId", t."trialIndex", t."blockIndex", t."trialInBlock", t."task", t."correct", t."rtMs",
+      SELECT t."runId", t."trialIndex", t."blockIndex", t."trialInBlock", t."task", t."congruent", t."correct", t."rtMs",
              (LAG(t."correct") OVER w = false AND LAG(t."trialIndex") OVER w = t."trialIndex" - 1) AS after_error
       FROM "Trial" t JOIN "Run" r ON r."id" = t."runId"
       WHERE ${runWhere(f)} AND t."phase" = ${o.phase}::"TrialPhase"
@@ -90,8 +141,73 @@ function humanFlaggedCte(f: RunFilter, o: AnalysisOptions) {
     )`;
 }
 
+/** Intervals are computed for the first `maxLevels` practice levels only (those a view shows). */
+export type UnitOptions = { maxLevels?: number };
+
+/**
+ * Per-unit sums behind every dashboard number, for its interval (lib/core/uncertainty.ts): a unit is
+ * one participant run (humans, after the exclusions) or one canonical model stream. Computed in
+ * the same scan as the cells (extra GROUPING SETS), three groupings per unit:
+ *  - "L": practice level ⌊(k − 1) / switchesPerLevel⌋ × position ≤ J (recovery curves);
+ *  - "K": switch k, positions ≤ J (practice trend);
+ *  - "C": switch trial (1) / repeat trial j ≥ repeatFromPosition (0) × congruent (costs).
+ * Levels follow switch numbers k, as the point estimates do when every switch is present (the
+ * dashboard analyses all switches, intoTask null). Columns added to a row source that has
+ * "blockIndex" and position.
+ */
+function unitColumns(o: AnalysisOptions, u: UnitOptions) {
+  const J = o.positions;
+  const spl = o.switchesPerLevel;
+  const cap = Number.isFinite(u.maxLevels ?? Infinity) ? (u.maxLevels as number) : 1_000_000;
+  return Prisma.sql`
+    CASE WHEN "blockIndex" >= 1 AND position <= ${J}::int
+              AND ("blockIndex" - 1) / ${spl}::int < ${cap}::int
+         THEN ("blockIndex" - 1) / ${spl}::int END AS lvl,
+    CASE WHEN "blockIndex" >= 1 AND position <= ${J}::int THEN "blockIndex" END AS sw,
+    CASE WHEN "blockIndex" >= 1 AND position = 1 THEN 1
+         WHEN position >= ${o.repeatFromPosition}::int THEN 0 END AS kind`;
+}
+
+/** Which grouping set a row belongs to (cells per preset/stream, total, L, K, C). */
+const SET_LABEL = Prisma.sql`CASE WHEN GROUPING(unit) = 1 AND GROUPING("blockIndex") = 0 THEN 'cell'
+  WHEN GROUPING(unit) = 1 THEN 'total' WHEN GROUPING(lvl) = 0 THEN 'L'
+  WHEN GROUPING(sw) = 0 THEN 'K' ELSE 'C' END`;
+
+type SetRow = CellRow & {
+  set: "cell" | "total" | "L" | "K" | "C";
+  unit: string | null;
+  lvl: number | null;
+  sw: number | null;
+  kind: number | null;
+  congruent: boolean | null;
+};
+
+/** The L/K/C rows of a grouped result as UnitRows (rows outside a grouping's trials dropped). */
+function unitRowsOf<R extends SetRow>(rows: readonly R[], streamOf: (r: R) => string): UnitRow[] {
+  const out: UnitRow[] = [];
+  for (const r of rows) {
+    const a = r.set === "L" ? r.lvl : r.set === "K" ? r.sw : r.set === "C" ? r.kind : null;
+    if (a === null || a === undefined || r.unit === null || Number(r.n) === 0) continue;
+    const c = toCell(r);
+    out.push({
+      stream: streamOf(r),
+      unit: r.unit,
+      kind: r.set as UnitRow["kind"],
+      a: Number(a),
+      b: r.set === "L" ? Number(r.position) : null,
+      congruent: r.set === "C" ? Boolean(r.congruent) : null,
+      n: c.n,
+      errors: c.errors,
+      rtSumMs: c.rtSumMs,
+      nRt: c.nRt,
+      lossSum: c.lossSum,
+      nLoss: c.nLoss,
+    });
+  }
+  return out;
+}
+
 type HumanRow = CellRow & {
-  is_total: number;
   trialsIn: number;
   firstBlock: number;
   anticipation: number;
@@ -102,6 +218,8 @@ type HumanRow = CellRow & {
 export type HumanAggregate = {
   cells: SwitchCell[];
   report: ExclusionReport & { participants: number };
+  /** Per-participant sums (see unitColumns). */
+  units: UnitRow[];
 };
 
 /**
@@ -111,15 +229,20 @@ export type HumanAggregate = {
 export async function fetchHumanAggregate(
   filter: RunFilter,
   options: AnalysisOptions,
+  unitOptions: UnitOptions = {},
 ): Promise<HumanAggregate> {
   const tail = cellTailPosition(options);
   const participantsQuery = getDb().$queryRaw<{ participants: number }[]>`
     SELECT count(*)::int AS participants FROM "Run" r
     WHERE ${runWhere(filter)} AND EXISTS (SELECT 1 FROM "Trial" t WHERE t."runId" = r."id" AND t."phase" = ${options.phase}::"TrialPhase")`;
-  const rowsQuery = getDb().$queryRaw<HumanRow[]>`
+  const rowsQuery = getDb().$queryRaw<(HumanRow & SetRow)[]>`
     WITH ${humanFlaggedCte(filter, options)},
-    positioned AS (SELECT *, least("trialInBlock" + 1, ${tail}::int) AS position FROM analysed)
-    SELECT GROUPING("blockIndex")::int AS is_total, "blockIndex", position::int AS position, "task",
+    positioned AS (
+      SELECT *, "runId" AS unit, least("trialInBlock" + 1, ${tail}::int) AS position FROM analysed
+    ),
+    grouped AS (SELECT *, ${unitColumns(options, unitOptions)} FROM positioned)
+    SELECT ${SET_LABEL} AS set, unit, lvl, sw, kind, "congruent",
+           "blockIndex", position::int AS position, "task",
            count(*) FILTER (WHERE is_kept)::int AS n,
            count(*) FILTER (WHERE is_kept AND NOT "correct")::int AS errors,
            coalesce(sum("rtMs") FILTER (WHERE rt_pre_sd AND NOT ex_sd), 0)::float8 AS "rtSumMs",
@@ -130,15 +253,19 @@ export async function fetchHumanAggregate(
            count(*) FILTER (WHERE ex_anticipation)::int AS anticipation,
            count(*) FILTER (WHERE ex_post_error)::int AS "postError",
            count(*) FILTER (WHERE ex_sd)::int AS sd
-    FROM positioned
-    GROUP BY GROUPING SETS (("blockIndex", position, "task"), ())
-    ORDER BY 1, 2, 3, 4`;
+    FROM grouped
+    GROUP BY GROUPING SETS (("blockIndex", position, "task"), (), (unit, lvl, position),
+                            (unit, sw), (unit, kind, "congruent"))`;
   const [rows, [{ participants }]] = await Promise.all([rowsQuery, participantsQuery]);
-  const total = rows.find((r) => Number(r.is_total) === 1);
-  const cells = rows.filter((r) => Number(r.is_total) === 0 && Number(r.n) > 0).map(toCell);
+  const total = rows.find((r) => r.set === "total");
+  const cells = rows
+    .filter((r) => r.set === "cell" && Number(r.n) > 0)
+    .map(toCell)
+    .sort(byCell);
   const t = (k: keyof HumanRow) => Number(total?.[k] ?? 0);
   return {
     cells,
+    units: unitRowsOf(rows, () => "human"),
     report: {
       participants: Number(participants),
       options: options.exclusions,
@@ -169,45 +296,93 @@ export async function fetchHumanExclusionReport(filter: RunFilter, options: Anal
 }
 
 export type ModelStreamFilter = RunFilter & {
-  /** Where the streams came from; default server. */
-  source?: "server" | "researcher_browser" | "participant_browser";
+  /**
+   * Which model streams: "canonical" (default) takes ONE finished stream per run and preset —
+   * server first, else one computed in a researcher's browser, else in the participant's browser,
+   * newest first — so a run with several copies is never counted twice; a source name takes only
+   * streams from there (still one per run and preset: the table holds one per source).
+   */
+  source?: StreamChoice;
 };
 
-/** Model cells per preset (finished streams only), with the number of streams. No exclusions. */
+/** SQL rank of a source in the canonical choice (lower wins). */
+const SOURCE_RANK = Prisma.sql`CASE m."source" WHEN 'server' THEN 0 WHEN 'researcher_browser' THEN 1 ELSE 2 END`;
+
+/** The model streams a dashboard uses: one per (run, preset), see ModelStreamFilter.source. */
+function modelStreamsCte(filter: ModelStreamFilter) {
+  const source = filter.source ?? "canonical";
+  const bySource =
+    source === "canonical" ? Prisma.sql`true` : Prisma.sql`m."source" = ${source}::"ModelSource"`;
+  return Prisma.sql`
+    chosen AS (
+      SELECT DISTINCT ON (m."runId", m."preset") m."id", m."runId", m."preset", m."source"
+      FROM "ModelRun" m JOIN "Run" r ON r."id" = m."runId"
+      WHERE ${runWhere(filter)} AND m."studyId" = ${filter.studyId} AND m."status" = 'done' AND ${bySource}
+      ORDER BY m."runId", m."preset", ${SOURCE_RANK}, m."finishedAt" DESC NULLS LAST, m."id"
+    )`;
+}
+
+/** Finished model streams of the shown runs by preset and source, and how many are canonical. */
+export async function fetchStreamInventory(filter: RunFilter): Promise<StreamInventory[]> {
+  const rows = await getDb().$queryRaw<
+    { preset: string; source: ModelSourceName; streams: number; canonical: number }[]
+  >`
+    WITH ${modelStreamsCte({ ...filter, source: "canonical" })}
+    SELECT m."preset", m."source"::text AS source, count(*)::int AS streams,
+           count(c."id")::int AS canonical
+    FROM "ModelRun" m JOIN "Run" r ON r."id" = m."runId" LEFT JOIN chosen c ON c."id" = m."id"
+    WHERE ${runWhere(filter)} AND m."studyId" = ${filter.studyId} AND m."status" = 'done'
+    GROUP BY 1, 2 ORDER BY 1, 2`;
+  return rows.map((r) => ({ ...r, streams: Number(r.streams), canonical: Number(r.canonical) }));
+}
+
+export type ModelAggregate = Map<string, { cells: SwitchCell[]; streams: number }> & {
+  /** Per-stream sums (stream = preset; see unitColumns). */
+  units?: UnitRow[];
+};
+
+/**
+ * Model cells per preset (the chosen streams only: one per run and preset), with the number of
+ * streams and, in the same scan, the per-stream sums for the intervals. No exclusions.
+ */
 export async function fetchModelCells(
   filter: ModelStreamFilter,
   options: AnalysisOptions,
-): Promise<Map<string, { cells: SwitchCell[]; streams: number }>> {
+  unitOptions: UnitOptions = {},
+): Promise<ModelAggregate> {
   const tail = cellTailPosition(options);
-  const source = filter.source ?? "server";
-  const rows = await getDb().$queryRaw<
-    (CellRow & { preset: string; is_total: number; streams: number })[]
-  >`
-    WITH streams AS (
-      SELECT m."id", m."preset", mt."blockIndex", least(mt."trialInBlock" + 1, ${tail}::int) AS position,
-             mt."task", mt."correct", mt."loss"
-      FROM "ModelTrial" mt
-        JOIN "ModelRun" m ON m."id" = mt."modelRunId"
-        JOIN "Run" r ON r."id" = m."runId"
-      WHERE ${runWhere(filter)} AND m."studyId" = ${filter.studyId} AND m."source" = ${source}::"ModelSource" AND m."status" = 'done'
-    )
-    SELECT 0 AS is_total, "preset", "blockIndex", position::int AS position, "task",
+  const rows = await getDb().$queryRaw<(SetRow & { preset: string })[]>`
+    WITH ${modelStreamsCte(filter)},
+    streams AS (
+      SELECT m."id" AS unit, m."preset", mt."blockIndex",
+             least(mt."trialInBlock" + 1, ${tail}::int) AS position,
+             mt."task", mt."congruent", mt."correct", mt."loss"
+      FROM "ModelTrial" mt JOIN chosen m ON m."id" = mt."modelRunId"
+    ),
+    grouped AS (SELECT *, ${unitColumns(options, unitOptions)} FROM streams)
+    SELECT ${SET_LABEL} AS set, "preset", unit, lvl, sw, kind, "congruent",
+           "blockIndex", position::int AS position, "task",
            count(*)::int AS n, count(*) FILTER (WHERE NOT "correct")::int AS errors,
            0::float8 AS "rtSumMs", 0::int AS "nRt",
-           sum("loss")::float8 AS "lossSum", count("loss")::int AS "nLoss",
-           0::int AS streams
-    FROM streams
-    GROUP BY "preset", "blockIndex", position, "task"
-    ORDER BY 1, 2, 3, 4, 5`;
+           coalesce(sum("loss"), 0)::float8 AS "lossSum", count("loss")::int AS "nLoss"
+    FROM grouped
+    GROUP BY GROUPING SETS (("preset", "blockIndex", position, "task"), ("preset", unit, lvl, position),
+                            ("preset", unit, sw), ("preset", unit, kind, "congruent"))`;
   const counts = await getDb().$queryRaw<{ preset: string; streams: number }[]>`
-    SELECT m."preset", count(*)::int AS streams FROM "ModelRun" m JOIN "Run" r ON r."id" = m."runId"
-    WHERE ${runWhere(filter)} AND m."studyId" = ${filter.studyId} AND m."source" = ${source}::"ModelSource" AND m."status" = 'done'
-    GROUP BY 1`;
-  const out = new Map<string, { cells: SwitchCell[]; streams: number }>();
+    WITH ${modelStreamsCte(filter)}
+    SELECT "preset", count(*)::int AS streams FROM chosen GROUP BY 1`;
+  const out: ModelAggregate = new Map();
   for (const c of counts) out.set(c.preset, { cells: [], streams: Number(c.streams) });
-  for (const row of rows) out.get(row.preset)?.cells.push(toCell(row));
+  for (const row of rows.filter((r) => r.set === "cell"))
+    out.get(row.preset)?.cells.push(toCell(row));
+  for (const m of out.values()) m.cells.sort(byCell);
+  out.units = unitRowsOf(rows, (r) => r.preset);
   return out;
 }
+
+/** Cell order of computeAnalysisFromCells' inputs: block, position, task. */
+const byCell = (a: SwitchCell, b: SwitchCell) =>
+  a.blockIndex - b.blockIndex || a.position - b.position || a.task.localeCompare(b.task);
 
 function toCell(r: CellRow): SwitchCell {
   return {
@@ -223,7 +398,7 @@ function toCell(r: CellRow): SwitchCell {
   };
 }
 
-export type StreamAnalysis = CellAnalysis & { streams: number };
+export type StreamAnalysis = CellAnalysis & { streams: number; intervals: StreamIntervals };
 
 export type DashboardData = {
   options: AnalysisOptions;
@@ -234,10 +409,11 @@ export type DashboardData = {
 
 export const DASHBOARD_PRESETS = ["flexible", "forgetful"] as const;
 
-/** Everything the Fig. 8 view needs for a study (or one participant with `runId`), in three queries. */
+/** Everything the Fig. 8 view needs for a study (or one participant with `runId`): one scan per stream kind. */
 export async function fetchDashboard(
   filter: ModelStreamFilter,
   input: AnalysisOptionsInput = {},
+  unitOptions: UnitOptions = {},
 ): Promise<DashboardData> {
   const options = resolveAnalysisOptions({ positions: 8, ...input });
   const modelOptions = {
@@ -245,49 +421,109 @@ export async function fetchDashboard(
     exclusions: { minRtMs: null, maxSd: null, dropPostError: false, dropFirstBlock: false },
   };
   const [human, modelCells] = await Promise.all([
-    fetchHumanAggregate(filter, options),
-    fetchModelCells(filter, modelOptions),
+    fetchHumanAggregate(filter, options, unitOptions),
+    fetchModelCells(filter, modelOptions, unitOptions),
   ]);
+  const tables = unitTables([...human.units, ...(modelCells.units ?? [])]);
   const { participants, ...exclusions } = human.report;
   const models: Record<string, StreamAnalysis> = {};
   for (const preset of DASHBOARD_PRESETS) {
     const m = modelCells.get(preset) ?? { cells: [], streams: 0 };
-    models[preset] = { ...computeAnalysisFromCells(m.cells, modelOptions), streams: m.streams };
+    models[preset] = {
+      ...computeAnalysisFromCells(m.cells, modelOptions),
+      streams: m.streams,
+      intervals: streamIntervals(tables.get(preset), MODEL_INTERVALS),
+    };
   }
   return {
     options,
     filter: {
       excludePilots: filter.excludePilots ?? true,
       completedOnly: filter.completedOnly ?? true,
-      modelSource: filter.source ?? "server",
+      modelSource: filter.source ?? "canonical",
     },
-    human: { ...computeAnalysisFromCells(human.cells, options), streams: participants, exclusions },
+    human: {
+      ...computeAnalysisFromCells(human.cells, options),
+      streams: participants,
+      exclusions,
+      intervals: streamIntervals(tables.get("human"), HUMAN_INTERVALS),
+    },
     models,
   };
 }
 
+export type StudyDashboard = DashboardData & {
+  /** Designs of all shown runs (before the design filter); more than one = an edited study. */
+  designs: DesignGroup[];
+  /** The design analysed (null when no run has trials yet). */
+  design: DesignGroup | null;
+  inventory: StreamInventory[];
+};
+
 /**
- * One participant run of an owned study with its human trials and, per preset, the newest finished
- * model stream (server first, else one computed in a researcher's browser). Null if not in the study.
+ * The study dashboard: reads the designs from the runs, analyses ONE design at a time (the one
+ * asked for, else the one most runs have), with J = min(8, block length) positions and practice
+ * levels from the data's switch count (`levels` "first4": switches 1–4 one by one, as Fig. 8B).
  */
-export async function fetchRunStreams(studyId: string, runId: string) {
+export async function fetchStudyDashboard(
+  filter: ModelStreamFilter,
+  view: { levels?: "grouped" | "first4"; dropPostError?: boolean } = {},
+): Promise<StudyDashboard> {
+  const [designs, inventory] = await Promise.all([
+    fetchDesigns(filter),
+    fetchStreamInventory(filter),
+  ]);
+  const design =
+    designs.find(
+      (d) => d.blocks === filter.design?.blocks && d.blockLength === filter.design?.blockLength,
+    ) ??
+    designs[0] ??
+    null;
+  const positions = Math.max(1, Math.min(8, design?.blockLength ?? 8));
+  const switchesPerLevel =
+    view.levels === "first4" ? 1 : switchesPerLevelFor(design?.switches ?? 0, 4);
+  const d = await fetchDashboard(
+    { ...filter, design: designs.length > 1 && design ? design : undefined },
+    {
+      positions,
+      switchesPerLevel,
+      exclusions: { dropPostError: view.dropPostError ?? false },
+    },
+    { maxLevels: view.levels === "first4" ? 4 : Infinity },
+  );
+  return { ...d, designs, design, inventory };
+}
+
+/**
+ * One participant run of an owned study with its human trials and, per preset, the stream chosen
+ * as on the dashboard (ModelStreamFilter.source: canonical = server, else researcher's browser,
+ * else participant's browser), plus every finished stream there is. Null if not in the study.
+ */
+export async function fetchRunStreams(
+  studyId: string,
+  runId: string,
+  source: ModelStreamFilter["source"] = "canonical",
+) {
   const db = getDb();
   const run = await db.run.findFirst({ where: { id: runId, studyId } });
   if (!run) return null;
   const [trials, modelRuns] = await Promise.all([
     db.trial.findMany({ where: { runId, phase: "main" }, orderBy: { trialIndex: "asc" } }),
     db.modelRun.findMany({
-      where: { runId, status: "done", source: { in: ["server", "researcher_browser"] } },
+      where: { runId, status: "done" },
       orderBy: { finishedAt: "desc" },
     }),
   ]);
+  const rank = (r: (typeof modelRuns)[number]) =>
+    MODEL_SOURCES.indexOf(r.source as ModelSourceName);
   const chosen = new Map<string, (typeof modelRuns)[number]>();
   for (const preset of DASHBOARD_PRESETS) {
-    const m =
-      modelRuns.find((r) => r.preset === preset && r.source === "server") ??
-      modelRuns.find((r) => r.preset === preset);
+    const m = modelRuns
+      .filter((r) => r.preset === preset && (source === "canonical" || r.source === source))
+      .sort((a, b) => rank(a) - rank(b))[0];
     if (m) chosen.set(preset, m);
   }
+  const available = modelRuns.map((r) => ({ preset: r.preset, source: r.source, seed: r.seed }));
   const models = await Promise.all(
     [...chosen.entries()].map(async ([preset, m]) => ({
       preset,
@@ -301,15 +537,7 @@ export async function fetchRunStreams(studyId: string, runId: string) {
         })
       ).map((t) => ({
         phase: "main" as const,
-        trialIndex: t.trialIndex,
-        blockIndex: t.blockIndex,
-        trialInBlock: t.trialInBlock,
-        task: t.task,
-        stimulus: t.stimulus,
-        correctResponse: t.correctResponse,
-        congruent: t.congruent,
-        response: t.response,
-        correct: t.correct,
+        ...storedTrialFields(t),
         rtMs: null,
         timeElapsedMs: null,
         output: t.output,
@@ -320,22 +548,14 @@ export async function fetchRunStreams(studyId: string, runId: string) {
   );
   const human = trials.map((t) => ({
     phase: t.phase,
-    trialIndex: t.trialIndex,
-    blockIndex: t.blockIndex,
-    trialInBlock: t.trialInBlock,
-    task: t.task,
-    stimulus: t.stimulus,
-    correctResponse: t.correctResponse,
-    congruent: t.congruent,
-    response: t.response,
-    correct: t.correct,
+    ...storedTrialFields(t),
     rtMs: t.rtMs,
     timeElapsedMs: t.timeElapsedMs,
     output: null,
     loss: null,
     gates: null,
   }));
-  return { run, human, models };
+  return { run, human, models, available };
 }
 
 /** Runs of a study for the dashboard's participant list (newest first, at most `limit`). */
@@ -358,4 +578,23 @@ export async function fetchDashboardRuns(studyId: string, limit = 200) {
     savedTrials: _count.trials,
     modelStreams: _count.modelRuns,
   }));
+}
+
+/**
+ * The landing page's live picture: post-switch error over switches for the simulated demo study
+ * (participants, flexible and forgetful model, with intervals), or null before `npm run demo`.
+ * Only aggregates of simulated data leave this function.
+ */
+export async function fetchDemoPicture(slug: string) {
+  const study = await getDb().study.findUnique({ where: { slug }, select: { id: true } });
+  if (!study) return null;
+  const d = await fetchStudyDashboard({ studyId: study.id });
+  if (d.human.streams === 0) return null;
+  return {
+    participants: d.human.streams,
+    design: d.design,
+    positions: d.options.positions,
+    human: d.human,
+    models: d.models as Record<"flexible" | "forgetful", StreamAnalysis>,
+  };
 }

@@ -6,6 +6,9 @@ import "server-only";
 
 import { Zip, ZipDeflate } from "fflate";
 
+import { MODEL_SOURCES, type ModelSourceName } from "@/lib/core/model-sources";
+import { type StoredTrialFields, storedTrialFields } from "@/lib/core/trial-record";
+
 import { getDb } from "./db";
 import { fetchRunsQuality } from "./quality";
 import { fetchOwnedStudy } from "./studies";
@@ -31,6 +34,10 @@ export const EXPORT_COLUMNS = [
     "modelSource",
     "model rows: where the model ran (server, researcher_browser, participant_browser, paper)",
   ],
+  [
+    "modelCanonical",
+    "model rows: true for the one stream per participant run and preset that the dashboards analyse (server, else researcher_browser, else participant_browser); analyse only these rows to count each run once",
+  ],
   ["phase", "practice or main"],
   ["trialIndex", "0-based trial index within the phase"],
   ["blockIndex", "0-based block index; block k >= 1 starts right after switch k"],
@@ -53,16 +60,49 @@ export const EXPORT_COLUMNS = [
 export type ExportColumn = (typeof EXPORT_COLUMNS)[number][0];
 export type ExportRow = Record<ExportColumn, string | number | boolean | number[] | null>;
 export type ExportStream = "human" | "model";
+/** Model streams in an export: only the canonical one per run and preset (default), or all. */
+export type ExportModelStreams = "canonical" | "all";
 
 // ---------------------------------------------------------------------------------------------
 // Rows, page by page (keyset pagination on the primary key: no OFFSET, stable under inserts).
 
 type RunInfo = {
-  id: string;
   participantIndex: number;
   externalId: string | null;
   isPilot: boolean;
 };
+
+/** The one mapping from a stored trial to an export row (human: `model` null). */
+export function toExportRow(
+  slug: string,
+  run: (RunInfo & { qualityFlags: string }) | null,
+  t: StoredTrialFields & {
+    phase?: string;
+    rtMs?: number | null;
+    output?: number | null;
+    loss?: number | null;
+    gates?: number[] | null;
+  },
+  model: { preset: string; source: string; canonical: boolean } | null,
+): ExportRow {
+  return {
+    stream: model ? "model" : "human",
+    study: slug,
+    participantIndex: run?.participantIndex ?? null,
+    externalId: run?.externalId ?? null,
+    pilot: run?.isPilot ?? false,
+    qualityFlags: run?.qualityFlags ?? null,
+    modelPreset: model?.preset ?? null,
+    modelSource: model?.source ?? null,
+    modelCanonical: model ? model.canonical : null,
+    phase: t.phase ?? "main",
+    ...storedTrialFields(t),
+    rtMs: model ? null : (t.rtMs ?? null),
+    output: model ? (t.output ?? null) : null,
+    loss: model ? (t.loss ?? null) : null,
+    gates: model ? (t.gates ?? null) : null,
+  };
+}
 
 /** ';'-joined quality flag codes of one run (its main trials are read once per run). */
 async function qualityFlagsOf(run: { id: string }): Promise<string> {
@@ -78,7 +118,7 @@ async function qualityFlagsOf(run: { id: string }): Promise<string> {
 
 async function* humanPages(studyId: string, slug: string): AsyncGenerator<ExportRow[]> {
   const db = getDb();
-  const runs: RunInfo[] = await db.run.findMany({
+  const runs = await db.run.findMany({
     where: { studyId },
     orderBy: { participantIndex: "asc" },
     select: { id: true, participantIndex: true, externalId: true, isPilot: true },
@@ -94,30 +134,7 @@ async function* humanPages(studyId: string, slug: string): AsyncGenerator<Export
           take: EXPORT_PAGE_SIZE,
         });
         if (page.length === 0) break;
-        yield page.map((t) => ({
-          stream: "human",
-          study: slug,
-          participantIndex: run.participantIndex,
-          externalId: run.externalId,
-          pilot: run.isPilot,
-          qualityFlags,
-          modelPreset: null,
-          modelSource: null,
-          phase: t.phase,
-          trialIndex: t.trialIndex,
-          blockIndex: t.blockIndex,
-          trialInBlock: t.trialInBlock,
-          task: t.task,
-          stimulus: t.stimulus,
-          correctResponse: t.correctResponse,
-          congruent: t.congruent,
-          response: t.response,
-          correct: t.correct,
-          rtMs: t.rtMs,
-          output: null,
-          loss: null,
-          gates: null,
-        }));
+        yield page.map((t) => toExportRow(slug, { ...run, qualityFlags }, t, null));
         after = page[page.length - 1].trialIndex;
         if (page.length < EXPORT_PAGE_SIZE) break;
       }
@@ -125,7 +142,46 @@ async function* humanPages(studyId: string, slug: string): AsyncGenerator<Export
   }
 }
 
-async function* modelPages(studyId: string, slug: string): AsyncGenerator<ExportRow[]> {
+/**
+ * Ids of the canonical model streams of a study: per (participant run, preset) the finished stream
+ * from the best-ranked source (MODEL_SOURCES order), newest first — the dashboards' choice.
+ * Streams without a participant run (paper mode) are each their own canonical stream.
+ */
+export function canonicalStreamIds(
+  streams: readonly {
+    id: string;
+    runId: string | null;
+    preset: string;
+    source: string;
+    status: string;
+    finishedAt: Date | null;
+  }[],
+): Set<string> {
+  const rank = (s: string) => {
+    const i = MODEL_SOURCES.indexOf(s as ModelSourceName);
+    return i < 0 ? MODEL_SOURCES.length : i;
+  };
+  const best = new Map<string, (typeof streams)[number]>();
+  for (const m of streams) {
+    if (m.status !== "done") continue;
+    const key = m.runId === null ? `id:${m.id}` : `${m.runId}|${m.preset}`;
+    const b = best.get(key);
+    if (
+      !b ||
+      rank(m.source) < rank(b.source) ||
+      (rank(m.source) === rank(b.source) &&
+        (m.finishedAt?.getTime() ?? 0) > (b.finishedAt?.getTime() ?? 0))
+    )
+      best.set(key, m);
+  }
+  return new Set([...best.values()].map((m) => m.id));
+}
+
+async function* modelPages(
+  studyId: string,
+  slug: string,
+  which: ExportModelStreams,
+): AsyncGenerator<ExportRow[]> {
   const db = getDb();
   // Model runs belong to the study directly (paper mode, researcher runs) or through a participant run.
   const modelRuns = await db.modelRun.findMany({
@@ -133,16 +189,22 @@ async function* modelPages(studyId: string, slug: string): AsyncGenerator<Export
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     select: {
       id: true,
+      runId: true,
       preset: true,
       source: true,
+      status: true,
+      finishedAt: true,
       run: { select: { id: true, participantIndex: true, externalId: true, isPilot: true } },
     },
   });
+  const canonical = canonicalStreamIds(modelRuns);
   const flagsByRun = new Map<string, string>();
   for (const mr of modelRuns) {
+    if (which === "canonical" && !canonical.has(mr.id)) continue;
+    const model = { preset: mr.preset, source: mr.source, canonical: canonical.has(mr.id) };
     if (mr.run && !flagsByRun.has(mr.run.id))
       flagsByRun.set(mr.run.id, await qualityFlagsOf(mr.run));
-    const qualityFlags = mr.run ? flagsByRun.get(mr.run.id)! : null;
+    const run = mr.run ? { ...mr.run, qualityFlags: flagsByRun.get(mr.run.id)! } : null;
     let after = -1;
     for (;;) {
       const page = await db.modelTrial.findMany({
@@ -151,39 +213,21 @@ async function* modelPages(studyId: string, slug: string): AsyncGenerator<Export
         take: EXPORT_PAGE_SIZE,
       });
       if (page.length === 0) break;
-      yield page.map((t) => ({
-        stream: "model",
-        study: slug,
-        participantIndex: mr.run?.participantIndex ?? null,
-        externalId: mr.run?.externalId ?? null,
-        pilot: mr.run?.isPilot ?? false,
-        qualityFlags,
-        modelPreset: mr.preset,
-        modelSource: mr.source,
-        phase: "main",
-        trialIndex: t.trialIndex,
-        blockIndex: t.blockIndex,
-        trialInBlock: t.trialInBlock,
-        task: t.task,
-        stimulus: t.stimulus,
-        correctResponse: t.correctResponse,
-        congruent: t.congruent,
-        response: t.response,
-        correct: t.correct,
-        rtMs: null,
-        output: t.output,
-        loss: t.loss,
-        gates: t.gates,
-      }));
+      yield page.map((t) => toExportRow(slug, run, t, model));
       after = page[page.length - 1].trialIndex;
       if (page.length < EXPORT_PAGE_SIZE) break;
     }
   }
 }
 
-async function* exportPages(studyId: string, slug: string, streams: readonly ExportStream[]) {
+async function* exportPages(
+  studyId: string,
+  slug: string,
+  streams: readonly ExportStream[],
+  models: ExportModelStreams,
+) {
   if (streams.includes("human")) yield* humanPages(studyId, slug);
-  if (streams.includes("model")) yield* modelPages(studyId, slug);
+  if (streams.includes("model")) yield* modelPages(studyId, slug, models);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,6 +318,7 @@ export function psychDsDescription(study: { slug: string; title: string }, now =
 async function* psychDsZipChunks(
   studyId: string,
   study: { slug: string; title: string },
+  models: ExportModelStreams,
 ): AsyncGenerator<Uint8Array> {
   const out: Uint8Array[] = [];
   let failure: Error | null = null;
@@ -299,7 +344,7 @@ async function* psychDsZipChunks(
   const names = psychDsFileNames(study.slug);
   for (const stream of ["human", "model"] as const) {
     const file = addFile(names[stream]);
-    for await (const chunk of csvChunks(exportPages(studyId, study.slug, [stream]))) {
+    for await (const chunk of csvChunks(exportPages(studyId, study.slug, [stream], models))) {
       file.push(chunk);
       yield* drain();
     }
@@ -343,27 +388,28 @@ export async function createStudyExport(
   studyId: string,
   format: ExportFormat,
   streams: readonly ExportStream[] = ["human", "model"],
+  models: ExportModelStreams = "canonical",
 ): Promise<StudyExport | null> {
   const study = await fetchOwnedStudy(userId, studyId);
   if (!study) return null;
   const stamp = new Date().toISOString().slice(0, 10);
-  const base = `nta-${study.slug}-${streams.length === 1 ? `${streams[0]}-` : ""}trials-${stamp}`;
+  const base = `nta-${study.slug}-${streams.length === 1 ? `${streams[0]}-` : ""}${models === "all" ? "all-model-streams-" : ""}trials-${stamp}`;
   switch (format) {
     case "csv":
       return {
-        body: streamFrom(csvChunks(exportPages(study.id, study.slug, streams))),
+        body: streamFrom(csvChunks(exportPages(study.id, study.slug, streams, models))),
         contentType: "text/csv; charset=utf-8",
         fileName: `${base}.csv`,
       };
     case "json":
       return {
-        body: streamFrom(jsonChunks(exportPages(study.id, study.slug, streams))),
+        body: streamFrom(jsonChunks(exportPages(study.id, study.slug, streams, models))),
         contentType: "application/json; charset=utf-8",
         fileName: `${base}.json`,
       };
     case "psychds":
       return {
-        body: streamFrom(psychDsZipChunks(study.id, study)),
+        body: streamFrom(psychDsZipChunks(study.id, study, models)),
         contentType: "application/zip",
         fileName: `nta-${study.slug}-psych-ds-${stamp}.zip`,
       };

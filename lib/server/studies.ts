@@ -13,6 +13,8 @@ import { getDb } from "./db";
 import { HttpError, parseOr422 } from "./http";
 
 export const DEMO_STUDY_SLUG = "demo";
+/** The demo's simulated study (scripts/seed-demo.ts): closed, labelled as simulated everywhere. */
+export const SIMULATED_STUDY_SLUG = "demo-simulated";
 
 /** The demo study's public summary for the landing page (null before seeding). */
 export async function fetchDemoStudySummary() {

@@ -118,6 +118,8 @@ async function addModelRun(studyId: string, runId: string | null, preset: string
       seed: 3,
       codeVersion: "test",
       source: "server",
+      status: "done",
+      finishedAt: new Date(),
       expectedTrials: n,
     },
   });

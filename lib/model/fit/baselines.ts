@@ -53,12 +53,6 @@ function layout(seq: StimulusSequence): SwitchLayout {
   return out;
 }
 
-/** The switches of a sequence in order, as practice levels p_k ∈ [0, 1] (for curves and summaries). */
-export function switchPractice(seq: StimulusSequence): { k: Int32Array; K: number } {
-  const { k, K } = layout(seq);
-  return { k, K };
-}
-
 /** Old-rule weight w_j after switch k (0 outside post-switch blocks). */
 export function interference(theta: Theta, k: number, K: number, j: number): number {
   if (k === 0) return 0;

@@ -9,9 +9,10 @@ import { FitPanel } from "@/components/dashboard/fit-panel";
 import { GroupStatsPanel } from "@/components/dashboard/group-stats-panel";
 import { CostsTable, ExclusionList } from "@/components/dashboard/summary-tables";
 import { ModelJobsButton } from "@/components/dashboard/model-jobs-button";
-import { switchesPerLevelFor, toFig8View } from "@/lib/core/recovery";
-import { studyConfigSchema } from "@/lib/core/study-config";
-import { fetchDashboard, fetchDashboardRuns } from "@/lib/server/dashboard";
+import { StreamSources } from "@/components/dashboard/stream-sources";
+import { fig8Streams, toFig8View } from "@/lib/core/recovery";
+import { parseStreamChoice } from "@/lib/core/model-sources";
+import { fetchDashboardRuns, fetchStudyDashboard } from "@/lib/server/dashboard";
 import { fetchGroupStats } from "@/lib/server/group-stats";
 import { fetchOwnedStudy } from "@/lib/server/studies";
 
@@ -20,7 +21,20 @@ import { requireResearcherId } from "../../require-researcher";
 
 export const dynamic = "force-dynamic";
 
-type Search = { levels?: string; pilots?: string; postError?: string; flagged?: string };
+type Search = {
+  levels?: string;
+  pilots?: string;
+  postError?: string;
+  design?: string;
+  source?: string;
+  flagged?: string;
+};
+
+/** "8x16" → 8 blocks of 16 trials. */
+function parseDesign(text: string | undefined) {
+  const m = /^(\d{1,4})x(\d{1,5})$/.exec(text ?? "");
+  return m ? { blocks: Number(m[1]), blockLength: Number(m[2]) } : undefined;
+}
 
 export default async function DashboardPage({
   params,
@@ -34,50 +48,27 @@ export default async function DashboardPage({
   const userId = await requireResearcherId(`/studies/${id}/dashboard`);
   const study = await fetchOwnedStudy(userId, id);
   if (!study) notFound();
-  const config = studyConfigSchema.parse(study.config);
   const first4 = sp.levels === "first4";
-  const switches = config.blocks - 1;
-  const switchesPerLevel = first4 ? 1 : switchesPerLevelFor(switches, 4);
+  const source = parseStreamChoice(sp.source);
   const groupStats = await fetchGroupStats(userId, study.id, {
     includeFlagged: sp.flagged === "include",
   });
-  const d = await fetchDashboard(
+  const d = await fetchStudyDashboard(
     {
       studyId: study.id,
       excludePilots: sp.pilots !== "include",
+      design: parseDesign(sp.design),
+      source,
       excludeRunIds: groupStats.excluded.map((e) => e.runId),
     },
-    { positions: 8, switchesPerLevel, exclusions: { dropPostError: sp.postError === "1" } },
+    { levels: first4 ? "first4" : "grouped", dropPostError: sp.postError === "1" },
   );
   const runs = await fetchDashboardRuns(study.id);
-  const view = toFig8View(
-    [
-      {
-        key: "human",
-        label: "Participants",
-        streams: d.human.streams,
-        analysis: d.human,
-        isHuman: true,
-      },
-      {
-        key: "flexible",
-        label: "Flexible model",
-        streams: d.models.flexible.streams,
-        analysis: d.models.flexible,
-        isHuman: false,
-      },
-      {
-        key: "forgetful",
-        label: "Forgetful model",
-        streams: d.models.forgetful.streams,
-        analysis: d.models.forgetful,
-        isHuman: false,
-      },
-    ],
-    first4 ? 4 : Infinity,
-  );
+  const view = toFig8View(fig8Streams(d), first4 ? 4 : Infinity);
   const link = (patch: Search) =>
     `?${new URLSearchParams(Object.entries({ ...sp, ...patch }).filter(([, v]) => v) as [string, string][])}`;
+  const design = d.design;
+  const spl = d.options.switchesPerLevel;
   return (
     <main>
       <p>
@@ -85,18 +76,49 @@ export default async function DashboardPage({
         <Link href="/paper">Paper reproduction</Link>
       </p>
       <h1>Switch dashboard: participants vs NTA model</h1>
-      <p className="muted">
-        After each rule switch (uncued; {config.blocks} blocks × {config.trialsPerBlock} trials, so{" "}
-        {switches} switches), how fast do participants and the model recover? x = trial j after a
-        switch (j = 1 is the first trial under the new rule); each line is one practice level (
-        {first4
-          ? "switches 1–4 individually, as in Fig. 8B of Sandbrink et al. 2024"
-          : switchesPerLevel > 1
-            ? `${switchesPerLevel} consecutive switches pooled`
-            : "one line per switch"}
-        ); darker = earlier. Lower is better on every axis (y is not inverted). Only completed runs
-        count.
+      <p className="muted" data-testid="dashboard-design">
+        {design ? (
+          <>
+            After each rule switch (uncued), how fast do participants and the model recover? The{" "}
+            {design.runs} run{design.runs === 1 ? "" : "s"} shown had{" "}
+            <strong>
+              {design.blocks} blocks × {design.blockLength} trials, so {design.switches} switch
+              {design.switches === 1 ? "" : "es"}
+            </strong>{" "}
+            (read from their trials). x = trial j after a switch, j = 1…{d.options.positions}; each
+            line is one practice level (
+            {first4
+              ? "switches 1–4 individually, as in Fig. 8B of Sandbrink et al. 2024"
+              : spl > 1
+                ? `${spl} consecutive switches pooled`
+                : "one line per switch"}
+            ), darkest = earliest. Lower is better on every axis. Only completed runs count.
+          </>
+        ) : (
+          <>No completed run has trials yet, so there is no design to describe.</>
+        )}
       </p>
+      {d.designs.length > 1 ? (
+        <div className="r-error-box" data-testid="mixed-designs" role="note">
+          <strong>The runs of this study do not all have the same design</strong> (the study was
+          edited while it ran). Designs are never pooled; showing one at a time:{" "}
+          {d.designs.map((g, i) => (
+            <span key={`${g.blocks}x${g.blockLength}`}>
+              {i > 0 ? " · " : ""}
+              <a
+                href={link({ design: `${g.blocks}x${g.blockLength}` })}
+                className={
+                  g.blocks === design?.blocks && g.blockLength === design?.blockLength ? "r-on" : ""
+                }
+                data-testid="design-link"
+              >
+                {g.blocks} × {g.blockLength} ({g.switches} switches): {g.runs} run
+                {g.runs === 1 ? "" : "s"}
+              </a>
+            </span>
+          ))}
+        </div>
+      ) : null}
       <div className="r-options" data-testid="dashboard-options">
         <span>Practice levels:</span>
         <a className={first4 ? "" : "r-on"} href={link({ levels: "" })}>
@@ -121,17 +143,30 @@ export default async function DashboardPage({
           <p style={{ margin: 0 }} data-testid="dashboard-counts">
             <strong>{d.human.streams}</strong> participant{d.human.streams === 1 ? "" : "s"} ·{" "}
             <strong>{d.models.flexible.streams}</strong> flexible and{" "}
-            <strong>{d.models.forgetful.streams}</strong> forgetful model streams (server-computed)
+            <strong>{d.models.forgetful.streams}</strong> forgetful model streams (one per run and
+            model: {source === "canonical" ? "canonical choice" : `${source} only`})
           </p>
           <ModelJobsButton studyId={study.id} label="Run models for all completed runs" />
         </div>
+        <StreamSources
+          inventory={d.inventory}
+          selected={source}
+          hrefFor={(s) => link({ source: s === "canonical" ? "" : s })}
+        />
       </section>
       <Fig8Panels
         view={view}
         positions={d.options.positions}
+        emptyHumanText={
+          <>
+            No completed participant run yet. Share the study link, take part yourself as a pilot
+            (pilots show with &ldquo;Include pilot runs&rdquo;), or open the simulated demo study
+            that <code>npm run demo</code> seeds.
+          </>
+        }
         emptyModelText='No model streams yet: press "Run models for all completed runs".'
       />
-      <h2>Switch − repeat costs</h2>
+      <h2>Switch − repeat costs, by congruency</h2>
       <CostsTable rows={view.costs} repeatFrom={d.options.repeatFromPosition} />
       <h2>Model fits: flexible vs forgetful, per participant</h2>
       <p className="muted">

@@ -10,7 +10,7 @@ import {
 import { ntaFlexible, ntaFlexiblePrior, ntaForgetful, ntaForgetfulPrior } from "./nta";
 import type { Generator } from "./types";
 
-export type { GeneratedParticipant, Generator, GeneratorContext, GeneratorTruth } from "./types";
+export type { Generator } from "./types";
 
 export const GENERATORS: readonly Generator[] = [
   practiceReduced,

@@ -83,7 +83,3 @@ export function toTrialRecords(
     };
   });
 }
-
-/** The other key of the pair. */
-export const otherKey = (c: Curriculum, key: string) =>
-  key === c.keys.left ? c.keys.right : c.keys.left;

@@ -9,14 +9,15 @@ import { BrowserModelRunner } from "@/components/dashboard/browser-model-runner"
 import { Fig8Panels } from "@/components/dashboard/fig8-panels";
 import { FitPanel } from "@/components/dashboard/fit-panel";
 import { ModelJobsButton } from "@/components/dashboard/model-jobs-button";
+import { SOURCE_LABEL } from "@/components/dashboard/stream-sources";
 import { CostsTable } from "@/components/dashboard/summary-tables";
-import { noExclusions } from "@/lib/core/analysis";
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
 import { timingFlagMessages } from "@/lib/core/plausibility";
-import { computeCellAnalysisOfRecords, toFig8View, toTrialChartData } from "@/lib/core/recovery";
+import { fig8Streams, toFig8View, toTrialChartData } from "@/lib/core/recovery";
+import { MODEL_SOURCES, parseStreamChoice } from "@/lib/core/model-sources";
 import { modelSeedFor } from "@/lib/model/seeds";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
-import { fetchRunStreams } from "@/lib/server/dashboard";
+import { fetchRunStreams, fetchStudyDashboard } from "@/lib/server/dashboard";
 import { fetchParticipantDetails } from "@/lib/server/participant-details";
 import { fetchOwnedStudy } from "@/lib/server/studies";
 
@@ -28,54 +29,36 @@ import { RunIntegrity } from "./run-integrity";
 export const dynamic = "force-dynamic";
 
 const WINDOW = 5;
-const SOURCE_TEXT: Record<string, string> = {
-  server: "server",
-  researcher_browser: "a researcher's browser",
-};
 
 export default async function RunPage({
   params,
+  searchParams,
 }: {
   params: Promise<{ id: string; runId: string }>;
+  searchParams: Promise<{ source?: string }>;
 }) {
   const { id, runId } = await params;
+  const sp = await searchParams;
+  const source = parseStreamChoice(sp.source);
   const userId = await requireResearcherId(`/studies/${id}/runs/${runId}`);
   const study = await fetchOwnedStudy(userId, id);
   // An unknown run (or study) renders this segment's not-found page: "Participant not found".
-  const data = study ? await fetchRunStreams(study.id, runId) : null;
+  const data = study ? await fetchRunStreams(study.id, runId, source) : null;
   const details = study && data ? await fetchParticipantDetails(study.id, runId) : null;
   if (!study || !data || !details) notFound();
-  const { run, human, models } = data;
+  const { run, human, models, available } = data;
   const sequence = curriculumToStimulusTrials(curriculumSchema.parse(run.curriculum));
   // Same seeds as the server job and the participant's browser, so all runs are comparable.
   const seeds = {
     flexible: modelSeedFor(run.seed, "flexible"),
     forgetful: modelSeedFor(run.seed, "forgetful"),
   };
-  const options = { positions: 8, switchesPerLevel: 1 };
-  const streams = [
-    {
-      key: "human",
-      label: "This participant",
-      streams: human.length ? 1 : 0,
-      analysis: computeCellAnalysisOfRecords(human, options),
-      isHuman: true,
-    },
-    ...(["flexible", "forgetful"] as const).map((preset) => {
-      const m = models.find((x) => x.preset === preset);
-      return {
-        key: preset,
-        label: `${preset === "flexible" ? "Flexible" : "Forgetful"} model`,
-        streams: m ? 1 : 0,
-        isHuman: false,
-        analysis: computeCellAnalysisOfRecords(m?.records ?? [], {
-          ...options,
-          exclusions: noExclusions,
-        }),
-      };
-    }),
-  ];
-  const view = toFig8View(streams, 4);
+  // The study dashboard's SQL for this one run (one switch-cost definition everywhere).
+  const d = await fetchStudyDashboard(
+    { studyId: study.id, runId: run.id, completedOnly: false, excludePilots: false, source },
+    { levels: "first4" },
+  );
+  const view = toFig8View(fig8Streams(d, "This participant"), 4);
   const timeline = toTrialChartData(
     human,
     models.map((m) => ({ preset: m.preset, records: m.records })),
@@ -94,10 +77,10 @@ export default async function RunPage({
       </h1>
       <p className="muted">
         {human.length} of {run.expectedTrials} main trials saved · curriculum seed {run.seed} ·
-        model streams:{" "}
+        model streams shown:{" "}
         {models.length
           ? models
-              .map((m) => `${m.preset} (from ${SOURCE_TEXT[m.source] ?? m.source}, seed ${m.seed})`)
+              .map((m) => `${m.preset} (from ${SOURCE_LABEL[m.source]}, seed ${m.seed})`)
               .join(", ")
           : "none yet"}
       </p>
@@ -107,6 +90,26 @@ export default async function RunPage({
         transfers={run.transfers}
         transferredAt={run.transferredAt}
       />
+      {available.length > 0 ? (
+        <p className="muted" data-testid="run-stream-sources">
+          Stored for this run:{" "}
+          {available.map((m) => `${m.preset} from ${SOURCE_LABEL[m.source]}`).join(", ")}. Show:{" "}
+          {(["canonical", ...MODEL_SOURCES] as const)
+            .filter((s) => s === "canonical" || available.some((m) => m.source === s))
+            .map((s, i) => (
+              <span key={s}>
+                {i > 0 ? " · " : ""}
+                {s === source ? (
+                  <strong>{s === "canonical" ? "canonical" : SOURCE_LABEL[s]}</strong>
+                ) : (
+                  <a href={s === "canonical" ? "?" : `?source=${s}`}>
+                    {s === "canonical" ? "canonical" : SOURCE_LABEL[s]}
+                  </a>
+                )}
+              </span>
+            ))}
+        </p>
+      ) : null}
       <section className="card r-stack" style={{ margin: "1rem 0" }}>
         <BrowserModelRunner studyId={study.id} runId={run.id} sequence={sequence} seeds={seeds} />
         {run.status === "completed" ? (
@@ -124,11 +127,12 @@ export default async function RunPage({
       </p>
       <Fig8Panels
         view={view}
-        positions={options.positions}
+        positions={d.options.positions}
+        emptyHumanText="This participant has no main-phase trial saved yet."
         emptyModelText="No model stream yet: run it in this browser or on the server."
       />
       <h2>Switch − repeat costs</h2>
-      <CostsTable rows={view.costs} repeatFrom={2} />
+      <CostsTable rows={view.costs} repeatFrom={d.options.repeatFromPosition} />
       <h2>Model fit: flexible vs forgetful</h2>
       {run.status === "completed" ? (
         <section className="card">
