@@ -14,10 +14,7 @@ const cached = new Map<string, string>();
 
 export function resolveAuthSecret(
   // NEXT_PHASE is set by Next.js itself (`next build` loads the modules in production mode)
-  env: { AUTH_SECRET?: string; NODE_ENV?: string; NEXT_PHASE?: string } = {
-    ...serverEnv(),
-    NEXT_PHASE: process.env.NEXT_PHASE,
-  },
+  env: { AUTH_SECRET?: string; NODE_ENV?: string; NEXT_PHASE?: string } = serverEnv(),
   dataDir = path.resolve(process.cwd(), ".data"),
 ): string {
   if (env.NODE_ENV === "production" && env.NEXT_PHASE !== "phase-production-build") {

@@ -24,6 +24,8 @@ const envSchema = z.object({
   /** Data folder of the embedded database. */
   PGLITE_DIR: withDefault(z.string(), ".data/pglite"),
   NODE_ENV: withDefault(z.string(), "development"),
+  /** Set by Next.js itself, not by an operator (`phase-production-build` while `next build` runs). */
+  NEXT_PHASE: optional(z.string()),
   /** Signs researcher sessions; unset → a random secret kept in .data/auth-secret (lib/server/auth-secret.ts). */
   AUTH_SECRET: optional(z.string().min(32, "AUTH_SECRET must be at least 32 characters")),
   /** "0" keeps this process from running background jobs (a separate `npm run jobs:work` does). */
