@@ -133,11 +133,12 @@ export function exceedance(
     return { xp: [x1, 1 - x1], method: "exact" };
   }
   const wins = Array(alpha.length).fill(0);
+  const gammaSource = { uniform: () => rng.next(), normal: () => rng.normal() };
   for (let s = 0; s < samples; s++) {
     let best = 0,
       bestV = -1;
     alpha.forEach((a, k) => {
-      const v = sampleGamma(a, rng);
+      const v = sampleGamma(a, gammaSource);
       if (v > bestV) {
         bestV = v;
         best = k;

@@ -1,6 +1,5 @@
 // Special functions and distributions the group statistics need (pure, float64): log-gamma,
 // digamma, the regularised incomplete beta, Student t, and seeded gamma/Dirichlet draws.
-import type { Rng } from "./rng";
 
 const LANCZOS = [
   676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
@@ -91,20 +90,31 @@ export function studentTQuantile(p: number, nu: number): number {
   return (lo + hi) / 2;
 }
 
-/** Gamma(shape, 1) draw (Marsaglia & Tsang 2000; shape < 1 by the boost U^{1/shape}). */
-export function sampleGamma(shape: number, rng: Rng): number {
-  if (shape < 1) return sampleGamma(shape + 1, rng) * Math.pow(1 - rng.next(), 1 / shape);
-  const d = shape - 1 / 3,
-    c = 1 / Math.sqrt(9 * d);
+/** The two draws a Gamma sampler needs: uniform in [0, 1) and standard normal. */
+export type GammaSource = { uniform(): number; normal(): number };
+
+/**
+ * Gamma(shape, 1) draw by Marsaglia & Tsang (2000); shape < 1 by the boost U^{1/shape}. One
+ * definition for the group statistics (lib/core/group-stats.ts) and the model's own generator
+ * (lib/model/random.ts FastRng).
+ */
+export function sampleGamma(shape: number, src: GammaSource): number {
+  if (shape < 1) return sampleGamma(shape + 1, src) * Math.pow(1 - src.uniform(), 1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
   for (;;) {
     let x: number, v: number;
     do {
-      x = rng.normal();
+      x = src.normal();
       v = 1 + c * x;
     } while (v <= 0);
     v = v * v * v;
-    const u = 1 - rng.next();
-    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+    const u = 1 - src.uniform();
+    // Marsaglia–Tsang's squeeze: u < 1 − 0.0331x⁴ implies the log test below, so it only skips the
+    // two logs (accepting the same draws; the stream and the values are unchanged)
+    const x2 = x * x;
+    if (u < 1 - 0.0331 * x2 * x2) return d * v;
+    if (Math.log(u) < 0.5 * x2 + d - d * v + d * Math.log(v)) return d * v;
   }
 }
 

@@ -4,6 +4,7 @@
 // paper-mode stream samples S directly from its Wishart law (Bartlett decomposition) instead of
 // drawing X ∈ R^{B×d_in}: statistically identical (proved by random.test.ts against explicit batches).
 import { deriveSeed, Mulberry32 } from "@/lib/core/rng";
+import { sampleGamma } from "@/lib/core/stats";
 
 // Ziggurat tables for N(0,1), 128 layers (Marsaglia & Tsang 2000, "The Ziggurat Method for
 // Generating Random Variables", J. Stat. Softw. 5(8), RNOR/zigset).
@@ -55,25 +56,9 @@ export class FastRng extends Mulberry32 {
       if (FN[iz] + this.uniform() * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * x * x)) return x;
     }
   }
-  /** Gamma(shape, 1) by Marsaglia & Tsang (2000); shape < 1 via the U^{1/a} boost. */
+  /** Gamma(shape, 1) by Marsaglia & Tsang (2000) (lib/core/stats.ts sampleGamma). */
   gamma(shape: number): number {
-    if (shape < 1) return this.gamma(shape + 1) * Math.pow(1 - this.uniform(), 1 / shape);
-    const d = shape - 1 / 3;
-    const c = 1 / Math.sqrt(9 * d);
-    for (;;) {
-      let x: number, v: number;
-      do {
-        x = this.normal();
-        v = 1 + c * x;
-      } while (v <= 0);
-      v = v * v * v;
-      const u = 1 - this.uniform();
-      // Marsaglia–Tsang's squeeze: u < 1 − 0.0331x⁴ implies the log test below, so it only skips the
-      // two logs (accepting the same draws; the stream and the values are unchanged)
-      const x2 = x * x;
-      if (u < 1 - 0.0331 * x2 * x2) return d * v;
-      if (Math.log(u) < 0.5 * x2 + d - d * v + d * Math.log(v)) return d * v;
-    }
+    return sampleGamma(shape, this);
   }
   /** χ²(ν) = 2·Gamma(ν/2, 1). */
   chiSquare(nu: number): number {
