@@ -34,7 +34,7 @@ async function completeParticipantRun(
   participant: string,
   kind: "switcher" | "random" = "switcher",
 ) {
-  const entry = await request.get(`/s/e2e-short?participant=${participant}`, { maxRedirects: 0 });
+  const entry = await request.get(`/s/e2e-fits?participant=${participant}`, { maxRedirects: 0 });
   expect(entry.status()).toBe(303);
   const token = entry.headers()["location"].split("/run/")[1];
   const run = (await (await request.get(`/api/runs/${token}?include=curriculum`)).json()) as {
@@ -73,7 +73,7 @@ test("the owner fits a participant and sees every model, the verdict, the PPC ch
   const randomResponder = `fit-e2e-random-${Date.now()}`;
   await completeParticipantRun(request, randomResponder, "random");
   await signIn(page, DEMO);
-  await page.getByRole("link", { name: "E2E e2e-short" }).click();
+  await page.getByRole("link", { name: "E2E e2e-fits" }).click();
   await expect(page).toHaveURL(/\/studies\/[^/]+$/);
   const studyPath = new URL(page.url()).pathname;
   const studyId = studyPath.split("/").pop()!;

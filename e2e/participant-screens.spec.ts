@@ -51,14 +51,21 @@ test("with Practice trials = 0 a new participant sees consent first; 'Welcome ba
 }) => {
   const researcher = await researcherPage(browser);
   const slug = `no-practice-${stamp}`;
-  await createOpenStudy(researcher, slug, { ...quick, breakEveryBlocks: 0 });
+  // A long response window: the save queue sends after 6 trials or 6 s, and no trial may time out
+  // (and be saved as a miss) while the test waits for the first two answers to be stored.
+  const design = {
+    ...quick,
+    breakEveryBlocks: 0,
+    timing: { ...quick.timing, responseWindowMs: 10_000 },
+  } satisfies StudyConfigInput;
+  await createOpenStudy(researcher, slug, design);
   const { token, curriculum } = await enter(page, slug, `screens-1-${stamp}`);
 
   // Consent comes first, with the design's duration, and "I do not agree" is offered.
   await expect(page.getByRole("heading", { name: "Welcome", exact: true })).toBeVisible();
   await expect(page.getByText("Welcome back")).toHaveCount(0);
   await expect(page.getByRole("button", { name: "I do not agree" })).toBeVisible();
-  const minutes = estimateDuration(studyConfigSchema.parse(quick)).minutes;
+  const minutes = estimateDuration(studyConfigSchema.parse(design)).minutes;
   await expect(page.getByText(`It takes about ${minutes} minutes.`)).toBeVisible();
   await shot(page, "consent-no-practice");
   await page.getByRole("button", { name: "I agree" }).click();
