@@ -39,7 +39,7 @@ export function computeModelStream(
 }
 
 /** A model TrialRecord as a ModelTrial row (without its stream id). */
-function toModelTrialRow(r: TrialRecord) {
+export function toModelTrialRow(r: TrialRecord) {
   return {
     trialIndex: r.trialIndex,
     blockIndex: r.blockIndex,

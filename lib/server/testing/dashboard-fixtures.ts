@@ -6,6 +6,7 @@ import { createRng } from "@/lib/core/rng";
 import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
 
 import type { Db } from "../db";
+import { toModelTrialRow } from "../model-streams";
 
 export type SyntheticStudy = {
   studyId: string;
@@ -164,23 +165,7 @@ export async function seedSyntheticStudy(
           status: "done",
           expectedTrials: records.length,
         });
-        modelRows.push(
-          ...records.map((r) => ({
-            modelRunId: mr.id,
-            trialIndex: r.trialIndex,
-            blockIndex: r.blockIndex,
-            trialInBlock: r.trialInBlock,
-            task: r.task,
-            stimulus: r.stimulus,
-            correctResponse: r.correctResponse,
-            congruent: r.congruent,
-            response: r.response ?? "",
-            correct: r.correct,
-            output: r.output ?? 0,
-            loss: r.loss ?? 0,
-            gates: r.gates ?? [],
-          })),
-        );
+        modelRows.push(...records.map((r) => ({ modelRunId: mr.id, ...toModelTrialRow(r) })));
         models[preset] = records;
       }
     }
