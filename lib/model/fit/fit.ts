@@ -14,7 +14,12 @@ import { createRng } from "@/lib/core/rng";
 
 import { type FitData, countObservations, marginalLinkLogLikelihood } from "./likelihood";
 import { type Box, invertSpd, latinHypercube, nelderMead, numericalHessian } from "./optimise";
-import { type ProfileInterval, type ProfileTarget, profileInterval } from "./profile";
+import {
+  type ArchivedPoint,
+  type ProfileInterval,
+  type ProfileTarget,
+  profileInterval,
+} from "./profile";
 import {
   FIXED_PARAMS,
   type LinkName,
@@ -150,6 +155,8 @@ export async function fitModel(
   const report = opts.onProgress ?? (() => {});
   const starts = opts.starts ?? 8;
   let evals = 0;
+  // every full-likelihood evaluation (u, NLL): the profile walk's starts in other basins
+  const archive: ArchivedPoint[] = [];
 
   // S initialisations per parameter set (the engine's `seeds`); the likelihood marginalises over them
   const perInit = (outs: Float64Array[], count: number) => {
@@ -163,7 +170,11 @@ export async function fitModel(
   const nllBatch = async (us: number[][]): Promise<number[]> => {
     evals += us.length;
     const outs = perInit(await engine(us.map((u) => thetaFromU(model, u, link))), us.length);
-    return us.map((u, i) => nllAt(outs[i], u));
+    return us.map((u, i) => {
+      const f = nllAt(outs[i], u);
+      if (Number.isFinite(f)) archive.push({ u: u.slice(), f });
+      return f;
+    });
   };
   const nll = async (u: number[]) => (await nllBatch([u]))[0];
 
@@ -206,6 +217,7 @@ export async function fitModel(
     return { u: full(z, best.beta, best.lapse), f: best.f, i };
   });
   scored.sort((a, b) => a.f - b.f);
+  const designStarts: ArchivedPoint[] = scored.map(({ u, f }) => ({ u, f }));
 
   if (link === "ddm") {
     // the choice grid knows nothing of response times: optimise the link parameters of the best
@@ -274,7 +286,10 @@ export async function fitModel(
     let moved = false;
     for (const [i, target] of opts.profile.entries()) {
       report(0.8 + (0.1 * i) / opts.profile.length, `profile likelihood of ${target.name}`);
-      const r = await profileInterval(nll, best.x, best.f, target, box);
+      const r = await profileInterval(nll, best.x, best.f, target, box, {
+        archive,
+        design: designStarts,
+      });
       profile[target.name] = r.interval;
       if (r.better && pass === 0) {
         const polished = await nelderMead(nll, r.better.u, box, { maxEvals });

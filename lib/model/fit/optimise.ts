@@ -7,7 +7,7 @@ export type Box = { lo: readonly number[]; hi: readonly number[] };
 export type Objective = (x: number[]) => Promise<number> | number;
 export type BatchObjective = (xs: number[][]) => Promise<number[]>;
 
-const clampTo = (box: Box, x: number[]): number[] =>
+export const clampTo = (box: Box, x: number[]): number[] =>
   x.map((v, i) => Math.min(box.hi[i], Math.max(box.lo[i], v)));
 
 /** n points in the box, one per stratum along every axis (Latin hypercube, McKay et al. 1979). */

@@ -6,7 +6,11 @@
 // previous point, and interpolates the crossing in √(drop) (exact for a quadratic profile). An end that reaches the parameter box
 // before the crossing is clipped to the box and flagged. A profile point better than the optimum
 // (the optimiser missed it) is returned so the caller can move the optimum there and profile again.
-import { type Box, nelderMead } from "./optimise";
+// The surface is multimodal (e.g. two basins of τ_w with prior knowledge), so a warm start alone can
+// stay in the optimum's basin and understate the profile (too narrow an interval, coverage ≈ 60 %):
+// every step also starts from the best points the fit has already evaluated near that q (`archive`,
+// projected onto q), which brings the other basins in at the cost of a few evaluations.
+import { type Box, clampTo, nelderMead } from "./optimise";
 
 /** χ²₁ 95 % quantile / 2: the log-likelihood drop that bounds a 95 % profile interval. */
 export const PROFILE_DROP = 3.841458820694124 / 2;
@@ -31,6 +35,14 @@ export type ProfileInterval = {
   evals: number;
 };
 
+export type ArchivedPoint = { u: readonly number[]; f: number };
+
+/** Initial simplex of the re-optimisation at a profile step, as a fraction of each coordinate's range. */
+const RIDGE_STEP = 0.03;
+
+/** Archived starts tried per profile step (the best by NLL within the step's window of q). */
+const ARCHIVE_STARTS = 2;
+
 export type ProfileResult = {
   interval: ProfileInterval;
   better: { u: number[]; f: number } | null;
@@ -42,12 +54,24 @@ export async function profileInterval(
   fHat: number,
   target: ProfileTarget,
   box: Box,
-  opts: { initialStep?: number; maxSteps?: number; evalsPerDim?: number } = {},
+  opts: {
+    initialStep?: number;
+    maxSteps?: number;
+    evalsPerDim?: number;
+    /** Points the fit has evaluated (u, NLL), read live: the basins a warm start cannot reach. */
+    archive?: readonly ArchivedPoint[];
+    /**
+     * The multi-start design (u, its ranking score — not comparable with the NLL): its best points
+     * near q are tried as starts too (re-scored by the NLL after projection onto q).
+     */
+    design?: readonly ArchivedPoint[];
+  } = {},
 ): Promise<ProfileResult> {
   const { coef } = target;
   const pivot = coef.findIndex((c) => c !== 0);
   const others = coef.map((_, i) => i).filter((i) => i !== pivot);
-  const q0 = coef.reduce((s, c, i) => s + c * uHat[i], 0);
+  const qOf = (u: readonly number[]) => coef.reduce((acc, c, i) => acc + c * u[i], 0);
+  const q0 = qOf(uHat);
   // range of q inside the box (linear in u: extremes at the corners, coordinate by coordinate)
   const qLo = coef.reduce((s, c, i) => s + c * (c > 0 ? box.lo[i] : box.hi[i]), 0);
   const qHi = coef.reduce((s, c, i) => s + c * (c > 0 ? box.hi[i] : box.lo[i]), 0);
@@ -63,10 +87,13 @@ export async function profileInterval(
     u[pivot] < box.lo[pivot] - 1e-9 || u[pivot] > box.hi[pivot] + 1e-9;
   let evals = 0,
     better: { u: number[]; f: number } | null = null;
-  const maxSteps = opts.maxSteps ?? 10;
+  const maxSteps = opts.maxSteps ?? 14;
+  /** The crossing is interpolated between points at most this far apart (in q). */
+  const minStep = range / 48;
   const ends: { q: number; atBound: boolean }[] = [];
   for (const side of [-1, 1]) {
     let step = Math.min(range / 4, Math.max(range / 60, opts.initialStep ?? range / 12));
+    const path = [{ q: q0, x: others.map((i) => uHat[i]) }];
     let prev = { q: q0, d: 0 },
       x = others.map((i) => uHat[i]);
     let end: { q: number; atBound: boolean } | null = null;
@@ -77,8 +104,26 @@ export async function profileInterval(
         const u = build(z, q);
         return outside(u) ? 1e12 : nll(u);
       };
-      const budget = { maxEvals: (opts.evalsPerDim ?? 24) * Math.max(1, others.length) };
-      let r = await nelderMead(inner, x, subBox, budget);
+      // a small simplex: the profile path is a narrow curved ridge (e.g. τ_w down ⇒ τ_c and λ up),
+      // which a simplex spanning a tenth of the box does not follow within the budget
+      const budget = {
+        maxEvals: (opts.evalsPerDim ?? 24) * Math.max(1, others.length),
+        step: subBox.lo.map((lo, m) => RIDGE_STEP * (subBox.hi[m] - lo)),
+      };
+      // predictor: the other coordinates extrapolated along the path walked so far (secant)
+      let x0 = x;
+      if (path.length >= 2) {
+        const [a, b] = path.slice(-2);
+        const t = (q - b.q) / (b.q - a.q);
+        const pred = clampTo(
+          subBox,
+          b.x.map((v, m) => v + t * (v - a.x[m])),
+        );
+        const [fWarm, fPred] = [await inner(x), await inner(pred)];
+        evals += 2;
+        if (fPred < fWarm) x0 = pred;
+      }
+      let r = await nelderMead(inner, x0, subBox, budget);
       evals += r.evals;
       if (r.f - fHat > PROFILE_DROP / 2) {
         // the surface is rugged: a warm start can stall in a local dip and overstate the drop
@@ -92,10 +137,43 @@ export async function profileInterval(
         evals += r2.evals;
         if (r2.f < r.f) r = r2;
       }
+      {
+        // the best evaluated points (and design points) within half a step of q, projected onto
+        // q: another basin's point at nearly the same q is a start the warm start cannot reach
+        const nearest = (pts: readonly ArchivedPoint[] | undefined, below: number) => {
+          const near: ArchivedPoint[] = [];
+          for (const a of pts ?? []) {
+            if (Math.abs(qOf(a.u) - q) > step / 2 || !(a.f < below)) continue;
+            near.push(a);
+            near.sort((m, n) => m.f - n.f);
+            if (near.length > ARCHIVE_STARTS) near.pop();
+          }
+          return near;
+        };
+        let start: { x: number[]; f: number } | null = null;
+        for (const a of [...nearest(opts.archive, r.f), ...nearest(opts.design, Infinity)]) {
+          const z = clampTo(
+            subBox,
+            others.map((i) => a.u[i]),
+          );
+          const f = await inner(z);
+          evals++;
+          if (f < r.f && (!start || f < start.f)) start = { x: z, f };
+        }
+        if (start) {
+          const r3 = await nelderMead(inner, start.x, subBox, budget);
+          evals += r3.evals;
+          if (r3.f < r.f) r = r3;
+        }
+      }
       const d = r.f - fHat;
       if (d < -0.05 && (!better || r.f < better.f)) better = { u: build(r.x, q), f: r.f };
       if (d >= 3 * PROFILE_DROP && s < maxSteps - 1) {
         step /= 3; // overshot far past the crossing: come back closer before interpolating
+      } else if (d >= PROFILE_DROP && step > minStep && s < maxSteps - 1) {
+        // crossed: walk up to it in half steps, so that the warm start and the predictor follow
+        // the ridge (one long jump off the path overstates the drop: too narrow an interval)
+        step /= 2;
       } else if (d >= PROFILE_DROP) {
         // interpolate in √drop, which is linear in q for a quadratic profile
         const a = Math.sqrt(prev.d),
@@ -109,6 +187,7 @@ export async function profileInterval(
       } else {
         prev = { q, d: Math.max(prev.d, d) };
         x = r.x;
+        path.push({ q, x: r.x });
         if (d < PROFILE_DROP / 4) step *= 2; // flat: stride out faster
       }
     }
