@@ -63,6 +63,54 @@ describe("profile-likelihood intervals", () => {
     const better = await profileInterval(nll, [0, 0], 1 / (2 * sd * sd), target, box);
     expect(better.better).not.toBeNull();
   });
+
+  it("follow a narrow curved ridge: the other coordinates move with q, the interval stays exact", async () => {
+    // profile pl(q) = ½(q/sd)² exactly, but the best other coordinates bend with q inside a valley
+    // 0.005 wide — the shape of the NTA surface (τ_w down ⇒ τ_c and λ up). A warm start with a
+    // box-sized simplex stays off the valley floor, overstates the drop, and the interval shrinks.
+    const sd = 0.5;
+    const path = (q: number) => [Math.sin(3 * q), 2 * q * q, q, -q, 0.5 * q * q];
+    const nll = async (u: number[]) =>
+      (0.5 * u[0] ** 2) / sd ** 2 +
+      path(u[0]).reduce((s, p, m) => s + (0.5 * (u[m + 1] - p) ** 2) / 0.005 ** 2, 0);
+    const box = { lo: Array(6).fill(-3), hi: Array(6).fill(3) };
+    const r = await profileInterval(
+      nll,
+      [0, ...path(0)],
+      0,
+      {
+        name: "q",
+        coef: [1, 0, 0, 0, 0, 0],
+        toTheta: (q) => q,
+      },
+      box,
+    );
+    const half = Math.sqrt(2 * PROFILE_DROP) * sd;
+    expect(r.interval.lo).toBeGreaterThan(-half - 0.05);
+    expect(r.interval.lo).toBeLessThan(-half + 0.05);
+    expect(r.interval.hi).toBeGreaterThan(half - 0.05);
+    expect(r.interval.hi).toBeLessThan(half + 0.05);
+  });
+
+  it("start from evaluated points in another basin near q (the warm start cannot reach them)", async () => {
+    // two basins in the other coordinate x: near x = 0 (the optimum's) the profile falls fast in
+    // q; near x = 2 it is flat up to |q| = 1.5. The archive holds points of the second basin.
+    const nll = async ([q, x]: number[]) =>
+      Math.min(2 * q * q + 50 * x * x, 1 + 50 * (x - 2) ** 2 + (q / 1.5) ** 8);
+    const box = { lo: [-3, -3], hi: [3, 3] };
+    const target = { name: "q", coef: [1, 0], toTheta: (q: number) => q };
+    const archive = Array.from({ length: 13 }, (_, i) => -3 + i / 2).map((q) => ({
+      u: [q, 2],
+      f: 1 + (q / 1.5) ** 8,
+    }));
+    const alone = await profileInterval(nll, [0, 0], 0, target, box);
+    const withArchive = await profileInterval(nll, [0, 0], 0, target, box, { archive });
+    // alone: the x = 0 basin drops by 1.92 at |q| ≈ 0.98; with the archive the second basin
+    // (drop 1 + (q/1.5)⁸ ≤ 1.92 up to |q| ≈ 1.48) extends the interval
+    expect(alone.interval.hi).toBeLessThan(1.05);
+    expect(withArchive.interval.hi).toBeGreaterThan(1.4);
+    expect(withArchive.interval.lo).toBeLessThan(-1.4);
+  });
 });
 
 describe("verdict", () => {
