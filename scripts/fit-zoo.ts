@@ -130,6 +130,13 @@ const results = [
 );
 const wallS = (performance.now() - t0) / 1000;
 
+/** Who computed the cached fits (written by the run that fitted them; read by --cached-only). */
+type FitOrigin = { codeVersion: string; fitCode: string; wallS: number };
+const originFile = path.join(cacheDir, "origin.json");
+const origin: FitOrigin | null = fs.existsSync(originFile)
+  ? (JSON.parse(fs.readFileSync(originFile, "utf8")) as FitOrigin)
+  : null;
+
 const summaries = names.map((g) =>
   summariseGenerator(
     g,
@@ -162,6 +169,8 @@ const meta = {
   })(),
   codeHash: hash,
   currentCodeHash: currentHash,
+  /** --cached-only: the run that fitted the cached participants, when it recorded itself. */
+  fittedBy: values["cached-only"] ? origin : null,
   cachedResults: cached.size,
   partial:
     values["cached-only"] && cached.size < jobs.length
@@ -170,6 +179,15 @@ const meta = {
   trials: 480,
   qualityThresholds: QUALITY_THRESHOLDS,
 };
+if (!values["cached-only"] && cached.size < jobs.length)
+  fs.writeFileSync(
+    originFile,
+    JSON.stringify({
+      codeVersion: meta.codeVersion,
+      fitCode: meta.fitCode,
+      wallS,
+    } satisfies FitOrigin),
+  );
 const out = values.out;
 fs.mkdirSync(out, { recursive: true });
 fs.writeFileSync(
@@ -289,6 +307,12 @@ function markdown(ss: GeneratorSummary[], cs: ZooCheck[]): string {
     `\`${meta.command}\` — ${meta.n} participants per generator, default study (20 blocks × 24 = 480 trials, each participant on their own curriculum), link \`${meta.link}\`, ${meta.initSeeds} initialisations, ${meta.threads} worker threads, wall ${meta.wallS.toFixed(0)} s. App version ${meta.codeVersion}; fit code: last changed in \`${meta.fitCode}\`. Generators: docs/generators.md; flags: docs/quality.md; practice effect and BMS: docs/group-stats.md.`,
     "",
     ...(meta.partial ? [`**Partial report: ${meta.partial}.**`, ""] : []),
+    ...(meta.codeHash !== meta.currentCodeHash || meta.fittedBy
+      ? [
+          `**Report written from cached fits** (code hash ${meta.codeHash}${meta.fittedBy ? `, fitted by app version ${meta.fittedBy.codeVersion}, fit code \`${meta.fittedBy.fitCode}\`, wall ${meta.fittedBy.wallS.toFixed(0)} s` : ""}); this checkout's code hash is ${meta.currentCodeHash}${meta.codeHash !== meta.currentCodeHash ? " — lib/model or lib/core changed since the fits: rerun without --cached-only to refit" : ""}. The summary and checks are this checkout's.`,
+          "",
+        ]
+      : []),
     "## Acceptance checks",
     "",
     "| check | value | target | |",

@@ -61,7 +61,7 @@ export type PracticeEffect = {
   estimate: number;
   lo: number;
   hi: number;
-  /** The data bound the interval on at least one side (an end at the box edge is flagged below). */
+  /** practiceEstimable: the data bound the interval on a side and the estimate is not on the box edge. */
   estimable: boolean;
   loAtBound: boolean;
   hiAtBound: boolean;
@@ -149,11 +149,32 @@ function practiceEffectOf(f: Scored | undefined): PracticeEffect | null {
     estimate,
     lo: p.lo,
     hi: p.hi,
-    estimable: !(p.loAtBound && p.hiAtBound),
+    estimable: practiceEstimable({ estimate, ...p }),
     loAtBound: p.loAtBound,
     hiAtBound: p.hiAtBound,
     includesZero: p.lo <= 0 && p.hi >= 0,
   };
+}
+
+/**
+ * Whether a participant's practice effect γ is reported as a number with its interval. Not when the
+ * interval reaches the box on both sides (the data say nothing about γ, e.g. no post-switch errors),
+ * and not when the **estimate itself sits on the box edge**: the likelihood then keeps rising
+ * toward |γ| → ∞ (the switch cost vanishes, or appears, faster than γ can express), and the χ²
+ * interval, which needs an interior optimum (Wilks), is not a 95 % interval there — on the zoo's
+ * constant-cost people such edge estimates were the false "falls with practice" claims.
+ */
+export function practiceEstimable(p: {
+  estimate: number;
+  lo: number;
+  hi: number;
+  loAtBound: boolean;
+  hiAtBound: boolean;
+}): boolean {
+  const tol = 1e-3;
+  const onEdge =
+    (p.loAtBound && p.estimate <= p.lo + tol) || (p.hiAtBound && p.estimate >= p.hi - tol);
+  return !(p.loAtBound && p.hiAtBound) && !onEdge;
 }
 
 export type StudyComparison = Comparison & {

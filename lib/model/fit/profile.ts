@@ -9,7 +9,8 @@
 // The surface is multimodal (e.g. two basins of τ_w with prior knowledge), so a warm start alone can
 // stay in the optimum's basin and understate the profile (too narrow an interval, coverage ≈ 60 %):
 // every step also starts from the best points the fit has already evaluated near that q (`archive`,
-// projected onto q), which brings the other basins in at the cost of a few evaluations.
+// projected onto q), which brings the other basins in at the cost of a few evaluations, and the
+// interval is widened to every evaluated point within the drop (the profile is at least that high).
 import { type Box, clampTo, nelderMead } from "./optimise";
 
 /** χ²₁ 95 % quantile / 2: the log-likelihood drop that bounds a 95 % profile interval. */
@@ -193,6 +194,15 @@ export async function profileInterval(
     }
     // ran out of steps while still inside the drop: the profile is flat that far, report the last point
     ends.push(end ?? { q: prev.q, atBound: true });
+  }
+  // Envelope: every evaluated point within the drop lies inside the interval (pl(q(u)) ≥ −f(u)),
+  // so the interval reaches at least the extreme q of those points — a free lower bound on the
+  // profile that the walk, on a jagged surface, can fall short of.
+  for (const pt of opts.archive ?? []) {
+    if (pt.f - fHat > PROFILE_DROP) continue;
+    const q = qOf(pt.u);
+    if (q < ends[0].q) ends[0] = { q, atBound: q <= qLo + 1e-9 };
+    if (q > ends[1].q) ends[1] = { q, atBound: q >= qHi - 1e-9 };
   }
   const [a, b] = [target.toTheta(ends[0].q), target.toTheta(ends[1].q)];
   return {

@@ -6,7 +6,7 @@ import { stimulusPresets } from "../presets";
 import { curriculumToStimulusTrials } from "../stimulus-trials";
 
 import { baselineEvidence, interference } from "./baselines";
-import { MISFIT_THRESHOLD, compareModels } from "./compare";
+import { MISFIT_THRESHOLD, compareModels, practiceEstimable } from "./compare";
 import { simulateOutputsJs } from "./engine";
 import { sampleDdmData } from "./likelihood";
 import { fitParticipant } from "./participant";
@@ -110,6 +110,23 @@ describe("profile-likelihood intervals", () => {
     expect(alone.interval.hi).toBeLessThan(1.05);
     expect(withArchive.interval.hi).toBeGreaterThan(1.4);
     expect(withArchive.interval.lo).toBeLessThan(-1.4);
+  });
+});
+
+describe("practice effect", () => {
+  it("is a number with an interval only when the estimate is inside the box and the data bound a side", () => {
+    const pe = (estimate: number, lo: number, hi: number) => ({
+      estimate,
+      lo,
+      hi,
+      loAtBound: lo <= -8,
+      hiAtBound: hi >= 8,
+    });
+    expect(practiceEstimable(pe(-1.6, -4.1, 0.2))).toBe(true); // interior, includes 0
+    expect(practiceEstimable(pe(-6.2, -8, -1.7))).toBe(true); // one-sided: falls, bounded above
+    expect(practiceEstimable(pe(-8, -8, -2.1))).toBe(false); // estimate on the edge: |γ| → ∞
+    expect(practiceEstimable(pe(8, 2.9, 8))).toBe(false);
+    expect(practiceEstimable(pe(0.3, -8, 8))).toBe(false); // no information either way
   });
 });
 

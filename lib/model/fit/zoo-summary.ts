@@ -9,7 +9,7 @@ import {
   groupMean,
 } from "@/lib/core/group-stats";
 
-import { MISFIT_THRESHOLD } from "./compare";
+import { MISFIT_THRESHOLD, practiceEstimable } from "./compare";
 import { getGenerator } from "./generators";
 import type { GeneratorTruth } from "./generators/types";
 import { pearson } from "./recovery";
@@ -57,6 +57,8 @@ export type GeneratorSummary = {
     verdictRight: number;
     verdictRightHighAccuracy: { right: number; n: number };
     coverage: { covered: number; total: number; byParam: Record<string, [number, number]> };
+    /** The same over the participants with accuracy ≥ HIGH_ACCURACY (the issue's human-level ones). */
+    coverageHighAccuracy: { covered: number; total: number };
   } | null;
   meanWallS: number;
 };
@@ -107,7 +109,7 @@ export function summariseGenerator(name: string, rs: readonly ZooResult[]): Gene
       rt: tally(rs.map((r) => r.practice.rt)),
       fit: tally(
         fitEffects.map((e) =>
-          e && e.estimable
+          e && practiceEstimable(e)
             ? { slope: e.estimate, se: 0, ci: [e.lo, e.hi], totalChange: 0, switches: 0 }
             : null,
         ),
@@ -169,10 +171,16 @@ function ntaRecovery(model: ModelName, rs: readonly ZooResult[]): GeneratorSumma
       if (ok) cell[0]++;
     }
   const cells = Object.values(byParam);
+  const coveredOf = (r: ZooResult) => Object.values(r.covered ?? {});
+  const highOwn = own.filter((r) => r.accuracy >= HIGH_ACCURACY);
   return {
     params,
     verdictRight: rs.filter(right).length,
     verdictRightHighAccuracy: { right: high.filter(right).length, n: high.length },
+    coverageHighAccuracy: {
+      covered: highOwn.reduce((a, r) => a + coveredOf(r).filter(Boolean).length, 0),
+      total: highOwn.reduce((a, r) => a + coveredOf(r).length, 0),
+    },
     coverage: {
       covered: cells.reduce((s, c) => s + c[0], 0),
       total: cells.reduce((s, c) => s + c[1], 0),
@@ -240,6 +248,24 @@ export function zooChecks(ss: readonly GeneratorSummary[]): ZooCheck[] {
       value: `${rec.coverage.covered}/${rec.coverage.total} (${((100 * rec.coverage.covered) / Math.max(1, rec.coverage.total)).toFixed(0)} %)`,
       target: "≥ 85 %",
       pass: rec.coverage.total > 0 && rec.coverage.covered >= 0.85 * rec.coverage.total,
+    });
+  }
+  for (const [label, pick] of [
+    ["all NTA generators pooled", (r: NonNullable<GeneratorSummary["recovery"]>) => r.coverage],
+    [
+      `NTA participants with accuracy ≥ ${HIGH_ACCURACY} pooled`,
+      (r: NonNullable<GeneratorSummary["recovery"]>) => r.coverageHighAccuracy,
+    ],
+  ] as const) {
+    const recs = ss.flatMap((x) => (x.recovery ? [pick(x.recovery)] : []));
+    if (recs.length < 2) continue;
+    const covered = recs.reduce((a, c) => a + c.covered, 0),
+      total = recs.reduce((a, c) => a + c.total, 0);
+    out.push({
+      check: `${label}: 95 % interval coverage`,
+      value: `${covered}/${total} (${((100 * covered) / Math.max(1, total)).toFixed(0)} %)`,
+      target: "≥ 85 %",
+      pass: total > 0 && covered >= 0.85 * total,
     });
   }
   const falls = by("practice-reduced"),
