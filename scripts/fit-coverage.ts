@@ -1,6 +1,6 @@
 // npm run fit:coverage [-- --n 40 --seed 5 --out reports/fit-recovery/coverage] — the acceptance
 // check of the participant fits on NTA-generated people with human-level accuracy (docs/fitting.md
-// "Coverage and recovery with prior knowledge"): half flexible, half forgetful, both with prior
+// "Earlier: coverage and recovery with prior knowledge"): half flexible, half forgetful, both with prior
 // knowledge κ, admitted when the generating model (own initialisation, deterministic read-out) is
 // ≥ 90 % correct (flexible ones also when their gates specialise and alternate); every model fitted (ddm link, profile intervals). Prints, per participant, the
 // verdict and which 95 % intervals cover the truth; writes <out>/summary.json and summary.md with
