@@ -4,6 +4,7 @@
 // check; target ≤ 20 s. Also the engines' raw speed. The simulated participant (NTA flexible with
 // prior knowledge κ = 0.5, human-level accuracy) answers through the diffusion link; the "choice"
 // fit uses its key presses only, the "ddm" fit its response times as well.
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 
 import { generateCurriculum } from "@/lib/core/curriculum";
@@ -12,11 +13,19 @@ import { initBackend } from "@/lib/model/backend";
 import { jsEngine, tfjsEngine } from "@/lib/model/fit/engine";
 import { fitParticipant } from "@/lib/model/fit/participant";
 import { simulateParticipant } from "@/lib/model/fit/simulate";
+import { fitParticipantThreads } from "@/lib/model/fit/threads";
 import { ALL_MODELS } from "@/lib/model/fit/transforms";
 import { stimulusPresets } from "@/lib/model/presets";
 import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
 
-const { values } = parseArgs({ options: { link: { type: "string", default: "both" } } });
+const { values } = parseArgs({
+  options: {
+    link: { type: "string", default: "both" },
+    /** Worker threads for the participant fit (default: the cores, at most 2: the flexible model on one, the rest on the other); 1 = one thread, as the server's compute pool runs it. */
+    threads: { type: "string" },
+  },
+});
+const threads = Math.max(1, Number(values.threads ?? Math.min(2, availableParallelism())));
 const links =
   values.link === "both"
     ? (["choice", "ddm"] as const)
@@ -52,10 +61,13 @@ const theta = {
 const sim = simulateParticipant(arch, seq, "flexible", theta, 11, 12, { link: "ddm" });
 for (const link of links) {
   const t = performance.now();
-  const fit = await fitParticipant(arch, seq, sim.data, { seed: 3, link });
+  const fit =
+    threads > 1
+      ? await fitParticipantThreads(arch, seq, sim.data, { seed: 3, link, threads })
+      : await fitParticipant(arch, seq, sim.data, { seed: 3, link });
   const s = (performance.now() - t) / 1000;
   console.log(
-    `fit one participant (${seq.trials.length} trials, ${ALL_MODELS.length} models + profile intervals + PPC, ${link} link): ${s.toFixed(2)} s  target ≤ 20 s  ${s <= 20 ? "ok" : "SLOW"}`,
+    `fit one participant (${seq.trials.length} trials, ${ALL_MODELS.length} models + profile intervals + PPC, ${link} link, ${threads} thread${threads > 1 ? "s" : ""}): ${s.toFixed(2)} s  target ≤ 20 s  ${s <= 20 ? "ok" : "SLOW"}`,
   );
   for (const m of ALL_MODELS) {
     const f = fit.fits[m]!;

@@ -105,35 +105,55 @@ export function profiledValue(name: string, theta: Theta): number | undefined {
     : theta[name as ParamName];
 }
 
-export async function fitParticipant(
+/** Rough cost of fitting each model (progress bar, and how scripts split models over threads). */
+export const MODEL_COST = (m: ModelName): number =>
+  m === "flexible" ? 10 : m === "forgetful" ? 4 : 1;
+
+/** The models a participant fit covers: both NTA variants always (the verdict needs them). */
+export const participantModels = (opts: Pick<ParticipantFitOptions, "models">): ModelName[] =>
+  ALL_MODELS.filter((m) => isNtaModel(m) || !opts.models || opts.models.includes(m));
+
+/** Fit the given models, one after another (no comparison): fitParticipant's first half. */
+export async function fitModels(
   arch: FitArch,
   seq: StimulusSequence,
   data: FitData,
+  models: readonly ModelName[],
   opts: ParticipantFitOptions,
-): Promise<ParticipantFit> {
-  const t0 = performance.now();
+): Promise<Partial<Record<ModelName, ModelFit>>> {
   const S = opts.initSeeds ?? INIT_SEEDS;
   const link = opts.link ?? "choice";
-  const models = ALL_MODELS.filter((m) => isNtaModel(m) || !opts.models || opts.models.includes(m));
-  // rough cost weights for the progress bar: the NTA fits and their profiles dominate
-  const cost = (m: ModelName) => (isNtaModel(m) ? 10 : 1);
-  const total = models.reduce((s, m) => s + cost(m), 0);
+  const total = models.reduce((s, m) => s + MODEL_COST(m), 0);
   let done = 0;
   const fits: Partial<Record<ModelName, ModelFit>> = {};
-  const engines: Partial<Record<ModelName, TrajectoryEngine>> = {};
   for (const model of models) {
     if (opts.signal?.aborted) throw new Error("Fit cancelled");
-    const engine = (engines[model] = trajectoryEngine(model, arch, seq, opts.seed, S));
     const base = done;
-    fits[model] = await fitModel(model, engine, data, {
+    fits[model] = await fitModel(model, trajectoryEngine(model, arch, seq, opts.seed, S), data, {
       ...opts,
       link,
       profile: opts.profile === false ? [] : profileTargets(model, link),
       onProgress: (f, msg) =>
-        opts.onProgress?.((base + f * cost(model)) / total, `${model}: ${msg}`),
+        opts.onProgress?.((base + f * MODEL_COST(model)) / total, `${model}: ${msg}`),
     });
-    done += cost(model);
+    done += MODEL_COST(model);
   }
+  return fits;
+}
+
+/** Compare fitted models and check them against the data: fitParticipant's second half. */
+export async function assembleParticipantFit(
+  arch: FitArch,
+  seq: StimulusSequence,
+  data: FitData,
+  fits: Partial<Record<ModelName, ModelFit>>,
+  opts: ParticipantFitOptions,
+  startedAt: number,
+): Promise<ParticipantFit> {
+  const S = opts.initSeeds ?? INIT_SEEDS;
+  const link = opts.link ?? "choice";
+  const models = participantModels(opts);
+  for (const m of models) if (!fits[m]) throw new Error(`No fit of model ${m}`);
   const correct = data.choices.reduce(
     (n, c, t) => n + (c !== 0 && c === (seq.trials[t].target[0] > 0 ? 1 : -1) ? 1 : 0),
     0,
@@ -144,7 +164,10 @@ export async function fitParticipant(
     await Promise.all(
       models.map(async (m) => [
         m,
-        { theta: fits[m]!.theta, outputs: await engines[m]!([fits[m]!.theta]) },
+        {
+          theta: fits[m]!.theta,
+          outputs: await trajectoryEngine(m, arch, seq, opts.seed, S)([fits[m]!.theta]),
+        },
       ]),
     ),
   );
@@ -154,6 +177,17 @@ export async function fitParticipant(
     forgetful: fits.forgetful!,
     comparison,
     ppc: posteriorPredictive(seq, data, link, fitted, opts.seed),
-    wallMs: performance.now() - t0,
+    wallMs: performance.now() - startedAt,
   };
+}
+
+export async function fitParticipant(
+  arch: FitArch,
+  seq: StimulusSequence,
+  data: FitData,
+  opts: ParticipantFitOptions,
+): Promise<ParticipantFit> {
+  const t0 = performance.now();
+  const fits = await fitModels(arch, seq, data, participantModels(opts), opts);
+  return assembleParticipantFit(arch, seq, data, fits, opts, t0);
 }
