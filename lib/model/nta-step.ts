@@ -9,7 +9,8 @@
 //   (E5) ∂L/∂W_p = −c_p G + 2 λ_W W_p                                    docs/science.md §2.4
 //   (E6) ∂L/∂c_p = −⟨W_p, G⟩ + ∂L_reg/∂c_p,
 //        ∂L_reg/∂c_p = −λ_nn 1[c_p<0] + 2λ_L1(‖c‖₁−1) sign c_p + 2λ_L2(‖c‖₂−1) c_p/‖c‖₂
-//   (E7) W_p ← W_p − η_w ∂L/∂W_p,  c ← c − η_c ∂L/∂c,  η = dt/τ, both from pre-update values (§3)
+//   (E7) W_p ← W_p − η_w ∂L/∂W_p,  c ← c − η_c ∂L/∂c,  η = dt/τ,       docs/science.md §3
+//        both from the pre-update values
 // Symbols: P paths; d_out (O) × d_in (I); N_g gates per path (1, or d_out with per-neuron gates,
 // App. A.8); W [P, d_out, d_in] and c [P, N_g] row-major; G [d_out, d_in].
 // The hot loops are specialised (two paths unrolled; one-hot inputs), each specialisation doing the
