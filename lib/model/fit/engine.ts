@@ -17,8 +17,6 @@ import type { StimulusSequence } from "../stimulus-trials";
 
 export type FitArch = Omit<Architecture, "dIn" | "dOut">;
 
-/** ŷ per parameter set and initialisation: Float64Array [N] (d_out = 1; fitting needs one output
- * unit). With S initialisations per set the result has params.length × S entries, parameter-major. */
 /** setImmediate where it exists (Node: no 1 ms timer clamp), else a zero timeout. */
 const yieldMacrotask = (): Promise<void> =>
   new Promise((resolve) =>
@@ -35,6 +33,8 @@ const yieldMacrotask = (): Promise<void> =>
  */
 export type FitModelParams = ModelParams & { prior?: number };
 
+/** ŷ per parameter set and initialisation: Float64Array [N] (d_out = 1; fitting needs one output
+ * unit). With k initialisations per set the result has params.length × k entries, parameter-major. */
 export type OutputEngine = (params: readonly FitModelParams[]) => Promise<Float64Array[]>;
 
 function assertSingleOutput(seq: StimulusSequence): { I: number } {
