@@ -44,7 +44,6 @@ export type ModelJobProgress = z.infer<typeof modelJobProgressSchema>;
 
 /** A background job's state (lib/server/jobs.ts). */
 export const jobStatusSchema = z.enum(["queued", "running", "done", "failed"]);
-export type JobStatus = z.infer<typeof jobStatusSchema>;
 
 /** A fit job as GET /api/studies/<id>/fits lists it. */
 export const fitJobSchema = z.object({
