@@ -100,11 +100,12 @@ describe("stimulus-mode stimulusStep", () => {
 });
 
 it("regularizerGradient: the nonnegativity subgradient is −λ_nn below 0, −½λ_nn at 0, 0 above", () => {
-  const pen = { lambdaNonneg: 0.3, lambdaL1: 0, lambdaL2: 0 };
-  expect(regularizerGradient(-0.1, 1, 1, pen)).toBe(-0.3);
-  expect(regularizerGradient(0, 1, 1, pen)).toBe(-0.15);
-  expect(regularizerGradient(0.1, 1, 1, pen)).toBe(0);
+  expect(regularizerGradient(-0.1, 1, 1, 0.3, 0, 0)).toBe(-0.3);
+  expect(regularizerGradient(0, 1, 1, 0.3, 0, 0)).toBe(-0.15);
+  expect(regularizerGradient(0.1, 1, 1, 0.3, 0, 0)).toBe(0);
   // L1 and L2 terms: 2λ_L1(‖c‖₁−1) sign c + 2λ_L2(‖c‖₂−1) c/‖c‖₂
-  const both = { lambdaNonneg: 0, lambdaL1: 0.5, lambdaL2: 0.25 };
-  expect(regularizerGradient(0.6, 1.4, 0.8, both)).toBeCloseTo(0.4 + 2 * 0.25 * -0.2 * 0.75, 14);
+  expect(regularizerGradient(0.6, 1.4, 0.8, 0, 0.5, 0.25)).toBeCloseTo(
+    0.4 + 2 * 0.25 * -0.2 * 0.75,
+    14,
+  );
 });

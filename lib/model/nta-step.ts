@@ -31,18 +31,22 @@ export function stepSizes(dt: number, p: ModelParams): StepSizes {
 export type GatePenalties = Pick<ModelParams, "lambdaNonneg" | "lambdaL1" | "lambdaL2">;
 
 /**
- * ∂L_reg/∂c_p (E6) for one gate, given ‖c‖₁ and ‖c‖₂ over the paths of its column. At exactly
- * c_p = 0 the nonnegativity subgradient is −½λ_nn, as JAX's max tie (1[c<0] = (1 − sign c)/2).
+ * ∂L_reg/∂c_p (E6) for one gate, given ‖c‖₁ and ‖c‖₂ over the paths of its column and the
+ * penalties λ_nn, λ_L1, λ_L2 (scalars, not an object: the hot loops call this per gate and step,
+ * with parameter objects of many shapes). At exactly c_p = 0 the nonnegativity subgradient is
+ * −½λ_nn, as JAX's max tie (1[c<0] = (1 − sign c)/2).
  */
 export function regularizerGradient(
   cp: number,
   norm1: number,
   norm2: number,
-  pen: GatePenalties,
+  lambdaNonneg: number,
+  lambdaL1: number,
+  lambdaL2: number,
 ): number {
   const sgn = Math.sign(cp);
-  let r = 2 * pen.lambdaL1 * (norm1 - 1) * sgn - (pen.lambdaNonneg * (1 - sgn)) / 2;
-  if (pen.lambdaL2 !== 0 && norm2 > 0) r += 2 * pen.lambdaL2 * (norm2 - 1) * (cp / norm2);
+  let r = 2 * lambdaL1 * (norm1 - 1) * sgn - (lambdaNonneg * (1 - sgn)) / 2;
+  if (lambdaL2 !== 0 && norm2 > 0) r += 2 * lambdaL2 * (norm2 - 1) * (cp / norm2);
   return r;
 }
 
@@ -58,6 +62,7 @@ export function updateGates(
   etaC: number,
   pen: GatePenalties,
 ): void {
+  const { lambdaNonneg, lambdaL1, lambdaL2 } = pen;
   for (let g = 0; g < Ng; g++) {
     let norm1 = 0,
       norm2 = 0;
@@ -70,7 +75,8 @@ export function updateGates(
     for (let q = 0; q < P; q++) {
       const k = q * Ng + g;
       const v = c[k];
-      c[k] = v + etaC * (gTask[k] - regularizerGradient(v, norm1, norm2, pen));
+      const reg = regularizerGradient(v, norm1, norm2, lambdaNonneg, lambdaL1, lambdaL2);
+      c[k] = v + etaC * (gTask[k] - reg);
     }
   }
 }
@@ -189,6 +195,7 @@ export function stimulusStep(
   pen: GatePenalties,
 ): number {
   const { idx, val, from, to } = x;
+  const { etaW, decayW, etaC } = s;
   let y = 0;
   for (let q = 0; q < P; q++) {
     let wx = 0;
@@ -198,11 +205,11 @@ export function stimulusStep(
   }
   const e = yStar - y;
   for (let q = 0; q < P; q++) {
-    if (s.decayW !== 1) for (let i = 0; i < I; i++) W[q * I + i] *= s.decayW;
-    for (let k = from; k < to; k++) W[q * I + idx[k]] += s.etaW * c[q] * e * val[k];
+    if (decayW !== 1) for (let i = 0; i < I; i++) W[q * I + i] *= decayW;
+    for (let k = from; k < to; k++) W[q * I + idx[k]] += etaW * c[q] * e * val[k];
     gTask[q] = e * gTask[q]; // ⟨W_p, e xᵀ⟩ = e · W_p x
   }
-  updateGates(c, gTask, P, 1, s.etaC, pen);
+  updateGates(c, gTask, P, 1, etaC, pen);
   return y;
 }
 
@@ -224,6 +231,7 @@ export function stimulusOneHotTwoPaths(
 ): Float64Array {
   const N = yStar.length;
   const { etaW, etaC } = s;
+  const { lambdaNonneg, lambdaL1 } = pen;
   let c0 = initGate,
     c1 = initGate;
   const out = new Float64Array(N);
@@ -236,8 +244,8 @@ export function stimulusOneHotTwoPaths(
     out[t] = y;
     const e = yStar[t] - y;
     const norm1 = Math.abs(c0) + Math.abs(c1);
-    const r0 = regularizerGradient(c0, norm1, 0, pen),
-      r1 = regularizerGradient(c1, norm1, 0, pen);
+    const r0 = regularizerGradient(c0, norm1, 0, lambdaNonneg, lambdaL1, 0),
+      r1 = regularizerGradient(c1, norm1, 0, lambdaNonneg, lambdaL1, 0);
     W[j0] = w0 + etaW * c0 * e;
     W[j1] = w1 + etaW * c1 * e;
     c0 = c0 + etaC * (e * w0 - r0);
