@@ -5,6 +5,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 
+import { errorMessageOf } from "@/lib/core/api-responses";
 import type { StimulusSequence } from "@/lib/model/stimulus-trials";
 import { toTrialRecords } from "@/lib/model/simulate-stimulus";
 import { runInWorker } from "@/lib/model/worker-client";
@@ -67,7 +68,7 @@ export function BrowserModelRunner({
         });
         if (!post.ok)
           throw new Error(
-            ((await post.json()) as { error?: string }).error ?? `HTTP ${post.status}`,
+            errorMessageOf(await post.json().catch(() => null), `HTTP ${post.status}`),
           );
       }
       setState({

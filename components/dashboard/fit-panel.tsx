@@ -5,11 +5,11 @@
 // (components/dashboard/fit/). Every number shown is computed on the server (lib/model/fit/compare.ts).
 import { useCallback, useEffect, useRef, useState } from "react";
 
+import { type FitJob, fitQueuedSchema } from "@/lib/core/api-responses";
+
 import {
-  type FitJobJson,
   type FitPanelRun,
   type FitsResponse,
-  type JobStatus,
   type LinkName,
   type RunFitRows,
   errorText,
@@ -37,7 +37,7 @@ export function FitPanel({
   const [data, setData] = useState<FitsResponse | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [postError, setPostError] = useState<string | null>(null);
-  const [queued, setQueued] = useState<FitJobJson | null>(null);
+  const [queued, setQueued] = useState<FitJob | null>(null);
   const [link, setLink] = useState<LinkName>("ddm");
   const [posting, setPosting] = useState(false);
   const seq = useRef(0);
@@ -98,9 +98,7 @@ export function FitPanel({
         body: JSON.stringify({ ...(runId ? { runId } : {}), link }),
       });
       if (!res.ok) return setPostError(await errorText(res, "Could not start the fit"));
-      const body = (await res.json()) as {
-        job: { id: string; status: JobStatus; runId: string | null };
-      };
+      const body = fitQueuedSchema.parse(await res.json());
       setQueued({
         ...body.job,
         progress: 0,

@@ -41,3 +41,62 @@ export const modelJobProgressSchema = z.object({
   errors: z.array(z.string()),
 });
 export type ModelJobProgress = z.infer<typeof modelJobProgressSchema>;
+
+/** A background job's state (lib/server/jobs.ts). */
+export const jobStatusSchema = z.enum(["queued", "running", "done", "failed"]);
+
+/** A fit job as GET /api/studies/<id>/fits lists it. */
+export const fitJobSchema = z.object({
+  id: z.string(),
+  runId: z.string().nullable(),
+  status: jobStatusSchema,
+  /** In [0, 1]. */
+  progress: z.number(),
+  message: z.string().nullable(),
+  error: z.string().nullable(),
+  /** ISO time. */
+  createdAt: z.string(),
+});
+export type FitJob = z.infer<typeof fitJobSchema>;
+
+/** POST /api/studies/<id>/fits → 202: the queued (or already queued) fit job. */
+export const fitQueuedSchema = z.object({
+  job: fitJobSchema.pick({ id: true, runId: true, status: true }),
+});
+export type FitQueued = z.infer<typeof fitQueuedSchema>;
+
+/** One stored fit (one model of one run, or of the study) as GET /api/studies/<id>/fits lists it. */
+export type FitRow = {
+  id: string;
+  runId: string | null;
+  model: string;
+  /** The fitted parameters; the flexible row also carries its run's comparison and PPC. */
+  params: Record<string, unknown>;
+  uncertainty: {
+    hessianPD?: boolean;
+    ci95?: Record<string, [number, number]> | null;
+    method?: Record<string, "profile" | "hessian">;
+    atBound?: string[];
+    nearBound?: string[];
+  } | null;
+  logLik: number;
+  bic: number;
+  nTrials: number;
+  nParams: number;
+  /** ISO time. */
+  createdAt: string;
+};
+
+/**
+ * GET /api/studies/<id>/fits (…?runId=<run> adds `ppc`). The comparisons and the posterior
+ * predictive summary are computed by the model code (lib/model/fit/compare.ts, ppc.ts), which
+ * lib/core cannot import: their types are the parameters (components/dashboard/fit/format.ts
+ * instantiates them).
+ */
+export type FitsResponse<RunComparison = unknown, StudyComparison = unknown, Ppc = unknown> = {
+  fits: FitRow[];
+  jobs: FitJob[];
+  comparisons: Record<string, RunComparison | null>;
+  comparison: StudyComparison | null;
+  ppc?: Ppc | null;
+};

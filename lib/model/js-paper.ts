@@ -2,12 +2,13 @@
 // seed) are independent: each has its own init and data streams (rngFor(seed, seedIndex, ·)), so a
 // run can advance one element over a chunk of steps at a time, with its state and scratch in
 // cache, and any subset of elements can run anywhere (paper-threads.ts splits them over Node
-// worker_threads) with bit-identical results. Numerics are those of jsStep (js-step.ts) on the
-// Bartlett factor (random.ts sampleGramFactor): same draws, same float32 rounding of F, same
-// summation orders.
+// worker_threads) with bit-identical results. This file holds the data path and the gradient
+// G = D S (E4) on the Bartlett factor (random.ts bartlettFactor: the same draws and float32
+// rounding as the TF.js engine's S); the update itself is nta-step.ts (residual, applyUpdate).
 import { type Architecture, type ModelParams, REF_BATCH_SIZE, gatesPerPath } from "./config";
-import { jsRowCosines, teacherRowInvNorms } from "./js-step";
+import { type GatePenalties, type StepSizes, applyUpdate, residual, stepSizes } from "./nta-step";
 import { throwIfAborted } from "./progress";
+import { rowCosinesInto, teacherRowInvNorms } from "./row-cosines";
 import { type FastRng, rngFor, sampleGram } from "./random";
 import { type PaperCurriculum, type PaperSchedule, buildSchedule } from "./schedule";
 
@@ -61,18 +62,14 @@ export class JsPaperElement {
   private readonly rng: FastRng;
   private readonly factor: boolean;
   private readonly F: Float64Array; // the Bartlett factor F (lower triangle, row-major), S = F Fᵀ
-  private readonly S32: Float32Array; // B < d_in: S = XᵀX/B as the tfjs engine sees it
-  private readonly L: Float64Array;
-  private readonly D: Float64Array;
-  private readonly G: Float64Array;
-  private readonly Tm: Float64Array;
-  private readonly gc: Float64Array;
-  private readonly etaW: number;
-  private readonly etaC: number;
-  private readonly decay: number;
-  private readonly lnn: number;
-  private readonly l1: number;
-  private readonly l2: number;
+  private readonly S32: Float32Array; // B < d_in: S = XᵀX/B [d_in, d_in] as the tfjs engine sees it
+  private readonly gramScratch: Float64Array; // sampleGram's working space [d_in, d_in]
+  private readonly D: Float64Array; // D = W* − W_eff [d_out, d_in]
+  private readonly G: Float64Array; // G = D S [d_out, d_in]
+  private readonly DF: Float64Array; // D F [d_out, d_in]
+  private readonly gTask: Float64Array; // ⟨W_p, G⟩ [P, N_g]
+  private readonly sizes: StepSizes;
+  private readonly pen: GatePenalties;
 
   constructor(
     private readonly setup: JsPaperSetup,
@@ -82,93 +79,64 @@ export class JsPaperElement {
   ) {
     const { arch, B } = setup;
     const { paths: P, dOut: O, dIn: I, dt } = arch;
-    const Gd = gatesPerPath(arch);
+    const Ng = gatesPerPath(arch);
     // W_p[i,j] ~ N(0, (σ/√d_in)²) stored as float32 (as simulate-paper's initialState), c_p = c0
     const init = rngFor(seed, seedIndex, 0);
     const sd = arch.initScale / Math.sqrt(I);
     this.W = new Float64Array(P * O * I);
     for (let k = 0; k < this.W.length; k++) this.W[k] = Math.fround(sd * init.normal());
-    this.c = new Float64Array(P * Gd).fill(Math.fround(arch.initGate));
+    this.c = new Float64Array(P * Ng).fill(Math.fround(arch.initGate));
     this.rng = rngFor(seed, seedIndex, 1);
     this.factor = B >= I;
     this.F = new Float64Array(I * I);
     this.S32 = new Float32Array(I * I);
-    this.L = new Float64Array(I * I);
+    this.gramScratch = new Float64Array(I * I);
     this.D = new Float64Array(O * I);
     this.G = new Float64Array(O * I);
-    this.Tm = new Float64Array(O * I);
-    this.gc = new Float64Array(P * Gd);
-    this.etaW = dt / params.tauW;
-    this.etaC = dt / params.tauC;
-    this.decay = 1 - 2 * this.etaW * params.lambdaW;
-    this.lnn = params.lambdaNonneg;
-    this.l1 = params.lambdaL1;
-    this.l2 = params.lambdaL2;
+    this.DF = new Float64Array(O * I);
+    this.gTask = new Float64Array(P * Ng);
+    this.sizes = stepSizes(dt, params);
+    this.pen = params;
   }
 
   /** Steps [t0, t1): log gates (and cos_sim on tape steps) before each update, then the loss. */
   run(t0: number, t1: number, logs: JsPaperLogs): void {
     const { arch, sched, onTape, tInv, B } = this.setup;
     const { paths: P, dIn: I } = arch;
-    const Gd = gatesPerPath(arch);
-    const PG = P * Gd,
+    const PNg = P * gatesPerPath(arch),
       M = sched.teachers.length;
     const { loss, gates, cos } = logs;
-    const st = { W: this.W, c: this.c };
     const spb = sched.stepsPerBlock;
     for (let t = t0; t < t1; t++) {
-      for (let g = 0; g < PG; g++) gates[t * PG + g] = this.c[g];
-      if (cos && onTape![t]) jsRowCosines(arch, st, 0, sched.teachers, tInv, cos, t * P * M);
+      for (let g = 0; g < PNg; g++) gates[t * PNg + g] = this.c[g];
+      if (cos && onTape![t]) rowCosinesInto(arch, this.W, sched.teachers, tInv, cos, t * P * M);
       const Wstar = sched.targets[sched.blockTarget[Math.floor(t / spb)]];
       if (this.factor) {
         this.rng.bartlettFactor(I, B, this.F);
         loss[t] = this.stepFactor(Wstar);
       } else {
-        sampleGram(this.rng, I, B, this.S32, 0, this.L);
+        sampleGram(this.rng, I, B, this.S32, 0, this.gramScratch);
         loss[t] = this.stepS(Wstar);
       }
     }
   }
 
-  /** D = W* − Σ_p c_p W_p into this.D (per entry: W* − c_0 W_0 − c_1 W_1 − …, in path order). */
+  /** D = W* − W_eff into this.D (E4). */
   private residual(Wstar: Float64Array): void {
     const { paths: P, dOut: O, dIn: I } = this.setup.arch;
-    const Gd = gatesPerPath(this.setup.arch);
-    const D = this.D,
-      W = this.W,
-      C = this.c;
-    if (P === 2) {
-      const w1 = O * I;
-      for (let o = 0; o < O; o++) {
-        const dr = o * I;
-        const c0 = C[Gd === 1 ? 0 : o],
-          c1 = C[Gd + (Gd === 1 ? 0 : o)];
-        for (let i = 0; i < I; i++)
-          D[dr + i] = Wstar[dr + i] - c0 * W[dr + i] - c1 * W[w1 + dr + i];
-      }
-      return;
-    }
-    for (let o = 0; o < O; o++) {
-      const dr = o * I;
-      for (let i = 0; i < I; i++) D[dr + i] = Wstar[dr + i];
-      for (let q = 0; q < P; q++) {
-        const cq = C[q * Gd + (Gd === 1 ? 0 : o)];
-        const wr = (q * O + o) * I;
-        for (let i = 0; i < I; i++) D[dr + i] -= cq * W[wr + i];
-      }
-    }
+    residual(this.D, Wstar, this.W, this.c, P, O, I, gatesPerPath(this.setup.arch));
   }
 
-  /** One update with S = F Fᵀ: T = D F, L = ½‖T‖², G = T Fᵀ (triangular). Returns L. */
+  /** One update with S = F Fᵀ: DF = D F, L_task = ½‖DF‖², G = DF Fᵀ (triangular). Returns L_task. */
   private stepFactor(Wstar: Float64Array): number {
     this.residual(Wstar);
     const { dOut: O, dIn: I } = this.setup.arch;
     const D = this.D,
       F = this.F,
-      Tm = this.Tm,
+      DF = this.DF,
       G = this.G;
-    // Five output rows at a time: each F entry is loaded once for five rows. Every sum keeps
-    // jsStep's order (T[o,j]: k = j…I−1 ascending; G[o,i]: j = 0…i ascending).
+    // Five output rows at a time: each F entry is loaded once for five rows. Every sum keeps the
+    // order of the one-row loop below (DF[o,j]: k = j…I−1 ascending; G[o,i]: j = 0…i ascending).
     let o = 0;
     for (; o + 4 < O; o += 5) {
       const d0 = o * I,
@@ -190,11 +158,11 @@ export class JsPaperElement {
           a3 += D[d3 + k] * f;
           a4 += D[d4 + k] * f;
         }
-        Tm[d0 + j] = a0;
-        Tm[d1 + j] = a1;
-        Tm[d2 + j] = a2;
-        Tm[d3 + j] = a3;
-        Tm[d4 + j] = a4;
+        DF[d0 + j] = a0;
+        DF[d1 + j] = a1;
+        DF[d2 + j] = a2;
+        DF[d3 + j] = a3;
+        DF[d4 + j] = a4;
       }
       for (let i = 0; i < I; i++) {
         const fr = i * I;
@@ -205,11 +173,11 @@ export class JsPaperElement {
           a4 = 0;
         for (let j = 0; j <= i; j++) {
           const f = F[fr + j];
-          a0 += Tm[d0 + j] * f;
-          a1 += Tm[d1 + j] * f;
-          a2 += Tm[d2 + j] * f;
-          a3 += Tm[d3 + j] * f;
-          a4 += Tm[d4 + j] * f;
+          a0 += DF[d0 + j] * f;
+          a1 += DF[d1 + j] * f;
+          a2 += DF[d2 + j] * f;
+          a3 += DF[d3 + j] * f;
+          a4 += DF[d4 + j] * f;
         }
         G[d0 + i] = a0;
         G[d1 + i] = a1;
@@ -223,29 +191,29 @@ export class JsPaperElement {
       for (let j = 0; j < I; j++) {
         let a = 0;
         for (let k = j; k < I; k++) a += D[dr + k] * F[k * I + j];
-        Tm[dr + j] = a;
+        DF[dr + j] = a;
       }
       for (let i = 0; i < I; i++) {
         const fr = i * I;
         let a = 0;
-        for (let j = 0; j <= i; j++) a += Tm[dr + j] * F[fr + j];
+        for (let j = 0; j <= i; j++) a += DF[dr + j] * F[fr + j];
         G[dr + i] = a;
       }
     }
-    let L = 0;
-    for (let k = 0; k < O * I; k++) L += Tm[k] * Tm[k];
+    let sq = 0;
+    for (let k = 0; k < O * I; k++) sq += DF[k] * DF[k];
     this.update();
-    return 0.5 * L;
+    return 0.5 * sq;
   }
 
-  /** One update with an explicit S (B < d_in): G = D S, L = ½⟨G, D⟩. Returns L. */
+  /** One update with an explicit S (B < d_in): G = D S, L_task = ½⟨G, D⟩. Returns L_task. */
   private stepS(Wstar: Float64Array): number {
     this.residual(Wstar);
     const { dOut: O, dIn: I } = this.setup.arch;
     const D = this.D,
       S = this.S32,
       G = this.G;
-    let L = 0;
+    let dg = 0;
     for (let o = 0; o < O; o++) {
       const dr = o * I;
       for (let i = 0; i < I; i++) {
@@ -253,84 +221,18 @@ export class JsPaperElement {
         let a = 0;
         for (let k = 0; k < I; k++) a += D[dr + k] * S[sr + k];
         G[dr + i] = a;
-        L += a * D[dr + i];
+        dg += a * D[dr + i];
       }
     }
     this.update();
-    return 0.5 * L;
+    return 0.5 * dg;
   }
 
-  /** W ← (1 − 2η_wλ_W) W + η_w c_p G and the gate update, both from the pre-update c (jsStep). */
+  /** The simultaneous update of W and c from G (E5–E7, nta-step.ts applyUpdate). */
   private update(): void {
     const { paths: P, dOut: O, dIn: I } = this.setup.arch;
-    const Gd = gatesPerPath(this.setup.arch);
-    const W = this.W,
-      C = this.c,
-      G = this.G,
-      gc = this.gc;
-    const etaW = this.etaW,
-      etaC = this.etaC,
-      decay = this.decay;
-    gc.fill(0);
-    if (P === 2) {
-      // both paths in one pass over G; each gate's sum still runs over o (then i) in order
-      const w1 = O * I;
-      for (let o = 0; o < O; o++) {
-        const g0 = Gd === 1 ? 0 : o,
-          g1 = Gd + g0;
-        const k0 = C[g0] * etaW,
-          k1 = C[g1] * etaW;
-        const r = o * I;
-        let acc0 = 0,
-          acc1 = 0;
-        for (let i = 0; i < I; i++) {
-          const g = G[r + i],
-            u = W[r + i],
-            v = W[w1 + r + i];
-          acc0 += u * g;
-          acc1 += v * g;
-          W[r + i] = decay * u + k0 * g;
-          W[w1 + r + i] = decay * v + k1 * g;
-        }
-        gc[g0] += acc0;
-        gc[g1] += acc1;
-      }
-    } else
-      for (let q = 0; q < P; q++) {
-        for (let o = 0; o < O; o++) {
-          const gi = q * Gd + (Gd === 1 ? 0 : o);
-          const cq = C[gi] * etaW;
-          const wr = (q * O + o) * I,
-            gr = o * I;
-          let acc = 0;
-          for (let i = 0; i < I; i++) {
-            const w = W[wr + i],
-              g = G[gr + i];
-            acc += w * g;
-            W[wr + i] = decay * w + cq * g;
-          }
-          gc[gi] += acc;
-        }
-      }
-    for (let g = 0; g < Gd; g++) {
-      let n1 = 0,
-        n2 = 0;
-      for (let q = 0; q < P; q++) {
-        const v = C[q * Gd + g];
-        n1 += Math.abs(v);
-        n2 += v * v;
-      }
-      n2 = Math.sqrt(n2);
-      for (let q = 0; q < P; q++) {
-        const v = C[q * Gd + g];
-        const sgn = Math.sign(v);
-        const reg =
-          (this.lnn * (sgn - 1)) / 2 +
-          2 * this.l1 * (n1 - 1) * sgn +
-          (n2 > 0 ? (2 * this.l2 * (n2 - 1) * v) / n2 : 0);
-        C[q * Gd + g] = v + etaC * (gc[q * Gd + g] - reg);
-      }
-    }
+    const Ng = gatesPerPath(this.setup.arch);
+    applyUpdate(this.W, this.c, this.G, this.gTask, P, O, I, Ng, this.sizes, this.pen);
   }
 }
 

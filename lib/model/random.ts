@@ -143,7 +143,7 @@ export function sampleGramFactor(
   bartlett(rng, d, B, L);
   const sc = 1 / Math.sqrt(B);
   const d2 = d * d;
-  // only the triangles are written (and read by js-step.ts); the other entries are left as they are
+  // only the triangles are written (and read by js-paper.ts); the other entries are left as they are
   for (let i = 0; i < d; i++) {
     for (let j = 0; j <= i; j++) {
       const v = L[i * d + j] * sc;

@@ -1,6 +1,7 @@
 // Paper mode: Gaussian teacher–student simulation of the NTA model (paper §3–§5, Tables 2–4; ref
 // lcs/joint_learning.py `simulate_`/`simulate`, docs/science.md §1–§4). Batched over parameter sets × seeds;
-// each step draws S = XᵀX/B (Wishart, random.ts) and applies the Euler update (train-step.ts).
+// each step draws S = XᵀX/B (Wishart, random.ts) and applies the Euler update (docs/science.md
+// (E1)–(E7): nta-step.ts in the js engine, train-step.ts in the tfjs engine).
 // Logged per step, before that step's update (docs/science.md §3): L_task, the gates c, and the row cosine
 // cos_sim[m, p] between teacher m and student p (docs/science.md §5.3).
 import * as tf from "@tensorflow/tfjs";
@@ -40,8 +41,9 @@ export type PaperRunOptions = RunControl & {
   chunkSteps?: number;
   /** Log cos_sim every step (needed for Fig 2C, sort_it and total alignment). Default true. */
   recordAlignment?: boolean;
-  /** "js": plain-TypeScript float64 loops (js-step.ts, default: fastest at these sizes);
-   * "tfjs": batched tensors on the active TF.js backend (train-step.ts). Same data stream. */
+  /** "js": plain-TypeScript float64 loops (js-paper.ts with nta-step.ts; default: fastest at
+   * these sizes); "tfjs": batched tensors on the active TF.js backend (train-step.ts). Same data
+   * stream. */
   engine?: "js" | "tfjs";
 };
 
@@ -68,7 +70,7 @@ export type PaperRunResult = {
 /** W_p[i,j] ~ N(0, (σ/√d_in)²), c_p = c0 (docs/science.md §1.2). */
 export function initialState(arch: Architecture, rngs: FastRng[]): NetState {
   const { paths: P, dOut: O, dIn: I } = arch;
-  const Gd = gatesPerPath(arch);
+  const Ng = gatesPerPath(arch);
   const sd = arch.initScale / Math.sqrt(I);
   const W = new Float32Array(rngs.length * P * O * I);
   rngs.forEach((r, e) => {
@@ -76,7 +78,7 @@ export function initialState(arch: Architecture, rngs: FastRng[]): NetState {
   });
   return {
     W: tf.tensor4d(W, [rngs.length, P, O, I]),
-    c: tf.fill([rngs.length, P, Gd, 1], arch.initGate) as tf.Tensor4D,
+    c: tf.fill([rngs.length, P, Ng, 1], arch.initGate) as tf.Tensor4D,
   };
 }
 
@@ -102,7 +104,7 @@ export async function runPaper(
   const seed = opts.seed ?? 0;
   const sched = buildSchedule(curriculum, arch.dt, arch.dIn, arch.dOut);
   const { paths: P, dOut: O, dIn: I } = arch;
-  const Gd = gatesPerPath(arch);
+  const Ng = gatesPerPath(arch);
   const M = sched.teachers.length;
   const B = curriculum.batchSize ?? REF_BATCH_SIZE;
   const elements = params.flatMap((_, pi) =>
@@ -165,17 +167,18 @@ export async function runPaper(
   const teacherUnit = tf.tensor3d(tUnit, [O, I, M]);
 
   const loss = elements.map(() => new Float32Array(T));
-  const gates = elements.map(() => new Float32Array(T * P * Gd));
+  const gates = elements.map(() => new Float32Array(T * P * Ng));
   const cos = record ? elements.map(() => new Float32Array(T * P * M)) : null;
   let state = initialState(arch, initRngs);
   const Sbuf = new Float32Array(K * E * I * I);
-  const L = new Float64Array(I * I);
+  const gramScratch = new Float64Array(I * I);
   try {
     for (let start = 0; start < T; start += K) {
       throwIfAborted(opts.signal);
       const n = Math.min(K, T - start);
       for (let k = 0; k < n; k++) {
-        for (let e = 0; e < E; e++) sampleGram(dataRngs[e], I, B, Sbuf, (k * E + e) * I * I, L);
+        for (let e = 0; e < E; e++)
+          sampleGram(dataRngs[e], I, B, Sbuf, (k * E + e) * I * I, gramScratch);
       }
       const prev = state;
       const out = tf.tidy(() => {
@@ -196,21 +199,22 @@ export async function runPaper(
           if (record) Ws.push(st.W);
           st = applyUpdate(st, G, coefs);
         }
-        const L = tf.mul(0.5, tf.sum(tf.mul(tf.stack(Gs), tf.stack(Ds)), [2, 3])); // ½ tr(D S Dᵀ): [n, E]
-        const C = tf.stack(cs); // [n, E, P, G, 1]
+        // L_task = ½ tr(D S Dᵀ) = ½⟨G, D⟩ (E2, E4): [n, E]
+        const lossT = tf.mul(0.5, tf.sum(tf.mul(tf.stack(Gs), tf.stack(Ds)), [2, 3]));
+        const C = tf.stack(cs); // [n, E, P, N_g, 1]
         const cosT = record ? rowCosines(tf.stack(Ws), teacherUnit) : tf.zeros([1]); // [n, E, P, M]
-        return { W: st.W, c: st.c, L, C, cosT };
+        return { W: st.W, c: st.c, lossT, C, cosT };
       });
       state = { W: out.W, c: out.c };
       tf.dispose([prev.W, prev.c]);
-      const [Ld, Cd, cosD] = await Promise.all([out.L.data(), out.C.data(), out.cosT.data()]);
-      tf.dispose([out.L, out.C, out.cosT]);
+      const [Ld, Cd, cosD] = await Promise.all([out.lossT.data(), out.C.data(), out.cosT.data()]);
+      tf.dispose([out.lossT, out.C, out.cosT]);
       for (let k = 0; k < n; k++) {
         const t = start + k;
         for (let e = 0; e < E; e++) {
           loss[e][t] = Ld[k * E + e];
-          const g = (k * E + e) * P * Gd;
-          gates[e].set(Cd.subarray(g, g + P * Gd), t * P * Gd);
+          const g = (k * E + e) * P * Ng;
+          gates[e].set(Cd.subarray(g, g + P * Ng), t * P * Ng);
           if (cos)
             cos[e].set(cosD.subarray((k * E + e) * P * M, (k * E + e + 1) * P * M), t * P * M);
         }
@@ -232,7 +236,7 @@ export async function runPaper(
       finalW: elements.map((_, e) =>
         Float32Array.from(Wd.subarray(e * P * O * I, (e + 1) * P * O * I)),
       ),
-      finalC: elements.map((_, e) => Float32Array.from(cd.subarray(e * P * Gd, (e + 1) * P * Gd))),
+      finalC: elements.map((_, e) => Float32Array.from(cd.subarray(e * P * Ng, (e + 1) * P * Ng))),
       backend: tf.getBackend(),
       wallMs: performance.now() - t0,
     };

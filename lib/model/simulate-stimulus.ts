@@ -2,6 +2,7 @@
 // participant's explicit trial sequence, one Euler update per trial on that trial's stimulus.
 // Batched over parameter sets × seeds (fitting evaluates hundreds of parameter sets at once).
 // Logged per trial, before that trial's update (docs/science.md §3): ŷ, L_task = ½‖y* − ŷ‖², gates c.
+// The update is train-step.ts (TF.js); its float64 twin for one parameter set is nta-step.ts.
 import * as tf from "@tensorflow/tfjs";
 
 import {
@@ -56,7 +57,7 @@ export async function runStimulus(
   const trials = input.sequence.trials;
   const N = trials.length,
     P = arch.paths,
-    Gd = gatesPerPath(arch);
+    Ng = gatesPerPath(arch);
   const elements = input.params.flatMap((_, pi) =>
     Array.from({ length: opts.seeds }, (_, si) => ({ paramIndex: pi, seedIndex: si })),
   );
@@ -72,7 +73,7 @@ export async function runStimulus(
   );
   const output = elements.map(() => new Float32Array(N * O));
   const loss = elements.map(() => new Float32Array(N));
-  const gates = elements.map(() => new Float32Array(N * P * Gd));
+  const gates = elements.map(() => new Float32Array(N * P * Ng));
   const correct = elements.map(() => new Uint8Array(N));
   try {
     for (let start = 0; start < N; start += K) {
@@ -94,13 +95,13 @@ export async function runStimulus(
           cs.push(st.c);
           st = applyUpdate(st, G, coefs);
         }
-        const L = tf.mul(0.5, tf.sum(tf.square(tf.stack(es)), 2)); // ½‖y* − ŷ‖²: [n, E]
-        return { W: st.W, c: st.c, Y: tf.stack(ys), L, C: tf.stack(cs) }; // Y: [n, E, O], C: [n, E, P, G, 1]
+        const lossT = tf.mul(0.5, tf.sum(tf.square(tf.stack(es)), 2)); // L_task = ½‖y* − ŷ‖² (E2): [n, E]
+        return { W: st.W, c: st.c, Y: tf.stack(ys), lossT, C: tf.stack(cs) }; // Y: [n, E, O], C: [n, E, P, N_g, 1]
       });
       state = { W: out.W, c: out.c };
       tf.dispose([prev.W, prev.c]);
-      const [Yd, Ld, Cd] = await Promise.all([out.Y.data(), out.L.data(), out.C.data()]);
-      tf.dispose([out.Y, out.L, out.C]);
+      const [Yd, Ld, Cd] = await Promise.all([out.Y.data(), out.lossT.data(), out.C.data()]);
+      tf.dispose([out.Y, out.lossT, out.C]);
       for (let k = 0; k < n; k++) {
         const t = start + k;
         const target = trials[t].target;
@@ -113,7 +114,7 @@ export async function runStimulus(
           }
           correct[e][t] = ok;
           loss[e][t] = Ld[k * E + e];
-          gates[e].set(Cd.subarray((k * E + e) * P * Gd, (k * E + e + 1) * P * Gd), t * P * Gd);
+          gates[e].set(Cd.subarray((k * E + e) * P * Ng, (k * E + e + 1) * P * Ng), t * P * Ng);
         }
       }
       opts.onProgress?.(start + n, N);

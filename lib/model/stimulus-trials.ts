@@ -79,7 +79,7 @@ export function toTrialRecords(
   e: number,
 ): TrialRecord[] {
   const { dOut: O, paths: P } = res.arch;
-  const Gd = gatesPerPath(res.arch);
+  const Ng = gatesPerPath(res.arch);
   return seq.trials.map((tr, t) => {
     const y = res.output[e][t * O];
     return {
@@ -97,7 +97,7 @@ export function toTrialRecords(
       timeElapsedMs: null,
       output: y,
       loss: res.loss[e][t],
-      gates: Array.from(res.gates[e].subarray(t * P * Gd, (t + 1) * P * Gd)),
+      gates: Array.from(res.gates[e].subarray(t * P * Ng, (t + 1) * P * Ng)),
     };
   });
 }

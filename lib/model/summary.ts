@@ -45,7 +45,7 @@ export const LOSS_CURVE_POINTS = 200;
 export function summarisePaper(res: PaperRunResult, paramIndex: number): PaperSummary {
   const { schedule: sc, arch } = res;
   const P = arch.paths,
-    Gd = gatesPerPath(arch),
+    Ng = gatesPerPath(arch),
     M = sc.teachers.length;
   const tauW = res.params[paramIndex].tauW;
   const els = res.elements
@@ -70,8 +70,8 @@ export function summarisePaper(res: PaperRunResult, paramIndex: number): PaperSu
     // (they alternate every block, so that reading belongs to the next block).
     const gatesEnd = Array.from({ length: complete }, (_, b) => {
       const t = (b + 1) * sc.stepsPerBlock - 1;
-      const g = res.gates[e].subarray(t * P * Gd, (t + 1) * P * Gd);
-      return perm.flatMap((p) => Array.from(g.subarray(p * Gd, (p + 1) * Gd)));
+      const g = res.gates[e].subarray(t * P * Ng, (t + 1) * P * Ng);
+      return perm.flatMap((p) => Array.from(g.subarray(p * Ng, (p + 1) * Ng)));
     });
     const post = postSwitchLoss(res.loss[e], sc.stepsPerBlock, complete - 1); // switch k starts block k
     return {

@@ -3,37 +3,11 @@ import * as tf from "@tensorflow/tfjs";
 import { type Architecture, type ModelParams, defaultArchitecture } from "./config";
 import { type OracleState, oracleStep } from "./oracle";
 import { FastRng } from "./random";
+import { stepTestParams, stepTestSetup } from "./testing/step-fixture";
 import { applyUpdate, disposeCoefs, gradientPaper, makeStepCoefs } from "./train-step";
 
-const params: ModelParams = {
-  tauW: 0.5,
-  tauC: 0.25,
-  lambdaNonneg: 0.3,
-  lambdaL1: 0.4,
-  lambdaL2: 0.2,
-  lambdaW: 0.05,
-};
-
-function setup(arch: Architecture, B: number, seed: number) {
-  const { paths: P, dOut: O, dIn: I } = arch;
-  const Gd = arch.gating === "neuron" ? O : 1;
-  const r = new FastRng(seed);
-  const W = Float64Array.from({ length: P * O * I }, () => 0.3 * r.normal());
-  const c = Float64Array.from({ length: P * Gd }, (_, k) =>
-    k === 0 ? -0.2 : 0.3 + 0.5 * r.uniform(),
-  ); // one negative gate
-  const Wstar = Float64Array.from({ length: O * I }, () => r.normal() / Math.sqrt(I));
-  const X = Float64Array.from({ length: B * I }, () => r.normal());
-  const Y = new Float64Array(B * O);
-  for (let b = 0; b < B; b++)
-    for (let i = 0; i < O; i++)
-      for (let j = 0; j < I; j++) Y[b * O + i] += X[b * I + j] * Wstar[i * I + j];
-  const S = new Float64Array(I * I);
-  for (let b = 0; b < B; b++)
-    for (let j = 0; j < I; j++)
-      for (let k = 0; k < I; k++) S[j * I + k] += (X[b * I + j] * X[b * I + k]) / B;
-  return { W, c, Wstar, X, Y, S, Gd };
-}
+const params = stepTestParams;
+const setup = stepTestSetup;
 
 /** Gradients implied by one tfjs update: g = −Δθ/η. */
 function tfjsGradients(arch: Architecture, s: ReturnType<typeof setup>) {
@@ -42,7 +16,7 @@ function tfjsGradients(arch: Architecture, s: ReturnType<typeof setup>) {
     const coefs = makeStepCoefs(arch, [params]);
     const st = {
       W: tf.tensor4d(Float32Array.from(s.W), [1, P, O, I]),
-      c: tf.tensor4d(Float32Array.from(s.c), [1, P, s.Gd, 1]),
+      c: tf.tensor4d(Float32Array.from(s.c), [1, P, s.Ng, 1]),
     };
     const { G } = gradientPaper(
       st,
@@ -64,10 +38,10 @@ function autodiffGradients(arch: Architecture, s: ReturnType<typeof setup>, B: n
     const X = tf.tensor2d(Float32Array.from(s.X), [B, I]);
     const Ys = tf.tensor2d(Float32Array.from(s.Y), [B, O]);
     const f = (W: tf.Tensor, c: tf.Tensor) => {
-      const Weff = tf.sum(tf.mul(tf.reshape(c, [P, s.Gd, 1]), W), 0); // [O, I]
+      const Weff = tf.sum(tf.mul(tf.reshape(c, [P, s.Ng, 1]), W), 0); // [O, I]
       const Y = tf.matMul(X, Weff, false, true); // [B, O]
       const task = tf.div(tf.mul(0.5, tf.sum(tf.square(tf.sub(Ys, Y)))), B);
-      const cc = tf.reshape(c, [P, s.Gd]);
+      const cc = tf.reshape(c, [P, s.Ng]);
       const n1 = tf.sum(tf.abs(cc), 0),
         n2 = tf.sqrt(tf.sum(tf.square(cc), 0));
       const reg = tf.addN([
@@ -120,12 +94,12 @@ describe.each(["path", "neuron"] as const)("update with %s gates", (gating) => {
     const total = (W: Float64Array, c: Float64Array) => {
       const L = oracleStep(arch, params, { W, c }, s.X, s.Y, B).loss;
       let reg = 0;
-      const Gd = s.Gd;
-      for (let g = 0; g < Gd; g++) {
+      const Ng = s.Ng;
+      for (let g = 0; g < Ng; g++) {
         let n1 = 0,
           n2 = 0;
         for (let q = 0; q < arch.paths; q++) {
-          const v = c[q * Gd + g];
+          const v = c[q * Ng + g];
           reg += params.lambdaNonneg * Math.max(0, -v);
           n1 += Math.abs(v);
           n2 += v * v;

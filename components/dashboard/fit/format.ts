@@ -1,5 +1,10 @@
-// Shared formatting and JSON shapes of the fit views (components/dashboard/fit/*; docs/fitting.md
-// "Where it runs"). The comparison itself is computed once, on the server (lib/model/fit/compare.ts).
+// Shared formatting of the fit views (components/dashboard/fit/*; docs/fitting.md "Where it
+// runs"); the JSON shapes are lib/core/api-responses.ts's. The comparison itself is computed once, on the server (lib/model/fit/compare.ts).
+import {
+  type FitRow,
+  type FitsResponse as FitsResponseOf,
+  errorMessageOf,
+} from "@/lib/core/api-responses";
 import type { ModelComparison, StudyComparison } from "@/lib/model/fit/compare";
 import type { PpcSummary } from "@/lib/model/fit/ppc";
 import { ALL_MODELS, MODEL_LABELS, type ModelName } from "@/lib/model/fit/transforms";
@@ -8,44 +13,11 @@ export { ALL_MODELS, MODEL_LABELS };
 export type { ModelComparison, ModelName, PpcSummary, StudyComparison };
 
 export type LinkName = "ddm" | "choice";
-export type JobStatus = "queued" | "running" | "done" | "failed";
 
-export type FitRowJson = {
-  id: string;
-  runId: string | null;
-  model: string;
-  params: Record<string, unknown>;
-  uncertainty: {
-    hessianPD?: boolean;
-    ci95?: Record<string, [number, number]> | null;
-    method?: Record<string, "profile" | "hessian">;
-    atBound?: string[];
-    nearBound?: string[];
-  } | null;
-  logLik: number;
-  bic: number;
-  nTrials: number;
-  nParams: number;
-  createdAt: string;
-};
-export type FitJobJson = {
-  id: string;
-  runId: string | null;
-  status: JobStatus;
-  progress: number;
-  message: string | null;
-  error: string | null;
-  createdAt: string;
-};
-export type FitsResponse = {
-  fits: FitRowJson[];
-  jobs: FitJobJson[];
-  comparisons: Record<string, ModelComparison | null>;
-  comparison: StudyComparison | null;
-  ppc?: PpcSummary | null;
-};
+/** GET /api/studies/<id>/fits, with the model's comparison and PPC types. */
+export type FitsResponse = FitsResponseOf<ModelComparison, StudyComparison, PpcSummary>;
 /** A run's fit rows by model. */
-export type RunFitRows = Partial<Record<ModelName, FitRowJson>>;
+export type RunFitRows = Partial<Record<ModelName, FitRow>>;
 
 /** A participant of the study, for labelling rows (from the dashboard's run list). */
 export type FitPanelRun = { id: string; participantIndex: number; isPilot: boolean };
@@ -96,7 +68,7 @@ export type ShownParam = (typeof PARAMS)[number] & {
 };
 
 /** The fitted parameters of a row with their intervals (τ_c/τ_w added where profiled). */
-export function paramsOf(fit: FitRowJson | undefined): ShownParam[] {
+export function paramsOf(fit: FitRow | undefined): ShownParam[] {
   if (!fit) return [];
   const values: Record<string, unknown> = { ...fit.params };
   if (typeof values.tauC === "number" && typeof values.tauW === "number")
@@ -113,11 +85,6 @@ export function paramsOf(fit: FitRowJson | undefined): ShownParam[] {
 
 /** Why a request failed, as text: the API's {error} when there is one. */
 export async function errorText(res: Response, what: string): Promise<string> {
-  try {
-    const body = (await res.json()) as { error?: unknown };
-    if (typeof body.error === "string" && body.error) return `${what}: ${body.error}`;
-  } catch {
-    // not JSON
-  }
-  return `${what} (HTTP ${res.status})`;
+  const message = errorMessageOf(await res.json().catch(() => null), "");
+  return message ? `${what}: ${message}` : `${what} (HTTP ${res.status})`;
 }

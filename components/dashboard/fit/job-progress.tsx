@@ -1,12 +1,14 @@
 // Progress of the newest fit job (percent, message, error), polled by FitPanel.
-import { type FitJobJson, type FitPanelRun, pct } from "./format";
+import type { FitJob } from "@/lib/core/api-responses";
+
+import { type FitPanelRun, pct } from "./format";
 
 export function JobProgress({
   job,
   runs,
   studyMode,
 }: {
-  job: FitJobJson;
+  job: FitJob;
   runs: FitPanelRun[];
   studyMode: boolean;
 }) {

@@ -1,5 +1,7 @@
 // One fitted parameter with its 95 % interval, and the compact list of a fit's parameters.
-import { PARAMS, type ShownParam, fmt3, paramsOf, type FitRowJson } from "./format";
+import type { FitRow } from "@/lib/core/api-responses";
+
+import { PARAMS, type ShownParam, fmt3, paramsOf } from "./format";
 
 export function ParamValue({ p }: { p: ShownParam }) {
   return (
@@ -24,7 +26,7 @@ export function ParamValue({ p }: { p: ShownParam }) {
   );
 }
 
-export function ParamList({ fit, only }: { fit: FitRowJson | undefined; only?: string[] }) {
+export function ParamList({ fit, only }: { fit: FitRow | undefined; only?: string[] }) {
   const ps = paramsOf(fit).filter((p) => !only || only.includes(p.name));
   if (ps.length === 0) return <span className="muted">–</span>;
   return (

@@ -1,5 +1,7 @@
 // Participant mode of the fit panel: the verdict with its flags, every model's parameters with 95 %
 // intervals, log-likelihood, n and BIC, then the posterior predictive check.
+import type { FitRow } from "@/lib/core/api-responses";
+
 import {
   ALL_MODELS,
   LINK_TEXT,
@@ -9,7 +11,6 @@ import {
   PARAMS,
   type PpcSummary,
   type RunFitRows,
-  type FitRowJson,
   fmt3,
   fmtBic,
   paramsOf,
@@ -80,10 +81,10 @@ export function RunFits({
             ))}
             {(
               [
-                ["log-likelihood", (f: FitRowJson) => fmt3(f.logLik)],
-                ["free parameters", (f: FitRowJson) => String(f.nParams)],
-                ["trials used", (f: FitRowJson) => String(f.nTrials)],
-                ["BIC", (f: FitRowJson) => fmtBic(f.bic)],
+                ["log-likelihood", (f: FitRow) => fmt3(f.logLik)],
+                ["free parameters", (f: FitRow) => String(f.nParams)],
+                ["trials used", (f: FitRow) => String(f.nTrials)],
+                ["BIC", (f: FitRow) => fmtBic(f.bic)],
               ] as const
             ).map(([label, get]) => (
               <tr key={label} data-testid={label === "BIC" ? "fit-bic-row" : undefined}>

@@ -4,6 +4,7 @@ import { vi } from "vitest";
 
 import { GET, POST } from "@/app/api/studies/[id]/fits/route";
 import { auth } from "@/auth";
+import { fitJobSchema, fitQueuedSchema } from "@/lib/core/api-responses";
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { getDb } from "@/lib/server/db";
@@ -64,13 +65,14 @@ describe("/api/studies/[id]/fits", () => {
     signInAs(owner.id);
     const res = await post(s.id, { runId: run.id });
     expect(res.status).toBe(202);
-    const { job } = (await res.json()) as { job: { id: string; status: string } };
-    expect(job.status).toBe("queued");
+    const { job } = fitQueuedSchema.parse(await res.json()); // the shape the fit panel parses
+    expect(job).toEqual({ id: job.id, status: "queued", runId: run.id });
     let body = (await (await get(s.id)).json()) as {
-      jobs: { id: string; status: string }[];
+      jobs: unknown[];
       fits: unknown[];
     };
-    expect(body.jobs.map((j) => [j.id, j.status])).toEqual([[job.id, "queued"]]);
+    const jobs = body.jobs.map((j) => fitJobSchema.parse(j));
+    expect(jobs.map((j) => [j.id, j.status, j.runId])).toEqual([[job.id, "queued", run.id]]);
     expect(body.fits).toEqual([]);
     expect(await runNextJob({ fit: jobHandlers.fit })).toBe(true);
     const withPpc = (await (await get(s.id, `?runId=${run.id}`)).json()) as {

@@ -3,7 +3,9 @@
 //   study (and the study's BIC sums), or for one completed run (owner only; 404 for anyone else).
 // GET /api/studies/<id>/fits → {fits (one row per model and run), jobs (progress), comparisons (per
 //   run: every model's BIC, verdict, misfit and chance flags, practice effect), comparison (study sums)}.
+// Response shapes: lib/core/api-responses.ts (FitQueued, FitsResponse).
 // GET /api/studies/<id>/fits?runId=<run> → also {ppc}: that run's posterior predictive summary.
+import type { FitQueued } from "@/lib/core/api-responses";
 import { enqueueFit, fetchFitPpc, fetchFits } from "@/lib/server/fits";
 import { handle, json, readJsonBody } from "@/lib/server/http";
 import { requireApiUserId } from "@/lib/server/session";
@@ -24,7 +26,10 @@ export const POST = handle(async (req: Request, { params }: Ctx) => {
       ? {}
       : await readJsonBody(req, MAX_BODY_BYTES);
   const job = await enqueueFit(userId, id, body);
-  return json({ job: { id: job.id, status: job.status, runId: job.runId } }, 202);
+  return json(
+    { job: { id: job.id, status: job.status, runId: job.runId } } satisfies FitQueued,
+    202,
+  );
 });
 
 export const GET = handle(async (req: Request, { params }: Ctx) => {

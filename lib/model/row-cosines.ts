@@ -1,11 +1,6 @@
-// Helpers of the plain-TypeScript paper-mode engine (js-paper.ts holds the update itself): the
-// row cosines logged at tape steps (docs/science.md §5.3) on Float64Array state.
+// The row cosines that the js paper-mode engine (js-paper.ts) logs at tape steps
+// (docs/science.md §5.3), on one element's Float64Array W [P, d_out, d_in].
 import type { Architecture } from "./config";
-
-export type JsState = {
-  W: Float64Array; // [E, P, d_out, d_in]
-  c: Float64Array; // [E, P, G]
-};
 
 /** Inverse norms 1/‖W*_m[i,:]‖: [M, d_out], computed once per run. */
 export function teacherRowInvNorms(teachers: Float64Array[], O: number, I: number): Float64Array {
@@ -20,11 +15,10 @@ export function teacherRowInvNorms(teachers: Float64Array[], O: number, I: numbe
   return out;
 }
 
-/** cos_sim[p, m] = (1/d_out) Σ_i cos(W*_m[i,:], W_p[i,:]) for element e into out[off…off+P·M). */
-export function jsRowCosines(
+/** cos_sim[p, m] = (1/d_out) Σ_i cos(W*_m[i,:], W_p[i,:]) into out[off…off+P·M). */
+export function rowCosinesInto(
   arch: Architecture,
-  st: JsState,
-  e: number,
+  W: Float64Array,
   teachers: Float64Array[],
   tInv: Float64Array,
   out: Float32Array,
@@ -32,7 +26,6 @@ export function jsRowCosines(
 ): void {
   const { paths: P, dOut: O, dIn: I } = arch;
   const M = teachers.length;
-  const W = st.W;
   if (M === 2) {
     // one pass over each W row for its norm and both teacher dots (same sums, same order)
     const T0 = teachers[0],
@@ -42,7 +35,7 @@ export function jsRowCosines(
       out[k] = 0;
       out[k + 1] = 0;
       for (let o = 0; o < O; o++) {
-        const wr = e * P * O * I + (q * O + o) * I,
+        const wr = (q * O + o) * I,
           tr = o * I;
         let nw = 0,
           d0 = 0,
@@ -63,7 +56,7 @@ export function jsRowCosines(
   for (let q = 0; q < P; q++) {
     for (let m = 0; m < M; m++) out[off + q * M + m] = 0;
     for (let o = 0; o < O; o++) {
-      const wr = e * P * O * I + (q * O + o) * I;
+      const wr = (q * O + o) * I;
       let nw = 0;
       for (let i = 0; i < I; i++) nw += W[wr + i] * W[wr + i];
       const inv = 1 / Math.sqrt(nw);
