@@ -14,9 +14,9 @@ import {
   monitorQueryString,
 } from "@/lib/core/run-monitor";
 
-import { getDb } from "./db";
-import { ABANDON_AFTER_MS, fetchStudyMonitor } from "./monitor";
-import { type SeededRun, seedMonitorStudy } from "./testing/monitor-fixtures";
+import { getDb } from "@/lib/server/db";
+import { ABANDON_AFTER_MS, fetchStudyMonitor } from "@/lib/server/monitor";
+import { type SeededRun, seedMonitorStudy } from "@/lib/server/testing/monitor-fixtures";
 
 vi.mock("@/auth", () => ({ auth: vi.fn() }));
 type Session = { user: { id: string }; expires: string } | null;
