@@ -357,7 +357,7 @@ function MonitorRow({
           </div>
         ) : null}
       </td>
-      <td>
+      <td className="r-nowrap">
         <span className="r-progress" aria-hidden>
           <span
             style={{
@@ -396,15 +396,19 @@ function MonitorRow({
         ))}
         {r.fitted.length > 0 ? <div className="r-sub">fitted: {r.fitted.join(", ")}</div> : null}
       </td>
-      <td title={r.startedAt}>{when(r.startedAt)}</td>
-      <td title={r.finishedAt ?? undefined} data-testid="run-finished">
+      <td className="r-nowrap" title={r.startedAt}>
+        {when(r.startedAt)}
+      </td>
+      <td className="r-nowrap" title={r.finishedAt ?? undefined} data-testid="run-finished">
         {r.finishedAt ? when(r.finishedAt) : <span className="muted">–</span>}
       </td>
-      <td data-testid="run-duration">
+      <td className="r-nowrap" data-testid="run-duration">
         {durationText(r.durationMs)}
         {r.finishedAt ? null : <span className="muted"> so far</span>}
       </td>
-      <td title={r.lastSeenAt}>{relative(r.lastSeenAt, nowMs)}</td>
+      <td className="r-nowrap" title={r.lastSeenAt}>
+        {relative(r.lastSeenAt, nowMs)}
+      </td>
     </tr>
   );
 }
