@@ -42,7 +42,9 @@ const MATRIX: Record<string, Partial<Record<Method, Kind>>> = {
   "api/runs/[token]/model-stream": { POST: "participant" },
   "api/runs/[token]/events": { POST: "participant" },
   "api/studies": { GET: "researcher", POST: "researcher" },
-  "api/studies/[id]": { GET: "researcher", PATCH: "researcher" },
+  "api/studies/[id]": { GET: "researcher", PATCH: "researcher", DELETE: "researcher" },
+  "api/studies/[id]/duplicate": { POST: "researcher" },
+  "api/studies/[id]/archive": { POST: "researcher" },
   "api/studies/[id]/runs": { GET: "researcher" },
   "api/studies/[id]/export": { GET: "researcher" },
   "api/studies/[id]/jobs": { GET: "researcher", POST: "researcher" },
@@ -160,7 +162,8 @@ describe("authorization matrix", () => {
       const r = await handler(request(method), { params: Promise.resolve(params(route)) });
       expect(r.status).toBe(404);
       const study = await getDb().study.findUniqueOrThrow({ where: { id: studyId } });
-      expect([study.title, study.status]).toEqual(["Matrix", "open"]);
+      expect([study.title, study.status, study.archivedAt]).toEqual(["Matrix", "open", null]);
+      expect(await getDb().study.count()).toBe(1); // nothing duplicated
       expect(await getDb().job.count({ where: { studyId } })).toBe(0);
     },
   );

@@ -5,7 +5,13 @@ import { revalidatePath } from "next/cache";
 import { notFound, redirect } from "next/navigation";
 
 import { HttpError } from "@/lib/server/http";
-import { createStudy, updateStudy } from "@/lib/server/studies";
+import {
+  createStudy,
+  deleteStudy,
+  duplicateStudy,
+  setStudyArchived,
+  updateStudy,
+} from "@/lib/server/studies";
 import {
   fieldErrorsFrom,
   formValuesFromFormData,
@@ -82,4 +88,51 @@ export async function setStudyStatusAction(studyId: string, fd: FormData): Promi
   }
   revalidatePath(`/studies/${studyId}`);
   redirect(`/studies/${studyId}`);
+}
+
+/** Duplicate an owned study (same config, new slug, no runs) and open the copy. */
+export async function duplicateStudyAction(studyId: string): Promise<void> {
+  const userId = await requireResearcherId(`/studies/${studyId}`);
+  let id: string;
+  try {
+    id = (await duplicateStudy(userId, studyId, {})).id;
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 404) notFound();
+    if (err instanceof HttpError)
+      redirect(`/studies/${studyId}?error=${encodeURIComponent(err.message)}`);
+    throw err;
+  }
+  revalidatePath("/studies");
+  redirect(`/studies/${id}?duplicated=1`);
+}
+
+/** Archive or unarchive an owned study (form field `archived` = "1" or "0"). */
+export async function setStudyArchivedAction(studyId: string, fd: FormData): Promise<void> {
+  const userId = await requireResearcherId(`/studies/${studyId}`);
+  try {
+    await setStudyArchived(userId, studyId, { archived: fd.get("archived") === "1" });
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 404) notFound();
+    throw err;
+  }
+  revalidatePath("/studies");
+  revalidatePath(`/studies/${studyId}`);
+  redirect(`/studies/${studyId}`);
+}
+
+/** Delete an owned study and all its data once the slug typed into `confirm` matches. */
+export async function deleteStudyAction(studyId: string, fd: FormData): Promise<void> {
+  const userId = await requireResearcherId(`/studies/${studyId}/delete`);
+  let title: string;
+  try {
+    title = (await deleteStudy(userId, studyId, { confirm: String(fd.get("confirm") ?? "") })).study
+      .title;
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 404) notFound();
+    if (err instanceof HttpError && err.status === 422)
+      redirect(`/studies/${studyId}/delete?mismatch=1`);
+    throw err;
+  }
+  revalidatePath("/studies");
+  redirect(`/studies?deleted=${encodeURIComponent(title)}`);
 }

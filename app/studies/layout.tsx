@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import { auth, signOut } from "@/auth";
 
 import "./researcher.css";
+import "./manage.css";
 
 export default async function ResearcherLayout({ children }: { children: ReactNode }) {
   const session = await auth();

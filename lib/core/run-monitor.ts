@@ -1,15 +1,116 @@
 // The run lifecycle (docs/ARCHITECTURE.md §4) and the live-monitor view of a study's runs, shared
-// by the server query (lib/server/monitor.ts) and the table that renders it.
+// by the server query (lib/server/monitor.ts), its route's query parameters and the table that
+// renders it.
+import { z } from "zod";
 
 export const RUN_STATUSES = ["started", "active", "completed", "abandoned", "returned"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Columns the monitor sorts by (server-side). */
+export const MONITOR_SORTS = [
+  "index",
+  "start",
+  "finish",
+  "duration",
+  "status",
+  "accuracy",
+] as const;
+export type MonitorSort = (typeof MONITOR_SORTS)[number];
+
+/** Which runs the pilot filter keeps. */
+export const MONITOR_PILOT_FILTERS = ["all", "exclude", "only"] as const;
+
+export const MONITOR_MAX_PAGE_SIZE = 200;
+export const MONITOR_DEFAULT_PAGE_SIZE = 50;
+
+const positiveInt = (name: string, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, `${name} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= max, `${name} must be between 1 and ${max}`);
+
+/**
+ * GET /api/studies/<id>/runs query: every parameter optional, unknown ones refused (a typo must not
+ * silently show every run).
+ */
+export const monitorQuerySchema = z
+  .object({
+    status: z
+      .enum(RUN_STATUSES, { error: `status must be one of ${RUN_STATUSES.join(", ")}` })
+      .optional(),
+    pilot: z
+      .enum(MONITOR_PILOT_FILTERS, {
+        error: `pilot must be one of ${MONITOR_PILOT_FILTERS.join(", ")}`,
+      })
+      .default("all"),
+    /** Part of the external id (case-insensitive), or a participant number. */
+    q: z
+      .string()
+      .trim()
+      .max(100, "q (search) must be at most 100 characters")
+      .optional()
+      .transform((s) => (s ? s : undefined)),
+    sort: z
+      .enum(MONITOR_SORTS, { error: `sort must be one of ${MONITOR_SORTS.join(", ")}` })
+      .default("index"),
+    dir: z.enum(["asc", "desc"], { error: "dir must be asc or desc" }).default("asc"),
+    page: positiveInt("page", 1_000_000).default(1),
+    pageSize: positiveInt("pageSize", MONITOR_MAX_PAGE_SIZE).default(MONITOR_DEFAULT_PAGE_SIZE),
+  })
+  .strict();
+export type MonitorQuery = z.infer<typeof monitorQuerySchema>;
+
+/**
+ * Parse the monitor's URL query; on failure, one sentence naming every bad parameter (the route
+ * answers 400 with it).
+ */
+export function parseMonitorQuery(
+  params: URLSearchParams,
+): { ok: true; query: MonitorQuery } | { ok: false; message: string } {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of params) {
+    if (k in raw) return { ok: false, message: `Query parameter '${k}' is given more than once` };
+    raw[k] = v;
+  }
+  const r = monitorQuerySchema.safeParse(raw);
+  if (r.success) return { ok: true, query: r.data };
+  const messages = r.error.issues.map((i) =>
+    i.code === "unrecognized_keys"
+      ? `unknown query parameter${i.keys.length > 1 ? "s" : ""} ${i.keys.map((k) => `'${k}'`).join(", ")} (known: ${Object.keys(monitorQuerySchema.shape).join(", ")})`
+      : i.message,
+  );
+  return { ok: false, message: `Bad monitor query: ${messages.join("; ")}` };
+}
+
+/** The query string for `query`, leaving out defaults (so the first page's URL stays short). */
+export function monitorQueryString(query: Partial<MonitorQuery>): string {
+  const defaults = monitorQuerySchema.parse({});
+  const out = new URLSearchParams();
+  for (const key of Object.keys(monitorQuerySchema.shape) as (keyof MonitorQuery)[]) {
+    const v = query[key];
+    if (v !== undefined && v !== defaults[key]) out.set(key, String(v));
+  }
+  return out.toString();
+}
+
+/** A model stream of the run as its job stands: queued, running, done or failed. */
+export type RunStreamStatus = {
+  preset: string;
+  status: "queued" | "running" | "done" | "failed";
+};
 
 export type RunMonitorRow = {
   id: string;
   participantIndex: number;
   externalId: string | null;
+  /** Recruiter's study and session ids as stored (Prolific STUDY_ID / SESSION_ID, MTurk HIT / assignment). */
+  externalStudyId: string | null;
+  externalSessionId: string | null;
   source: string;
   status: RunStatus;
+  /** Why the run has this status, in words (null when the status says it all). */
+  reason: string | null;
   isPilot: boolean;
   /** Saved main trials (practice excluded). */
   savedTrials: number;
@@ -20,14 +121,70 @@ export type RunMonitorRow = {
   quality: { flagged: boolean; summary: string; codes: string[]; reasons: string[] };
   startedAt: string;
   lastSeenAt: string;
+  /** Completion time, or the last sign of life of a returned or abandoned run; null while running. */
+  finishedAt: string | null;
+  /** Start to finish, or to the last sign of life for an unfinished run (as on the participant page). */
+  durationMs: number;
   /** Timing-plausibility flags stored at completion (lib/core/plausibility.ts), as sentences. */
   timingFlags: string[];
   /** How often the run moved to another browser (resumed with its external id). */
   transfers: number;
+  /** The run's model streams (server jobs) and the models fitted to it. */
+  streams: RunStreamStatus[];
+  fitted: string[];
 };
 
 export type RunMonitorData = {
+  /** Counts by status over every run of the study (not only the filtered ones). */
   statusCounts: Record<RunStatus, number>;
+  /** Every run of the study, and those that are not pilots. */
+  totals: { runs: number; participants: number };
+  /** Runs matching the filter (all pages). */
+  matching: number;
+  query: MonitorQuery;
   runs: RunMonitorRow[];
   generatedAt: string;
 };
+
+/** Pages needed for `matching` runs at `pageSize` (at least 1). */
+export function pageCount(matching: number, pageSize: number) {
+  return Math.max(1, Math.ceil(matching / pageSize));
+}
+
+/** A phone or tablet browser (the keyboard check turns them away before consent). */
+const MOBILE_UA = /Mobi|Android|iPhone|iPad|iPod/i;
+
+/**
+ * Why a run has its status, in words, from what the run stored: how many practice and main trials
+ * were saved and the browser. A returned run without any saved trial left before the task (a
+ * phone or tablet was turned away by the keyboard check; otherwise consent was declined or there
+ * was no keyboard); with practice trials only, it ended in practice; with main trials, the
+ * participant withdrew during the task.
+ */
+export function runStatusReason(r: {
+  status: RunStatus;
+  savedTrials: number;
+  expectedTrials: number;
+  practiceTrials: number;
+  userAgent: string | null;
+}): string | null {
+  const progress = `after ${r.savedTrials} of ${r.expectedTrials} trials`;
+  switch (r.status) {
+    case "started":
+      return r.practiceTrials > 0 ? "in practice" : "before the first trial";
+    case "active":
+      return null;
+    case "completed":
+      return null;
+    case "abandoned":
+      return r.savedTrials === 0 && r.practiceTrials === 0
+        ? "no trial saved, silent for over 30 minutes"
+        : `silent for over 30 minutes ${progress}`;
+    case "returned":
+      if (r.savedTrials > 0) return `withdrew during the task, ${progress}`;
+      if (r.practiceTrials > 0) return "ended in practice (failed it or withdrew)";
+      return MOBILE_UA.test(r.userAgent ?? "")
+        ? "screened out: phone or tablet"
+        : "before the task: declined consent or no keyboard";
+  }
+}

@@ -50,7 +50,8 @@ export type EntryResult =
   | { kind: "run"; token: string; resumed: boolean; moved?: boolean }
   | {
       kind: "refused";
-      reason: "closed" | "already-completed" | "not-found" | "rate-limited" | "bad-pilot";
+      reason:
+        "closed" | "archived" | "already-completed" | "not-found" | "rate-limited" | "bad-pilot";
     };
 
 /**
@@ -114,6 +115,8 @@ export async function createOrResumeRun(
   const db = getDb();
   const study = await db.study.findUnique({ where: { slug } });
   if (!study) return { kind: "refused", reason: "not-found" };
+  // An archived study has ended for everyone, pilots included (lib/server/studies.ts).
+  if (study.archivedAt) return { kind: "refused", reason: "archived" };
   // A mistyped pilot link must not start a real (non-pilot) run in the researcher's data.
   if (params.pilot !== undefined && params.pilot !== study.id)
     return { kind: "refused", reason: "bad-pilot" };

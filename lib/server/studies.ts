@@ -86,22 +86,49 @@ export async function requireOwnedStudy(userId: string, studyId: string) {
   return study;
 }
 
-/** The researcher's studies, newest first, with their run counts. */
-export async function fetchStudiesForOwner(userId: string) {
-  const studies = await getDb().study.findMany({
-    where: { ownerId: userId },
+/**
+ * The researcher's studies, newest first, with their participant counts (pilot runs never count):
+ * completed and all participant runs. Archived studies only with `includeArchived`.
+ */
+export async function fetchStudiesForOwner(
+  userId: string,
+  opts: { includeArchived?: boolean } = {},
+) {
+  const db = getDb();
+  const studies = await db.study.findMany({
+    where: { ownerId: userId, ...(opts.includeArchived ? {} : { archivedAt: null }) },
     orderBy: { createdAt: "desc" },
     select: {
       id: true,
       slug: true,
       title: true,
       status: true,
+      archivedAt: true,
       createdAt: true,
       updatedAt: true,
-      _count: { select: { runs: true } },
     },
   });
-  return studies.map(({ _count, ...s }) => ({ ...s, runCount: _count.runs }));
+  const groups =
+    studies.length === 0
+      ? []
+      : await db.run.groupBy({
+          by: ["studyId", "status"],
+          where: { studyId: { in: studies.map((s) => s.id) }, isPilot: false },
+          _count: { _all: true },
+        });
+  const counts = new Map<string, { participants: number; completed: number }>();
+  for (const g of groups) {
+    const c = counts.get(g.studyId) ?? { participants: 0, completed: 0 };
+    c.participants += g._count._all;
+    if (g.status === "completed") c.completed += g._count._all;
+    counts.set(g.studyId, c);
+  }
+  return studies.map((s) => ({ ...s, ...(counts.get(s.id) ?? { participants: 0, completed: 0 }) }));
+}
+
+/** How many of the owner's studies are archived (the list's "show archived" link). */
+export async function countArchivedStudies(userId: string) {
+  return getDb().study.count({ where: { ownerId: userId, archivedAt: { not: null } } });
 }
 
 /** Runs of a study, split so that pilots (researchers testing) do not count as participants. */
@@ -150,6 +177,10 @@ export async function updateStudy(userId: string, studyId: string, body: unknown
   const configChanged =
     patch.config !== undefined &&
     !isDeepStrictEqual(patch.config, studyConfigSchema.parse(study.config));
+  if (patch.status === "open" && study.archivedAt)
+    throw new HttpError(409, "This study is archived; unarchive it before opening it", [
+      { path: "status", message: "Unarchive the study before opening it" },
+    ]);
   if (runs.participants > 0) {
     if (configChanged && !patch.acknowledgeExistingRuns) {
       throw new HttpError(
@@ -199,4 +230,150 @@ export async function updateStudy(userId: string, studyId: string, body: unknown
     if (isUniqueViolation(err)) throw slugTaken();
     throw err;
   }
+}
+
+const duplicateSchema = z
+  .object({ title: studyTitleSchema.optional(), slug: studySlugSchema.optional() })
+  .strict();
+
+/** `base`, else `base-2`, `base-3`, … : the first slug no study uses (within the 64-character limit). */
+async function freeSlug(base: string) {
+  const stem = base.slice(0, 58).replace(/-+$/, "");
+  const taken = new Set(
+    (
+      await getDb().study.findMany({
+        where: { slug: { startsWith: stem } },
+        select: { slug: true },
+      })
+    ).map((s) => s.slug),
+  );
+  if (!taken.has(stem)) return stem;
+  for (let n = 2; ; n++) if (!taken.has(`${stem}-${n}`)) return `${stem}-${n}`;
+}
+
+/**
+ * A new draft study with an owned study's config (copied exactly as stored), a new slug and no runs,
+ * fits or jobs. Title and slug default to "<title> (copy)" and "<slug>-copy" (numbered when taken).
+ */
+export async function duplicateStudy(userId: string, studyId: string, body: unknown) {
+  const study = await requireOwnedStudy(userId, studyId);
+  const input = parseOr422(duplicateSchema, body ?? {});
+  const title = input.title ?? `${study.title} (copy)`.slice(0, 200);
+  const slug = input.slug ?? (await freeSlug(`${study.slug}-copy`));
+  try {
+    return await getDb().study.create({
+      data: {
+        title,
+        slug,
+        ownerId: userId,
+        status: "draft",
+        config: study.config ?? {},
+      },
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw slugTaken();
+    throw err;
+  }
+}
+
+export const archiveSchema = z
+  .object({ archived: z.boolean({ error: "archived must be true or false" }) })
+  .strict();
+
+/**
+ * Archive (hide from the studies list, refuse every link, pilots included) or unarchive an owned
+ * study. Archiving an open study also closes it, so unarchiving never reopens it by surprise.
+ */
+export async function setStudyArchived(userId: string, studyId: string, body: unknown) {
+  const study = await requireOwnedStudy(userId, studyId);
+  const { archived } = parseOr422(archiveSchema, body);
+  return getDb().study.update({
+    where: { id: study.id },
+    data: archived
+      ? {
+          archivedAt: study.archivedAt ?? new Date(),
+          ...(study.status === "open" ? { status: "closed" as const } : {}),
+        }
+      : { archivedAt: null },
+  });
+}
+
+/** Everything deleting a study removes, row counts per kind. */
+export type StudyDeletionSummary = {
+  runs: number;
+  pilotRuns: number;
+  trials: number;
+  events: number;
+  modelRuns: number;
+  modelTrials: number;
+  fits: number;
+  jobs: number;
+};
+
+type Queryable = Pick<ReturnType<typeof getDb>, "$queryRaw">;
+
+async function deletionSummary(db: Queryable, studyId: string): Promise<StudyDeletionSummary> {
+  const [row] = await db.$queryRaw<StudyDeletionSummary[]>`
+    WITH runs AS (SELECT "id", "isPilot" FROM "Run" WHERE "studyId" = ${studyId}),
+         models AS (SELECT "id" FROM "ModelRun"
+                    WHERE "studyId" = ${studyId} OR "runId" IN (SELECT "id" FROM runs))
+    SELECT (SELECT count(*)::int FROM runs) AS "runs",
+           (SELECT count(*)::int FROM runs WHERE "isPilot") AS "pilotRuns",
+           (SELECT count(*)::int FROM "Trial" WHERE "runId" IN (SELECT "id" FROM runs)) AS "trials",
+           (SELECT count(*)::int FROM "RunEvent" WHERE "runId" IN (SELECT "id" FROM runs)) AS "events",
+           (SELECT count(*)::int FROM models) AS "modelRuns",
+           (SELECT count(*)::int FROM "ModelTrial"
+             WHERE "modelRunId" IN (SELECT "id" FROM models)) AS "modelTrials",
+           (SELECT count(*)::int FROM "Fit" WHERE "studyId" = ${studyId}) AS "fits",
+           (SELECT count(*)::int FROM "Job"
+             WHERE "studyId" = ${studyId} OR "runId" IN (SELECT "id" FROM runs)) AS "jobs"`;
+  return row;
+}
+
+/** What deleting an owned study would remove (404 for anyone else). */
+export async function fetchStudyDeletionSummary(userId: string, studyId: string) {
+  const study = await requireOwnedStudy(userId, studyId);
+  return { study, summary: await deletionSummary(getDb(), study.id) };
+}
+
+/** "12 runs (2 pilot), 5,760 trials, …": a deletion summary in words. */
+export function describeDeletion(s: StudyDeletionSummary) {
+  const n = (count: number, one: string, many = `${one}s`) =>
+    `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
+  return [
+    `${n(s.runs, "run")}${s.pilotRuns > 0 ? ` (${s.pilotRuns} of them pilot)` : ""}`,
+    n(s.trials, "trial"),
+    n(s.events, "interaction event"),
+    `${n(s.modelRuns, "model stream")} with ${n(s.modelTrials, "model trial")}`,
+    n(s.fits, "fit"),
+    n(s.jobs, "job"),
+  ].join(", ");
+}
+
+export const deleteStudySchema = z.object({ confirm: z.string().max(200) }).strict();
+
+/**
+ * Delete an owned study and all its data — runs, trials, interaction events, model streams and
+ * their trials, fits, jobs — in one transaction. The body must repeat the study's slug as
+ * `confirm`; otherwise 422 with what would be removed. Answers what was removed.
+ */
+export async function deleteStudy(userId: string, studyId: string, body: unknown) {
+  const study = await requireOwnedStudy(userId, studyId);
+  const parsed = deleteStudySchema.safeParse(body);
+  if (!parsed.success || parsed.data.confirm.trim() !== study.slug) {
+    const summary = await deletionSummary(getDb(), study.id);
+    throw new HttpError(
+      422,
+      `Deleting "${study.title}" removes ${describeDeletion(summary)}; it cannot be undone. Send {"confirm": "${study.slug}"} to confirm.`,
+      [{ path: "confirm", message: `Type the study's slug (${study.slug}) to confirm` }],
+    );
+  }
+  return getDb().$transaction(async (tx) => {
+    const summary = await deletionSummary(tx, study.id);
+    await tx.$executeRaw`DELETE FROM "Job" WHERE "studyId" = ${study.id}
+      OR "runId" IN (SELECT "id" FROM "Run" WHERE "studyId" = ${study.id})`;
+    // Runs (their trials, events, model streams and fits), model streams and fits cascade.
+    await tx.study.delete({ where: { id: study.id } });
+    return { study: { id: study.id, slug: study.slug, title: study.title }, removed: summary };
+  });
 }

@@ -1,4 +1,5 @@
-// Study overview (owner only): status and links, live runs monitor, exports, curriculum preview.
+// Study overview (owner only): status and links, live runs monitor (its filter, sort and page are
+// in the URL), exports, curriculum preview, and managing the study (duplicate, archive, delete).
 import Link from "next/link";
 import { notFound } from "next/navigation";
 
@@ -6,16 +7,18 @@ import { CopyLink } from "@/components/studies/copy-link";
 import { CurriculumPreview } from "@/components/studies/curriculum-preview";
 import { RunsMonitor } from "@/components/studies/runs-monitor";
 import { computeCurriculumPreview } from "@/lib/core/curriculum-preview";
+import { monitorQuerySchema, parseMonitorQuery } from "@/lib/core/run-monitor";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { fetchStudyMonitor } from "@/lib/server/monitor";
 import { fetchOwnedStudy } from "@/lib/server/studies";
 
-import { setStudyStatusAction } from "../actions";
+import { duplicateStudyAction, setStudyArchivedAction, setStudyStatusAction } from "../actions";
 import { requireResearcherId } from "../require-researcher";
 
 export const dynamic = "force-dynamic";
 
-// Closing is not the action a researcher wants most on an open study: it is a plain button there.
+// The main (blue) action is the natural next step: opening a draft; on a running or closed study,
+// its dashboard. Closing and reopening are plain buttons.
 const NEXT_STATUS = {
   draft: { status: "open", label: "Open for participants", primary: true },
   open: { status: "closed", label: "Close study", primary: false },
@@ -33,13 +36,26 @@ export default async function StudyPage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ saved?: string; error?: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { id } = await params;
-  const { saved, error } = await searchParams;
+  const sp = await searchParams;
+  const one = (k: string) => (typeof sp[k] === "string" ? sp[k] : undefined);
+  const saved = one("saved");
+  const error = one("error");
+  const duplicated = one("duplicated");
   const userId = await requireResearcherId(`/studies/${id}`);
   const study = await fetchOwnedStudy(userId, id);
-  const monitor = study ? await fetchStudyMonitor(userId, study.id) : null;
+  // The monitor's own parameters from the URL (a bad one falls back to the first page).
+  const monitorParams = new URLSearchParams();
+  for (const key of Object.keys(monitorQuerySchema.shape)) {
+    const v = one(key);
+    if (v !== undefined) monitorParams.set(key, v);
+  }
+  const parsed = parseMonitorQuery(monitorParams);
+  const monitor = study
+    ? await fetchStudyMonitor(userId, study.id, parsed.ok ? parsed.query : undefined)
+    : null;
   if (!study || !monitor) notFound();
   const config = studyConfigSchema.parse(study.config);
   const preview = computeCurriculumPreview(config);
@@ -59,24 +75,43 @@ export default async function StudyPage({
           </span>
         </h1>
         <div className="r-actions">
-          <Link className="button secondary" href={`/studies/${study.id}/dashboard`}>
+          <Link
+            className={next.primary ? "button secondary" : "button"}
+            href={`/studies/${study.id}/dashboard`}
+            data-testid="dashboard-button"
+          >
             Human vs model dashboard
           </Link>
           <Link className="button secondary" href={`/studies/${study.id}/edit`}>
             Edit settings
           </Link>
-          <form action={setStudyStatusAction.bind(null, study.id)}>
-            <input type="hidden" name="status" value={next.status} />
-            <button
-              className={next.primary ? "button" : "button secondary"}
-              type="submit"
-              data-testid="status-button"
-            >
-              {next.label}
-            </button>
-          </form>
+          {study.archivedAt ? null : (
+            <form action={setStudyStatusAction.bind(null, study.id)}>
+              <input type="hidden" name="status" value={next.status} />
+              <button
+                className={next.primary ? "button" : "button secondary"}
+                type="submit"
+                data-testid="status-button"
+              >
+                {next.label}
+              </button>
+            </form>
+          )}
         </div>
       </div>
+      {study.archivedAt ? (
+        <p className="r-notice" data-testid="archived-notice">
+          <span className="r-badge r-archived">archived</span> Archived on{" "}
+          {study.archivedAt.toISOString().slice(0, 10)}: hidden from your studies list, and every
+          link (pilot included) tells participants the study has ended. Unarchive it below to use it
+          again.
+        </p>
+      ) : null}
+      {duplicated ? (
+        <p className="r-notice" data-testid="duplicated-notice">
+          This is a new draft copy: same settings, new participant link, no runs.
+        </p>
+      ) : null}
       <p className="muted">{STATUS_TEXT[study.status]}</p>
       {saved ? <p className="r-notice">Settings saved.</p> : null}
       {error ? (
@@ -152,6 +187,33 @@ export default async function StudyPage({
       </p>
 
       <CurriculumPreview preview={preview} />
+
+      <h2>Manage</h2>
+      <section className="card r-manage" data-testid="manage-study">
+        <form action={duplicateStudyAction.bind(null, study.id)}>
+          <button className="button secondary" type="submit" data-testid="duplicate-button">
+            Duplicate study
+          </button>
+        </form>
+        <form action={setStudyArchivedAction.bind(null, study.id)}>
+          <input type="hidden" name="archived" value={study.archivedAt ? "0" : "1"} />
+          <button className="button secondary" type="submit" data-testid="archive-button">
+            {study.archivedAt ? "Unarchive study" : "Archive study"}
+          </button>
+        </form>
+        <Link
+          className="button secondary r-danger"
+          href={`/studies/${study.id}/delete`}
+          data-testid="delete-link"
+        >
+          Delete study…
+        </Link>
+        <p className="muted" style={{ margin: 0, flexBasis: "100%" }}>
+          A duplicate is a new draft with the same settings and no runs. Archiving closes the study
+          and hides it from your list; its data stay. Deleting removes the study and all its data
+          for good (you will see how much first).
+        </p>
+      </section>
     </main>
   );
 }

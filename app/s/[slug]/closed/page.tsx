@@ -8,6 +8,10 @@ const messages: Record<string, { title: string; body: string }> = {
     title: "This study is not open",
     body: "The study is closed or has not started yet. Please check back later or contact the researcher.",
   },
+  archived: {
+    title: "This study has ended",
+    body: "The researcher has archived this study, so it no longer accepts participants. Thank you for your interest.",
+  },
   "not-found": {
     title: "Study not found",
     body: "This link does not match any study. Please check the link you were given.",
