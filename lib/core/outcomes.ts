@@ -19,6 +19,13 @@ export type EarlyOutcome = (typeof EARLY_OUTCOMES)[number];
 export const RETURN_REASONS = [...EARLY_OUTCOMES, "withdrawn"] as const;
 export type ReturnReason = (typeof RETURN_REASONS)[number];
 
+/** A stored Run.statusReason as a reason (runs returned before reasons were stored: withdrawn). */
+export function returnReasonOf(value: string | null): ReturnReason {
+  return (RETURN_REASONS as readonly string[]).includes(value ?? "")
+    ? (value as ReturnReason)
+    : "withdrawn";
+}
+
 /** Every outcome a participant can be shown. */
 export type RunOutcome = "completed" | ReturnReason;
 

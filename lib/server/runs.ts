@@ -19,9 +19,8 @@ import { timingFlags } from "@/lib/core/plausibility";
 import { computePracticeStatus } from "@/lib/core/practice";
 import {
   outcomeReward,
-  RETURN_REASONS,
+  returnReasonOf,
   returnRequestSchema,
-  type ReturnReason,
   type RunOutcome,
 } from "@/lib/core/outcomes";
 import { recruitmentSchema, studyConfigSchema, type StudyConfig } from "@/lib/core/study-config";
@@ -539,7 +538,7 @@ export async function returnRun(token: string, body: unknown): Promise<RunComple
   const config = studyConfigSchema.parse(run.config);
   if (run.status === "completed") throw new HttpError(409, "This run is completed");
   if (run.status === "returned")
-    return outcomeAnswer(config, storedReturnReason(run.statusReason));
+    return outcomeAnswer(config, returnReasonOf(run.statusReason));
   const db = getDb();
   if (reason === "consent-declined" || reason === "screened-out") {
     if ((await db.trial.count({ where: { runId: run.id } })) > 0)
@@ -566,13 +565,6 @@ export async function returnRun(token: string, body: unknown): Promise<RunComple
   });
   if (done.count === 0) return returnRun(token, body); // finished meanwhile: answer what it is now
   return outcomeAnswer(config, reason);
-}
-
-/** A stored Run.statusReason as a reason (runs returned before reasons were stored: withdrawn). */
-export function storedReturnReason(value: string | null): ReturnReason {
-  return (RETURN_REASONS as readonly string[]).includes(value ?? "")
-    ? (value as ReturnReason)
-    : "withdrawn";
 }
 
 /** Runs silent for longer than `idleMs` become abandoned (lib/server/housekeeping.ts). */

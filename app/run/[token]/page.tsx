@@ -7,8 +7,9 @@ import { notFound } from "next/navigation";
 
 import { ExperimentHost } from "@/components/experiment/experiment-host";
 import { FinishedRun } from "@/components/experiment/outcome-screen";
+import { returnReasonOf } from "@/lib/core/outcomes";
 import { HttpError } from "@/lib/server/http";
-import { fetchRunState, participantConfig, storedReturnReason } from "@/lib/server/runs";
+import { fetchRunState, participantConfig } from "@/lib/server/runs";
 
 export const dynamic = "force-dynamic";
 
@@ -27,7 +28,7 @@ export default async function RunPage({ params }: { params: Promise<{ token: str
       <main>
         <FinishedRun
           token={token}
-          outcome={run.status === "completed" ? "completed" : storedReturnReason(run.statusReason)}
+          outcome={run.status === "completed" ? "completed" : returnReasonOf(run.statusReason)}
           pilot={run.isPilot}
         />
       </main>
