@@ -233,7 +233,9 @@ describe("ExperimentHost", () => {
         (container.querySelector("[data-testid=copy-code]") as HTMLButtonElement).click(),
       );
       expect(writeText).toHaveBeenCalledWith("NOCONSENT-7");
-      await until(() => container.querySelector("[data-testid=copy-code]")!.textContent === "Copied");
+      await until(
+        () => container.querySelector("[data-testid=copy-code]")!.textContent === "Copied",
+      );
       await act(async () => root.unmount());
     } finally {
       delete (globalThis as { earlyEnd?: string }).earlyEnd;

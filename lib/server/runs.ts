@@ -537,8 +537,7 @@ export async function returnRun(token: string, body: unknown): Promise<RunComple
   const { reason = "withdrawn" } = parseOr422(returnRequestSchema, body);
   const config = studyConfigSchema.parse(run.config);
   if (run.status === "completed") throw new HttpError(409, "This run is completed");
-  if (run.status === "returned")
-    return outcomeAnswer(config, returnReasonOf(run.statusReason));
+  if (run.status === "returned") return outcomeAnswer(config, returnReasonOf(run.statusReason));
   const db = getDb();
   if (reason === "consent-declined" || reason === "screened-out") {
     if ((await db.trial.count({ where: { runId: run.id } })) > 0)
@@ -557,7 +556,8 @@ export async function returnRun(token: string, body: unknown): Promise<RunComple
       config.practice.onFail === "end" &&
       !status.practiceDone &&
       Math.ceil(status.practiceTrialsSaved / n) >= config.practice.maxAttempts;
-    if (!failed) throw new HttpError(409, "The saved practice trials do not show a failed practice");
+    if (!failed)
+      throw new HttpError(409, "The saved practice trials do not show a failed practice");
   }
   const done = await db.run.updateMany({
     where: { id: run.id, status: { notIn: ["completed", "returned"] } },

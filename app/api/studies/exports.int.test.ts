@@ -12,11 +12,11 @@ import { curriculumSchema } from "@/lib/core/curriculum-schema";
 import { consentTextFor } from "@/lib/core/duration";
 import { studyConfigSchema } from "@/lib/core/study-config";
 
-import { getDb } from "./db";
-import { createStudyExport, type ExportOptions, type ExportFormat } from "./exports";
-import { createOrResumeRun, returnRun } from "./runs";
-import { parseCsv } from "./testing/parse-csv";
-import { validatePsychDs } from "./testing/psych-ds-validator";
+import { getDb } from "@/lib/server/db";
+import { createStudyExport, type ExportOptions, type ExportFormat } from "@/lib/server/exports";
+import { createOrResumeRun, returnRun } from "@/lib/server/runs";
+import { parseCsv } from "@/lib/server/testing/parse-csv";
+import { validatePsychDs } from "@/lib/server/testing/psych-ds-validator";
 
 vi.mock("@/auth", () => ({ auth: vi.fn() }));
 
