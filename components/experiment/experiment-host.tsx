@@ -259,6 +259,8 @@ export function ExperimentHost({
       if (simulate) await jsPsych.simulate(timeline, "visual");
       else await jsPsych.run(timeline);
       if (cancelled) return;
+      // the outcome screen replaces jsPsych's last screen (an early end's message included)
+      stage.replaceChildren();
       events.stop();
       setLeftFullscreen(false);
       if (document.fullscreenElement) await document.exitFullscreen().catch(() => undefined);
