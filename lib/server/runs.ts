@@ -189,7 +189,9 @@ export async function createOrResumeRun(
     where: { studyId_externalId: { studyId: study.id, externalId: identity.externalId! } },
   });
   if (!winner) throw new Error("Run insert conflicted but no run holds the external id");
-  return rejoin(winner, opts.resumeToken);
+  // the other tab's run, just created: share it (a move would leave the tabs fighting over it)
+  const finished = winner.status === "completed" || winner.status === "returned";
+  return { kind: "run", token: winner.token, resumed: true, ...(finished ? { finished } : {}) };
 }
 
 /**
