@@ -1,5 +1,7 @@
 // Shared Playwright helpers: a participant moving through the real jsPsych screens with key presses.
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
+
+import type { StudyConfigInput } from "../lib/core/study-config";
 
 export type CurriculumTrial = {
   trialIndex: number;
@@ -93,4 +95,26 @@ export async function signInDemo(page: Page, from = "/login") {
   await page.getByLabel("Password").fill(DEMO_RESEARCHER.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   if (from === "/login") await expect(page).toHaveURL(/\/studies$/);
+}
+
+/** A new open study of the demo researcher (created through the API); returns its id. */
+export async function createOpenStudy(researcher: Page, slug: string, config: StudyConfigInput) {
+  const created = await researcher.request.post("/api/studies", {
+    data: { title: `Screens ${slug}`, slug, config },
+  });
+  expect(created.status()).toBe(201);
+  const { study } = (await created.json()) as { study: { id: string } };
+  const opened = await researcher.request.patch(`/api/studies/${study.id}`, {
+    data: { status: "open" },
+  });
+  expect(opened.status()).toBe(200);
+  return study.id;
+}
+
+export async function researcherPage(browser: Browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInDemo(page);
+  await expect(page).toHaveURL(/\/studies$/);
+  return page;
 }

@@ -4,39 +4,17 @@
 // bar, full-screen exits / tab switches / resizes recorded with the run and shown on the
 // researcher's participant page, the cue-mode break text, the keyboard check before consent on a
 // phone, a mistyped pilot link, and the home page not starting a run by itself.
-import { devices, expect, test, type Browser, type Page } from "@playwright/test";
+import { devices, expect, test, type Page } from "@playwright/test";
 
 import { estimateDuration } from "../lib/core/duration";
 import { studyConfigSchema, type StudyConfigInput } from "../lib/core/study-config";
 
-import { answer, enter, progress, signInDemo, startScreens } from "./helpers";
+import { answer, createOpenStudy, enter, progress, researcherPage, startScreens } from "./helpers";
 
 const stamp = Date.now().toString(36);
 
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: `e2e/screenshots/participant-${name}.png` });
-
-/** A new open study of the demo researcher; returns its id. */
-async function createOpenStudy(researcher: Page, slug: string, config: StudyConfigInput) {
-  const created = await researcher.request.post("/api/studies", {
-    data: { title: `Screens ${slug}`, slug, config },
-  });
-  expect(created.status()).toBe(201);
-  const { study } = (await created.json()) as { study: { id: string } };
-  const opened = await researcher.request.patch(`/api/studies/${study.id}`, {
-    data: { status: "open" },
-  });
-  expect(opened.status()).toBe(200);
-  return study.id;
-}
-
-async function researcherPage(browser: Browser) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signInDemo(page);
-  await expect(page).toHaveURL(/\/studies$/);
-  return page;
-}
 
 const quick = {
   blocks: 2,

@@ -92,8 +92,9 @@ test("sign in, create a study, a participant completes it, the models learn it, 
   }
   await page.screenshot({ path: "e2e/screenshots/lifecycle-dashboard.png", fullPage: true });
 
-  // The CSV export holds exactly the saved human trials and both model streams, nothing else.
-  const csv = await page.request.get(`/api/studies/${studyId}/export?format=csv`);
+  // The CSV export holds exactly the saved human trials and both model streams, nothing else
+  // (the private one, with the raw recruiter id; RTs rounded to 0.1 ms).
+  const csv = await page.request.get(`/api/studies/${studyId}/export?format=csv&audience=private`);
   expect(csv.status()).toBe(200);
   const rows = csvRecords(await csv.text());
   const human = rows.filter((r) => r.stream === "human");
@@ -106,7 +107,7 @@ test("sign in, create a study, a participant completes it, the models learn it, 
     expect([h.response, h.correct, Number(h.rtMs)]).toEqual([
       s.response ?? "",
       String(s.correct),
-      s.rtMs,
+      Math.round(s.rtMs! * 10) / 10,
     ]);
   }
   for (const preset of ["flexible", "forgetful"]) {

@@ -11,11 +11,20 @@ import { ExperimentHost } from "./experiment-host";
 
 // The real timeline is tested in lib/experiment; here a two-trial stand-in drives the host.
 vi.mock("@/lib/experiment/timeline", () => ({
-  buildTimeline: (opts: { onTrialRecord: (r: TrialRecordInput) => void }) => {
+  buildTimeline: (opts: {
+    onTrialRecord: (r: TrialRecordInput) => void;
+    onEarlyEnd: (reason: string) => void;
+  }) => {
     class TwoRecords {
       static info = { name: "two-records", version: "0", parameters: {}, data: {} };
       constructor(private jsPsych: { finishTrial(d?: object): void }) {}
       trial() {
+        // a test may end the run early instead (declined consent: no trial at all)
+        const early = (globalThis as { earlyEnd?: string }).earlyEnd;
+        if (early) {
+          opts.onEarlyEnd(early);
+          return this.jsPsych.finishTrial({});
+        }
         for (const trialIndex of [0, 1]) {
           opts.onTrialRecord({
             phase: "main",
@@ -47,7 +56,10 @@ const config = studyConfigSchema.parse({ blocks: 2, trialsPerBlock: 4, practice:
 const curriculum = generateCurriculum(config, 7);
 
 /** A fake server whose trial saves are held until `release()`. */
-function fakeServer(complete: { completionCode: string; redirectUrl: string }) {
+function fakeServer(
+  complete: { completionCode: string; redirectUrl: string },
+  returned = { outcome: "withdrawn", completionCode: "", redirectUrl: "" },
+) {
   const log: string[] = [];
   let releaseSaves!: () => void;
   const savesReleased = new Promise<void>((r) => (releaseSaves = r));
@@ -60,8 +72,10 @@ function fakeServer(complete: { completionCode: string; redirectUrl: string }) {
       );
       return new Response(JSON.stringify({ saved: 2, duplicates: 0 }), { status: 200 });
     }
-    log.push(path);
-    if (path === "complete") return new Response(JSON.stringify(complete), { status: 200 });
+    log.push(path === "return" ? `return:${init.body}` : path);
+    if (path === "complete")
+      return new Response(JSON.stringify({ outcome: "completed", ...complete }), { status: 200 });
+    if (path === "return") return new Response(JSON.stringify(returned), { status: 200 });
     return new Response("{}", { status: 200 });
   });
   return { log, fetchMock, release: () => releaseSaves() };
@@ -118,6 +132,7 @@ describe("ExperimentHost", () => {
     server.release();
     await until(() => container.querySelector("[data-testid=completion-code]") !== null);
     expect(container.querySelector("[data-testid=completion-code]")!.textContent).toBe("C0DE-42");
+    expect(container.querySelector("[data-testid=copy-code]")!.textContent).toBe("Copy code");
     // the save queue coalesces the two trials into one request
     expect(server.log.filter((l) => l !== "heartbeat")).toEqual(["trials:0,1", "complete"]);
     expect(localStorage.getItem("nta:save-queue:tok")).toBeNull();
@@ -192,5 +207,61 @@ describe("ExperimentHost", () => {
     // the save queue coalesces the two trials into one request
     expect(server.log.filter((l) => l !== "heartbeat")).toEqual(["trials:0,1", "complete"]);
     await act(async () => root.unmount());
+  });
+
+  it("ends a declined consent with /return and shows that outcome's own code, with a copy button that copies it", async () => {
+    const server = fakeServer(
+      { completionCode: "NEVER", redirectUrl: "" },
+      { outcome: "consent-declined", completionCode: "NOCONSENT-7", redirectUrl: "" },
+    );
+    vi.stubGlobal("fetch", server.fetchMock);
+    const writeText = vi.fn(async () => undefined);
+    vi.stubGlobal("navigator", { ...navigator, clipboard: { writeText } });
+    (globalThis as { earlyEnd?: string }).earlyEnd = "consent-declined";
+    try {
+      server.release();
+      const root = await mount(container, "tok-declined");
+      await until(() => container.querySelector("[data-testid=completion-code]") !== null);
+      expect(container.querySelector("[data-testid=completion-code]")!.textContent).toBe(
+        "NOCONSENT-7",
+      );
+      expect(container.textContent).toContain("You chose not to take part");
+      expect(server.log.filter((l) => l !== "heartbeat")).toEqual([
+        'return:{"reason":"consent-declined"}',
+      ]);
+      await act(async () =>
+        (container.querySelector("[data-testid=copy-code]") as HTMLButtonElement).click(),
+      );
+      expect(writeText).toHaveBeenCalledWith("NOCONSENT-7");
+      await until(
+        () => container.querySelector("[data-testid=copy-code]")!.textContent === "Copied",
+      );
+      await act(async () => root.unmount());
+    } finally {
+      delete (globalThis as { earlyEnd?: string }).earlyEnd;
+    }
+  });
+
+  it("follows an early outcome's redirect, except on a pilot run", async () => {
+    for (const pilot of [false, true]) {
+      const server = fakeServer(
+        { completionCode: "NEVER", redirectUrl: "" },
+        { outcome: "screened-out", completionCode: "", redirectUrl: "https://example.org/screen" },
+      );
+      vi.stubGlobal("fetch", server.fetchMock);
+      server.release();
+      const navigate = vi.fn();
+      (globalThis as { earlyEnd?: string }).earlyEnd = "screened-out";
+      const root = await mount(container, `tok-screen-${pilot}`, { navigate, pilot });
+      if (pilot) {
+        await until(() => container.querySelector("[data-testid=pilot-redirect]") !== null);
+        expect(navigate).not.toHaveBeenCalled();
+      } else {
+        await until(() => navigate.mock.calls.length > 0);
+        expect(navigate).toHaveBeenCalledWith("https://example.org/screen");
+      }
+      delete (globalThis as { earlyEnd?: string }).earlyEnd;
+      await act(async () => root.unmount());
+    }
   });
 });

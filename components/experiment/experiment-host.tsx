@@ -1,7 +1,8 @@
 "use client";
 // Client host for one participant run: mounts the jsPsych timeline from lib/experiment, saves every
-// trial through the save queue, keeps the run alive with heartbeats, and shows the end screen (or
-// redirects) only after the last trial is saved and the server has confirmed completion. It also
+// trial through the save queue, keeps the run alive with heartbeats, and shows the outcome's end
+// screen with its code (outcome-screen.tsx), or redirects, only after the last trial is saved and
+// the server has answered /complete (or /return for an early end, e.g. declined consent). It also
 // shows a slim progress bar over the main trials, records full-screen exits, tab switches and
 // window resizes with the run (run-event-sender.ts), and offers a way back to full screen.
 // jspsych touches `window` at import, so it and the timeline module are imported dynamically inside
@@ -10,11 +11,13 @@ import "jspsych/css/jspsych.css";
 
 import { useEffect, useRef, useState, type CSSProperties } from "react";
 
-import { errorMessageOf, runCompletionSchema } from "@/lib/core/api-responses";
+import { errorMessageOf, runCompletionSchema, type RunCompletion } from "@/lib/core/api-responses";
+import type { EarlyOutcome } from "@/lib/core/outcomes";
 import type { Curriculum } from "@/lib/core/curriculum-schema";
 import type { StudyConfig } from "@/lib/core/study-config";
 import { createSaveQueue, type SaveQueue, type SaveQueueStatus } from "@/lib/experiment/save-queue";
 
+import { OutcomeScreen } from "./outcome-screen";
 import { startParticipantModel, type ParticipantModel } from "./participant-model";
 import { createRunEventSender } from "./run-event-sender";
 
@@ -36,9 +39,8 @@ type Phase =
   | { kind: "loading" }
   | { kind: "running" }
   | { kind: "saving" }
-  | { kind: "done"; completionCode: string; pilotRedirect?: string }
+  | { kind: "done"; answer: RunCompletion }
   | { kind: "redirecting" }
-  | { kind: "ended-early" }
   | { kind: "error"; message: string };
 
 const HEARTBEAT_MS = 15_000;
@@ -57,15 +59,6 @@ const styles = {
     textAlign: "center",
     fontFamily: "system-ui, sans-serif",
     fontSize: "1.15rem",
-  },
-  code: {
-    fontFamily: "ui-monospace, monospace",
-    fontSize: "2rem",
-    letterSpacing: "0.08em",
-    padding: "0.5rem 1.25rem",
-    border: "2px dashed #9ca3af",
-    borderRadius: "0.5rem",
-    userSelect: "all",
   },
   button: {
     font: "inherit",
@@ -143,31 +136,37 @@ export function ExperimentHost({
 
   const base = `/api/runs/${encodeURIComponent(token)}`;
 
-  async function complete() {
+  /** How the run ended: completed, or an early outcome (declined consent, screened out, failed practice). */
+  const endingRef = useRef<EarlyOutcome | "completed">("completed");
+
+  /**
+   * Save every trial, then ask the server for the outcome's code and redirect: POST /complete, or
+   * POST /return with the early outcome (the server checks it against the saved trials, so a
+   * failed practice's trials are sent first). Pilot runs never redirect.
+   */
+  async function finish() {
     const queue = queueRef.current;
     if (!queue) return;
+    const ending = endingRef.current;
     setPhase({ kind: "saving" });
     queue.retryNow();
     await queue.whenDrained();
     // The model stream (study option) is given a few seconds; the server recomputes it anyway.
-    if (modelRef.current)
+    if (modelRef.current && ending === "completed")
       await Promise.race([modelRef.current.whenDone(), new Promise((r) => setTimeout(r, 5000))]);
     try {
-      const res = await postJson(`${base}/complete`);
+      const res =
+        ending === "completed"
+          ? await postJson(`${base}/complete`)
+          : await postJson(`${base}/return`, { reason: ending });
       const raw: unknown = await res.json().catch(() => ({}));
       if (!res.ok) throw new Error(errorMessageOf(raw, `The server answered ${res.status}`));
-      const body = runCompletionSchema.parse(raw);
-      if (body.redirectUrl && pilot) {
-        setPhase({
-          kind: "done",
-          completionCode: body.completionCode,
-          pilotRedirect: body.redirectUrl,
-        });
-      } else if (body.redirectUrl) {
+      const answer = runCompletionSchema.parse(raw);
+      if (answer.redirectUrl && !pilot) {
         setPhase({ kind: "redirecting" });
-        (navigate ?? ((url: string) => window.location.assign(url)))(body.redirectUrl);
+        (navigate ?? ((url: string) => window.location.assign(url)))(answer.redirectUrl);
       } else {
-        setPhase({ kind: "done", completionCode: body.completionCode });
+        setPhase({ kind: "done", answer });
       }
     } catch (e) {
       setPhase({ kind: "error", message: e instanceof Error ? e.message : String(e) });
@@ -226,7 +225,6 @@ export function ExperimentHost({
       ]);
       if (cancelled || !stageRef.current) return;
       const stage = stageRef.current;
-      const outcome = { endedEarly: false };
       const jsPsych = initJsPsych({
         display_element: stage,
         // jsPsych's interaction data: blur/focus and full-screen exit/enter, stored with the run.
@@ -249,10 +247,9 @@ export function ExperimentHost({
           events.setLastTrial(record.phase, record.trialIndex);
           if (record.phase === "main") setMainDone((n) => Math.max(n, record.trialIndex + 1));
         },
-        onEarlyEnd: () => {
-          outcome.endedEarly = true;
+        onEarlyEnd: (reason) => {
           // Declined consent, failed practice or unsuitable browser: the participant is done.
-          void postJson(`${base}/return`).catch(() => undefined);
+          endingRef.current = reason;
         },
       });
       setPhase({ kind: "running" });
@@ -262,15 +259,16 @@ export function ExperimentHost({
       if (simulate) await jsPsych.simulate(timeline, "visual");
       else await jsPsych.run(timeline);
       if (cancelled) return;
+      // the outcome screen replaces jsPsych's last screen (an early end's message included)
+      stage.replaceChildren();
       events.stop();
       setLeftFullscreen(false);
       if (document.fullscreenElement) await document.exitFullscreen().catch(() => undefined);
-      if (outcome.endedEarly) {
+      if (endingRef.current !== "completed") {
         clearInterval(heartbeat); // declined or excluded: the run is no longer active
-        setPhase({ kind: "ended-early" });
-        return;
+        modelRef.current?.stop();
       }
-      await complete();
+      await finish();
     })().catch((e: unknown) => {
       if (!cancelled)
         setPhase({ kind: "error", message: e instanceof Error ? e.message : String(e) });
@@ -305,8 +303,7 @@ export function ExperimentHost({
   };
   const total = curriculum.trials.length;
   const pct = total > 0 ? Math.round((100 * mainDone) / total) : 0;
-  const showStage =
-    phase.kind === "loading" || phase.kind === "running" || phase.kind === "ended-early";
+  const showStage = phase.kind === "loading" || phase.kind === "running";
   return (
     <div style={styles.root} data-testid="experiment-host" data-phase={phase.kind}>
       {phase.kind === "running" && (
@@ -361,26 +358,7 @@ export function ExperimentHost({
           <p>Taking you back…</p>
         </div>
       )}
-      {phase.kind === "done" && (
-        <div style={styles.centre}>
-          <h2>Thank you, you are done!</h2>
-          <p>All your answers are saved.</p>
-          {phase.completionCode && (
-            <>
-              <p>Your completion code:</p>
-              <div style={styles.code} data-testid="completion-code">
-                {phase.completionCode}
-              </div>
-            </>
-          )}
-          {phase.pilotRedirect && (
-            <p data-testid="pilot-redirect">
-              Pilot run: participants would now be sent to <code>{phase.pilotRedirect}</code>.
-            </p>
-          )}
-          <p>You can close this window now.</p>
-        </div>
-      )}
+      {phase.kind === "done" && <OutcomeScreen answer={phase.answer} pilot={pilot} />}
       {phase.kind === "error" && (
         <div style={styles.centre} role="alert">
           <h2>Something went wrong</h2>
@@ -389,7 +367,7 @@ export function ExperimentHost({
             Your answers are kept in this browser. Please try again; if it keeps failing, contact
             the researcher.
           </p>
-          <button type="button" style={styles.button} onClick={() => void complete()}>
+          <button type="button" style={styles.button} onClick={() => void finish()}>
             Try again
           </button>
         </div>

@@ -54,6 +54,24 @@ function choices(path: string, labels: Record<string, string>): Option[] {
   return choicesOf(path).map((value) => ({ value, label: labels[value] ?? value }));
 }
 
+/** Code and redirect of one early outcome (lib/core/outcomes.ts). */
+function outcomeFields(key: string, label: string, when: string): Field[] {
+  return [
+    {
+      name: `config.recruitment.outcomes.${key}.code`,
+      label: `${label}: code`,
+      kind: "text",
+      help: `Shown ${when}.`,
+    },
+    {
+      name: `config.recruitment.outcomes.${key}.redirectUrl`,
+      label: `${label}: redirect URL`,
+      kind: "url",
+      help: "Optional.",
+    },
+  ];
+}
+
 /** The form's sections and fields (exported for the test that they cover every config field). */
 export function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Section[] {
   return [
@@ -220,7 +238,23 @@ export function sections(taskLabels: { A: string; B: string }, slugLocked: boole
           kind: "url",
           help: "Where to send participants after the last save (optional).",
         },
+        ...outcomeFields(
+          "consentDeclined",
+          "Declined consent",
+          "when a participant does not agree (e.g. Prolific's no-consent code)",
+        ),
+        ...outcomeFields(
+          "screenedOut",
+          "Screened out",
+          "for a phone or tablet, turned away before consent",
+        ),
+        ...outcomeFields(
+          "practiceFailed",
+          "Failed practice",
+          "when practice ends the study; empty = the screened-out code and redirect",
+        ),
       ],
+      note: "Every code and redirect is optional. A participant sees only the code of their own outcome, with a copy button; without a code or redirect they are asked to return the study on the recruiter's site. No outcome ever gets the completion code. Pilot runs never redirect.",
     },
   ];
 }
@@ -436,6 +470,7 @@ export function StudyForm({
         {sections(taskLabels, slugLocked).map((section) => (
           <fieldset key={section.legend}>
             <legend>{section.legend}</legend>
+            {section.note ? <p className="muted">{section.note}</p> : null}
             <div className="r-grid">
               {section.fields.map((f) => (
                 <FieldView

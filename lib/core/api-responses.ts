@@ -2,6 +2,8 @@
 // them and the client components parse with them, so neither end restates the other's shape.
 import { z } from "zod";
 
+import { RETURN_REASONS } from "./outcomes";
+
 /** Every 4xx/5xx answer (lib/server/http.ts): a readable message, sometimes with details. */
 export const errorBodySchema = z.object({ error: z.string(), details: z.unknown().optional() });
 
@@ -9,8 +11,13 @@ export const errorBodySchema = z.object({ error: z.string(), details: z.unknown(
 export const errorMessageOf = (body: unknown, fallback: string) =>
   errorBodySchema.safeParse(body).data?.error ?? fallback;
 
-/** POST /api/runs/<token>/complete → 200: what the participant gets at the end. */
+/**
+ * POST /api/runs/<token>/complete (outcome "completed") and POST /api/runs/<token>/return (the
+ * stored reason) → 200: the outcome and what it earns (lib/core/outcomes.ts).
+ */
 export const runCompletionSchema = z.object({
+  outcome: z.enum(["completed", ...RETURN_REASONS]),
+  /** "" = no code for this outcome. */
   completionCode: z.string(),
   /** "" = stay on the end screen. */
   redirectUrl: z.string(),

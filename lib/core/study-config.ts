@@ -39,20 +39,36 @@ export const practiceSchema = z.object({
   ),
 });
 
+const completionCode = z
+  .string({ error: "Enter a completion code (letters, digits, - and _)" })
+  .max(64, "At most 64 characters")
+  .regex(/^[A-Za-z0-9_-]*$/, "Letters, digits, - and _ only")
+  .default("");
+const redirectUrl = z
+  .union(
+    [z.literal(""), z.url({ protocol: /^https?$/, error: "Redirect must be an http(s) URL" })],
+    { error: "Redirect must be an http(s) URL, or empty" },
+  )
+  .default("");
+/** Code and redirect of one early outcome (lib/core/outcomes.ts); both optional. */
+const outcomeRewardSchema = z.object({ code: completionCode, redirectUrl }).prefault({});
+
 export const recruitmentSchema = z.object({
-  /** Shown on the last screen (e.g. a Prolific completion code). */
-  completionCode: z
-    .string({ error: "Enter a completion code (letters, digits, - and _)" })
-    .max(64, "At most 64 characters")
-    .regex(/^[A-Za-z0-9_-]*$/, "Letters, digits, - and _ only")
-    .default(""),
+  /** Shown on the last screen of a completed run (e.g. a Prolific completion code). */
+  completionCode,
   /** Where to send the participant after the last save; empty = stay on the end screen. */
-  redirectUrl: z
-    .union(
-      [z.literal(""), z.url({ protocol: /^https?$/, error: "Redirect must be an http(s) URL" })],
-      { error: "Redirect must be an http(s) URL, or empty" },
-    )
-    .default(""),
+  redirectUrl,
+  /**
+   * Per early outcome (lib/core/outcomes.ts outcomeReward): empty = no code / no redirect; a
+   * failed practice without its own falls back to the screen-out's; never to the completion code.
+   */
+  outcomes: z
+    .object({
+      consentDeclined: outcomeRewardSchema,
+      screenedOut: outcomeRewardSchema,
+      practiceFailed: outcomeRewardSchema,
+    })
+    .prefault({}),
 });
 
 export const modelOptionsSchema = z.object({

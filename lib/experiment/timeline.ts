@@ -16,6 +16,7 @@ import type { JsPsych } from "jspsych";
 import type { Curriculum, CurriculumTrial } from "@/lib/core/curriculum-schema";
 import { consentTextFor } from "@/lib/core/duration";
 import { escapeHtml } from "@/lib/core/html";
+import { OUTCOME_MESSAGES, type EarlyOutcome } from "@/lib/core/outcomes";
 import type { StudyConfig } from "@/lib/core/study-config";
 import { getTask, getTaskPair, type TaskPair } from "@/lib/core/task-pairs";
 import type { TrialRecord } from "@/lib/core/trial-record";
@@ -38,7 +39,8 @@ export type ResumeState = {
   practiceTrialsSaved?: number;
 };
 
-export type EarlyEnd = "consent-declined" | "practice-failed" | "browser-excluded";
+/** How a run ends before the main blocks (lib/core/outcomes.ts): the host asks the server for its code. */
+export type EarlyEnd = EarlyOutcome;
 
 export type BuildTimelineOptions = {
   jsPsych: JsPsych;
@@ -166,9 +168,9 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
   const pair = getTaskPair(curriculum.taskPair);
   const resuming = isResume(resume);
   const timeline: TimelineArray = [];
-  const endEarly = (reason: EarlyEnd, html: string) => {
+  const endEarly = (reason: EarlyEnd) => {
     opts.onEarlyEnd?.(reason);
-    jsPsych.abortExperiment(page(html));
+    jsPsych.abortExperiment(outcomeHtml(reason));
   };
 
   timeline.push({
@@ -178,10 +180,8 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
     features: ["width", "height", "mobile", "fullscreen"],
     inclusion_function: (data: { mobile: boolean }) => !data.mobile,
     exclusion_message: () => {
-      opts.onEarlyEnd?.("browser-excluded");
-      return page(
-        "<h2>Sorry</h2><p>This study needs a computer with a physical keyboard. Please open the link on a desktop or laptop.</p>",
-      );
+      opts.onEarlyEnd?.("screened-out");
+      return outcomeHtml("screened-out");
     },
   });
 
@@ -195,10 +195,7 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
       simulation_options: { data: { response: 0 } },
       on_finish: (data: { response: number | null }) => {
         if (data.response !== 0) {
-          endEarly(
-            "consent-declined",
-            "<h2>Thank you</h2><p>You chose not to take part. You can close this window now.</p>",
-          );
+          endEarly("consent-declined");
         }
       },
     });
@@ -229,11 +226,7 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
         type: HtmlButtonResponsePlugin,
         stimulus: page("<h2>Practice finished</h2><p>All practice attempts have been used.</p>"),
         choices: ["Finish"],
-        on_finish: () =>
-          endEarly(
-            "practice-failed",
-            "<h2>Thank you</h2><p>The study ends here, because the practice was not passed. Thank you for your time.</p>",
-          ),
+        on_finish: () => endEarly("practice-failed"),
       });
     }
   }
@@ -264,6 +257,12 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
     }
   });
   return timeline;
+}
+
+/** The end screen of an early outcome as jsPsych shows it until the host shows the outcome's code. */
+function outcomeHtml(outcome: EarlyOutcome): string {
+  const m = OUTCOME_MESSAGES[outcome];
+  return page(`<h2>${escapeHtml(m.title)}</h2><p>${escapeHtml(m.body)}</p>`);
 }
 
 /**
@@ -352,11 +351,7 @@ function practiceNode(
   };
   const endEarly = () => {
     opts.onEarlyEnd?.("practice-failed");
-    jsPsych.abortExperiment(
-      page(
-        "<h2>Thank you</h2><p>The study ends here, because the practice was not passed. Thank you for your time.</p>",
-      ),
-    );
+    jsPsych.abortExperiment(outcomeHtml("practice-failed"));
   };
 
   return {

@@ -9,7 +9,7 @@ import { canonicalStreamIds, createStudyExport } from "./exports";
 import { parseCsv } from "./testing/parse-csv";
 
 async function exportedModelRows(studyId: string, models: "canonical" | "all") {
-  const file = await createStudyExport(owner, studyId, "csv", ["model"], models);
+  const file = await createStudyExport(owner, studyId, "csv", { streams: ["model"], models });
   const [header, ...rows] = parseCsv(await new Response(file!.body).text()).filter(
     (r) => r.length > 1,
   );

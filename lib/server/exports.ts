@@ -1,12 +1,19 @@
-// Trial exports for a study's owner: one long-format table of both streams (human and model), as
-// CSV, JSON, or a psych-DS dataset zip. Everything streams: trials are read in keyset-paginated
+// Exports for a study's owner: one long-format table of both streams (human and model) per trial,
+// or one row per participant run (outcome, timestamps, code version, consent record, config
+// snapshot), as CSV or NDJSON, and a psych-DS dataset zip. Shareable exports identify participants
+// by a keyed-hash pseudonym only; the private export (named so) adds the raw recruiter ids. Everything streams: trials are read in keyset-paginated
 // pages of EXPORT_PAGE_SIZE, and a page is only read when the client has taken the previous one
 // (ReadableStream pull), so memory stays flat however large the study is.
 import "server-only";
 
+import { createHash, createHmac, randomBytes } from "node:crypto";
+
 import { Zip, ZipDeflate } from "fflate";
 
+import { consentTextFor } from "@/lib/core/duration";
 import { MODEL_SOURCES, type ModelSourceName } from "@/lib/core/model-sources";
+import { returnReasonOf } from "@/lib/core/outcomes";
+import { studyConfigSchema } from "@/lib/core/study-config";
 import { type StoredTrialFields, storedTrialFields } from "@/lib/core/trial-record";
 
 import { getDb } from "./db";
@@ -15,20 +22,58 @@ import { fetchOwnedStudy } from "./studies";
 
 export const EXPORT_PAGE_SIZE = 5000;
 
-/** Every export column, in order, with its meaning (psych-DS variableMeasured). */
-export const EXPORT_COLUMNS = [
+/**
+ * Who an export is for. "shareable" (the default, and the psych-DS dataset) identifies
+ * participants only by a pseudonym; "private" — the researcher's own file, named as such — adds
+ * the raw recruiter ids.
+ */
+export type ExportAudience = "shareable" | "private";
+
+type ColumnSpec = readonly [name: string, description: string, unit?: string];
+
+/** Run-level columns of the trial tables (the run each trial belongs to), in order. */
+const PARTICIPANT_COLUMNS = [
   [
-    "stream",
-    "human (a participant's trial) or model (the NTA model learning that participant's curriculum)",
+    "participantId",
+    "pseudonymised participant id: a keyed hash (HMAC-SHA-256) of the recruiter id with a secret kept by the study, the same for every export of this study and never reversible from the data; model rows carry their participant's id",
   ],
-  ["study", "study slug"],
   ["participantIndex", "participant index within the study (the run whose curriculum this is)"],
-  ["externalId", "recruiter id of the participant (e.g. Prolific PID), empty for direct links"],
+] as const satisfies readonly ColumnSpec[];
+
+/** Only in the private export: the raw recruiter ids. */
+const PRIVATE_ID_COLUMNS = [
+  [
+    "externalId",
+    "PRIVATE: recruiter id of the participant (e.g. Prolific PID), empty for direct links",
+  ],
+  ["externalStudyId", "PRIVATE: recruiter study id (Prolific STUDY_ID, MTurk hitId)"],
+  ["externalSessionId", "PRIVATE: recruiter session id (Prolific SESSION_ID, MTurk assignmentId)"],
+] as const satisfies readonly ColumnSpec[];
+
+const RUN_COLUMNS = [
   ["pilot", "true for researcher pilot runs (exclude from analysis)"],
+  [
+    "runStatus",
+    "status of the participant run at export time: started, active, completed, abandoned or returned",
+  ],
+  [
+    "runOutcome",
+    "how the run ended: completed, consent-declined, screened-out, practice-failed or withdrawn; empty while unfinished",
+  ],
+  ["runStartedAt", "when the run started (ISO 8601, UTC)"],
+  ["runCompletedAt", "when the last trial was confirmed (ISO 8601, UTC); empty unless completed"],
+  ["codeVersion", "NTA Lab version (package version + commit) that served the run"],
+  [
+    "consentVersion",
+    "version of the consent text the participant saw: 'sha256:' + the first 12 hex digits of the SHA-256 of the text as shown (duration filled in)",
+  ],
   [
     "qualityFlags",
     "data-quality flags of the participant run (docs/quality.md: chance, chance-half, near-chance, misses, fast-rts, flat-rts, one-key, timing), separated by ';'; empty when none",
   ],
+] as const satisfies readonly ColumnSpec[];
+
+const TRIAL_COLUMNS = [
   ["modelPreset", "model rows: NTA preset (flexible, forgetful, ...)"],
   [
     "modelSource",
@@ -51,31 +96,184 @@ export const EXPORT_COLUMNS = [
     "key pressed (human) or chosen by the sign of the output (model); empty on a timeout",
   ],
   ["correct", "response equals correctResponse"],
-  ["rtMs", "human response time in ms from stimulus onset; empty on a timeout and for model rows"],
-  ["output", "model rows: scalar output y-hat before the update"],
-  ["loss", "model rows: task loss on this trial before the update"],
-  ["gates", "model rows: gate activations c, separated by ';'"],
-] as const;
+  [
+    "rtMs",
+    "human response time from stimulus onset, rounded to 0.1 ms; empty on a timeout and for model rows",
+    "ms",
+  ],
+  ["output", "model rows: scalar output y-hat before the update (6 significant digits)"],
+  ["loss", "model rows: task loss on this trial before the update (6 significant digits)"],
+  ["gates", "model rows: gate activations c, separated by ';' (6 significant digits)"],
+] as const satisfies readonly ColumnSpec[];
 
-export type ExportColumn = (typeof EXPORT_COLUMNS)[number][0];
-export type ExportRow = Record<ExportColumn, string | number | boolean | number[] | null>;
+/** The trial table's columns, in order, with their meaning (psych-DS variableMeasured). */
+export function exportColumns(audience: ExportAudience = "shareable"): readonly ColumnSpec[] {
+  return [
+    [
+      "stream",
+      "human (a participant's trial) or model (the NTA model learning that participant's curriculum)",
+    ],
+    ["study", "study slug"],
+    ...PARTICIPANT_COLUMNS,
+    ...(audience === "private" ? PRIVATE_ID_COLUMNS : []),
+    ...RUN_COLUMNS,
+    ...TRIAL_COLUMNS,
+  ];
+}
+
+/** The shareable trial table's columns (what the psych-DS data files hold). */
+export const EXPORT_COLUMNS = exportColumns("shareable");
+
+/** The runs table: one row per participant run, with its config snapshot and consent record. */
+export function runColumns(audience: ExportAudience = "shareable"): readonly ColumnSpec[] {
+  return [
+    ["study", "study slug"],
+    ...PARTICIPANT_COLUMNS,
+    ...(audience === "private" ? PRIVATE_ID_COLUMNS : []),
+    ["source", "recruiter: prolific, mturk or direct"],
+    ...RUN_COLUMNS.filter(([name]) => name !== "qualityFlags"),
+    [
+      "durationS",
+      "seconds from start to completion, rounded to 0.1 s; empty unless completed",
+      "s",
+    ],
+    [
+      "consentGiven",
+      "true when the participant agreed (the run has trials), false when consent was declined, empty when unknown (left or was screened out before answering)",
+    ],
+    ["seed", "seed of the participant's curriculum and of jsPsych's randomisation"],
+    ["mainTrials", "main trials in the participant's curriculum"],
+    ["savedMainTrials", "main trials stored"],
+    [
+      "config",
+      "the study configuration the run was generated from (JSON snapshot taken when the run started)",
+    ],
+  ];
+}
+
+type CellValue = string | number | boolean | number[] | null;
+export type ExportRow = Record<string, CellValue>;
 export type ExportStream = "human" | "model";
 /** Model streams in an export: only the canonical one per run and preset (default), or all. */
 export type ExportModelStreams = "canonical" | "all";
 
 // ---------------------------------------------------------------------------------------------
-// Rows, page by page (keyset pagination on the primary key: no OFFSET, stable under inserts).
+// Rounding: milliseconds to 0.1 ms (browser clocks are no finer), model numbers to 6 digits.
 
-type RunInfo = {
+/** A response time rounded to 0.1 ms (null stays null). */
+export function roundRt(ms: number | null | undefined): number | null {
+  return ms === null || ms === undefined || !Number.isFinite(ms) ? null : Math.round(ms * 10) / 10;
+}
+
+const sig6 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : x);
+
+// ---------------------------------------------------------------------------------------------
+// Participants and their runs.
+
+/** The pseudonym of a participant: HMAC-SHA-256 of the recruiter id (else the run id). */
+export function pseudonymFor(secret: string, run: { id: string; externalId: string | null }) {
+  const subject = run.externalId === null ? `run:${run.id}` : `ext:${run.externalId}`;
+  return `P${createHmac("sha256", secret).update(subject).digest("hex").slice(0, 16)}`;
+}
+
+/** The study's pseudonym key, made (once, race-free) on the first export. */
+async function studySecret(studyId: string): Promise<string> {
+  const db = getDb();
+  await db.study.updateMany({
+    where: { id: studyId, pseudonymSecret: null },
+    data: { pseudonymSecret: randomBytes(32).toString("base64url") },
+  });
+  const { pseudonymSecret } = await db.study.findUniqueOrThrow({
+    where: { id: studyId },
+    select: { pseudonymSecret: true },
+  });
+  return pseudonymSecret!;
+}
+
+/** "sha256:<12 hex>" of the consent text exactly as the participant saw it. */
+export function consentVersionOf(config: unknown): string {
+  const parsed = studyConfigSchema.safeParse(config);
+  if (!parsed.success) return "";
+  const text = consentTextFor(parsed.data);
+  return `sha256:${createHash("sha256").update(text).digest("hex").slice(0, 12)}`;
+}
+
+const runSelect = {
+  id: true,
+  participantIndex: true,
+  externalId: true,
+  externalStudyId: true,
+  externalSessionId: true,
+  source: true,
+  isPilot: true,
+  status: true,
+  statusReason: true,
+  startedAt: true,
+  completedAt: true,
+  codeVersion: true,
+  seed: true,
+  expectedTrials: true,
+  config: true,
+} as const;
+
+type RunRow = {
+  id: string;
   participantIndex: number;
   externalId: string | null;
+  externalStudyId: string | null;
+  externalSessionId: string | null;
+  source: string;
   isPilot: boolean;
+  status: string;
+  statusReason: string | null;
+  startedAt: Date;
+  completedAt: Date | null;
+  codeVersion: string;
+  seed: number;
+  expectedTrials: number;
+  config: unknown;
 };
+
+/** The run-level cells shared by the trial rows and the runs table. */
+type RunCells = Record<string, CellValue>;
+
+type ExportContext = { slug: string; audience: ExportAudience; secret: string };
+
+function runCells(ctx: ExportContext, run: RunRow, qualityFlags: string | null): RunCells {
+  const outcome =
+    run.status === "completed"
+      ? "completed"
+      : run.status === "returned"
+        ? returnReasonOf(run.statusReason)
+        : null;
+  return {
+    participantId: pseudonymFor(ctx.secret, run),
+    participantIndex: run.participantIndex,
+    ...(ctx.audience === "private"
+      ? {
+          externalId: run.externalId,
+          externalStudyId: run.externalStudyId,
+          externalSessionId: run.externalSessionId,
+        }
+      : {}),
+    pilot: run.isPilot,
+    runStatus: run.status,
+    runOutcome: outcome,
+    runStartedAt: run.startedAt.toISOString(),
+    runCompletedAt: run.completedAt?.toISOString() ?? null,
+    codeVersion: run.codeVersion,
+    consentVersion: consentVersionOf(run.config),
+    qualityFlags,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows, page by page (keyset pagination on the primary key: no OFFSET, stable under inserts).
 
 /** The one mapping from a stored trial to an export row (human: `model` null). */
 export function toExportRow(
   slug: string,
-  run: (RunInfo & { qualityFlags: string }) | null,
+  run: RunCells | null,
   t: StoredTrialFields & {
     phase?: string;
     rtMs?: number | null;
@@ -88,19 +286,16 @@ export function toExportRow(
   return {
     stream: model ? "model" : "human",
     study: slug,
-    participantIndex: run?.participantIndex ?? null,
-    externalId: run?.externalId ?? null,
-    pilot: run?.isPilot ?? false,
-    qualityFlags: run?.qualityFlags ?? null,
+    ...run,
     modelPreset: model?.preset ?? null,
     modelSource: model?.source ?? null,
     modelCanonical: model ? model.canonical : null,
     phase: t.phase ?? "main",
     ...storedTrialFields(t),
-    rtMs: model ? null : (t.rtMs ?? null),
-    output: model ? (t.output ?? null) : null,
-    loss: model ? (t.loss ?? null) : null,
-    gates: model ? (t.gates ?? null) : null,
+    rtMs: model ? null : roundRt(t.rtMs),
+    output: model && t.output != null ? sig6(t.output) : null,
+    loss: model && t.loss != null ? sig6(t.loss) : null,
+    gates: model ? (t.gates?.map(sig6) ?? null) : null,
   };
 }
 
@@ -116,15 +311,15 @@ async function qualityFlagsOf(run: { id: string }): Promise<string> {
   return report.flags.map((f) => f.code).join(";");
 }
 
-async function* humanPages(studyId: string, slug: string): AsyncGenerator<ExportRow[]> {
+async function* humanPages(studyId: string, ctx: ExportContext): AsyncGenerator<ExportRow[]> {
   const db = getDb();
   const runs = await db.run.findMany({
     where: { studyId },
     orderBy: { participantIndex: "asc" },
-    select: { id: true, participantIndex: true, externalId: true, isPilot: true },
+    select: runSelect,
   });
   for (const run of runs) {
-    const qualityFlags = await qualityFlagsOf(run);
+    const cells = runCells(ctx, run, await qualityFlagsOf(run));
     for (const phase of ["practice", "main"] as const) {
       let after = -1;
       for (;;) {
@@ -134,14 +329,13 @@ async function* humanPages(studyId: string, slug: string): AsyncGenerator<Export
           take: EXPORT_PAGE_SIZE,
         });
         if (page.length === 0) break;
-        yield page.map((t) => toExportRow(slug, { ...run, qualityFlags }, t, null));
+        yield page.map((t) => toExportRow(ctx.slug, cells, t, null));
         after = page[page.length - 1].trialIndex;
         if (page.length < EXPORT_PAGE_SIZE) break;
       }
     }
   }
 }
-
 /**
  * Ids of the canonical model streams of a study: per (participant run, preset) the finished stream
  * from the best-ranked source (MODEL_SOURCES order), newest first — the dashboards' choice.
@@ -179,7 +373,7 @@ export function canonicalStreamIds(
 
 async function* modelPages(
   studyId: string,
-  slug: string,
+  ctx: ExportContext,
   which: ExportModelStreams,
 ): AsyncGenerator<ExportRow[]> {
   const db = getDb();
@@ -194,17 +388,17 @@ async function* modelPages(
       source: true,
       status: true,
       finishedAt: true,
-      run: { select: { id: true, participantIndex: true, externalId: true, isPilot: true } },
+      run: { select: runSelect },
     },
   });
   const canonical = canonicalStreamIds(modelRuns);
-  const flagsByRun = new Map<string, string>();
+  const cellsByRun = new Map<string, RunCells>();
   for (const mr of modelRuns) {
     if (which === "canonical" && !canonical.has(mr.id)) continue;
     const model = { preset: mr.preset, source: mr.source, canonical: canonical.has(mr.id) };
-    if (mr.run && !flagsByRun.has(mr.run.id))
-      flagsByRun.set(mr.run.id, await qualityFlagsOf(mr.run));
-    const run = mr.run ? { ...mr.run, qualityFlags: flagsByRun.get(mr.run.id)! } : null;
+    if (mr.run && !cellsByRun.has(mr.run.id))
+      cellsByRun.set(mr.run.id, runCells(ctx, mr.run, await qualityFlagsOf(mr.run)));
+    const run = mr.run ? cellsByRun.get(mr.run.id)! : null;
     let after = -1;
     for (;;) {
       const page = await db.modelTrial.findMany({
@@ -213,7 +407,7 @@ async function* modelPages(
         take: EXPORT_PAGE_SIZE,
       });
       if (page.length === 0) break;
-      yield page.map((t) => toExportRow(slug, run, t, model));
+      yield page.map((t) => toExportRow(ctx.slug, run, t, model));
       after = page[page.length - 1].trialIndex;
       if (page.length < EXPORT_PAGE_SIZE) break;
     }
@@ -222,12 +416,53 @@ async function* modelPages(
 
 async function* exportPages(
   studyId: string,
-  slug: string,
+  ctx: ExportContext,
   streams: readonly ExportStream[],
   models: ExportModelStreams,
 ) {
-  if (streams.includes("human")) yield* humanPages(studyId, slug);
-  if (streams.includes("model")) yield* modelPages(studyId, slug, models);
+  if (streams.includes("human")) yield* humanPages(studyId, ctx);
+  if (streams.includes("model")) yield* modelPages(studyId, ctx, models);
+}
+
+/** The runs table, one page of runs at a time (each with its config snapshot). */
+async function* runPages(studyId: string, ctx: ExportContext): AsyncGenerator<ExportRow[]> {
+  const db = getDb();
+  let after = -1;
+  for (;;) {
+    const runs = await db.run.findMany({
+      where: { studyId, participantIndex: { gt: after } },
+      orderBy: { participantIndex: "asc" },
+      take: 500,
+      select: runSelect,
+    });
+    if (runs.length === 0) break;
+    const counts = await db.trial.groupBy({
+      by: ["runId", "phase"],
+      where: { runId: { in: runs.map((r) => r.id) } },
+      _count: { _all: true },
+    });
+    const count = (runId: string, phase: string) =>
+      counts.find((c) => c.runId === runId && c.phase === phase)?._count._all ?? 0;
+    yield runs.map((run) => {
+      const { qualityFlags: _q, ...cells } = runCells(ctx, run, null);
+      const anyTrial = count(run.id, "main") + count(run.id, "practice") > 0;
+      return {
+        study: ctx.slug,
+        ...cells,
+        source: run.source,
+        durationS:
+          run.completedAt === null
+            ? null
+            : Math.round((run.completedAt.getTime() - run.startedAt.getTime()) / 100) / 10,
+        consentGiven: anyTrial ? true : run.statusReason === "consent-declined" ? false : null,
+        seed: run.seed,
+        mainTrials: run.expectedTrials,
+        savedMainTrials: count(run.id, "main"),
+        config: JSON.stringify(run.config),
+      };
+    });
+    after = runs[runs.length - 1].participantIndex;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,7 +473,7 @@ async function* exportPages(
  * leading apostrophe (OWASP "CSV injection"): text such as external ids and stimuli comes from
  * outside. Numbers and booleans we format ourselves are never prefixed, so -0.42 stays a number.
  */
-export function formatCsvCell(value: ExportRow[ExportColumn]): string {
+export function formatCsvCell(value: CellValue | undefined): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
   if (typeof value === "boolean") return value ? "true" : "false";
@@ -249,54 +484,85 @@ export function formatCsvCell(value: ExportRow[ExportColumn]): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const CSV_HEADER = `${EXPORT_COLUMNS.map(([name]) => name).join(",")}\r\n`;
-
-export function formatCsvRows(rows: ExportRow[]): string {
-  return rows
-    .map((row) => `${EXPORT_COLUMNS.map(([name]) => formatCsvCell(row[name])).join(",")}\r\n`)
-    .join("");
-}
-
 const encoder = new TextEncoder();
 
-async function* csvChunks(pages: AsyncIterable<ExportRow[]>): AsyncGenerator<Uint8Array> {
-  yield encoder.encode(CSV_HEADER);
-  for await (const rows of pages) yield encoder.encode(formatCsvRows(rows));
+async function* csvChunks(
+  columns: readonly ColumnSpec[],
+  pages: AsyncIterable<ExportRow[]>,
+): AsyncGenerator<Uint8Array> {
+  yield encoder.encode(`${columns.map(([name]) => name).join(",")}\r\n`);
+  for await (const rows of pages)
+    yield encoder.encode(
+      rows
+        .map((row) => `${columns.map(([name]) => formatCsvCell(row[name])).join(",")}\r\n`)
+        .join(""),
+    );
 }
 
-// JSON: one array of row objects, streamed element by element ("gates" stays an array).
-async function* jsonChunks(pages: AsyncIterable<ExportRow[]>): AsyncGenerator<Uint8Array> {
-  yield encoder.encode("[");
-  let first = true;
+// NDJSON (https://github.com/ndjson/ndjson-spec): one JSON object per line, written page by page,
+// so a reader can stream it too ("gates" stays an array, "config" an object).
+async function* ndjsonChunks(
+  columns: readonly ColumnSpec[],
+  pages: AsyncIterable<ExportRow[]>,
+): AsyncGenerator<Uint8Array> {
   for await (const rows of pages) {
     if (rows.length === 0) continue;
-    yield encoder.encode((first ? "\n" : ",\n") + rows.map((r) => JSON.stringify(r)).join(",\n"));
-    first = false;
+    yield encoder.encode(
+      rows
+        .map((row) => {
+          const ordered: Record<string, unknown> = {};
+          for (const [name] of columns)
+            ordered[name] =
+              name === "config" && typeof row[name] === "string"
+                ? JSON.parse(row[name])
+                : (row[name] ?? null);
+          return `${JSON.stringify(ordered)}\n`;
+        })
+        .join(""),
+    );
   }
-  yield encoder.encode("\n]\n");
 }
 
 // ---------------------------------------------------------------------------------------------
-// psych-DS (https://psych-ds.github.io): dataset_description.json + data/<key-value>_data.csv.
+// psych-DS (https://psych-ds.github.io): dataset_description.json, README.md and
+// data/<keyword-value pairs>_data.csv, with official keywords only (study, description).
 
 /** psych-DS keyword values may hold letters and digits only ("-" and "_" are separators). */
 function psychDsValue(text: string) {
   return text.replace(/[^A-Za-z0-9]/g, "") || "x";
 }
 
-/**
- * File names inside the zip. The stream is told apart by the official `description` keyword
- * (an unofficial key such as `stream-` makes the psych-DS validator complain).
- */
+/** File names inside the zip: one data file per table, told apart by the `description` keyword. */
 export function psychDsFileNames(slug: string) {
   const base = `data/study-${psychDsValue(slug)}`;
   return {
     human: `${base}_description-human_data.csv`,
     model: `${base}_description-model_data.csv`,
+    runs: `${base}_description-runs_data.csv`,
   };
 }
 
-export function psychDsDescription(study: { slug: string; title: string }, now = new Date()) {
+export const PSYCH_DS_LICENSE = "https://creativecommons.org/licenses/by/4.0/";
+
+/** Every column of every data file once, with its description and unit (schema.org PropertyValue). */
+function variableMeasured() {
+  const seen = new Map<string, ColumnSpec>();
+  for (const c of [...EXPORT_COLUMNS, ...runColumns("shareable")])
+    if (!seen.has(c[0])) seen.set(c[0], c);
+  return [...seen.values()].map(([name, description, unit]) => ({
+    "@type": "PropertyValue",
+    name,
+    description,
+    ...(unit ? { unitText: unit } : {}),
+  }));
+}
+
+export function psychDsDescription(
+  study: { slug: string; title: string; owner: { name: string | null; email: string } },
+  now = new Date(),
+) {
+  const author = study.owner.name?.trim() || study.owner.email;
+  const year = now.getUTCFullYear();
   return {
     "@context": "https://schema.org/",
     "@type": "Dataset",
@@ -304,20 +570,44 @@ export function psychDsDescription(study: { slug: string; title: string }, now =
     description:
       `Trial-level data of the task-switching study "${study.title}" (slug ${study.slug}) from NTA Lab: ` +
       "human participants and the Neural Task Abstractions model (Sandbrink et al., NeurIPS 2024) learning the same curricula. " +
-      "One row per trial, identical columns in both files.",
+      "One row per trial in the human and model files (identical columns), one row per participant run in the runs file " +
+      "(status, outcome, timestamps, code version, consent record and the study configuration the run used). " +
+      "Participants are identified by a pseudonym (participantId) only.",
+    schemaVersion: "Psych-DS 0.1.0",
+    author: [author],
+    creator: [{ "@type": "Person", name: author }],
+    citation: `${author} (${year}). ${study.title} [Data set]. Collected with NTA Lab.`,
+    license: PSYCH_DS_LICENSE,
     dateCreated: now.toISOString(),
     keywords: ["task switching", "switch cost", "neural task abstractions"],
-    variableMeasured: EXPORT_COLUMNS.map(([name, description]) => ({
-      "@type": "PropertyValue",
-      name,
-      description,
-    })),
+    usageInfo:
+      "Shareable: participants are pseudonymised (keyed hash of the recruiter id); raw recruiter ids are not included.",
+    variableMeasured: variableMeasured(),
   };
+}
+
+function psychDsReadme(study: { slug: string; title: string }) {
+  const names = psychDsFileNames(study.slug);
+  return `# ${study.title}
+
+A psych-DS dataset exported from NTA Lab (study \`${study.slug}\`).
+
+- \`${names.human}\`: one row per human trial (practice and main).
+- \`${names.model}\`: one row per model trial (the NTA model learning each participant's curriculum).
+- \`${names.runs}\`: one row per participant run, with its outcome, timestamps, code version,
+  consent record and configuration snapshot.
+
+Every column is described in \`dataset_description.json\` (\`variableMeasured\`). Rows of one
+participant share \`participantId\`, a pseudonym; recruiter ids are not part of this dataset.
+Response times are in milliseconds, rounded to 0.1 ms. A unique key of the trial files is
+(stream, participantId, modelPreset, modelSource, phase, trialIndex).
+`;
 }
 
 async function* psychDsZipChunks(
   studyId: string,
-  study: { slug: string; title: string },
+  study: { slug: string; title: string; owner: { name: string | null; email: string } },
+  ctx: ExportContext,
   models: ExportModelStreams,
 ): AsyncGenerator<Uint8Array> {
   const out: Uint8Array[] = [];
@@ -335,16 +625,20 @@ async function* psychDsZipChunks(
     zip.add(file);
     return file;
   };
+  const addText = (name: string, text: string) => addFile(name).push(encoder.encode(text), true);
 
-  addFile("dataset_description.json").push(
-    encoder.encode(`${JSON.stringify(psychDsDescription(study), null, 2)}\n`),
-    true,
-  );
+  addText("dataset_description.json", `${JSON.stringify(psychDsDescription(study), null, 2)}\n`);
+  addText("README.md", psychDsReadme(study));
   yield* drain();
   const names = psychDsFileNames(study.slug);
-  for (const stream of ["human", "model"] as const) {
-    const file = addFile(names[stream]);
-    for await (const chunk of csvChunks(exportPages(studyId, study.slug, [stream], models))) {
+  const tables = [
+    [names.human, EXPORT_COLUMNS, () => exportPages(studyId, ctx, ["human"], models)],
+    [names.model, EXPORT_COLUMNS, () => exportPages(studyId, ctx, ["model"], models)],
+    [names.runs, runColumns("shareable"), () => runPages(studyId, ctx)],
+  ] as const;
+  for (const [name, columns, pages] of tables) {
+    const file = addFile(name);
+    for await (const chunk of csvChunks(columns, pages())) {
       file.push(chunk);
       yield* drain();
     }
@@ -371,7 +665,10 @@ function streamFrom(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Arr
   });
 }
 
-export type ExportFormat = "csv" | "json" | "psychds";
+/** csv and ndjson (alias json) tables; psychds: the shareable dataset zip. */
+export type ExportFormat = "csv" | "ndjson" | "psychds";
+/** Which table: one row per trial (default) or one row per participant run. */
+export type ExportTable = "trials" | "runs";
 
 export type StudyExport = {
   body: ReadableStream<Uint8Array>;
@@ -379,39 +676,58 @@ export type StudyExport = {
   fileName: string;
 };
 
+export type ExportOptions = {
+  streams?: readonly ExportStream[];
+  models?: ExportModelStreams;
+  table?: ExportTable;
+  audience?: ExportAudience;
+};
+
 /**
  * The export of an owned study, or null when `userId` does not own it. Ownership is checked
- * before the stream starts, so a stranger gets a 404 rather than a broken download.
+ * before the stream starts, so a stranger gets a 404 rather than a broken download. The psych-DS
+ * dataset is always the shareable one.
  */
 export async function createStudyExport(
   userId: string,
   studyId: string,
   format: ExportFormat,
-  streams: readonly ExportStream[] = ["human", "model"],
-  models: ExportModelStreams = "canonical",
+  opts: ExportOptions = {},
 ): Promise<StudyExport | null> {
+  const { streams = ["human", "model"], models = "canonical", table = "trials" } = opts;
+  const audience = format === "psychds" ? "shareable" : (opts.audience ?? "shareable");
   const study = await fetchOwnedStudy(userId, studyId);
   if (!study) return null;
+  const ctx: ExportContext = { slug: study.slug, audience, secret: await studySecret(study.id) };
   const stamp = new Date().toISOString().slice(0, 10);
-  const base = `nta-${study.slug}-${streams.length === 1 ? `${streams[0]}-` : ""}${models === "all" ? "all-model-streams-" : ""}trials-${stamp}`;
-  switch (format) {
-    case "csv":
-      return {
-        body: streamFrom(csvChunks(exportPages(study.id, study.slug, streams, models))),
+  if (format === "psychds") {
+    const owner = await getDb().user.findUniqueOrThrow({
+      where: { id: study.ownerId },
+      select: { name: true, email: true },
+    });
+    return {
+      body: streamFrom(psychDsZipChunks(study.id, { ...study, owner }, ctx, models)),
+      contentType: "application/zip",
+      fileName: `nta-${study.slug}-psych-ds-${stamp}.zip`,
+    };
+  }
+  const what =
+    table === "runs"
+      ? "runs"
+      : `${streams.length === 1 ? `${streams[0]}-` : ""}${models === "all" ? "all-model-streams-" : ""}trials`;
+  const base = `nta-${study.slug}-${audience === "private" ? "PRIVATE-raw-ids-" : ""}${what}-${stamp}`;
+  const columns = table === "runs" ? runColumns(audience) : exportColumns(audience);
+  const pages = () =>
+    table === "runs" ? runPages(study.id, ctx) : exportPages(study.id, ctx, streams, models);
+  return format === "csv"
+    ? {
+        body: streamFrom(csvChunks(columns, pages())),
         contentType: "text/csv; charset=utf-8",
         fileName: `${base}.csv`,
+      }
+    : {
+        body: streamFrom(ndjsonChunks(columns, pages())),
+        contentType: "application/x-ndjson; charset=utf-8",
+        fileName: `${base}.ndjson`,
       };
-    case "json":
-      return {
-        body: streamFrom(jsonChunks(exportPages(study.id, study.slug, streams, models))),
-        contentType: "application/json; charset=utf-8",
-        fileName: `${base}.json`,
-      };
-    case "psychds":
-      return {
-        body: streamFrom(psychDsZipChunks(study.id, study, models)),
-        contentType: "application/zip",
-        fileName: `nta-${study.slug}-psych-ds-${stamp}.zip`,
-      };
-  }
 }

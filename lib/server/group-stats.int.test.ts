@@ -79,7 +79,7 @@ describe("quality flags and group statistics", () => {
     // a second poll with nothing new gives the same answer (served from the cache)
     expect((await fetchStudyMonitor(owner.id, s.id))!.runs).toEqual(monitor.runs);
 
-    const exp = (await createStudyExport(owner.id, s.id, "csv", ["human"]))!;
+    const exp = (await createStudyExport(owner.id, s.id, "csv", { streams: ["human"] }))!;
     const rows = parseCsv(await new Response(exp.body).text());
     const col = rows[0].indexOf("qualityFlags");
     const byIndex = new Map(

@@ -17,6 +17,12 @@ import {
 } from "@/lib/core/curriculum-schema";
 import { timingFlags } from "@/lib/core/plausibility";
 import { computePracticeStatus } from "@/lib/core/practice";
+import {
+  outcomeReward,
+  returnReasonOf,
+  returnRequestSchema,
+  type RunOutcome,
+} from "@/lib/core/outcomes";
 import { recruitmentSchema, studyConfigSchema, type StudyConfig } from "@/lib/core/study-config";
 import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
 
@@ -47,7 +53,8 @@ export const entryParamsSchema = z.object({
 export type EntryParams = z.infer<typeof entryParamsSchema>;
 
 export type EntryResult =
-  | { kind: "run"; token: string; resumed: boolean; moved?: boolean }
+  /** `finished`: the run is completed or returned; its page shows the outcome (and its code) again. */
+  | { kind: "run"; token: string; resumed: boolean; moved?: boolean; finished?: boolean }
   | {
       kind: "refused";
       reason:
@@ -104,7 +111,8 @@ function externalIdentity(p: EntryParams) {
 
 /**
  * Create a run for a recruitment link, or resume the participant's unfinished run. One run per
- * external id per study: a finished one is refused. `resumeToken` is the run cookie of a
+ * external id per study: a finished one is never resumed, but its page (outcome and code, from the
+ * server again) is where a returning participant lands. `resumeToken` is the run cookie of a
  * participant without an external id.
  */
 export async function createOrResumeRun(
@@ -131,15 +139,7 @@ export async function createOrResumeRun(
     : opts.resumeToken
       ? await db.run.findFirst({ where: { token: opts.resumeToken, studyId: study.id } })
       : null;
-  if (existing) {
-    if (existing.status === "completed" || existing.status === "returned")
-      return { kind: "refused", reason: "already-completed" };
-    if (opts.resumeToken === existing.token)
-      return { kind: "run", token: existing.token, resumed: true };
-    // The external id without this browser's run cookie: another browser (a crash, a second
-    // laptop — or someone who learned the id). The run moves there under a new token.
-    return moveRun(existing.id, existing.token);
-  }
+  if (existing) return rejoin(existing, opts.resumeToken);
 
   if (opts.clientIp) {
     const limits = [
@@ -192,26 +192,51 @@ export async function createOrResumeRun(
     where: { studyId_externalId: { studyId: study.id, externalId: identity.externalId! } },
   });
   if (!winner) throw new Error("Run insert conflicted but no run holds the external id");
-  if (winner.status === "completed" || winner.status === "returned")
-    return { kind: "refused", reason: "already-completed" };
-  return { kind: "run", token: winner.token, resumed: true };
+  // the other tab's run, just created: share it (a move would leave the tabs fighting over it)
+  const finished = winner.status === "completed" || winner.status === "returned";
+  return { kind: "run", token: winner.token, resumed: true, ...(finished ? { finished } : {}) };
 }
 
 /**
- * Give an unfinished run a new token (the old one stops working at once: every participant
- * request looks the run up by token) and record the move for the researcher. Refused when the run
- * finished in the meantime.
+ * Back to an existing run: this browser's own run as it is; with the external id but without the
+ * run cookie — another browser (a crash, a second laptop, or someone who learned the id) — the
+ * run moves there under a new token. A finished run is not resumed: its page shows the outcome,
+ * whose code only the server's /complete or /return answer holds.
  */
-async function moveRun(runId: string, oldToken: string): Promise<EntryResult> {
+function rejoin(
+  run: { id: string; token: string; status: string },
+  resumeToken: string | undefined,
+): Promise<EntryResult> | EntryResult {
+  const finished = run.status === "completed" || run.status === "returned";
+  if (resumeToken === run.token)
+    return { kind: "run", token: run.token, resumed: true, ...(finished ? { finished } : {}) };
+  return moveRun(run.id, run.token, finished);
+}
+
+/**
+ * Give a run a new token (the old one stops working at once: every participant request looks the
+ * run up by token) and record the move for the researcher; a moved run never shows its responses
+ * (fetchRunProgress). An unfinished run is moved only while still unfinished, a finished one
+ * only while finished (and keeps its last-seen time), so the answer never mixes the two.
+ */
+async function moveRun(runId: string, oldToken: string, finished: boolean): Promise<EntryResult> {
   const token = newToken();
   const now = new Date();
   const moved = await getDb().run.updateMany({
-    where: { id: runId, status: { notIn: ["completed", "returned"] } },
-    data: { token, transfers: { increment: 1 }, transferredAt: now, lastSeenAt: now },
+    where: {
+      id: runId,
+      status: finished ? { in: ["completed", "returned"] } : { notIn: ["completed", "returned"] },
+    },
+    data: {
+      token,
+      transfers: { increment: 1 },
+      transferredAt: now,
+      ...(finished ? {} : { lastSeenAt: now }),
+    },
   });
   snapshotCache.delete(oldToken);
   if (moved.count === 0) return { kind: "refused", reason: "already-completed" };
-  return { kind: "run", token, resumed: true, moved: true };
+  return { kind: "run", token, resumed: true, moved: true, ...(finished ? { finished } : {}) };
 }
 
 /** Primary key of a run row (the column's Prisma default is a cuid; any unique string works). */
@@ -486,22 +511,17 @@ export async function completeRun(token: string): Promise<RunCompletion> {
     });
     if (done.count === 1) await enqueueModelStreams(run.id, config);
   }
-  return outcomeReward(config, "completed");
+  return outcomeAnswer(config, "completed");
 }
 
 /**
- * What a participant's outcome earns on the recruiter's side: the completion code and redirect.
- * The only place they leave the server (the page and the config sent to the browser never hold
- * them, see participantConfig); one code per outcome fits here as a new case.
+ * What a participant's outcome earns on the recruiter's side (lib/core/outcomes.ts outcomeReward).
+ * completeRun and returnRun are the only places codes and redirects leave the server (the page
+ * and the config sent to the browser never hold them, see participantConfig), each only for the
+ * outcome the run really has.
  */
-function outcomeReward(config: StudyConfig, outcome: "completed") {
-  switch (outcome) {
-    case "completed":
-      return {
-        completionCode: config.recruitment.completionCode,
-        redirectUrl: config.recruitment.redirectUrl,
-      };
-  }
+function outcomeAnswer(config: StudyConfig, outcome: RunOutcome): RunCompletion {
+  return { outcome, ...outcomeReward(config.recruitment, outcome) };
 }
 
 /** The study config as the participant's browser gets it: without the recruitment section. */
@@ -509,15 +529,47 @@ export function participantConfig(config: StudyConfig): StudyConfig {
   return { ...config, recruitment: recruitmentSchema.parse({}) };
 }
 
-/** A participant who returns the study on the recruiter's side (or presses "withdraw"). */
-export async function markReturned(token: string) {
+/**
+ * End a run early with a reason (lib/core/outcomes.ts), stored as Run.statusReason, and answer
+ * with that outcome's code and redirect. The server checks that the reason fits the run: consent
+ * declined and screened out only before any trial was saved (both come before the task), a failed
+ * practice only when the saved practice trials show every attempt used below the criterion of a
+ * study that ends there; no reason = "withdrawn" (no code). Idempotent: a returned run answers
+ * with its stored reason; a completed run is never returned (409).
+ */
+export async function returnRun(token: string, body: unknown): Promise<RunCompletion> {
   const run = await fetchRunByToken(token);
-  if (run.status === "completed") return { status: run.status };
-  await getDb().run.update({
-    where: { id: run.id },
-    data: { status: "returned", lastSeenAt: new Date() },
+  const { reason = "withdrawn" } = parseOr422(returnRequestSchema, body);
+  const config = studyConfigSchema.parse(run.config);
+  if (run.status === "completed") throw new HttpError(409, "This run is completed");
+  if (run.status === "returned") return outcomeAnswer(config, returnReasonOf(run.statusReason));
+  const db = getDb();
+  if (reason === "consent-declined" || reason === "screened-out") {
+    if ((await db.trial.count({ where: { runId: run.id } })) > 0)
+      throw new HttpError(409, "This run already has saved trials; it did not end before the task");
+  }
+  if (reason === "practice-failed") {
+    const practice = await db.trial.findMany({
+      where: { runId: run.id, phase: "practice" },
+      select: { trialIndex: true, correct: true },
+    });
+    const n = curriculumSchema.parse(run.curriculum).practice.length;
+    const status = computePracticeStatus(practice, n, config.practice);
+    // an attempt cut short by a reload counts as used, as in the timeline (lib/experiment/timeline.ts)
+    const failed =
+      n > 0 &&
+      config.practice.onFail === "end" &&
+      !status.practiceDone &&
+      Math.ceil(status.practiceTrialsSaved / n) >= config.practice.maxAttempts;
+    if (!failed)
+      throw new HttpError(409, "The saved practice trials do not show a failed practice");
+  }
+  const done = await db.run.updateMany({
+    where: { id: run.id, status: { notIn: ["completed", "returned"] } },
+    data: { status: "returned", statusReason: reason, lastSeenAt: new Date() },
   });
-  return { status: "returned" as const };
+  if (done.count === 0) return returnRun(token, body); // finished meanwhile: answer what it is now
+  return outcomeAnswer(config, reason);
 }
 
 /** Runs silent for longer than `idleMs` become abandoned (lib/server/housekeeping.ts). */

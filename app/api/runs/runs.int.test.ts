@@ -73,7 +73,7 @@ describe("createOrResumeRun", () => {
     expect(run.status).toBe("started");
   });
 
-  it("resumes the same run for the same external id and refuses it once completed", async () => {
+  it("resumes the same run for the same external id and, once completed, only shows its outcome", async () => {
     await makeStudy("resume-1");
     const first = await newRun("resume-1", { PROLIFIC_PID: "same" });
     // the same browser (its run cookie); another browser moves the run (security.int.test.ts)
@@ -84,10 +84,9 @@ describe("createOrResumeRun", () => {
     );
     expect(again).toEqual({ kind: "run", token: first, resumed: true });
     await getDb().run.update({ where: { token: first }, data: { status: "completed" } });
-    expect(await createOrResumeRun("resume-1", { PROLIFIC_PID: "same" })).toEqual({
-      kind: "refused",
-      reason: "already-completed",
-    });
+    expect(
+      await createOrResumeRun("resume-1", { PROLIFIC_PID: "same" }, { resumeToken: first }),
+    ).toEqual({ kind: "run", token: first, resumed: true, finished: true });
     expect(await getDb().run.count({ where: { study: { slug: "resume-1" } } })).toBe(1);
   });
 
@@ -253,7 +252,11 @@ describe("resume, heartbeat and completion", () => {
       params: Promise.resolve({ token }),
     });
     expect(done.status).toBe(200);
-    expect(await done.json()).toEqual({ completionCode: "ABC-123", redirectUrl: "" });
+    expect(await done.json()).toEqual({
+      outcome: "completed",
+      completionCode: "ABC-123",
+      redirectUrl: "",
+    });
     const run = await getDb().run.findUniqueOrThrow({ where: { token } });
     expect(run.status).toBe("completed");
     expect(await getDb().job.count({ where: { runId: run.id, kind: "model-stream" } })).toBe(2);

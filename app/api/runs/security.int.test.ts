@@ -114,6 +114,7 @@ describe("completion code and redirect", () => {
     await backdate(token, 3_600_000);
     const first = await (await completePOST(post(), ctx(token))).json();
     expect(first).toEqual({
+      outcome: "completed",
       completionCode: "SECRET-CODE-1",
       redirectUrl: "https://example.org/done?cc=X1",
     });
@@ -186,25 +187,40 @@ describe("resuming by external id from another browser", () => {
     );
   });
 
-  it("never resumes a completed or returned run", async () => {
+  it("never resumes a completed or returned run: the participant lands on its outcome page, and another browser gets a new token without the responses", async () => {
     await makeStudy("sec-move-done");
     const done = await newRun("sec-move-done", { PROLIFIC_PID: "pid-done" });
     await saveAll(done.token);
     await completePOST(post(), ctx(done.token));
-    const again = await createOrResumeRun("sec-move-done", { PROLIFIC_PID: "pid-done" });
-    expect(again).toEqual({ kind: "refused", reason: "already-completed" });
     const sameBrowser = await createOrResumeRun(
       "sec-move-done",
       { PROLIFIC_PID: "pid-done" },
       { resumeToken: done.token },
     );
-    expect(sameBrowser).toEqual({ kind: "refused", reason: "already-completed" });
+    expect(sameBrowser).toEqual({ kind: "run", token: done.token, resumed: true, finished: true });
+    const again = await createOrResumeRun("sec-move-done", { PROLIFIC_PID: "pid-done" });
+    expect(again).toMatchObject({ kind: "run", resumed: true, moved: true, finished: true });
+    const moved = again as { token: string };
+    expect(moved.token).not.toBe(done.token);
+    // the old token is dead, the new one shows no responses and takes no trials
+    expect((await runGET(new Request("http://test/x"), ctx(done.token))).status).toBe(404);
+    const view = await (
+      await runGET(new Request("http://test/x?include=trials"), ctx(moved.token))
+    ).json();
+    expect(view.status).toBe("completed");
+    expect(view.trials).toBeUndefined();
+    const late = await trialsPOST(post({ trials: [] }), ctx(moved.token));
+    expect(late.status).toBe(409);
+    const row = await getDb().run.findUniqueOrThrow({ where: { token: moved.token } });
+    expect(row.status).toBe("completed");
+
     const ret = await newRun("sec-move-done", { PROLIFIC_PID: "pid-ret" });
     await returnPOST(post(), ctx(ret.token));
-    expect(await createOrResumeRun("sec-move-done", { PROLIFIC_PID: "pid-ret" })).toEqual({
-      kind: "refused",
-      reason: "already-completed",
+    expect(await createOrResumeRun("sec-move-done", { PROLIFIC_PID: "pid-ret" })).toMatchObject({
+      kind: "run",
+      finished: true,
     });
+    expect(await getDb().run.count({ where: { study: { slug: "sec-move-done" } } })).toBe(2);
   });
 });
 

@@ -483,7 +483,10 @@ describe("GET /api/studies/[id]/export", () => {
     const mr = await addModelRun(study.id, run.id, "\tcmd", 1);
     expect(mr.preset).toBe("\tcmd");
     const text = await (
-      await exportGET(new Request(url(`/api/studies/${study.id}/export?format=csv`)), ctx(study.id))
+      await exportGET(
+        new Request(url(`/api/studies/${study.id}/export?format=csv&audience=private`)),
+        ctx(study.id),
+      )
     ).text();
     expect(text).toContain(`"'=HYPERLINK(""http://evil"",""x""),1"`);
     const rows = csvRecords(text);
@@ -500,15 +503,21 @@ describe("GET /api/studies/[id]/export", () => {
     for (const r of rows) for (const v of Object.values(r)) expect(v).not.toMatch(/^[=+@\t\r]/);
   });
 
-  it("streams the same rows as a JSON array", async () => {
+  it("streams the same rows as NDJSON, one object per line", async () => {
     signInAs(owner.id);
     const study = await seededStudy("export-json");
     const res = await exportGET(
       new Request(url(`/api/studies/${study.id}/export?format=json`)),
       ctx(study.id),
     );
-    expect(res.headers.get("content-type")).toMatch(/application\/json/);
-    const rows = (await res.json()) as Record<string, unknown>[];
+    expect(res.headers.get("content-type")).toMatch(/application\/x-ndjson/);
+    expect(res.headers.get("content-disposition")).toMatch(/\.ndjson"$/);
+    const text = await res.text();
+    expect(text.endsWith("\n")).toBe(true);
+    const rows = text
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const got = rows
       .map(
         (r) =>
@@ -552,8 +561,10 @@ describe("GET /api/studies/[id]/export", () => {
     expect(res.headers.get("content-type")).toBe("application/zip");
     const files = unzipSync(new Uint8Array(await res.arrayBuffer()));
     expect(Object.keys(files).sort()).toEqual([
+      "README.md",
       "data/study-exportpsychds_description-human_data.csv",
       "data/study-exportpsychds_description-model_data.csv",
+      "data/study-exportpsychds_description-runs_data.csv",
       "dataset_description.json",
     ]);
     const description = JSON.parse(strFromU8(files["dataset_description.json"]));
@@ -563,10 +574,12 @@ describe("GET /api/studies/[id]/export", () => {
       name: "Study export-psych-ds",
     });
     expect(description.variableMeasured.map((v: { name: string }) => v.name)).toEqual(
-      EXPORT_COLUMNS.map(([c]) => c),
+      expect.arrayContaining(EXPORT_COLUMNS.map(([c]) => c)),
     );
     for (const name of Object.keys(files))
-      expect(name).toMatch(/^(dataset_description\.json|data\/([a-z]+-[A-Za-z0-9]+_)+data\.csv)$/);
+      expect(name).toMatch(
+        /^(README\.md|dataset_description\.json|data\/([a-z]+-[A-Za-z0-9]+_)+data\.csv)$/,
+      );
     const human = csvRecords(
       strFromU8(files["data/study-exportpsychds_description-human_data.csv"]),
     );

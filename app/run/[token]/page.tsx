@@ -1,14 +1,15 @@
 // The participant's experiment page: loads the run (curriculum, config, how far they got) and
-// mounts the jsPsych host. A reload lands here again and resumes at the first unsaved trial.
-// Neither the page nor the config it hands to the browser holds the completion code or the
-// recruiter redirect: only a successful POST /complete answers with them.
+// mounts the jsPsych host. A reload lands here again and resumes at the first unsaved trial; a
+// finished run (after a reload, or a return with the same external id) shows its outcome.
+// Neither the page nor the config it hands to the browser holds a code or the recruiter redirect:
+// only the server's answer to POST /complete (completed) or /return (an early end) holds them.
 import { notFound } from "next/navigation";
 
 import { ExperimentHost } from "@/components/experiment/experiment-host";
+import { FinishedRun } from "@/components/experiment/outcome-screen";
+import { returnReasonOf } from "@/lib/core/outcomes";
 import { HttpError } from "@/lib/server/http";
 import { fetchRunState, participantConfig } from "@/lib/server/runs";
-
-import { ShowCompletionCode } from "./show-completion-code";
 
 export const dynamic = "force-dynamic";
 
@@ -24,10 +25,12 @@ export default async function RunPage({ params }: { params: Promise<{ token: str
   const { run, config, curriculum, resume } = state;
   if (run.status === "completed" || run.status === "returned") {
     return (
-      <main className="narrow">
-        <h1>Thank you</h1>
-        <p>This session is finished.</p>
-        {run.status === "completed" ? <ShowCompletionCode token={token} /> : null}
+      <main>
+        <FinishedRun
+          token={token}
+          outcome={run.status === "completed" ? "completed" : returnReasonOf(run.statusReason)}
+          pilot={run.isPilot}
+        />
       </main>
     );
   }

@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 
 import { CopyLink } from "@/components/studies/copy-link";
 import { CurriculumPreview } from "@/components/studies/curriculum-preview";
+import { ProlificFields } from "@/components/studies/prolific-fields";
 import { RunsMonitor } from "@/components/studies/runs-monitor";
 import { computeCurriculumPreview } from "@/lib/core/curriculum-preview";
 import { monitorQuerySchema, parseMonitorQuery } from "@/lib/core/run-monitor";
@@ -157,6 +158,7 @@ export default async function StudyPage({
         </dl>
       </section>
 
+      <ProlificFields slug={study.slug} config={config} />
       <h2>Runs</h2>
       <RunsMonitor studyId={study.id} initial={monitor} />
 
