@@ -74,6 +74,23 @@ describe("runStatusReason", () => {
       "withdrew during the task, after 12 of 96 trials",
     );
   });
+  it("prefers the outcome stored when the run was returned", () => {
+    expect(runStatusReason({ ...base, status: "returned", statusReason: "consent-declined" })).toBe(
+      "declined consent",
+    );
+    expect(
+      runStatusReason({
+        ...base,
+        status: "returned",
+        practiceTrials: 8,
+        statusReason: "practice-failed",
+      }),
+    ).toBe("failed practice");
+    // "withdrawn" says nothing the trials do not: how far the participant got
+    expect(
+      runStatusReason({ ...base, status: "returned", savedTrials: 12, statusReason: "withdrawn" }),
+    ).toBe("withdrew during the task, after 12 of 96 trials");
+  });
   it("says how far an abandoned run got; completed and active need no reason", () => {
     expect(runStatusReason({ ...base, status: "abandoned", savedTrials: 40 })).toBe(
       "silent for over 30 minutes after 40 of 96 trials",

@@ -2,6 +2,7 @@
 // by the server query (lib/server/monitor.ts), its route's query parameters and the table that
 // renders it.
 import { z } from "zod";
+import { OUTCOME_LABELS, returnReasonOf } from "./outcomes";
 
 export const RUN_STATUSES = ["started", "active", "completed", "abandoned", "returned"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -167,6 +168,8 @@ export function runStatusReason(r: {
   expectedTrials: number;
   practiceTrials: number;
   userAgent: string | null;
+  /** The outcome stored when the run was returned (Run.statusReason); older runs have none. */
+  statusReason?: string | null;
 }): string | null {
   const progress = `after ${r.savedTrials} of ${r.expectedTrials} trials`;
   switch (r.status) {
@@ -181,6 +184,8 @@ export function runStatusReason(r: {
         ? "no trial saved, silent for over 30 minutes"
         : `silent for over 30 minutes ${progress}`;
     case "returned":
+      if (r.statusReason && r.statusReason !== "withdrawn")
+        return OUTCOME_LABELS[returnReasonOf(r.statusReason)];
       if (r.savedTrials > 0) return `withdrew during the task, ${progress}`;
       if (r.practiceTrials > 0) return "ended in practice (failed it or withdrew)";
       return MOBILE_UA.test(r.userAgent ?? "")

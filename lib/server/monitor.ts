@@ -44,6 +44,7 @@ type PageRow = {
   expectedTrials: number;
   config: unknown;
   userAgent: string | null;
+  statusReason: string | null;
   startedAt: Date;
   lastSeenAt: Date;
   finishedAt: Date | null;
@@ -100,7 +101,8 @@ export async function fetchStudyMonitor(
     db.$queryRaw<PageRow[]>`
       SELECT r."id", r."participantIndex", r."externalId", r."externalStudyId",
              r."externalSessionId", r."source", ${shownStatus} AS "status", r."isPilot",
-             r."expectedTrials", r."config", r."userAgent", r."startedAt", r."lastSeenAt",
+             r."expectedTrials", r."config", r."userAgent", r."statusReason", r."startedAt",
+             r."lastSeenAt",
              ${finishedAt} AS "finishedAt", r."timingFlags", r."transfers"
       FROM "Run" r
       WHERE ${filter}
@@ -146,6 +148,7 @@ export async function fetchStudyMonitor(
         expectedTrials: r.expectedTrials,
         practiceTrials: t.practice,
         userAgent: r.userAgent,
+        statusReason: r.statusReason,
       }),
       isPilot: r.isPilot,
       savedTrials: t.main.saved,
