@@ -17,7 +17,8 @@ import type { Curriculum, CurriculumTrial } from "@/lib/core/curriculum-schema";
 import { consentTextFor } from "@/lib/core/duration";
 import { escapeHtml } from "@/lib/core/html";
 import type { StudyConfig } from "@/lib/core/study-config";
-import { getTask, getTaskPair, type TaskPair } from "@/lib/core/task-pairs";
+import { curriculumTaskPair } from "@/lib/core/curriculum";
+import { getTask, type TaskPair } from "@/lib/core/task-pairs";
 import type { TrialRecord } from "@/lib/core/trial-record";
 
 import TaskTrialPlugin, { type TaskTrialData } from "./plugin-task-trial";
@@ -81,7 +82,7 @@ function ruleHtml(pair: TaskPair, taskId: string, keys: Curriculum["keys"], cued
 }
 
 function instructionPages(config: StudyConfig, curriculum: Curriculum, resume: boolean): string[] {
-  const pair = getTaskPair(curriculum.taskPair);
+  const pair = curriculumTaskPair(curriculum);
   const cued = config.cueMode === "cued";
   const rules = `<ul>${pair.tasks.map((t) => ruleHtml(pair, t.id, curriculum.keys, cued)).join("")}</ul>`;
   const switching = cued
@@ -163,7 +164,7 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
       `resume.mainTrialsDone must be an integer in 0…${curriculum.trials.length}, got ${resume.mainTrialsDone}`,
     );
   }
-  const pair = getTaskPair(curriculum.taskPair);
+  const pair = curriculumTaskPair(curriculum);
   const resuming = isResume(resume);
   const timeline: TimelineArray = [];
   const endEarly = (reason: EarlyEnd, html: string) => {
