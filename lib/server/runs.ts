@@ -227,6 +227,31 @@ async function createAssignedRun(
   run: NewRun,
   chosenCondition: string | undefined,
 ) {
+  return oneAtATime(db, () => assignInTransaction(db, config, run, chosenCondition));
+}
+
+/**
+ * Run this process's assignment transactions one at a time per client. Correctness comes from the
+ * database lock (createAssignedRun); this only keeps a burst of entries from queueing dozens of
+ * transactions at once: embedded PGlite runs one transaction at a time, and a transaction that
+ * Prisma stopped waiting for (maxWait) would still be started by PGlite later and never finished.
+ */
+const assignmentQueues = new WeakMap<Db, Promise<unknown>>();
+function oneAtATime<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  const next = (assignmentQueues.get(db) ?? Promise.resolve()).catch(() => undefined).then(fn);
+  assignmentQueues.set(db, next);
+  return next;
+}
+
+/** Generous limits: a launch burst queues entries behind the study's row lock. */
+const ASSIGNMENT_TRANSACTION = { maxWait: 30_000, timeout: 30_000 };
+
+async function assignInTransaction(
+  db: Db,
+  config: StudyConfig,
+  run: NewRun,
+  chosenCondition: string | undefined,
+) {
   return db.$transaction(async (tx) => {
     const { runCounter } = await tx.study.update({
       where: { id: run.studyId },
@@ -256,7 +281,7 @@ async function createAssignedRun(
       condition: assigned.condition,
       counterbalanceCell: assigned.cell,
     });
-  });
+  }, ASSIGNMENT_TRANSACTION);
 }
 
 /**
