@@ -3,9 +3,14 @@
 // study's runs and calls `assignRun` inside one database transaction that holds the study's row
 // lock, so concurrent entries — on one app instance or several — are decided one after another.
 import { curriculumTaskPair } from "./curriculum";
-import type { Curriculum } from "./curriculum-schema";
+import { curriculumSchema, type Curriculum } from "./curriculum-schema";
 import { createRng, deriveSeed } from "./rng";
-import { applyCondition, type Condition, type StudyConfig } from "./study-config";
+import {
+  applyCondition,
+  studyConfigSchema,
+  type Condition,
+  type StudyConfig,
+} from "./study-config";
 import { getTaskPair, type TaskSlot } from "./task-pairs";
 
 /** RNG stream of the assignment draw, derived from the participant seed (curriculum uses 1, 2). */
@@ -119,4 +124,34 @@ export function keyMappingLabel(curriculum: Pick<Curriculum, "taskPair" | "swapp
   return pair.tasks
     .map((t) => `${t.id}: ${left} = ${t.describe.left}, ${right} = ${t.describe.right}`)
     .join("; ");
+}
+
+/**
+ * A stored run's export columns: its condition, key mapping in words, and its effective design as
+ * JSON (the fields a condition or the counterbalancing can change, plus task pair and keys).
+ */
+export function runDesignColumns(run: {
+  condition: string | null;
+  config: unknown;
+  curriculum: unknown;
+}) {
+  const c = studyConfigSchema.parse(run.config);
+  const curriculum = curriculumSchema.parse(run.curriculum);
+  return {
+    condition: run.condition ?? "",
+    keyMapping: keyMappingLabel(curriculum),
+    runConfig: JSON.stringify({
+      taskPair: c.taskPair,
+      blocks: c.blocks,
+      trialsPerBlock: c.trialsPerBlock,
+      // the task of the first main block (a "counterbalance" config is decided per run)
+      firstTask: curriculum.blocks[0]?.task ?? c.firstTask,
+      cueMode: c.cueMode,
+      feedback: c.feedback,
+      breakEveryBlocks: c.breakEveryBlocks,
+      timing: c.timing,
+      practiceTrials: c.practice.trials,
+      keys: c.keys,
+    }),
+  };
 }

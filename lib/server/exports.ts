@@ -6,6 +6,7 @@ import "server-only";
 
 import { Zip, ZipDeflate } from "fflate";
 
+import { runDesignColumns } from "@/lib/core/conditions";
 import { MODEL_SOURCES, type ModelSourceName } from "@/lib/core/model-sources";
 import { type StoredTrialFields, storedTrialFields } from "@/lib/core/trial-record";
 
@@ -25,6 +26,15 @@ export const EXPORT_COLUMNS = [
   ["participantIndex", "participant index within the study (the run whose curriculum this is)"],
   ["externalId", "recruiter id of the participant (e.g. Prolific PID), empty for direct links"],
   ["pilot", "true for researcher pilot runs (exclude from analysis)"],
+  ["condition", "the run's between-participant condition; empty for a study without conditions"],
+  [
+    "keyMapping",
+    "the run's key mapping per rule (e.g. 'parity: f = odd digits, j = even digits; magnitude: ...')",
+  ],
+  [
+    "runConfig",
+    "the run's effective design as JSON (its condition applied, first task decided): taskPair, blocks, trialsPerBlock, firstTask, cueMode, feedback, breakEveryBlocks, timing, practice trials, keys",
+  ],
   [
     "qualityFlags",
     "data-quality flags of the participant run (docs/quality.md: chance, chance-half, near-chance, misses, fast-rts, flat-rts, one-key, timing), separated by ';'; empty when none",
@@ -71,11 +81,18 @@ type RunInfo = {
   externalId: string | null;
   isPilot: boolean;
 };
+/** Per-run columns read once per run (quality flags, condition, key mapping, effective design). */
+type RunColumns = {
+  qualityFlags: string;
+  condition: string;
+  keyMapping: string;
+  runConfig: string;
+};
 
 /** The one mapping from a stored trial to an export row (human: `model` null). */
 export function toExportRow(
   slug: string,
-  run: (RunInfo & { qualityFlags: string }) | null,
+  run: (RunInfo & RunColumns) | null,
   t: StoredTrialFields & {
     phase?: string;
     rtMs?: number | null;
@@ -92,6 +109,9 @@ export function toExportRow(
     externalId: run?.externalId ?? null,
     pilot: run?.isPilot ?? false,
     qualityFlags: run?.qualityFlags ?? null,
+    condition: run?.condition ?? null,
+    keyMapping: run?.keyMapping ?? null,
+    runConfig: run?.runConfig ?? null,
     modelPreset: model?.preset ?? null,
     modelSource: model?.source ?? null,
     modelCanonical: model ? model.canonical : null,
@@ -104,16 +124,19 @@ export function toExportRow(
   };
 }
 
-/** ';'-joined quality flag codes of one run (its main trials are read once per run). */
-async function qualityFlagsOf(run: { id: string }): Promise<string> {
+/** One run's columns: ';'-joined quality flag codes (its main trials are read once per run), condition, key mapping, effective design. */
+async function runColumnsOf(run: { id: string }): Promise<RunColumns> {
   const db = getDb();
   const r = await db.run.findUnique({
     where: { id: run.id },
-    select: { id: true, config: true, expectedTrials: true },
+    select: { id: true, config: true, expectedTrials: true, condition: true, curriculum: true },
   });
-  if (!r) return "";
+  if (!r) return { qualityFlags: "", condition: "", keyMapping: "", runConfig: "" };
   const report = (await fetchRunsQuality([r])).get(r.id)!;
-  return report.flags.map((f) => f.code).join(";");
+  return {
+    qualityFlags: report.flags.map((f) => f.code).join(";"),
+    ...runDesignColumns(r),
+  };
 }
 
 async function* humanPages(studyId: string, slug: string): AsyncGenerator<ExportRow[]> {
@@ -124,7 +147,7 @@ async function* humanPages(studyId: string, slug: string): AsyncGenerator<Export
     select: { id: true, participantIndex: true, externalId: true, isPilot: true },
   });
   for (const run of runs) {
-    const qualityFlags = await qualityFlagsOf(run);
+    const columns = await runColumnsOf(run);
     for (const phase of ["practice", "main"] as const) {
       let after = -1;
       for (;;) {
@@ -134,7 +157,7 @@ async function* humanPages(studyId: string, slug: string): AsyncGenerator<Export
           take: EXPORT_PAGE_SIZE,
         });
         if (page.length === 0) break;
-        yield page.map((t) => toExportRow(slug, { ...run, qualityFlags }, t, null));
+        yield page.map((t) => toExportRow(slug, { ...run, ...columns }, t, null));
         after = page[page.length - 1].trialIndex;
         if (page.length < EXPORT_PAGE_SIZE) break;
       }
@@ -198,13 +221,13 @@ async function* modelPages(
     },
   });
   const canonical = canonicalStreamIds(modelRuns);
-  const flagsByRun = new Map<string, string>();
+  const columnsByRun = new Map<string, RunColumns>();
   for (const mr of modelRuns) {
     if (which === "canonical" && !canonical.has(mr.id)) continue;
     const model = { preset: mr.preset, source: mr.source, canonical: canonical.has(mr.id) };
-    if (mr.run && !flagsByRun.has(mr.run.id))
-      flagsByRun.set(mr.run.id, await qualityFlagsOf(mr.run));
-    const run = mr.run ? { ...mr.run, qualityFlags: flagsByRun.get(mr.run.id)! } : null;
+    if (mr.run && !columnsByRun.has(mr.run.id))
+      columnsByRun.set(mr.run.id, await runColumnsOf(mr.run));
+    const run = mr.run ? { ...mr.run, ...columnsByRun.get(mr.run.id)! } : null;
     let after = -1;
     for (;;) {
       const page = await db.modelTrial.findMany({
