@@ -3,9 +3,7 @@
 // instances with their own connection pools against one PostgreSQL database — are balanced
 // exactly, and each run keeps its condition, cell, effective config and key mapping.
 import { PrismaPg } from "@prisma/adapter-pg";
-import { NextRequest } from "next/server";
 
-import { GET } from "@/app/s/[slug]/route";
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
 import { studyConfigSchema, type StudyConfigInput } from "@/lib/core/study-config";
 import { correctKey, getTaskPair } from "@/lib/core/task-pairs";
@@ -117,32 +115,6 @@ describe("condition assignment in the database", () => {
       condition: "long",
     });
     expect(runs.slice(-3).map((r) => r.condition)).toEqual(["short", "short", "short"]);
-  });
-
-  it("a pilot link picks a condition; a wrong condition, or one on a participant link, is refused and stores nothing", async () => {
-    const study = await makeTestStudy("cond-pilot", "draft", design);
-    const enter = (query: string) =>
-      GET(new NextRequest(`http://test/s/cond-pilot?${query}`), {
-        params: Promise.resolve({ slug: "cond-pilot" }),
-      });
-    for (const q of [
-      `pilot=${study.id}&condition=medium`,
-      `pilot=${study.id}&condition=Long`,
-      `participant=x&condition=long`,
-    ]) {
-      const r = await enter(q);
-      expect(r.headers.get("location")).toMatch(/\/closed\?reason=(bad-condition|closed)$/);
-    }
-    await getDb().study.update({ where: { id: study.id }, data: { status: "open" } });
-    expect((await enter("participant=x&condition=long")).headers.get("location")).toMatch(
-      /reason=bad-condition$/,
-    );
-    expect(await getDb().run.count({ where: { studyId: study.id } })).toBe(0);
-    const ok = await enter(`pilot=${study.id}&condition=long`);
-    expect(ok.headers.get("location")).toMatch(/^\/run\//);
-    const [run] = await runsOf(study.id);
-    expect(run).toMatchObject({ condition: "long", isPilot: true });
-    expect(run.parsedConfig.trialsPerBlock).toBe(48);
   });
 
   it("stores trials judged by the run's own key mapping", async () => {
