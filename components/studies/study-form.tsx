@@ -8,8 +8,10 @@ import { useActionState, useMemo, useRef, useState, type ReactNode } from "react
 
 import { computeCurriculumPreview } from "@/lib/core/curriculum-preview";
 import { DURATION_PLACEHOLDER } from "@/lib/core/duration";
+import { CONDITION_FIELDS, type ConditionField } from "@/lib/core/study-config";
 import {
   choicesOf,
+  conditionFieldName,
   configFromForm,
   formDataFromValues,
   studyWarnings,
@@ -48,6 +50,10 @@ type Field =
     };
 
 type Section = { legend: string; fields: Field[]; note?: string };
+
+const CONDITIONS_LEGEND = "Conditions and counterbalancing";
+/** At most this many conditions (StudyConfig.conditions). */
+const MAX_CONDITIONS = 8;
 
 /** A choice field's options: the values StudyConfig allows, each with its label here. */
 function choices(path: string, labels: Record<string, string>): Option[] {
@@ -142,6 +148,31 @@ export function sections(taskLabels: { A: string; B: string }, slugLocked: boole
           label: "Study seed",
           kind: "number",
           help: "Each participant's curriculum is derived from it.",
+        },
+      ],
+    },
+    {
+      legend: CONDITIONS_LEGEND,
+      fields: [
+        {
+          name: "config.assignment",
+          label: "Assignment to conditions",
+          kind: "select",
+          help: "Balanced: each new participant joins a condition with the fewest completed or running participants.",
+          options: choices("config.assignment", {
+            balanced: "Balanced",
+            random: "Random (seeded)",
+          }),
+        },
+        {
+          name: "config.keyMapping",
+          label: "Key mapping",
+          kind: "select",
+          help: "Counterbalanced: which key means what is balanced per rule across participants (within each condition).",
+          options: choices("config.keyMapping", {
+            fixed: "Fixed (as in the instructions)",
+            counterbalance: "Counterbalanced across participants",
+          }),
         },
       ],
     },
@@ -398,6 +429,121 @@ function FieldView({
   );
 }
 
+const CONDITION_LABELS: Record<ConditionField, string> = {
+  blocks: "Blocks",
+  trialsPerBlock: "Trials per block",
+  firstTask: "First task",
+  cueMode: "Cue",
+  feedback: "Feedback",
+  breakEveryBlocks: "Break every … blocks",
+  "timing.fixationMs": "Fixation (ms)",
+  "timing.responseWindowMs": "Response window (ms)",
+  "timing.feedbackMs": "Feedback display (ms)",
+  "timing.itiMs": "Inter-trial interval (ms)",
+  "practice.trials": "Practice trials",
+};
+
+/** Condition `i`'s fields: its name, then one override per CONDITION_FIELDS entry (empty = base). */
+function conditionFields(i: number, base: Section[]): Field[] {
+  const baseField = (path: string) =>
+    base.flatMap((s) => s.fields).find((f) => f.name === `config.${path}`);
+  return [
+    {
+      name: conditionFieldName(i, "name"),
+      label: "Name",
+      kind: "text",
+      help: "Letters, digits, - and _; shown in exports and pilot links.",
+    },
+    ...CONDITION_FIELDS.map((field): Field => {
+      const name = conditionFieldName(i, field);
+      const label = CONDITION_LABELS[field];
+      const b = baseField(field);
+      return b?.kind === "select"
+        ? { name, label, kind: "select", options: [{ value: "", label: "As base" }, ...b.options] }
+        : { name, label, kind: "number" };
+    }),
+  ];
+}
+
+/**
+ * The condition rows: each a name and the settings it changes. Rows are numbered by position, so
+ * the server's messages ("config.conditions.1.trialsPerBlock") land on the row they are about.
+ */
+function ConditionsEditor({
+  values,
+  errors,
+  warnings,
+  base,
+  onChange,
+}: {
+  values: Record<string, Value>;
+  errors: Record<string, string>;
+  warnings: Record<string, string>;
+  base: Section[];
+  onChange: () => void;
+}) {
+  // Row ids: the rows the server sent keep their position as id (their values are stored under
+  // it); added rows get new ids and start empty.
+  const [initialRows] = useState(
+    () => Object.keys(values).filter((k) => /^config\.conditions\.\d+\.name$/.test(k)).length,
+  );
+  const [rows, setRows] = useState(() => Array.from({ length: initialRows }, (_, i) => i));
+  const [nextId, setNextId] = useState(initialRows);
+  const change = (next: number[]) => {
+    setRows(next);
+    // the live preview and warnings follow once the rows are in the DOM
+    setTimeout(onChange, 0);
+  };
+  return (
+    <div className="r-wide" data-testid="conditions">
+      <p className="r-help" style={{ marginTop: 0 }}>
+        Without conditions every participant gets the settings above. With conditions, each
+        participant is assigned one (between participants); a condition changes only the settings
+        you fill in — an empty field keeps the base setting.
+      </p>
+      {errors["config.conditions"] ? (
+        <span className="r-field-error" data-testid="error-config.conditions">
+          {errors["config.conditions"]}
+        </span>
+      ) : null}
+      {rows.map((id, i) => (
+        <fieldset key={id} data-testid={`condition-${i}`}>
+          <legend>Condition {i + 1}</legend>
+          <div className="r-grid">
+            {conditionFields(i, base).map((f, k) => (
+              <FieldView
+                key={k}
+                field={f}
+                value={id < initialRows ? values[conditionFields(id, base)[k].name] : undefined}
+                error={errors[f.name]}
+                warning={warnings[f.name]}
+              />
+            ))}
+          </div>
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => change(rows.filter((r) => r !== id))}
+          >
+            Remove condition {i + 1}
+          </button>
+        </fieldset>
+      ))}
+      <button
+        type="button"
+        className="button secondary"
+        disabled={rows.length >= MAX_CONDITIONS}
+        onClick={() => {
+          change([...rows, nextId]);
+          setNextId(nextId + 1);
+        }}
+      >
+        Add condition
+      </button>
+    </div>
+  );
+}
+
 export function StudyForm({
   action,
   initial,
@@ -437,7 +583,10 @@ export function StudyForm({
     sections(taskLabels, slugLocked).flatMap((s) => s.fields.map((f) => f.name)),
   );
   const stray = Object.entries(state.errors).filter(
-    ([path]) => !known.has(path) && path !== "acknowledgeExistingRuns",
+    ([path]) =>
+      !known.has(path) &&
+      path !== "acknowledgeExistingRuns" &&
+      !path.startsWith("config.conditions"),
   );
   return (
     // key: remount after each refused attempt so inputs show the values the server sent back.
@@ -481,6 +630,15 @@ export function StudyForm({
                   warning={warnings[f.name]}
                 />
               ))}
+              {section.legend === CONDITIONS_LEGEND ? (
+                <ConditionsEditor
+                  values={state.values}
+                  errors={state.errors}
+                  warnings={warnings}
+                  base={sections(taskLabels, slugLocked)}
+                  onChange={onFormChange}
+                />
+              ) : null}
             </div>
           </fieldset>
         ))}

@@ -25,6 +25,11 @@ export const curriculumSchema = z.object({
   /** Participant seed the curriculum was generated from. */
   seed: z.number().int(),
   keys: z.object({ left: z.string(), right: z.string() }),
+  /**
+   * Rules whose key sides are swapped for this participant (key-mapping counterbalancing,
+   * lib/core/conditions.ts); absent = every rule as the task-pair registry states it.
+   */
+  swapped: z.array(z.string()).optional(),
   /** Task of each main block, in order (blockIndex = position). */
   blocks: z.array(z.object({ blockIndex: z.number().int(), task: z.string() })),
   /** One practice attempt's trials (repeated attempts reuse them, re-indexed). */

@@ -11,6 +11,7 @@ import {
   isCongruent,
   otherTaskId,
   taskIdFor,
+  withSwappedSides,
   type TaskPair,
   type TaskSlot,
 } from "./task-pairs";
@@ -138,17 +139,27 @@ function buildTrials(
 }
 
 /**
+ * The task pair as this curriculum's participant meets it (with the run's key mapping): what
+ * every reader of a curriculum uses to judge, describe or encode its trials.
+ */
+export function curriculumTaskPair(curriculum: Pick<Curriculum, "taskPair" | "swapped">): TaskPair {
+  return withSwappedSides(getTaskPair(curriculum.taskPair), curriculum.swapped ?? []);
+}
+
+/**
  * The curriculum of one participant. `participantSeed` drives every random choice;
- * `participantIndex` only decides the first task when config.firstTask is "counterbalance".
+ * `participantIndex` only decides the first task when config.firstTask is "counterbalance";
+ * `swapped` names the rules whose key sides this participant has swapped (lib/core/conditions.ts).
  */
 export function generateCurriculum(
   config: StudyConfig,
   participantSeed: number,
   participantIndex = 0,
+  swapped: readonly string[] = [],
 ): Curriculum {
   if (!Number.isInteger(participantSeed))
     throw new Error(`participantSeed must be an integer, got ${participantSeed}`);
-  const pair = getTaskPair(config.taskPair);
+  const pair = curriculumTaskPair({ taskPair: config.taskPair, swapped: [...swapped] });
   const first = taskIdFor(pair, firstTaskSlot(config, participantIndex));
   const second = otherTaskId(pair, first);
 
@@ -169,6 +180,7 @@ export function generateCurriculum(
     taskPair: pair.id,
     seed: participantSeed,
     keys: { left: config.keys.left, right: config.keys.right },
+    ...(swapped.length > 0 ? { swapped: [...swapped] } : {}),
     blocks,
     practice: buildTrials(
       "practice",

@@ -84,7 +84,56 @@ export const modelOptionsSchema = z.object({
   runInParticipantBrowser: z.boolean({ error: "Tick or untick the box" }).default(false),
 });
 
-export const studyConfigSchema = z.object({
+/** The base fields a condition may override (docs/researcher-guide.md, "Conditions"). */
+export const CONDITION_FIELDS = [
+  "blocks",
+  "trialsPerBlock",
+  "firstTask",
+  "cueMode",
+  "feedback",
+  "breakEveryBlocks",
+  "timing.fixationMs",
+  "timing.responseWindowMs",
+  "timing.feedbackMs",
+  "timing.itiMs",
+  "practice.trials",
+] as const;
+export type ConditionField = (typeof CONDITION_FIELDS)[number];
+
+const conditionName = z
+  .string({ error: "Name the condition (letters, digits, - and _)" })
+  .min(1, "Name the condition (letters, digits, - and _)")
+  .max(32, "At most 32 characters")
+  .regex(/^[A-Za-z0-9_-]+$/, "Letters, digits, - and _ only (it appears in links and exports)");
+
+/**
+ * One between-participant condition: a name and a partial override of the base config. A field
+ * left out takes the base value; `effectiveConfig` (lib/core/conditions.ts) merges the two.
+ */
+export const conditionSchema = z.strictObject(
+  {
+    name: conditionName,
+    blocks: whole("Blocks", 2, 100).optional(),
+    trialsPerBlock: whole("Trials per block", 4, 200).optional(),
+    firstTask: oneOf(["A", "B", "counterbalance"], "which task comes first").optional(),
+    cueMode: oneOf(["none", "cued"], "uncued or cued").optional(),
+    feedback: oneOf(["trial", "none"], "feedback after every trial or none").optional(),
+    breakEveryBlocks: whole("Break every … blocks", 0, 100).optional(),
+    timing: z
+      .strictObject({
+        fixationMs: ms(0, 5000, "Fixation").optional(),
+        responseWindowMs: ms(200, 10_000, "Response window").optional(),
+        feedbackMs: ms(0, 5000, "Feedback").optional(),
+        itiMs: ms(0, 5000, "Inter-trial interval").optional(),
+      })
+      .optional(),
+    practice: z.strictObject({ trials: whole("Practice trials", 0, 64).optional() }).optional(),
+  },
+  { error: "Unknown condition setting" },
+);
+export type Condition = z.infer<typeof conditionSchema>;
+
+const studyConfigObject = z.object({
   taskPair: oneOf(["parity-magnitude"], "a task pair").default("parity-magnitude"),
   /** At least 2 blocks: one switch. */
   blocks: whole("Blocks", 2, 100).default(20),
@@ -118,6 +167,58 @@ export const studyConfigSchema = z.object({
     ),
   model: modelOptionsSchema.prefault({}),
   recruitment: recruitmentSchema.prefault({}),
+  /** Between-participant conditions (none: every participant gets this config, as before). */
+  conditions: z
+    .array(conditionSchema, { error: "Conditions must be a list" })
+    .max(8, "At most 8 conditions")
+    .default([]),
+  /** How a new participant's condition is chosen (lib/core/conditions.ts). */
+  assignment: oneOf(["balanced", "random"], "balanced or random assignment").default("balanced"),
+  /** "counterbalance": which key means what, per rule, is balanced across participants. */
+  keyMapping: oneOf(["fixed", "counterbalance"], "fixed or counterbalanced key mapping").default(
+    "fixed",
+  ),
+});
+
+/** A condition applied to a base config (no conditions of its own left in the result). */
+export function applyCondition<C extends z.infer<typeof studyConfigObject>>(
+  base: C,
+  condition: Condition,
+): C {
+  const { name: _name, timing, practice, ...top } = condition;
+  return {
+    ...base,
+    ...defined(top),
+    timing: { ...base.timing, ...defined(timing ?? {}) },
+    practice: { ...base.practice, ...defined(practice ?? {}) },
+    conditions: [],
+  };
+}
+
+/** The entries of `o` that are set (an explicit undefined must not erase a base value). */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export const studyConfigSchema = studyConfigObject.superRefine((config, ctx) => {
+  const seen = new Set<string>();
+  config.conditions.forEach((condition, i) => {
+    if (seen.has(condition.name))
+      ctx.addIssue({
+        code: "custom",
+        path: ["conditions", i, "name"],
+        message: `Two conditions are called "${condition.name}"`,
+      });
+    seen.add(condition.name);
+    // Each condition's effective config must be a valid config in its own right.
+    const r = studyConfigObject.safeParse(applyCondition(config, condition));
+    for (const issue of r.success ? [] : r.error.issues)
+      ctx.addIssue({
+        code: "custom",
+        path: ["conditions", i, ...issue.path],
+        message: issue.message,
+      });
+  });
 });
 
 export type StudyConfig = z.infer<typeof studyConfigSchema>;

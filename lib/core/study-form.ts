@@ -2,7 +2,14 @@
 // issue path names the field it belongs to. These functions convert between the nested
 // StudyConfig and the flat form, using the defaults' value types to know what each field holds.
 import { estimateDuration, LONG_STUDY_MINUTES } from "./duration";
-import { defaultStudyConfig, studyConfigSchema, type StudyConfig } from "./study-config";
+import { effectiveConfig } from "./conditions";
+import {
+  CONDITION_FIELDS,
+  defaultStudyConfig,
+  studyConfigSchema,
+  type ConditionField,
+  type StudyConfig,
+} from "./study-config";
 
 export type StudyFormValue = string | boolean | string[];
 export type StudyFormValues = Record<string, StudyFormValue>;
@@ -19,8 +26,39 @@ function leavesOf(value: unknown, prefix: string): Leaf[] {
   return [{ path: prefix, kind }];
 }
 
-/** Every config field of the form, with its kind (from the science defaults). */
-export const CONFIG_FIELDS: readonly Leaf[] = leavesOf(defaultStudyConfig(), "config");
+/**
+ * Every config field of the form, with its kind (from the science defaults). The conditions are a
+ * list of rows with fields of their own (conditionFieldName), not one field.
+ */
+export const CONFIG_FIELDS: readonly Leaf[] = leavesOf(defaultStudyConfig(), "config").filter(
+  (f) => f.path !== "config.conditions",
+);
+
+/** The form field of condition `i`'s name or override ("config.conditions.0.trialsPerBlock"). */
+export function conditionFieldName(i: number, field: ConditionField | "name"): string {
+  return `config.conditions.${i}.${field}`;
+}
+
+/** A condition field's kind: that of the base field it overrides. */
+function conditionFieldKind(field: ConditionField): Leaf["kind"] {
+  return CONFIG_FIELDS.find((f) => f.path === `config.${field}`)!.kind;
+}
+
+/** The positions of the condition rows a form holds (each row has a name field). */
+function conditionRows(names: Iterable<string>): number[] {
+  const rows = new Set<number>();
+  for (const name of names) {
+    const m = /^config\.conditions\.(\d+)\.name$/.exec(name);
+    if (m) rows.add(Number(m[1]));
+  }
+  return [...rows].sort((a, b) => a - b);
+}
+
+/** A typed number, or the raw text when it does not parse (so the schema reports it on its field). */
+function formNumber(raw: string): number | string {
+  const trimmed = raw.trim();
+  return trimmed !== "" && Number.isFinite(Number(trimmed)) ? Number(trimmed) : raw;
+}
 
 function getPath(obj: unknown, path: string): unknown {
   return path
@@ -56,6 +94,13 @@ export function studyFormValues(study: {
             ? ""
             : String(v);
   }
+  study.config.conditions.forEach((condition, i) => {
+    values[conditionFieldName(i, "name")] = condition.name;
+    for (const field of CONDITION_FIELDS) {
+      const v = getPath(condition, field);
+      values[conditionFieldName(i, field)] = v === undefined ? "" : String(v);
+    }
+  });
   return values;
 }
 
@@ -84,7 +129,25 @@ export function formValuesFromFormData(fd: FormData): StudyFormValues {
           ? fd.getAll(path).map(String)
           : String(fd.get(path) ?? "");
   }
+  for (const i of conditionRows(fd.keys()))
+    for (const field of ["name" as const, ...CONDITION_FIELDS])
+      values[conditionFieldName(i, field)] = String(fd.get(conditionFieldName(i, field)) ?? "");
   return values;
+}
+
+/** The condition rows of a submitted form; an empty override field means "as the base config". */
+function conditionsFromForm(fd: FormData) {
+  return conditionRows(fd.keys()).map((i) => {
+    const condition: Record<string, unknown> = {
+      name: String(fd.get(conditionFieldName(i, "name")) ?? "").trim(),
+    };
+    for (const field of CONDITION_FIELDS) {
+      const raw = String(fd.get(conditionFieldName(i, field)) ?? "");
+      if (raw.trim() === "") continue;
+      setPath(condition, field, conditionFieldKind(field) === "number" ? formNumber(raw) : raw);
+    }
+    return condition;
+  });
 }
 
 /**
@@ -99,18 +162,10 @@ export function studyInputFromForm(fd: FormData) {
     else if (kind === "list") setPath(config, key, fd.getAll(path).map(String));
     else {
       const raw = String(fd.get(path) ?? "");
-      const trimmed = raw.trim();
-      setPath(
-        config,
-        key,
-        kind === "number"
-          ? trimmed !== "" && Number.isFinite(Number(trimmed))
-            ? Number(trimmed)
-            : raw
-          : raw,
-      );
+      setPath(config, key, kind === "number" ? formNumber(raw) : raw);
     }
   }
+  config.conditions = conditionsFromForm(fd);
   return {
     title: String(fd.get("title") ?? ""),
     slug: String(fd.get("slug") ?? ""),
@@ -144,10 +199,18 @@ export function studyWarnings(config: StudyConfig): Record<string, string> {
   if (config.model.presets.length === 0)
     warnings["config.model.presets"] =
       "No model preset: no model will learn your participants' curricula, and the dashboard will show humans only.";
-  const d = estimateDuration(config);
-  if (d.minutes > LONG_STUDY_MINUTES)
-    warnings["config.trialsPerBlock"] =
-      `A very long study: about ${d.minutes} minutes for ${d.mainTrials.toLocaleString("en")} main trials (up to ${d.maxMinutes} with every practice attempt). Attention drops in long sessions; consider fewer blocks or trials.`;
+  const long = (c: StudyConfig) => {
+    const d = estimateDuration(c);
+    return d.minutes > LONG_STUDY_MINUTES
+      ? `A very long study: about ${d.minutes} minutes for ${d.mainTrials.toLocaleString("en")} main trials (up to ${d.maxMinutes} with every practice attempt). Attention drops in long sessions; consider fewer blocks or trials.`
+      : null;
+  };
+  const baseLong = long(config);
+  if (baseLong) warnings["config.trialsPerBlock"] = baseLong;
+  config.conditions.forEach((c, i) => {
+    const conditionLong = long(effectiveConfig(config, c.name));
+    if (conditionLong) warnings[conditionFieldName(i, "trialsPerBlock")] = conditionLong;
+  });
   return warnings;
 }
 

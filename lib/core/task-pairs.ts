@@ -86,6 +86,28 @@ export function otherTaskId(pair: TaskPair, taskId: string): string {
   return pair.tasks[0].id === taskId ? pair.tasks[1].id : pair.tasks[0].id;
 }
 
+/**
+ * The pair as one participant meets it when key mappings are counterbalanced: each rule named in
+ * `swapped` sends every stimulus to the other side (and its instructions say so). Everything that
+ * judges or encodes a trial — correct key, congruency, model target — reads this pair, so the
+ * participant's screen, stored trials and analyses agree on one mapping.
+ */
+export function withSwappedSides(pair: TaskPair, swapped: readonly string[]): TaskPair {
+  if (swapped.length === 0) return pair;
+  for (const id of swapped) getTask(pair, id);
+  const flip = (side: KeySide): KeySide => (side === "left" ? "right" : "left");
+  const tasks = pair.tasks.map((t) =>
+    swapped.includes(t.id)
+      ? {
+          ...t,
+          sideFor: (s: string) => flip(t.sideFor(s)),
+          describe: { left: t.describe.right, right: t.describe.left },
+        }
+      : t,
+  ) as unknown as TaskPair["tasks"];
+  return { ...pair, tasks };
+}
+
 function assertStimulus(pair: TaskPair, stimulus: string) {
   if (!pair.stimuli.includes(stimulus)) {
     throw new Error(

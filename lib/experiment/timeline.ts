@@ -18,7 +18,8 @@ import { consentTextFor } from "@/lib/core/duration";
 import { escapeHtml } from "@/lib/core/html";
 import { OUTCOME_MESSAGES, type EarlyOutcome } from "@/lib/core/outcomes";
 import type { StudyConfig } from "@/lib/core/study-config";
-import { getTask, getTaskPair, type TaskPair } from "@/lib/core/task-pairs";
+import { curriculumTaskPair } from "@/lib/core/curriculum";
+import { getTask, type TaskPair } from "@/lib/core/task-pairs";
 import type { TrialRecord } from "@/lib/core/trial-record";
 
 import TaskTrialPlugin, { type TaskTrialData } from "./plugin-task-trial";
@@ -83,7 +84,7 @@ function ruleHtml(pair: TaskPair, taskId: string, keys: Curriculum["keys"], cued
 }
 
 function instructionPages(config: StudyConfig, curriculum: Curriculum, resume: boolean): string[] {
-  const pair = getTaskPair(curriculum.taskPair);
+  const pair = curriculumTaskPair(curriculum);
   const cued = config.cueMode === "cued";
   const rules = `<ul>${pair.tasks.map((t) => ruleHtml(pair, t.id, curriculum.keys, cued)).join("")}</ul>`;
   const switching = cued
@@ -165,7 +166,7 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
       `resume.mainTrialsDone must be an integer in 0…${curriculum.trials.length}, got ${resume.mainTrialsDone}`,
     );
   }
-  const pair = getTaskPair(curriculum.taskPair);
+  const pair = curriculumTaskPair(curriculum);
   const resuming = isResume(resume);
   const timeline: TimelineArray = [];
   const endEarly = (reason: EarlyEnd) => {

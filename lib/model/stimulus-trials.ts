@@ -2,7 +2,8 @@
 // the explicit trial sequence a participant sees, encoded for the model. Generic: any encoder that
 // maps a curriculum trial to (input x ∈ R^{d_in}, target y* ∈ R^{d_out}).
 import type { Curriculum, CurriculumTrial } from "@/lib/core/curriculum-schema";
-import { encodeStimulus, getTaskPair, targetFor } from "@/lib/core/task-pairs";
+import { curriculumTaskPair } from "@/lib/core/curriculum";
+import { encodeStimulus, targetFor } from "@/lib/core/task-pairs";
 import type { TrialRecord } from "@/lib/core/trial-record";
 
 import { gatesPerPath } from "./config";
@@ -49,8 +50,8 @@ export function curriculumToStimulusTrials(
 }
 
 /** Default encoder from the task-pair registry: one-hot stimulus, target ±1 (lib/core/task-pairs.ts). */
-export function defaultEncoder(curriculum: Pick<Curriculum, "taskPair">): TrialEncoder {
-  const pair = getTaskPair(curriculum.taskPair);
+export function defaultEncoder(curriculum: Pick<Curriculum, "taskPair" | "swapped">): TrialEncoder {
+  const pair = curriculumTaskPair(curriculum);
   return (t) => ({
     input: encodeStimulus(pair, t.stimulus),
     target: [targetFor(pair, t.task, t.stimulus)],

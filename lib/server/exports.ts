@@ -11,6 +11,7 @@ import { createHash, createHmac, randomBytes } from "node:crypto";
 import { Zip, ZipDeflate } from "fflate";
 
 import { consentTextFor } from "@/lib/core/duration";
+import { runDesignColumns } from "@/lib/core/conditions";
 import { MODEL_SOURCES, type ModelSourceName } from "@/lib/core/model-sources";
 import { returnReasonOf } from "@/lib/core/outcomes";
 import { studyConfigSchema } from "@/lib/core/study-config";
@@ -52,6 +53,15 @@ const PRIVATE_ID_COLUMNS = [
 
 const RUN_COLUMNS = [
   ["pilot", "true for researcher pilot runs (exclude from analysis)"],
+  ["condition", "the run's between-participant condition; empty for a study without conditions"],
+  [
+    "keyMapping",
+    "the run's key mapping per rule (e.g. 'parity: f = odd digits, j = even digits; magnitude: ...')",
+  ],
+  [
+    "runConfig",
+    "the run's effective design as JSON (its condition applied, first task decided): taskPair, blocks, trialsPerBlock, firstTask, cueMode, feedback, breakEveryBlocks, timing, practice trials, keys",
+  ],
   [
     "runStatus",
     "status of the participant run at export time: started, active, completed, abandoned or returned",
@@ -214,6 +224,8 @@ const runSelect = {
   seed: true,
   expectedTrials: true,
   config: true,
+  condition: true,
+  curriculum: true,
 } as const;
 
 type RunRow = {
@@ -232,6 +244,15 @@ type RunRow = {
   seed: number;
   expectedTrials: number;
   config: unknown;
+  condition: string | null;
+  curriculum: unknown;
+};
+/** Per-run columns read once per run (quality flags, condition, key mapping, effective design). */
+type RunColumns = {
+  qualityFlags: string;
+  condition: string;
+  keyMapping: string;
+  runConfig: string;
 };
 
 /** The run-level cells shared by the trial rows and the runs table. */
@@ -239,7 +260,7 @@ type RunCells = Record<string, CellValue>;
 
 type ExportContext = { slug: string; audience: ExportAudience; secret: string };
 
-function runCells(ctx: ExportContext, run: RunRow, qualityFlags: string | null): RunCells {
+function runCells(ctx: ExportContext, run: RunRow, columns: RunColumns): RunCells {
   const outcome =
     run.status === "completed"
       ? "completed"
@@ -263,7 +284,7 @@ function runCells(ctx: ExportContext, run: RunRow, qualityFlags: string | null):
     runCompletedAt: run.completedAt?.toISOString() ?? null,
     codeVersion: run.codeVersion,
     consentVersion: consentVersionOf(run.config),
-    qualityFlags,
+    ...columns,
   };
 }
 
@@ -299,16 +320,19 @@ export function toExportRow(
   };
 }
 
-/** ';'-joined quality flag codes of one run (its main trials are read once per run). */
-async function qualityFlagsOf(run: { id: string }): Promise<string> {
+/** One run's columns: ';'-joined quality flag codes (its main trials are read once per run), condition, key mapping, effective design. */
+async function runColumnsOf(run: { id: string }): Promise<RunColumns> {
   const db = getDb();
   const r = await db.run.findUnique({
     where: { id: run.id },
-    select: { id: true, config: true, expectedTrials: true },
+    select: { id: true, config: true, expectedTrials: true, condition: true, curriculum: true },
   });
-  if (!r) return "";
+  if (!r) return { qualityFlags: "", condition: "", keyMapping: "", runConfig: "" };
   const report = (await fetchRunsQuality([r])).get(r.id)!;
-  return report.flags.map((f) => f.code).join(";");
+  return {
+    qualityFlags: report.flags.map((f) => f.code).join(";"),
+    ...runDesignColumns(r),
+  };
 }
 
 async function* humanPages(studyId: string, ctx: ExportContext): AsyncGenerator<ExportRow[]> {
@@ -319,7 +343,7 @@ async function* humanPages(studyId: string, ctx: ExportContext): AsyncGenerator<
     select: runSelect,
   });
   for (const run of runs) {
-    const cells = runCells(ctx, run, await qualityFlagsOf(run));
+    const cells = runCells(ctx, run, await runColumnsOf(run));
     for (const phase of ["practice", "main"] as const) {
       let after = -1;
       for (;;) {
@@ -397,7 +421,7 @@ async function* modelPages(
     if (which === "canonical" && !canonical.has(mr.id)) continue;
     const model = { preset: mr.preset, source: mr.source, canonical: canonical.has(mr.id) };
     if (mr.run && !cellsByRun.has(mr.run.id))
-      cellsByRun.set(mr.run.id, runCells(ctx, mr.run, await qualityFlagsOf(mr.run)));
+      cellsByRun.set(mr.run.id, runCells(ctx, mr.run, await runColumnsOf(mr.run)));
     const run = mr.run ? cellsByRun.get(mr.run.id)! : null;
     let after = -1;
     for (;;) {
@@ -444,7 +468,10 @@ async function* runPages(studyId: string, ctx: ExportContext): AsyncGenerator<Ex
     const count = (runId: string, phase: string) =>
       counts.find((c) => c.runId === runId && c.phase === phase)?._count._all ?? 0;
     yield runs.map((run) => {
-      const { qualityFlags: _q, ...cells } = runCells(ctx, run, null);
+      const { qualityFlags: _q, ...cells } = runCells(ctx, run, {
+        qualityFlags: "",
+        ...runDesignColumns(run),
+      });
       const anyTrial = count(run.id, "main") + count(run.id, "practice") > 0;
       return {
         study: ctx.slug,

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
 import type { RunCompletion } from "@/lib/core/api-responses";
+import { assignRun, findCondition, usesAssignment } from "@/lib/core/conditions";
 import { generateCurriculum, participantSeedFor } from "@/lib/core/curriculum";
 import {
   curriculumMismatch,
@@ -26,7 +27,7 @@ import {
 import { recruitmentSchema, studyConfigSchema, type StudyConfig } from "@/lib/core/study-config";
 import { trialRecordSchema, type TrialRecord } from "@/lib/core/trial-record";
 
-import { getDb } from "./db";
+import { getDb, type Db } from "./db";
 import { serverEnv } from "./env";
 import { enqueueModelStreams } from "./jobs";
 import { HttpError, parseOr422 } from "./http";
@@ -49,6 +50,8 @@ export const entryParamsSchema = z.object({
   hitId: externalIdValue.optional(),
   participant: externalIdValue.optional(),
   pilot: z.string().max(64).optional(),
+  /** A pilot link's choice of condition (by name); refused on a participant link. */
+  condition: z.string().max(64).optional(),
 });
 export type EntryParams = z.infer<typeof entryParamsSchema>;
 
@@ -58,7 +61,13 @@ export type EntryResult =
   | {
       kind: "refused";
       reason:
-        "closed" | "archived" | "already-completed" | "not-found" | "rate-limited" | "bad-pilot";
+        | "closed"
+        | "archived"
+        | "already-completed"
+        | "not-found"
+        | "rate-limited"
+        | "bad-pilot"
+        | "bad-condition";
     };
 
 /**
@@ -118,9 +127,15 @@ function externalIdentity(p: EntryParams) {
 export async function createOrResumeRun(
   slug: string,
   params: EntryParams,
-  opts: { resumeToken?: string; userAgent?: string; clientIp?: string } = {},
+  opts: {
+    resumeToken?: string;
+    userAgent?: string;
+    clientIp?: string;
+    /** The database client; tests pass a second one to act as a second app instance. */
+    db?: Db;
+  } = {},
 ): Promise<EntryResult> {
-  const db = getDb();
+  const db = opts.db ?? getDb();
   const study = await db.study.findUnique({ where: { slug } });
   if (!study) return { kind: "refused", reason: "not-found" };
   // An archived study has ended for everyone, pilots included (lib/server/studies.ts).
@@ -130,6 +145,13 @@ export async function createOrResumeRun(
     return { kind: "refused", reason: "bad-pilot" };
   const isPilot = params.pilot !== undefined;
   if (study.status !== "open" && !isPilot) return { kind: "refused", reason: "closed" };
+  const config = studyConfigSchema.parse(study.config);
+  // Only a pilot may pick its condition, and only one the study has.
+  if (
+    params.condition !== undefined &&
+    (!isPilot || findCondition(config, params.condition) === undefined)
+  )
+    return { kind: "refused", reason: "bad-condition" };
 
   const identity = externalIdentity(params);
   const existing = identity.externalId
@@ -158,36 +180,11 @@ export async function createOrResumeRun(
       if (!limit.allowed) return { kind: "refused", reason: "rate-limited" };
     }
   }
-  const config = studyConfigSchema.parse(study.config);
-  // The counter update is atomic, so concurrent entries get distinct participant indices.
-  const { runCounter } = await db.study.update({
-    where: { id: study.id },
-    data: { runCounter: { increment: 1 } },
-    select: { runCounter: true },
-  });
-  const participantIndex = runCounter - 1; // 0-based, like the curriculum preview's "participant 0"
-  const seed = participantSeedFor(config.seed, participantIndex);
-  const curriculum = generateCurriculum(config, seed, participantIndex);
-  // One INSERT with the curriculum and config passed as JSON text: Prisma's argument serialiser
-  // walks a Json value key by key (≈ 9 ms of CPU for a 480-trial curriculum), which made entering a
-  // study the most expensive request of a launch burst (docs/RELIABILITY.md).
-  // Two tabs racing on the same external id: the unique index lets one win; the other resumes it.
-  const now = new Date();
-  const inserted = await db.$queryRaw<{ token: string }[]>`
-    INSERT INTO "Run" (id, "studyId", token, "participantIndex", source, "externalId", "externalStudyId",
-                       "externalSessionId", "isPilot", seed, curriculum, config, "codeVersion", "expectedTrials",
-                       "userAgent", "startedAt", "lastSeenAt")
-    VALUES (${newRunId()}, ${study.id}, ${newToken()}, ${participantIndex}, ${identity.source}, ${identity.externalId ?? null},
-            ${identity.externalStudyId ?? null}, ${identity.externalSessionId ?? null}, ${isPilot}, ${seed},
-            ${JSON.stringify(curriculum)}::jsonb, ${JSON.stringify(config)}::jsonb, ${codeVersion()}, ${curriculum.trials.length},
-            ${opts.userAgent?.slice(0, 400) ?? null}, ${now}, ${now})
-    ON CONFLICT ("studyId", "externalId") DO NOTHING
-    RETURNING token`;
-  if (inserted.length === 1) {
-    // the participant's next requests (curriculum, first trials) will need exactly this snapshot
-    cacheSnapshot(inserted[0].token, { curriculum, config });
-    return { kind: "run", token: inserted[0].token, resumed: false };
-  }
+  const newRun = { studyId: study.id, identity, isPilot, userAgent: opts.userAgent };
+  const inserted = usesAssignment(config)
+    ? await createAssignedRun(db, config, newRun, params.condition)
+    : await createPlainRun(db, config, newRun);
+  if (inserted) return { kind: "run", token: inserted, resumed: false };
   const winner = await db.run.findUnique({
     where: { studyId_externalId: { studyId: study.id, externalId: identity.externalId! } },
   });
@@ -195,6 +192,135 @@ export async function createOrResumeRun(
   // the other tab's run, just created: share it (a move would leave the tabs fighting over it)
   const finished = winner.status === "completed" || winner.status === "returned";
   return { kind: "run", token: winner.token, resumed: true, ...(finished ? { finished } : {}) };
+}
+
+type NewRun = {
+  studyId: string;
+  identity: ReturnType<typeof externalIdentity>;
+  isPilot: boolean;
+  userAgent: string | undefined;
+};
+
+/** A run of a study without conditions or counterbalanced keys; its token, or null on a conflict. */
+async function createPlainRun(db: Db, config: StudyConfig, run: NewRun) {
+  // The counter update is atomic, so concurrent entries get distinct participant indices.
+  const { runCounter } = await db.study.update({
+    where: { id: run.studyId },
+    data: { runCounter: { increment: 1 } },
+    select: { runCounter: true },
+  });
+  const participantIndex = runCounter - 1; // 0-based, like the curriculum preview's "participant 0"
+  const seed = participantSeedFor(config.seed, participantIndex);
+  const curriculum = generateCurriculum(config, seed, participantIndex);
+  return insertRun(db, run, { participantIndex, seed, curriculum, config });
+}
+
+/**
+ * A run of a study with conditions or counterbalanced key mappings (lib/core/conditions.ts). The
+ * decision is made in the database, not in this process: one transaction increments the study's
+ * run counter — which holds the study row's lock until commit — then tallies the runs that count
+ * (completed or in progress, pilots excluded) and inserts the new run. Concurrent entries, from
+ * this app instance or another, therefore see each other's runs and are balanced exactly. The run
+ * stores its condition, counterbalancing cell and effective config; its curriculum is generated
+ * from that config and its seed. Token, or null on an external-id conflict.
+ */
+async function createAssignedRun(
+  db: Db,
+  config: StudyConfig,
+  run: NewRun,
+  chosenCondition: string | undefined,
+) {
+  return oneAtATime(db, () => assignInTransaction(db, config, run, chosenCondition));
+}
+
+/**
+ * Run this process's assignment transactions one at a time per client. Correctness comes from the
+ * database lock (createAssignedRun); this only keeps a burst of entries from queueing dozens of
+ * transactions at once: embedded PGlite runs one transaction at a time, and a transaction that
+ * Prisma stopped waiting for (maxWait) would still be started by PGlite later and never finished.
+ */
+const assignmentQueues = new WeakMap<Db, Promise<unknown>>();
+function oneAtATime<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  const next = (assignmentQueues.get(db) ?? Promise.resolve()).catch(() => undefined).then(fn);
+  assignmentQueues.set(db, next);
+  return next;
+}
+
+/** Generous limits: a launch burst queues entries behind the study's row lock. */
+const ASSIGNMENT_TRANSACTION = { maxWait: 30_000, timeout: 30_000 };
+
+async function assignInTransaction(
+  db: Db,
+  config: StudyConfig,
+  run: NewRun,
+  chosenCondition: string | undefined,
+) {
+  return db.$transaction(async (tx) => {
+    const { runCounter } = await tx.study.update({
+      where: { id: run.studyId },
+      data: { runCounter: { increment: 1 } },
+      select: { runCounter: true },
+    });
+    const tallies = await tx.$queryRaw<
+      { condition: string | null; cell: number | null; runs: number }[]
+    >`
+      SELECT condition, "counterbalanceCell" AS cell, count(*)::int AS runs FROM "Run"
+      WHERE "studyId" = ${run.studyId} AND NOT "isPilot" AND status IN ('started', 'active', 'completed')
+      GROUP BY condition, "counterbalanceCell"`;
+    const participantIndex = runCounter - 1;
+    const seed = participantSeedFor(config.seed, participantIndex);
+    const assigned = assignRun(config, tallies, seed, chosenCondition);
+    const curriculum = generateCurriculum(
+      assigned.config,
+      seed,
+      participantIndex,
+      assigned.swapped,
+    );
+    return insertRun(tx, run, {
+      participantIndex,
+      seed,
+      curriculum,
+      config: assigned.config,
+      condition: assigned.condition,
+      counterbalanceCell: assigned.cell,
+    });
+  }, ASSIGNMENT_TRANSACTION);
+}
+
+/**
+ * Insert a new run; its token, or null when another entry holds the external id already.
+ * One INSERT with the curriculum and config passed as JSON text: Prisma's argument serialiser
+ * walks a Json value key by key (≈ 9 ms of CPU for a 480-trial curriculum), which made entering a
+ * study the most expensive request of a launch burst (docs/RELIABILITY.md).
+ * Two tabs racing on the same external id: the unique index lets one win; the other resumes it.
+ */
+async function insertRun(
+  db: Pick<Db, "$queryRaw">,
+  run: NewRun,
+  row: RunSnapshot & {
+    participantIndex: number;
+    seed: number;
+    condition?: string | null;
+    counterbalanceCell?: number;
+  },
+): Promise<string | null> {
+  const { identity } = run;
+  const { curriculum, config } = row;
+  const now = new Date();
+  const inserted = await db.$queryRaw<{ token: string }[]>`
+    INSERT INTO "Run" (id, "studyId", token, "participantIndex", source, "externalId", "externalStudyId",
+                       "externalSessionId", "isPilot", seed, curriculum, config, "codeVersion", "expectedTrials",
+                       "userAgent", "startedAt", "lastSeenAt", condition, "counterbalanceCell")
+    VALUES (${newRunId()}, ${run.studyId}, ${newToken()}, ${row.participantIndex}, ${identity.source}, ${identity.externalId ?? null},
+            ${identity.externalStudyId ?? null}, ${identity.externalSessionId ?? null}, ${run.isPilot}, ${row.seed},
+            ${JSON.stringify(curriculum)}::jsonb, ${JSON.stringify(config)}::jsonb, ${codeVersion()}, ${curriculum.trials.length},
+            ${run.userAgent?.slice(0, 400) ?? null}, ${now}, ${now}, ${row.condition ?? null}, ${row.counterbalanceCell ?? null})
+    ON CONFLICT ("studyId", "externalId") DO NOTHING
+    RETURNING token`;
+  if (inserted.length !== 1) return null;
+  // the participant's next requests (curriculum, first trials) will need exactly this snapshot
+  cacheSnapshot(inserted[0].token, { curriculum, config });
+  return inserted[0].token;
 }
 
 /**

@@ -131,6 +131,14 @@ export default async function StudyPage({
             path={`/s/${study.slug}?pilot=${study.id}`}
             testId="pilot-link"
           />
+          {config.conditions.map((c) => (
+            <CopyLink
+              key={c.name}
+              label={`Pilot link, condition ${c.name}`}
+              path={`/s/${study.slug}?pilot=${study.id}&condition=${encodeURIComponent(c.name)}`}
+              testId={`pilot-link-${c.name}`}
+            />
+          ))}
         </div>
         <p className="muted" style={{ marginBottom: 0 }}>
           Paste the Prolific URL into Prolific as is (it fills in the ids). Pilot runs work in every

@@ -24,6 +24,10 @@ const messages: Record<string, { title: string; body: string }> = {
     title: "This pilot link is not valid",
     body: "The pilot link does not match this study, so no session was started. Copy the pilot link from the study's page again.",
   },
+  "bad-condition": {
+    title: "This condition is not valid",
+    body: "Only a pilot link can choose a condition, and only one that this study has (the names are case-sensitive), so no session was started. Copy the pilot link from the study's page again.",
+  },
   "bad-link": {
     title: "This link is not valid",
     body: "Some of the link's parameters are malformed. Please use the exact link you were given.",

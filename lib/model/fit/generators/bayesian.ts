@@ -7,7 +7,8 @@
 // Only incongruent digits are informative, so switches are detected after 1–3 trials; the switch
 // cost does not change with practice (h is fixed).
 import { createRng } from "@/lib/core/rng";
-import { correctKey, getTaskPair } from "@/lib/core/task-pairs";
+import { curriculumTaskPair } from "@/lib/core/curriculum";
+import { correctKey } from "@/lib/core/task-pairs";
 
 import { drawExGaussian, sampleExGaussian } from "./rt";
 import { type Generator, toTrialRecords, uniform } from "./types";
@@ -30,7 +31,7 @@ export const bayesianRuleInference: Generator = {
       ...rt,
     };
     const { curriculum, config } = ctx;
-    const pair = getTaskPair(curriculum.taskPair);
+    const pair = curriculumTaskPair(curriculum);
     const [A, B] = [pair.tasks[0].id, pair.tasks[1].id];
     // the instructions and practice start with the first block's rule
     let b = curriculum.trials[0]?.task === A ? 0.9 : 0.1;

@@ -5,7 +5,8 @@
 // small congruency cost. How the post-switch cost changes across switches is what tells them
 // apart: it falls with practice, stays the same, or there is none.
 import { createRng } from "@/lib/core/rng";
-import { getTaskPair, otherTaskId, correctKey } from "@/lib/core/task-pairs";
+import { curriculumTaskPair } from "@/lib/core/curriculum";
+import { otherTaskId, correctKey } from "@/lib/core/task-pairs";
 
 import { drawExGaussian, sampleExGaussian } from "./rt";
 import { type Generator, type GeneratorContext, toTrialRecords, uniform } from "./types";
@@ -36,7 +37,7 @@ function ruleKnower(
     ...extra(rng),
   };
   const { curriculum, config } = ctx;
-  const pair = getTaskPair(curriculum.taskPair);
+  const pair = curriculumTaskPair(curriculum);
   const responses = curriculum.trials.map((t) => {
     const k = t.blockIndex;
     const decay = Math.exp(-t.trialInBlock / params.recovery);
