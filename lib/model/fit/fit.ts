@@ -1,11 +1,14 @@
-// Maximum-likelihood fit of one model (flexible or forgetful) to one participant's choices
-// (docs/science.md §10.5; docs/fitting.md). Three stages:
+// Maximum-likelihood fit of one model (an NTA variant or a baseline) to one participant's choices
+// (docs/science.md §10.5; docs/fitting.md). Four stages:
 //  1. multi-start design: `designSize` Latin-hypercube points over the model's trajectory parameters,
-//     ALL evaluated in one batched engine call (TF.js runStimulus by default); β and lapse do not
+//     ALL evaluated in one engine call (the float64 engine, participant.ts); β and lapse do not
 //     change the trajectory, so each point's outputs are scored analytically on a (β, lapse) grid;
-//  2. Nelder–Mead from the best `starts` design points in the full transformed space (float64 engine):
+//  2. Nelder–Mead from the best `starts` design points in the full transformed space:
 //     a short probe from each, the full budget for the best PURSUED probes, then one restart from the winner;
-//  3. a central-difference Hessian of the NLL in u space (one batch) → standard errors by the delta method.
+//  3. profile-likelihood intervals (profile.ts) for the quantities people read, walked along the
+//     likelihood ridge with starts from every point evaluated so far;
+//  4. a central-difference Hessian of the NLL in u space (one batch) → standard errors by the delta
+//     method, for the parameters without a profile.
 // Link "ddm" (choices + response times) adds the diffusion's boundary and non-decision time: the
 // design still ranks trajectories by the choice grid, then the link parameters of the best
 // LINK_CANDIDATES × starts points are optimised with their trajectories fixed (cheap: no model
