@@ -67,7 +67,7 @@ test("the form previews what is typed, warns without blocking, and speaks plainl
   await page.getByLabel("Practice trials").fill("0");
   await page.getByRole("button", { name: "Create study" }).click();
   await expect(page).toHaveURL(/\/studies\/(?!new$)[a-z0-9]+$/);
-  await expect(page.getByTestId("prolific-duration")).toContainText(
+  await expect(page.getByTestId("prolific-panel-duration")).toContainText(
     `${estimateDuration(studyConfigSchema.parse({ blocks: 100, trialsPerBlock: 200, practice: { trials: 0 } })).minutes} minutes`,
   );
   // Opening is the primary action of a draft; closing an open study is not.

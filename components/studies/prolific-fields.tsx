@@ -35,6 +35,8 @@ export function ProlificFields({ slug, config }: { slug: string; config: StudyCo
             trials)
           </span>
         </dd>
+        <dt>Device</dt>
+        <dd>Desktop or laptop with a keyboard (phones and tablets are turned away)</dd>
         <dt>Study URL</dt>
         <dd>
           <CopyLink label="" path={prolificStudyPath(slug)} testId="prolific-panel-url" />

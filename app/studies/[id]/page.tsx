@@ -145,25 +145,6 @@ export default async function StudyPage({
           status, are flagged as pilot, never redirect to the recruiter and should be excluded from
           analysis.
         </p>
-        <dl className="r-prolific" data-testid="prolific-fields">
-          <dt>Estimated completion time (Prolific)</dt>
-          <dd data-testid="prolific-duration">
-            {preview.duration.minutes} minutes{" "}
-            <span className="muted">
-              (up to {preview.duration.maxMinutes} with every practice attempt)
-            </span>
-          </dd>
-          <dt>Completion code</dt>
-          <dd>
-            {config.recruitment.completionCode ? (
-              <code>{config.recruitment.completionCode}</code>
-            ) : (
-              <span className="muted">none set</span>
-            )}
-          </dd>
-          <dt>Device</dt>
-          <dd>Desktop or laptop with a keyboard (phones and tablets are turned away)</dd>
-        </dl>
       </section>
 
       <ProlificFields slug={study.slug} config={config} />
