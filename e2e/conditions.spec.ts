@@ -70,7 +70,7 @@ test("a two-condition study made in the form runs a participant on their own key
     const r = await page.request.get(`/s/${slug}?participant=${p}`);
     expect(r.status()).toBe(200);
   }
-  const context = await browser.newContext();
+  const context = await browser.newContext({ baseURL: new URL(page.url()).origin });
   const participant = await context.newPage();
   await participant.goto(`/s/${slug}?participant=p3`);
   await expect(participant).toHaveURL(/\/run\/[A-Za-z0-9_-]+$/);
