@@ -135,8 +135,13 @@ export function runDesignColumns(run: {
   config: unknown;
   curriculum: unknown;
 }) {
-  const c = studyConfigSchema.parse(run.config);
-  const curriculum = curriculumSchema.parse(run.curriculum);
+  const parsedConfig = studyConfigSchema.safeParse(run.config);
+  const parsedCurriculum = curriculumSchema.safeParse(run.curriculum);
+  // a row that is not a full snapshot (hand-made fixtures, very old rows) still exports its trials
+  if (!parsedConfig.success || !parsedCurriculum.success)
+    return { condition: run.condition ?? "", keyMapping: "", runConfig: "" };
+  const c = parsedConfig.data;
+  const curriculum = parsedCurriculum.data;
   return {
     condition: run.condition ?? "",
     keyMapping: keyMappingLabel(curriculum),
