@@ -37,6 +37,13 @@ import {
   type StreamInventory,
 } from "@/lib/core/model-sources";
 
+import {
+  ensureSummaries,
+  fetchDesignsFromSummaries,
+  humanAggregateFromSummaries,
+  modelAggregateFromSummaries,
+  summarisable,
+} from "./dashboard-summary";
 import { Prisma, getDb } from "./db";
 
 export type RunFilter = {
@@ -51,6 +58,8 @@ export type RunFilter = {
   completedOnly?: boolean;
   /** Leave these runs out (participants with data-quality flags, lib/server/quality.ts). */
   excludeRunIds?: readonly string[];
+  /** Only these runs (summaries computed for a batch of runs, lib/server/dashboard-summary.ts). */
+  runIds?: readonly string[];
 };
 
 /** A SwitchCell as raw SQL returns it: counts and sums may arrive as bigint or numeric strings. */
@@ -58,12 +67,18 @@ type CellRow = {
   [K in keyof SwitchCell]: SwitchCell[K] extends number ? number | bigint | string : SwitchCell[K];
 };
 
-function runWhere(f: RunFilter) {
+/** The SQL condition on `r` ("Run") for a filter; `design` through `designSql` when given. */
+export function runWhere(f: RunFilter, designSql?: (d: Design) => Prisma.Sql) {
   const parts = [Prisma.sql`r."studyId" = ${f.studyId}`];
   if (f.runId) parts.push(Prisma.sql`r."id" = ${f.runId}`);
   if (f.excludePilots ?? true) parts.push(Prisma.sql`r."isPilot" = false`);
   if (f.completedOnly ?? true) parts.push(Prisma.sql`r."status" = 'completed'`);
-  if (f.design)
+  if (f.runIds)
+    parts.push(
+      f.runIds.length ? Prisma.sql`r."id" IN (${Prisma.join([...f.runIds])})` : Prisma.sql`false`,
+    );
+  if (f.design && designSql) parts.push(designSql(f.design));
+  else if (f.design)
     parts.push(Prisma.sql`(SELECT count(DISTINCT d."blockIndex") FROM "Trial" d
       WHERE d."runId" = r."id" AND d."phase" = 'main') = ${f.design.blocks}::int
       AND (SELECT max(d."trialInBlock") + 1 FROM "Trial" d
@@ -101,7 +116,7 @@ export async function fetchDesigns(filter: RunFilter): Promise<DesignGroup[]> {
 }
 
 /** Human trials with the exclusion flags of applyExclusions, one row per trial (a CTE, never fetched). */
-function humanFlaggedCte(f: RunFilter, o: AnalysisOptions) {
+export function humanFlaggedCte(f: RunFilter, o: AnalysisOptions) {
   const ex = o.exclusions;
   const minRt = ex.minRtMs ?? -1;
   const maxSd = ex.maxSd ?? -1;
@@ -309,7 +324,7 @@ export type ModelStreamFilter = RunFilter & {
 const SOURCE_RANK = Prisma.sql`CASE m."source" WHEN 'server' THEN 0 WHEN 'researcher_browser' THEN 1 ELSE 2 END`;
 
 /** The model streams a dashboard uses: one per (run, preset), see ModelStreamFilter.source. */
-function modelStreamsCte(filter: ModelStreamFilter) {
+export function modelStreamsCte(filter: ModelStreamFilter, where = runWhere(filter)) {
   const source = filter.source ?? "canonical";
   const bySource =
     source === "canonical" ? Prisma.sql`true` : Prisma.sql`m."source" = ${source}::"ModelSource"`;
@@ -317,7 +332,7 @@ function modelStreamsCte(filter: ModelStreamFilter) {
     chosen AS (
       SELECT DISTINCT ON (m."runId", m."preset") m."id", m."runId", m."preset", m."source"
       FROM "ModelRun" m JOIN "Run" r ON r."id" = m."runId"
-      WHERE ${runWhere(filter)} AND m."studyId" = ${filter.studyId} AND m."status" = 'done' AND ${bySource}
+      WHERE ${where} AND m."studyId" = ${filter.studyId} AND m."status" = 'done' AND ${bySource}
       ORDER BY m."runId", m."preset", ${SOURCE_RANK}, m."finishedAt" DESC NULLS LAST, m."id"
     )`;
 }
@@ -409,22 +424,42 @@ export type DashboardData = {
 
 export const DASHBOARD_PRESETS = ["flexible", "forgetful"] as const;
 
+/**
+ * Where fetchDashboard reads: "auto" = the stored per-run summaries (lib/server/dashboard-summary.ts)
+ * whenever the view allows it, else the trials; "trials" = always from the trials (the reference
+ * computation the summaries must reproduce).
+ */
+export type DashboardSource = { from?: "auto" | "trials" };
+
 /** Everything the Fig. 8 view needs for a study (or one participant with `runId`): one scan per stream kind. */
 export async function fetchDashboard(
   filter: ModelStreamFilter,
   input: AnalysisOptionsInput = {},
   unitOptions: UnitOptions = {},
+  source: DashboardSource = {},
 ): Promise<DashboardData> {
   const options = resolveAnalysisOptions({ positions: 8, ...input });
   const modelOptions = {
     ...options,
     exclusions: { minRtMs: null, maxSd: null, dropPostError: false, dropFirstBlock: false },
   };
-  const [human, modelCells] = await Promise.all([
-    fetchHumanAggregate(filter, options, unitOptions),
-    fetchModelCells(filter, modelOptions, unitOptions),
-  ]);
-  const tables = unitTables([...human.units, ...(modelCells.units ?? [])]);
+  const fromSummaries = source.from !== "trials" && summarisable(filter, options);
+  if (fromSummaries) await ensureSummaries(filter.studyId, options.exclusions);
+  const [human, modelCells] = fromSummaries
+    ? await Promise.all([
+        humanAggregateFromSummaries(filter, options, unitOptions),
+        modelAggregateFromSummaries(filter, modelOptions, unitOptions, options.exclusions),
+      ])
+    : await Promise.all([
+        fetchHumanAggregate(filter, options, unitOptions),
+        fetchModelCells(filter, modelOptions, unitOptions),
+      ]);
+  // units in a fixed order (stream, unit id), so the bootstrap draws the same participants
+  // whichever way the sums were read
+  const unitRows = [...human.units, ...(modelCells.units ?? [])].sort(
+    (a, b) => a.stream.localeCompare(b.stream) || a.unit.localeCompare(b.unit),
+  );
+  const tables = unitTables(unitRows);
   const { participants, ...exclusions } = human.report;
   const models: Record<string, StreamAnalysis> = {};
   for (const preset of DASHBOARD_PRESETS) {
@@ -468,9 +503,17 @@ export type StudyDashboard = DashboardData & {
 export async function fetchStudyDashboard(
   filter: ModelStreamFilter,
   view: { levels?: "grouped" | "first4"; dropPostError?: boolean } = {},
+  source: DashboardSource = {},
 ): Promise<StudyDashboard> {
+  const exclusions = resolveAnalysisOptions({
+    exclusions: { dropPostError: view.dropPostError ?? false },
+  }).exclusions;
+  const fromSummaries =
+    source.from !== "trials" &&
+    summarisable(filter, resolveAnalysisOptions({ positions: 8, exclusions }));
+  if (fromSummaries) await ensureSummaries(filter.studyId, exclusions);
   const [designs, inventory] = await Promise.all([
-    fetchDesigns(filter),
+    fromSummaries ? fetchDesignsFromSummaries(filter, exclusions) : fetchDesigns(filter),
     fetchStreamInventory(filter),
   ]);
   const design =
@@ -490,6 +533,7 @@ export async function fetchStudyDashboard(
       exclusions: { dropPostError: view.dropPostError ?? false },
     },
     { maxLevels: view.levels === "first4" ? 4 : Infinity },
+    source,
   );
   return { ...d, designs, design, inventory };
 }
