@@ -9,17 +9,12 @@
 // from-scratch aggregation over every trial is timed beside it, and where the time goes (checking
 // the summaries are current, reading them, the statistics, serialising the view).
 // Targets for the whole dashboard (server + client render): ≤ 1.5 s PostgreSQL, ≤ 3 s PGlite.
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 
 import { resolveAnalysisOptions } from "../lib/core/analysis";
 import { fig8Streams, toFig8View } from "../lib/core/recovery";
@@ -34,12 +29,13 @@ import {
 } from "../lib/server/dashboard";
 import { installPrismaForTests } from "../lib/server/db";
 import { PrismaClient } from "../lib/server/generated/prisma/client";
+
+import { onBenchDatabases } from "./bench-databases";
 import {
   ensureSummaries,
   humanAggregateFromSummaries,
   modelAggregateFromSummaries,
 } from "../lib/server/dashboard-summary";
-import { applyMigrations } from "../lib/server/migrate";
 import { seedSyntheticStudy } from "../lib/server/testing/dashboard-fixtures";
 
 const { values } = parseArgs({
@@ -168,37 +164,8 @@ async function bench(label: string, key: string, client: PrismaClient) {
   return total;
 }
 
-const results: Record<string, number> = {};
-if (values.only !== "postgres") {
-  const pglite = new PGlite();
-  await pglite.waitReady;
-  await applyMigrations({ kind: "pglite", client: pglite });
-  const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-  results.pglite = await bench("PGlite (in-memory, WASM)", "pglite", client);
-  await client.$disconnect();
-  await pglite.close();
-}
-const serverUrl = process.env.DATABASE_URL;
-if (serverUrl && values.only !== "pglite") {
-  const name = `nta_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  try {
-    await applyMigrations({ kind: "postgres", url: url.toString() });
-    const client = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: url.toString(), max: 10 }),
-    });
-    results.postgres = await bench("PostgreSQL server", "postgres", client);
-    await client.$disconnect();
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
-} else {
-  console.log("\n(DATABASE_URL not set: PostgreSQL server skipped)");
-}
+const results: Record<string, number> = await onBenchDatabases(values.only, (label, kind, client) =>
+  bench(label, kind, client),
+);
 const slow = Object.entries(results).some(([k, ms]) => ms > TARGET_MS[k]);
 process.exit(slow ? 1 : 0);

@@ -8,15 +8,11 @@ import { randomBytes } from "node:crypto";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
-
 import { type MonitorQuery, monitorQuerySchema } from "../lib/core/run-monitor";
 import { installPrismaForTests } from "../lib/server/db";
 import { PrismaClient } from "../lib/server/generated/prisma/client";
-import { applyMigrations } from "../lib/server/migrate";
+
+import { onBenchDatabases } from "./bench-databases";
 import { fetchStudyMonitor } from "../lib/server/monitor";
 import { seedMonitorStudy } from "../lib/server/testing/monitor-fixtures";
 
@@ -109,38 +105,9 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(" ")} (1, 5, 15 min)`,
 );
-const results: Record<string, number> = {};
-if (values.only !== "postgres") {
-  const pglite = new PGlite();
-  await pglite.waitReady;
-  await applyMigrations({ kind: "pglite", client: pglite });
-  const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-  results.pglite = await bench("PGlite (in-memory, WASM)", client);
-  await client.$disconnect();
-  await pglite.close();
-}
-const serverUrl = process.env.DATABASE_URL;
-if (serverUrl && values.only !== "pglite") {
-  const name = `nta_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  try {
-    await applyMigrations({ kind: "postgres", url: url.toString() });
-    const client = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: url.toString(), max: 10 }),
-    });
-    results.postgres = await bench("PostgreSQL server", client);
-    await client.$disconnect();
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
-} else if (!serverUrl) {
-  console.log("\n(DATABASE_URL not set: PostgreSQL server skipped)");
-}
+const results: Record<string, number> = await onBenchDatabases(values.only, (label, kind, client) =>
+  bench(label, client),
+);
 console.log(
   `load average ${loadavg()
     .map((l) => l.toFixed(2))
