@@ -161,7 +161,14 @@ export default async function StudyPage({
           href={`${exportBase}?format=json`}
           data-testid="export-json"
         >
-          JSON
+          NDJSON
+        </a>
+        <a
+          className="button secondary"
+          href={`${exportBase}?format=csv&table=runs`}
+          data-testid="export-runs"
+        >
+          Runs table (CSV)
         </a>
         <a
           className="button secondary"
@@ -173,8 +180,17 @@ export default async function StudyPage({
       </p>
       <p className="muted">
         One row per trial in long format; column <code>stream</code> tells participant and model
-        rows apart, <code>pilot</code> marks pilot runs. Text cells that a spreadsheet would run as
-        a formula start with an apostrophe.
+        rows apart, <code>pilot</code> marks pilot runs. Participants appear under a pseudonym (
+        <code>participantId</code>); the runs table has one row per run with its outcome, timing,
+        consent version and config. Text cells that a spreadsheet would run as a formula start with
+        an apostrophe.
+      </p>
+      <p className="muted">
+        Private, not for sharing:{" "}
+        <a href={`${exportBase}?format=csv&audience=private`} data-testid="export-private">
+          CSV with the raw recruiter ids
+        </a>{" "}
+        (Prolific PID, study and session ids beside each pseudonym).
       </p>
 
       <CurriculumPreview preview={preview} />
