@@ -112,8 +112,11 @@ test("a two-condition study made in the form runs a participant on their own key
   );
   await context.close();
 
-  // The export carries the run's condition, its mapping in the screen's words and its design.
-  const csv = await (await page.request.get(`/api/studies/${studyId}/export?format=csv`)).text();
+  // The export carries the run's condition, its mapping in the screen's words and its design
+  // (the private export: it has the raw recruiter id to find the run by).
+  const csv = await (
+    await page.request.get(`/api/studies/${studyId}/export?format=csv&audience=private`)
+  ).text();
   const [cols, ...lines] = parseCsv(csv);
   const rows = lines
     .map((cells) => Object.fromEntries(cols.map((c, i) => [c, cells[i]])))

@@ -168,7 +168,7 @@ test("the demo researcher creates a study, previews it, opens and closes it, wat
   const csv = fs.readFileSync((await download.path())!, "utf8");
   // the shareable export: a pseudonym, never the raw recruiter id
   expect(csv.split("\r\n")[0]).toBe(
-    "stream,study,participantId,participantIndex,pilot,runStatus,runOutcome,runStartedAt,runCompletedAt,codeVersion,consentVersion,qualityFlags,modelPreset,modelSource,modelCanonical,phase,trialIndex,blockIndex,trialInBlock,task,stimulus,correctResponse,congruent,response,correct,rtMs,output,loss,gates",
+    "stream,study,participantId,participantIndex,pilot,condition,keyMapping,runConfig,runStatus,runOutcome,runStartedAt,runCompletedAt,codeVersion,consentVersion,qualityFlags,modelPreset,modelSource,modelCanonical,phase,trialIndex,blockIndex,trialInBlock,task,stimulus,correctResponse,congruent,response,correct,rtMs,output,loss,gates",
   );
 
   await page.getByRole("link", { name: "Edit settings" }).click();
