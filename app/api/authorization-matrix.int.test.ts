@@ -6,11 +6,11 @@ import path from "node:path";
 
 import { vi } from "vitest";
 
-import { auth } from "@/auth";
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { getDb } from "@/lib/server/db";
 import { createOrResumeRun } from "@/lib/server/runs";
+import { signInAs } from "@/lib/server/testing/sign-in-as";
 
 vi.mock("@/auth", () => ({
   auth: vi.fn(),
@@ -18,14 +18,6 @@ vi.mock("@/auth", () => ({
   signOut: vi.fn(),
   handlers: { GET: vi.fn(), POST: vi.fn() },
 }));
-
-type Session = { user: { id: string }; expires: string } | null;
-const signInAs = (userId: string | null) =>
-  (vi.mocked(auth) as unknown as { mockResolvedValue(v: Session): void }).mockResolvedValue(
-    userId
-      ? { user: { id: userId }, expires: new Date(Date.now() + 3_600_000).toISOString() }
-      : null,
-  );
 
 type Kind = "researcher" | "participant" | "public";
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";

@@ -17,7 +17,7 @@ import type { Curriculum } from "@/lib/core/curriculum-schema";
 import type { StudyConfig } from "@/lib/core/study-config";
 import { createSaveQueue, type SaveQueue, type SaveQueueStatus } from "@/lib/experiment/save-queue";
 
-import { OutcomeScreen } from "./outcome-screen";
+import { OutcomeScreen, centreScreen } from "./outcome-screen";
 import { startParticipantModel, type ParticipantModel } from "./participant-model";
 import { createRunEventSender } from "./run-event-sender";
 
@@ -48,18 +48,8 @@ const HEARTBEAT_MS = 15_000;
 const styles = {
   root: { minHeight: "100vh", position: "relative", background: "#fff", color: "#111827" },
   stage: { minHeight: "100vh" },
-  centre: {
-    minHeight: "100vh",
-    display: "flex",
-    flexDirection: "column",
-    alignItems: "center",
-    justifyContent: "center",
-    gap: "1rem",
-    padding: "2rem",
-    textAlign: "center",
-    fontFamily: "system-ui, sans-serif",
-    fontSize: "1.15rem",
-  },
+  centre: centreScreen,
+
   button: {
     font: "inherit",
     padding: "0.5rem 1.25rem",

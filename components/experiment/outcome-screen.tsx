@@ -8,20 +8,23 @@ import { useEffect, useState, type CSSProperties } from "react";
 import { errorMessageOf, runCompletionSchema, type RunCompletion } from "@/lib/core/api-responses";
 import { NO_CODE_HINT, OUTCOME_MESSAGES, type RunOutcome } from "@/lib/core/outcomes";
 
+/** A full-window screen with its content centred (the host's status screens use it too). */
+export const centreScreen: CSSProperties = {
+  minHeight: "100vh",
+  display: "flex",
+  flexDirection: "column",
+  alignItems: "center",
+  justifyContent: "center",
+  gap: "1rem",
+  padding: "2rem",
+  boxSizing: "border-box",
+  textAlign: "center",
+  fontFamily: "system-ui, sans-serif",
+  fontSize: "1.15rem",
+};
+
 const styles = {
-  centre: {
-    minHeight: "100vh",
-    display: "flex",
-    flexDirection: "column",
-    alignItems: "center",
-    justifyContent: "center",
-    gap: "1rem",
-    padding: "2rem",
-    boxSizing: "border-box",
-    textAlign: "center",
-    fontFamily: "system-ui, sans-serif",
-    fontSize: "1.15rem",
-  },
+  centre: centreScreen,
   codeRow: { display: "flex", gap: "0.75rem", alignItems: "center", flexWrap: "wrap" },
   code: {
     fontFamily: "ui-monospace, monospace",

@@ -4,7 +4,6 @@ import { vi } from "vitest";
 
 import { GET as jobsGET, POST as jobsPOST } from "@/app/api/studies/[id]/jobs/route";
 import { POST as streamPOST } from "@/app/api/studies/[id]/runs/[runId]/model-streams/route";
-import { auth } from "@/auth";
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { getDb } from "@/lib/server/db";
@@ -13,15 +12,9 @@ import { runNextJob } from "@/lib/server/job-runner";
 import { computeModelStream, modelSeedFor } from "@/lib/server/model-streams";
 import { createOrResumeRun } from "@/lib/server/runs";
 
-vi.mock("@/auth", () => ({ auth: vi.fn() }));
+import { signInAs } from "@/lib/server/testing/sign-in-as";
 
-type Session = { user: { id: string }; expires: string } | null;
-const signInAs = (userId: string | null) =>
-  (vi.mocked(auth) as unknown as { mockResolvedValue(v: Session): void }).mockResolvedValue(
-    userId
-      ? { user: { id: userId }, expires: new Date(Date.now() + 3_600_000).toISOString() }
-      : null,
-  );
+vi.mock("@/auth", () => ({ auth: vi.fn() }));
 
 const config = studyConfigSchema.parse({ blocks: 3, trialsPerBlock: 6, practice: { trials: 0 } });
 const db = () => getDb();

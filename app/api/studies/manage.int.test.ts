@@ -8,20 +8,14 @@ import { POST as archivePOST } from "@/app/api/studies/[id]/archive/route";
 import { POST as duplicatePOST } from "@/app/api/studies/[id]/duplicate/route";
 import { DELETE as studyDELETE, PATCH as studyPATCH } from "@/app/api/studies/[id]/route";
 import { GET as listGET } from "@/app/api/studies/route";
-import { auth } from "@/auth";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { getDb } from "@/lib/server/db";
 import { createOrResumeRun } from "@/lib/server/runs";
 import { fetchStudiesForOwner } from "@/lib/server/studies";
 
+import { signInAs } from "@/lib/server/testing/sign-in-as";
+
 vi.mock("@/auth", () => ({ auth: vi.fn() }));
-type Session = { user: { id: string }; expires: string } | null;
-const signInAs = (userId: string | null) =>
-  (vi.mocked(auth) as unknown as { mockResolvedValue(v: Session): void }).mockResolvedValue(
-    userId
-      ? { user: { id: userId }, expires: new Date(Date.now() + 3_600_000).toISOString() }
-      : null,
-  );
 
 const db = () => getDb();
 const ctx = (id: string) => ({ params: Promise.resolve({ id }) });

@@ -4,7 +4,6 @@
 import { vi } from "vitest";
 
 import { GET as runsGET } from "@/app/api/studies/[id]/runs/route";
-import { auth } from "@/auth";
 import {
   MONITOR_SORTS,
   type MonitorQuery,
@@ -18,14 +17,9 @@ import { getDb } from "@/lib/server/db";
 import { ABANDON_AFTER_MS, fetchStudyMonitor } from "@/lib/server/monitor";
 import { type SeededRun, seedMonitorStudy } from "@/lib/server/testing/monitor-fixtures";
 
+import { signInAs } from "@/lib/server/testing/sign-in-as";
+
 vi.mock("@/auth", () => ({ auth: vi.fn() }));
-type Session = { user: { id: string }; expires: string } | null;
-const signInAs = (userId: string | null) =>
-  (vi.mocked(auth) as unknown as { mockResolvedValue(v: Session): void }).mockResolvedValue(
-    userId
-      ? { user: { id: userId }, expires: new Date(Date.now() + 3_600_000).toISOString() }
-      : null,
-  );
 
 const NOW = new Date("2026-12-01T12:00:00.000Z");
 const N = 300;

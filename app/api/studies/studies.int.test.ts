@@ -7,22 +7,15 @@ import { GET as exportGET } from "@/app/api/studies/[id]/export/route";
 import { GET as runsGET } from "@/app/api/studies/[id]/runs/route";
 import { GET as studyGET, PATCH as studyPATCH } from "@/app/api/studies/[id]/route";
 import { GET as listGET, POST as createPOST } from "@/app/api/studies/route";
-import { auth } from "@/auth";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { getDb } from "@/lib/server/db";
 import { runHousekeeping } from "@/lib/server/housekeeping";
 import { EXPORT_COLUMNS, EXPORT_PAGE_SIZE } from "@/lib/server/exports";
 import { parseCsv } from "@/lib/server/testing/parse-csv";
 
-vi.mock("@/auth", () => ({ auth: vi.fn() }));
+import { signInAs } from "@/lib/server/testing/sign-in-as";
 
-type Session = { user: { id: string }; expires: string } | null;
-const signInAs = (userId: string | null) =>
-  (vi.mocked(auth) as unknown as { mockResolvedValue(v: Session): void }).mockResolvedValue(
-    userId
-      ? { user: { id: userId }, expires: new Date(Date.now() + 3_600_000).toISOString() }
-      : null,
-  );
+vi.mock("@/auth", () => ({ auth: vi.fn() }));
 
 const db = () => getDb();
 const ctx = (id: string) => ({ params: Promise.resolve({ id }) });

@@ -3,7 +3,6 @@
 import { vi } from "vitest";
 
 import { GET, POST } from "@/app/api/studies/[id]/fits/route";
-import { auth } from "@/auth";
 import { fitJobSchema, fitQueuedSchema } from "@/lib/core/api-responses";
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
 import { studyConfigSchema } from "@/lib/core/study-config";
@@ -12,14 +11,9 @@ import { jobHandlers } from "@/lib/server/job-handlers";
 import { runNextJob } from "@/lib/server/job-runner";
 import { completeRun, createOrResumeRun } from "@/lib/server/runs";
 
+import { signInAs } from "@/lib/server/testing/sign-in-as";
+
 vi.mock("@/auth", () => ({ auth: vi.fn() }));
-type Session = { user: { id: string }; expires: string } | null;
-const signInAs = (userId: string | null) =>
-  (vi.mocked(auth) as unknown as { mockResolvedValue(v: Session): void }).mockResolvedValue(
-    userId
-      ? { user: { id: userId }, expires: new Date(Date.now() + 3_600_000).toISOString() }
-      : null,
-  );
 const ctx = (id: string) => ({ params: Promise.resolve({ id }) });
 const post = (id: string, body?: unknown) =>
   POST(
