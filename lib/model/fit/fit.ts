@@ -139,6 +139,33 @@ function gridLogLik(
   return res;
 }
 
+/** The engine's outputs split per parameter set: S trajectories (initialisations) each, parameter-major. */
+function perInit(outs: Float64Array[], count: number): Float64Array[][] {
+  const S = outs.length / count;
+  if (!Number.isInteger(S) || S < 1)
+    throw new Error(`Engine returned ${outs.length} trajectories for ${count} parameter sets`);
+  return Array.from({ length: count }, (_, i) => outs.slice(i * S, (i + 1) * S));
+}
+
+/**
+ * The negative marginal log-likelihood (over the engine's S initialisations) of one participant's
+ * data at many points u of a model's transformed space, one engine call per batch: the objective
+ * the fit minimises, for callers that re-use it (hierarchical.ts).
+ */
+export function marginalNll(
+  model: ModelName,
+  engine: TrajectoryEngine,
+  data: FitData,
+  link: LinkName,
+): (us: number[][]) => Promise<number[]> {
+  return async (us) => {
+    const outs = perInit(await engine(us.map((u) => thetaFromU(model, u, link))), us.length);
+    return us.map(
+      (u, i) => -marginalLinkLogLikelihood(outs[i], data, link, thetaFromU(model, u, link)),
+    );
+  };
+}
+
 export async function fitModel(
   model: ModelName,
   engine: TrajectoryEngine,
@@ -161,23 +188,16 @@ export async function fitModel(
   // every full-likelihood evaluation (u, NLL): the profile walk's starts in other basins
   const archive: ArchivedPoint[] = [];
 
-  // S initialisations per parameter set (the engine's `seeds`); the likelihood marginalises over them
-  const perInit = (outs: Float64Array[], count: number) => {
-    const S = outs.length / count;
-    if (!Number.isInteger(S) || S < 1)
-      throw new Error(`Engine returned ${outs.length} trajectories for ${count} parameter sets`);
-    return Array.from({ length: count }, (_, i) => outs.slice(i * S, (i + 1) * S));
-  };
   const nllAt = (outs: readonly Float64Array[], u: readonly number[]) =>
     -marginalLinkLogLikelihood(outs, data, link, thetaFromU(model, u, link));
+  const objective = marginalNll(model, engine, data, link);
   const nllBatch = async (us: number[][]): Promise<number[]> => {
     evals += us.length;
-    const outs = perInit(await engine(us.map((u) => thetaFromU(model, u, link))), us.length);
-    return us.map((u, i) => {
-      const f = nllAt(outs[i], u);
-      if (Number.isFinite(f)) archive.push({ u: u.slice(), f });
-      return f;
+    const fs = await objective(us);
+    fs.forEach((f, i) => {
+      if (Number.isFinite(f)) archive.push({ u: us[i].slice(), f });
     });
+    return fs;
   };
   const nll = async (u: number[]) => (await nllBatch([u]))[0];
 

@@ -7,7 +7,19 @@ import type { StimulusSequence } from "../stimulus-trials";
 import { baselineEvidence } from "./baselines";
 import { type ChanceFlag, type ModelComparison, compareModels, notAboveChance } from "./compare";
 import { type FitArch, jsEngine } from "./engine";
-import { type FitOptions, type ModelFit, type TrajectoryEngine, fitModel } from "./fit";
+import {
+  type FitOptions,
+  type ModelFit,
+  type TrajectoryEngine,
+  fitModel,
+  marginalNll,
+} from "./fit";
+import {
+  type GroupInformedEstimate,
+  type GroupMember,
+  empiricalBayes,
+  groupInformedEstimate,
+} from "./hierarchical";
 import type { FitData } from "./likelihood";
 import { type PpcSummary, posteriorPredictive } from "./ppc";
 import type { ProfileTarget } from "./profile";
@@ -15,13 +27,17 @@ import {
   ALL_MODELS,
   type LinkName,
   type ModelName,
+  NTA_MODELS,
+  type NtaModelName,
   PRIOR,
   type ParamName,
   type Theta,
+  boundsU,
   fromU,
   isNtaModel,
   modelParamsFor,
   paramSpecs,
+  thetaFromU,
 } from "./transforms";
 
 /** Default number of model initialisations marginalised in the likelihood (docs/fitting.md). */
@@ -190,4 +206,69 @@ export async function fitParticipant(
   const t0 = performance.now();
   const fits = await fitModels(arch, seq, data, participantModels(opts), opts);
   return assembleParticipantFit(arch, seq, data, fits, opts, t0);
+}
+
+/** One participant of a group-informed fit: the model's sequence, the data and the ML fits (u). */
+export type GroupParticipant = {
+  seq: StimulusSequence;
+  data: FitData;
+  /** The participant's fit seed (the same S initialisations as their own fit). */
+  seed: number;
+  /** Maximum-likelihood estimates (u) of each NTA model to inform. */
+  u: Partial<Record<NtaModelName, readonly number[]>>;
+};
+
+export type GroupInformed = {
+  model: NtaModelName;
+  /** The population prior: mean (θ units) and sd on the transformed (log/logit) scale, by parameter. */
+  prior: { mean: Theta; sdU: Record<string, number> };
+  /** Per participant, in input order. */
+  estimates: GroupInformedEstimate[];
+  evals: number;
+};
+
+/**
+ * Group-informed (empirical-Bayes) estimates of the NTA models over a study's participants
+ * (hierarchical.ts): each participant's MAP under a population prior estimated from all of them.
+ * Needs GROUP_MIN_MEMBERS participants; the caller chooses them (e.g. those not at chance).
+ */
+export async function groupInformedFits(
+  arch: FitArch,
+  participants: readonly GroupParticipant[],
+  opts: {
+    link?: LinkName;
+    initSeeds?: number;
+    models?: readonly NtaModelName[];
+    onProgress?: (fraction: number, message: string) => void;
+    signal?: AbortSignal;
+  } = {},
+): Promise<Partial<Record<NtaModelName, GroupInformed>>> {
+  const link = opts.link ?? "choice";
+  const S = opts.initSeeds ?? INIT_SEEDS;
+  const models = (opts.models ?? NTA_MODELS).filter((m) => participants.every((p) => p.u[m]));
+  const out: Partial<Record<NtaModelName, GroupInformed>> = {};
+  for (const [mi, model] of models.entries()) {
+    const members: GroupMember[] = participants.map((p) => ({
+      u: p.u[model]!,
+      nllBatch: marginalNll(model, trajectoryEngine(model, arch, p.seq, p.seed, S), p.data, link),
+    }));
+    const g = await empiricalBayes(members, boundsU(model, link), {
+      signal: opts.signal,
+      onProgress: (f, msg) => opts.onProgress?.((mi + f) / models.length, `${model}: ${msg}`),
+    });
+    const specs = paramSpecs(model, link);
+    const targets = profileTargets(model, link);
+    out[model] = {
+      model,
+      prior: {
+        mean: thetaFromU(model, g.prior.mean, link),
+        sdU: Object.fromEntries(specs.map((s, j) => [s.name, g.prior.sd[j]])),
+      },
+      estimates: g.members.map((m) =>
+        groupInformedEstimate(model, link, m.u, targets, participants.length, g.iterations),
+      ),
+      evals: g.evals,
+    };
+  }
+  return out;
 }
