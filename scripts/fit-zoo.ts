@@ -18,9 +18,10 @@ import { type GroupEstimate, type SlopeEstimate } from "@/lib/core/group-stats";
 import { QUALITY_THRESHOLDS } from "@/lib/core/quality";
 import { GENERATORS, getGenerator } from "@/lib/model/fit/generators";
 import { INIT_SEEDS } from "@/lib/model/fit/participant";
-import type { ZooJob, ZooResult } from "@/lib/model/fit/zoo";
+import { type ZooJob, type ZooResult, groupInformZoo } from "@/lib/model/fit/zoo";
 import {
   type GeneratorSummary,
+  HIGH_ACCURACY,
   type ZooCheck,
   summariseGenerator,
   zooChecks,
@@ -115,7 +116,7 @@ console.log(
 );
 const t0 = performance.now();
 fs.mkdirSync(cacheDir, { recursive: true });
-const results = [
+const fitted = [
   ...cached.values(),
   ...(values["cached-only"]
     ? []
@@ -128,6 +129,17 @@ const results = [
     ? a.index - b.index
     : names.indexOf(a.generator) - names.indexOf(b.generator),
 );
+// group-informed estimates per NTA generator (hierarchical.ts): not cached, they take a minute or two
+const tGroup = performance.now();
+const informed = await groupInformZoo(
+  fitted,
+  (r) => jobs.find((j) => j.generator === r.generator && j.index === r.index)!,
+  (g, f, msg) => {
+    if (Math.round(f * 100) % 10 === 0) console.log(`  ${g}: ${msg}`);
+  },
+);
+const groupS = (performance.now() - tGroup) / 1000;
+const results = informed;
 const wallS = (performance.now() - t0) / 1000;
 
 /** Who computed the cached fits (written by the run that fitted them; read by --cached-only). */
@@ -152,6 +164,8 @@ const meta = {
   initSeeds,
   threads,
   wallS,
+  /** Of wallS: the group-informed estimates (hierarchical.ts), recomputed on every run. */
+  groupS,
   codeVersion: codeVersion(),
   /** The last commit that changed the fit code itself (lib/model/fit without the zoo's own files). */
   fitCode: (() => {
@@ -309,7 +323,7 @@ function markdown(ss: GeneratorSummary[], cs: ZooCheck[]): string {
     ...(meta.partial ? [`**Partial report: ${meta.partial}.**`, ""] : []),
     ...(meta.codeHash !== meta.currentCodeHash || meta.fittedBy
       ? [
-          `**Report written from cached fits** (code hash ${meta.codeHash}${meta.fittedBy ? `, fitted by app version ${meta.fittedBy.codeVersion}, fit code \`${meta.fittedBy.fitCode}\`, wall ${meta.fittedBy.wallS.toFixed(0)} s` : ""}); this checkout's code hash is ${meta.currentCodeHash}${meta.codeHash !== meta.currentCodeHash ? " — lib/model or lib/core changed since the fits: rerun without --cached-only to refit" : ""}. The summary and checks are this checkout's.`,
+          `**Report written from cached fits** (code hash ${meta.codeHash}${meta.fittedBy ? `, fitted by app version ${meta.fittedBy.codeVersion}, fit code \`${meta.fittedBy.fitCode}\`, wall ${meta.fittedBy.wallS.toFixed(0)} s` : ""}); this checkout's code hash is ${meta.currentCodeHash}${meta.codeHash !== meta.currentCodeHash ? " — lib/model or lib/core changed since the fits: rerun without --cached-only to refit" : ""}. The summary, the checks and the group-informed estimates are this checkout's.`,
           "",
         ]
       : []),
@@ -369,12 +383,23 @@ function markdown(ss: GeneratorSummary[], cs: ZooCheck[]): string {
     "",
     "## NTA generators: parameter recovery and interval coverage",
     "",
-    "| generator | parameter | n | r (true vs fitted, log/logit) | 95 % interval covers truth |",
-    "|---|---|---|---|---|",
+    "r: correlation of the true and the estimated value on the transformed (log/logit) scale, for the participant's own maximum-likelihood fit and for the group-informed estimate (empirical Bayes over the generator's participants, lib/model/fit/hierarchical.ts). The intervals are the participant's own (profile likelihood for the quantities people read, else Hessian).",
+    "",
+    "| generator | parameter | n | r, maximum likelihood | r, group-informed | 95 % interval covers truth |",
+    "|---|---|---|---|---|---|",
     ...ss.flatMap((s) =>
-      (s.recovery?.params ?? []).map((p) => {
+      (s.recovery?.params ?? []).flatMap((p) => {
         const c = s.recovery!.coverage.byParam[p.param];
-        return `| ${s.generator} | ${p.param} | ${p.n} | ${p.r.toFixed(3)} | ${c ? `${c[0]}/${c[1]}` : "–"} |`;
+        const g = (x: number | null) => (x === null ? "–" : x.toFixed(3));
+        const h = p.highAccuracy;
+        return [
+          `| ${s.generator} | ${p.param} | ${p.n} | ${p.r.toFixed(3)} | ${g(p.rGroup)} | ${c ? `${c[0]}/${c[1]}` : "–"} |`,
+          ...(h
+            ? [
+                `| ${s.generator} | ${p.param}, accuracy ≥ ${HIGH_ACCURACY} | ${h.n} | ${h.r.toFixed(3)} | ${g(h.rGroup)} | – |`,
+              ]
+            : []),
+        ];
       }),
     ),
     "",

@@ -101,6 +101,50 @@ describe("zoo summary", () => {
     expect(checks.find((c) => c.check.includes("verdict"))).toMatchObject({ pass: false });
   });
 
+  it("τ_c/τ_w check: judged on the group-informed estimate of participants at human-level accuracy", () => {
+    // ML estimates scrambled (r < 0), group-informed ones ordered like the truth (r ≈ 1); the
+    // last two participants are below accuracy 0.9 and have the ordering reversed
+    const trueC = [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07];
+    const mlC = [0.07, 0.01, 0.06, 0.02, 0.05, 0.03, 0.04];
+    const rs = trueC.map((tauC, index) => {
+      const theta = { tauW: 0.2, tauC, lambda: 0.05, beta: 5, lapse: 0.05, bound: 1, ndt: 0.3 };
+      const low = index >= 5;
+      return result({
+        generator: "nta-flexible-prior",
+        index,
+        accuracy: low ? 0.8 : 0.95,
+        theta,
+        fits: {
+          ...result({ generator: "x", index: 0 }).fits,
+          flexible: {
+            ...result({ generator: "x", index: 0 }).fits.flexible,
+            theta: { ...theta, tauC: mlC[index] },
+          },
+        },
+        groupInformed: {
+          theta: { ...theta, tauC: low ? 0.1 - tauC : tauC * 1.2 },
+          quantities: {},
+          n: 7,
+          iterations: 3,
+        },
+      });
+    });
+    const s = summariseGenerator("nta-flexible-prior", rs);
+    const ratio = s.recovery!.params.find((p) => p.param === "tauC/tauW")!;
+    expect(ratio.highAccuracy!.n).toBe(5);
+    expect(ratio.highAccuracy!.rGroup).toBeCloseTo(1, 10);
+    expect(ratio.highAccuracy!.r).toBeLessThan(0.5);
+    expect(ratio.rGroup!).toBeLessThan(ratio.highAccuracy!.rGroup!);
+    const check = zooChecks([s]).find((c) => c.check.includes("τ_c/τ_w"))!;
+    expect(check.pass).toBe(true);
+    // without group-informed estimates the check is not passed on the ML ones
+    const bare = summariseGenerator(
+      "nta-flexible-prior",
+      rs.map((r) => ({ ...r, groupInformed: null })),
+    );
+    expect(zooChecks([bare]).find((c) => c.check.includes("τ_c/τ_w"))!.pass).toBeNull();
+  });
+
   it("the group check passes only when the falling group's CI is below 0 and the constant one's includes 0", () => {
     const cohort = (generator: string, s: (i: number) => number) =>
       Array.from({ length: 10 }, (_, index) =>

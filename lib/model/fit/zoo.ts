@@ -15,9 +15,11 @@ import { getGenerator } from "./generators";
 import { fitDataFor } from "./likelihood";
 import type { PracticeEffect } from "./compare";
 import type { ModelFit } from "./fit";
-import { fitParticipant } from "./participant";
+import type { GroupInformedEstimate } from "./hierarchical";
+import { GROUP_MIN_MEMBERS } from "./hierarchical";
+import { fitParticipant, groupInformedFits } from "./participant";
 import { coverageOf } from "./recovery";
-import type { LinkName, Theta } from "./transforms";
+import { type LinkName, type Theta, uFromTheta } from "./transforms";
 
 export type ZooJob = {
   generator: string;
@@ -68,6 +70,11 @@ export type ZooResult = {
     practiceEffect: PracticeEffect | null;
   };
   wallMs: number;
+  /**
+   * The generating NTA model's group-informed estimate (hierarchical.ts), over the generator's
+   * participants not at chance; set by groupInformZoo after every participant is fitted.
+   */
+  groupInformed?: GroupInformedEstimate | null;
 };
 
 function modelFit(f: ModelFit): ZooModelFit {
@@ -81,11 +88,8 @@ function modelFit(f: ModelFit): ZooModelFit {
   };
 }
 
-export async function runZooParticipant(
-  job: ZooJob,
-  onProgress?: (fraction: number, message: string) => void,
-): Promise<ZooResult> {
-  const t0 = performance.now();
+/** A zoo participant's data, regenerated from the job's seeds (deterministic). */
+export function zooParticipantInputs(job: ZooJob) {
   const config = defaultStudyConfig();
   const stream = (k: number) =>
     deriveSeed(job.seed, 1_000_000 * job.generatorPosition + 10 * job.index + k);
@@ -96,18 +100,27 @@ export async function runZooParticipant(
   };
   const curriculum = generateCurriculum(config, seeds.curriculum, job.index);
   const p = getGenerator(job.generator).generate({ config, curriculum, seed: seeds.generator });
-  const quality = assessQuality(p.trials, {
-    timing: config.timing,
-    feedback: config.feedback,
-    mainTrials: curriculum.trials.length,
-  });
-  const practice = participantPracticeEffect(p.trials);
   const seq = curriculumToStimulusTrials(curriculum);
   const data = fitDataFor(
     seq,
     new Map(p.trials.map((t) => [t.trialIndex, t])),
     config.timing.responseWindowMs,
   );
+  return { config, seeds, curriculum, p, seq, data };
+}
+
+export async function runZooParticipant(
+  job: ZooJob,
+  onProgress?: (fraction: number, message: string) => void,
+): Promise<ZooResult> {
+  const t0 = performance.now();
+  const { config, seeds, curriculum, p, seq, data } = zooParticipantInputs(job);
+  const quality = assessQuality(p.trials, {
+    timing: config.timing,
+    feedback: config.feedback,
+    mainTrials: curriculum.trials.length,
+  });
+  const practice = participantPracticeEffect(p.trials);
   // the data-quality chance flags (overall or per half) cap the verdict at "at chance"
   const chance = quality.flags.find((f) => f.code === "chance" || f.code === "chance-half");
   const fit = await fitParticipant(stimulusPresets.flexible.arch, seq, data, {
@@ -150,4 +163,46 @@ export async function runZooParticipant(
     },
     wallMs: performance.now() - t0,
   };
+}
+
+/**
+ * Group-informed estimates of each NTA generator's own model over its participants (a generator's
+ * participants play one study): set on every result of the generator (null when at chance or when
+ * fewer than GROUP_MIN_MEMBERS participants remain). Returns the results with the field set.
+ */
+export async function groupInformZoo(
+  results: readonly ZooResult[],
+  jobOf: (r: ZooResult) => ZooJob,
+  onProgress?: (generator: string, fraction: number, message: string) => void,
+): Promise<ZooResult[]> {
+  const out = results.map((r) => ({ ...r, groupInformed: null as GroupInformedEstimate | null }));
+  for (const generator of [...new Set(out.map((r) => r.generator))]) {
+    const model = getGenerator(generator).truth.ntaModel;
+    if (!model) continue;
+    const members = out.filter(
+      (r) => r.generator === generator && !r.verdict.atChance && r.fits[model],
+    );
+    if (members.length < GROUP_MIN_MEMBERS) continue;
+    const job = jobOf(members[0]);
+    const g = await groupInformedFits(
+      stimulusPresets.flexible.arch,
+      members.map((r) => {
+        const { seq, data, seeds } = zooParticipantInputs(jobOf(r));
+        return {
+          seq,
+          data,
+          seed: seeds.fit,
+          u: { [model]: uFromTheta(model, r.fits[model].theta, job.link) },
+        };
+      }),
+      {
+        link: job.link,
+        initSeeds: job.initSeeds,
+        models: [model],
+        onProgress: (f, msg) => onProgress?.(generator, f, msg),
+      },
+    );
+    members.forEach((r, i) => (r.groupInformed = g[model]!.estimates[i]));
+  }
+  return out;
 }
