@@ -66,9 +66,9 @@ export async function empiricalBayes(
     if (m.u.length !== k) throw new Error(`Expected ${k} parameters, got ${m.u.length}`);
   const iterations = opts.iterations ?? GROUP_ITERATIONS;
   const step = box.lo.map((lo, j) => 0.05 * (box.hi[j] - lo));
-  let m = members.map((x) => x.u.slice());
-  let V = members.map(() => new Array<number>(k).fill(0));
-  let objective = members.map(() => NaN);
+  const m = members.map((x) => x.u.slice());
+  const V = members.map(() => new Array<number>(k).fill(0));
+  const objective = members.map(() => NaN);
   let prior: GroupPrior = { mean: [], sd: [] };
   let evals = 0;
   for (let it = 0; it < iterations; it++) {
