@@ -18,6 +18,7 @@ import { type GroupEstimate, type SlopeEstimate } from "@/lib/core/group-stats";
 import { QUALITY_THRESHOLDS } from "@/lib/core/quality";
 import { GENERATORS, getGenerator } from "@/lib/model/fit/generators";
 import { INIT_SEEDS } from "@/lib/model/fit/participant";
+import type { Theta } from "@/lib/model/fit/transforms";
 import { type ZooJob, type ZooResult, groupInformZoo } from "@/lib/model/fit/zoo";
 import {
   type GeneratorSummary,
@@ -69,6 +70,25 @@ const jobs: ZooJob[] = Array.from({ length: n }, (_, index) =>
     initSeeds,
   })),
 ).flat();
+
+/** The code this run starts with (read now: the fits run the code loaded at the start, even if the
+ * checkout moves on while they run). fitCode: the last commit that changed the fit code itself. */
+const startedWith = {
+  codeVersion: codeVersion(),
+  fitCode: (() => {
+    try {
+      return execSync(
+        "git log -1 --format='%h %s' -- lib/model/fit ':!lib/model/fit/generators' ':!lib/model/fit/zoo*'",
+        { stdio: ["ignore", "pipe", "ignore"] },
+      )
+        .toString()
+        .trim()
+        .slice(0, 160);
+    } catch {
+      return "unknown";
+    }
+  })(),
+};
 
 /** Hash of the source the results depend on (the fit, the generators, flags and statistics). */
 function codeHash(): string {
@@ -166,21 +186,9 @@ const meta = {
   wallS,
   /** Of wallS: the group-informed estimates (hierarchical.ts), recomputed on every run. */
   groupS,
-  codeVersion: codeVersion(),
+  codeVersion: startedWith.codeVersion,
   /** The last commit that changed the fit code itself (lib/model/fit without the zoo's own files). */
-  fitCode: (() => {
-    try {
-      return execSync(
-        "git log -1 --format='%h %s' -- lib/model/fit ':!lib/model/fit/generators' ':!lib/model/fit/zoo*'",
-        { stdio: ["ignore", "pipe", "ignore"] },
-      )
-        .toString()
-        .trim()
-        .slice(0, 160);
-    } catch {
-      return "unknown";
-    }
-  })(),
+  fitCode: startedWith.fitCode,
   codeHash: hash,
   currentCodeHash: currentHash,
   /** --cached-only: the run that fitted the cached participants, when it recorded itself. */
@@ -199,7 +207,7 @@ if (!values["cached-only"] && cached.size < jobs.length)
     JSON.stringify({
       codeVersion: meta.codeVersion,
       fitCode: meta.fitCode,
-      wallS,
+      wallS: wallS - groupS,
     } satisfies FitOrigin),
   );
 const out = values.out;
@@ -301,6 +309,9 @@ function compact(r: ZooResult) {
         },
       ]),
     ),
+    groupInformed: r.groupInformed
+      ? { theta: round(r.groupInformed.theta), quantities: round(r.groupInformed.quantities) }
+      : null,
     wallS: +(r.wallMs / 1000).toFixed(2),
   };
 }
@@ -318,7 +329,7 @@ function markdown(ss: GeneratorSummary[], cs: ZooCheck[]): string {
   return [
     `# Generator zoo: what the fits say about participants who are not (all) the NTA model`,
     "",
-    `\`${meta.command}\` — ${meta.n} participants per generator, default study (20 blocks × 24 = 480 trials, each participant on their own curriculum), link \`${meta.link}\`, ${meta.initSeeds} initialisations, ${meta.threads} worker threads, wall ${meta.wallS.toFixed(0)} s. App version ${meta.codeVersion}; fit code: last changed in \`${meta.fitCode}\`. Generators: docs/generators.md; flags: docs/quality.md; practice effect and BMS: docs/group-stats.md.`,
+    `\`${meta.command}\` — ${meta.n} participants per generator, default study (20 blocks × 24 = 480 trials, each participant on their own curriculum), link \`${meta.link}\`, ${meta.initSeeds} initialisations, ${meta.threads} worker threads, wall ${meta.wallS.toFixed(0)} s (of which group-informed estimates ${meta.groupS.toFixed(0)} s). App version ${meta.codeVersion}; fit code: last changed in \`${meta.fitCode}\`. Generators: docs/generators.md; flags: docs/quality.md; practice effect and BMS: docs/group-stats.md.`,
     "",
     ...(meta.partial ? [`**Partial report: ${meta.partial}.**`, ""] : []),
     ...(meta.codeHash !== meta.currentCodeHash || meta.fittedBy
@@ -490,21 +501,27 @@ function recoverySvg(rs: ZooResult[]): string {
   const pts = rs.flatMap((r) => {
     const m = getGenerator(r.generator).truth.ntaModel!;
     const t = r.theta!,
-      f = r.fits[m]?.theta;
+      f = r.fits[m]?.theta,
+      g = r.groupInformed?.theta;
     if (!f) return [];
-    const tt = m === "flexible" ? Math.log(t.tauC! / t.tauW!) : Math.log(t.tau!);
-    const ff = m === "flexible" ? Math.log(f.tauC! / f.tauW!) : Math.log(f.tau!);
-    return [{ m, tt, ff }];
+    const read = (x: Theta) => (m === "flexible" ? Math.log(x.tauC! / x.tauW!) : Math.log(x.tau!));
+    return [{ m, tt: read(t), ff: read(f), gg: g ? read(g) : null }];
   });
-  const all = pts.flatMap((p) => [p.tt, p.ff]);
+  const all = pts.flatMap((p) => [p.tt, p.ff, ...(p.gg === null ? [] : [p.gg])]);
   const lo = Math.min(...all),
     hi = Math.max(...all),
     S = 360,
     pad = 40;
   const sc = (v: number) => pad + ((v - lo) / (hi - lo || 1)) * (S - 2 * pad);
-  const parts = pts.map(
-    (p) =>
-      `<circle cx="${sc(p.tt).toFixed(1)}" cy="${(S - sc(p.ff)).toFixed(1)}" r="3" fill="${p.m === "flexible" ? "#1f77b4" : "#d62728"}" fill-opacity="0.7"/>`,
-  );
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${S}" height="${S}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/><text x="10" y="16" font-size="11">true (x) vs fitted (y): log τ_c/τ_w (blue, flexible), log τ (red, forgetful)</text><line x1="${sc(lo)}" y1="${S - sc(lo)}" x2="${sc(hi)}" y2="${S - sc(hi)}" stroke="#999" stroke-dasharray="3,3"/>${parts.join("")}</svg>\n`;
+  const colour = (m: string) => (m === "flexible" ? "#0072b2" : "#d55e00");
+  const parts = pts.flatMap((p) => [
+    `<circle cx="${sc(p.tt).toFixed(1)}" cy="${(S - sc(p.ff)).toFixed(1)}" r="3" fill="${colour(p.m)}" fill-opacity="0.7"/>`,
+    ...(p.gg === null
+      ? []
+      : [
+          `<line x1="${sc(p.tt).toFixed(1)}" y1="${(S - sc(p.ff)).toFixed(1)}" x2="${sc(p.tt).toFixed(1)}" y2="${(S - sc(p.gg)).toFixed(1)}" stroke="${colour(p.m)}" stroke-opacity="0.35"/>`,
+          `<circle cx="${sc(p.tt).toFixed(1)}" cy="${(S - sc(p.gg)).toFixed(1)}" r="3.5" fill="white" stroke="${colour(p.m)}"/>`,
+        ]),
+  ]);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${S}" height="${S}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/><text x="10" y="16" font-size="11">true (x) vs estimate (y): log τ_c/τ_w (blue, flexible), log τ (orange, forgetful)</text><text x="10" y="30" font-size="11">filled: maximum likelihood · open: group-informed (line joins them)</text><line x1="${sc(lo)}" y1="${S - sc(lo)}" x2="${sc(hi)}" y2="${S - sc(hi)}" stroke="#999" stroke-dasharray="3,3"/>${parts.join("")}</svg>\n`;
 }

@@ -67,7 +67,7 @@ if (values.run) {
   else {
     const c = s.comparison;
     const best = ALL_MODELS.map((m) => `${m} ${c.bestCount[m] ?? 0}`).join(", ");
-    summary = `Study ${values.study}: ${c.participants} participants in the sums (${c.excluded.length} excluded at chance), summed BIC flexible ${c.bic.flexible?.toFixed(1)} vs forgetful ${c.bic.forgetful?.toFixed(1)} (ΔBIC ${c.deltaBic.toFixed(1)} → ${c.preferred}); NTA misfit ${c.misfitCount}; best model per participant: ${best}`;
+    summary = `Study ${values.study}: ${c.participants} participants in the sums (${c.excluded.length} excluded at chance), summed BIC flexible ${c.bic.flexible?.toFixed(1)} vs forgetful ${c.bic.forgetful?.toFixed(1)} (ΔBIC ${c.deltaBic.toFixed(1)} → ${c.preferred}); NTA misfit ${c.misfitCount}; best model per participant: ${best}; ${s.groupInformed ? `group-informed estimates over ${s.groupInformed} participants stored` : "too few participants for group-informed estimates"}`;
   }
 }
 console.log(

@@ -9,7 +9,15 @@ import type { TrialRecord } from "@/lib/core/trial-record";
 import { initBackend } from "./backend";
 import type { FitArch } from "./fit/engine";
 import type { FitData } from "./fit/likelihood";
-import { type ParticipantFit, type ParticipantFitOptions, fitParticipant } from "./fit/participant";
+import {
+  type GroupInformed,
+  type GroupParticipant,
+  type ParticipantFit,
+  type ParticipantFitOptions,
+  fitParticipant,
+  groupInformedFits,
+} from "./fit/participant";
+import type { LinkName, NtaModelName } from "./fit/transforms";
 import { stimulusPresets } from "./presets";
 import { runStimulus, toTrialRecords } from "./simulate-stimulus";
 import { type StimulusSequence, curriculumToStimulusTrials } from "./stimulus-trials";
@@ -32,6 +40,14 @@ export const computeTasks = {
   ): Promise<ParticipantFit> {
     await initBackend();
     return fitParticipant(input.arch, input.sequence, input.data, { ...input.options, onProgress });
+  },
+
+  /** Group-informed estimates of the NTA models over a study's participants (fit/hierarchical.ts). */
+  async groupInformedFits(
+    input: { arch: FitArch; participants: GroupParticipant[]; link: LinkName },
+    onProgress: Progress,
+  ): Promise<Partial<Record<NtaModelName, GroupInformed>>> {
+    return groupInformedFits(input.arch, input.participants, { link: input.link, onProgress });
   },
 
   /** A stimulus preset learning one run's curriculum: the model's trial records, in order. */

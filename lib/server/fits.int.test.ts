@@ -3,11 +3,15 @@
 // app/api/studies/[id]/fits/fits.int.test.ts.
 import { studyConfigSchema } from "@/lib/core/study-config";
 
+import { curriculumSchema } from "@/lib/core/curriculum-schema";
+
 import { getDb } from "./db";
 import { enqueueFit, fetchFitPpc, fetchFits, fitSeedFor } from "./fits";
 import { jobHandlers } from "./job-handlers";
 import { runNextJob } from "./job-runner";
-import { completeRun } from "./runs";
+import { GROUP_MIN_MEMBERS } from "@/lib/model/fit/hierarchical";
+
+import { completeRun, createOrResumeRun } from "./runs";
 import { studyWithRun } from "./testing/study-run";
 
 const config = studyConfigSchema.parse({ blocks: 4, trialsPerBlock: 8, practice: { trials: 0 } });
@@ -15,20 +19,33 @@ const fitOnly = { fit: jobHandlers.fit };
 
 /** A completed run whose participant is right on 7 of 8 trials (RTs 420–800 ms) and misses trial 2. */
 async function completedRun(slug: string) {
-  const db = getDb();
   const { owner, study, run, token, curriculum: c } = await studyWithRun(slug, config);
+  await answer(run.id, token, c);
+  return { owner, study, run, curriculum: c };
+}
+
+/** Store the answers of completedRun's participant (with `shift`: a few more errors) and complete the run. */
+async function answer(
+  runId: string,
+  token: string,
+  c: ReturnType<typeof curriculumSchema.parse>,
+  shift = 0,
+) {
+  const db = getDb();
   const wrong = (k: string) => (k === c.keys.left ? c.keys.right : c.keys.left);
   await db.trial.createMany({
-    data: c.trials.map((t, i) => ({
-      ...t,
-      runId: run.id,
-      response: i === 2 ? null : i % 8 === 7 ? wrong(t.correctResponse) : t.correctResponse,
-      correct: i !== 2 && i % 8 !== 7,
-      rtMs: i === 2 ? null : 420 + ((i * 137) % 380),
-    })),
+    data: c.trials.map((t, i) => {
+      const err = i % 8 === 7 || (shift > 0 && i % 8 === shift % 8);
+      return {
+        ...t,
+        runId,
+        response: i === 2 ? null : err ? wrong(t.correctResponse) : t.correctResponse,
+        correct: i !== 2 && !err,
+        rtMs: i === 2 ? null : 420 + ((i * (137 + 11 * shift)) % 380),
+      };
+    }),
   });
   await completeRun(token);
-  return { owner, study, run, curriculum: c };
 }
 
 describe("fit jobs", () => {
@@ -123,5 +140,62 @@ describe("fit jobs", () => {
     expect(sums.map((s) => s.model).sort()).toEqual(perRun.map((f) => f.model).sort());
     for (const s of sums)
       expect(s.bic).toBeCloseTo(perRun.find((f) => f.model === s.model)!.bic, 9);
+  });
+
+  it("a study fit of enough participants adds group-informed estimates to every NTA row and the prior to the sums", async () => {
+    const { owner, study } = await completedRun("fit-group");
+    for (let k = 1; k < GROUP_MIN_MEMBERS; k++) {
+      const entry = await createOrResumeRun("fit-group", {});
+      if (entry.kind !== "run") throw new Error("no run");
+      const run = await getDb().run.findUniqueOrThrow({ where: { token: entry.token } });
+      await answer(run.id, entry.token, curriculumSchema.parse(run.curriculum), k);
+    }
+    await enqueueFit(owner.id, study.id, { link: "choice" });
+    expect(await runNextJob(fitOnly)).toBe(true);
+    const fits = await getDb().fit.findMany({ where: { studyId: study.id } });
+    const perRun = fits.filter((f) => f.runId !== null);
+    expect(new Set(perRun.map((f) => f.runId)).size).toBe(GROUP_MIN_MEMBERS);
+    type Stored = {
+      tauC?: number;
+      tauW?: number;
+      groupInformed?: {
+        theta: Record<string, number>;
+        quantities: Record<string, number>;
+        n: number;
+      };
+      groupPrior?: {
+        participants: number;
+        mean: Record<string, number>;
+        sdU: Record<string, number>;
+      };
+    };
+    for (const f of perRun) {
+      const p = f.params as Stored;
+      if (f.model !== "flexible" && f.model !== "forgetful") {
+        expect(p.groupInformed).toBeUndefined();
+        continue;
+      }
+      expect(p.groupInformed!.n).toBe(GROUP_MIN_MEMBERS);
+      if (f.model === "flexible") {
+        const g = p.groupInformed!;
+        expect(g.quantities.tauRatio).toBeCloseTo(g.theta.tauC / g.theta.tauW, 9);
+        // the estimate lies in the parameter box
+        expect(g.theta.tauC).toBeGreaterThanOrEqual(0.01);
+        expect(g.theta.tauC).toBeLessThanOrEqual(2);
+      }
+    }
+    const prior = fits.find((f) => f.runId === null && f.model === "flexible")!.params as Stored;
+    expect(prior.groupPrior!.participants).toBe(GROUP_MIN_MEMBERS);
+    expect(Object.keys(prior.groupPrior!.sdU)).toEqual(
+      expect.arrayContaining(["tauW", "tauC", "lambda", "beta"]),
+    );
+    // below GROUP_MIN_MEMBERS participants there is no group step (see the single-run study above)
+    const single = await completedRun("fit-group-1");
+    await enqueueFit(single.owner.id, single.study.id, { link: "choice" });
+    expect(await runNextJob(fitOnly)).toBe(true);
+    const lone = await getDb().fit.findFirstOrThrow({
+      where: { runId: single.run.id, model: "flexible" },
+    });
+    expect((lone.params as Stored).groupInformed).toBeUndefined();
   });
 });

@@ -3,8 +3,10 @@
 // fitted to the participant's key presses — and, with the default "ddm" link, their response times —
 // by maximum likelihood and compared by BIC (with misfit and chance flags). Stored as Fit rows (one
 // per model) with provenance (model seed, code version, job id); the run's comparison and posterior
-// predictive summary are stored in its flexible row's params. Runs in a "fit" job (payload
-// {studyId, runId?}) or `npm run fit`.
+// predictive summary are stored in its flexible row's params. A study fit then adds each NTA row's
+// group-informed (empirical-Bayes) estimate over the study's participants not at chance
+// (params.groupInformed; the population prior in the study-sum rows' params.groupPrior). Runs in a
+// "fit" job (payload {studyId, runId?}) or `npm run fit`.
 import "server-only";
 
 import { z } from "zod";
@@ -21,12 +23,15 @@ import {
 } from "@/lib/model/fit/compare";
 import type { ModelFit } from "@/lib/model/fit/fit";
 import { fitDataFor } from "@/lib/model/fit/likelihood";
-import type { ParticipantFit } from "@/lib/model/fit/participant";
+import { GROUP_MIN_MEMBERS } from "@/lib/model/fit/hierarchical";
+import type { GroupInformed, GroupParticipant, ParticipantFit } from "@/lib/model/fit/participant";
 import type { PpcSummary } from "@/lib/model/fit/ppc";
 import {
   ALL_MODELS,
   type LinkName,
   type ModelName,
+  NTA_MODELS,
+  type NtaModelName,
   isNtaModel,
   modelParamsFor,
 } from "@/lib/model/fit/transforms";
@@ -172,24 +177,90 @@ export async function fitStudy(
     select: { id: true },
   });
   const pairs: { runId: string; fits: ParticipantFit["fits"]; comparison: ModelComparison }[] = [];
+  // the per-run fits take the first FITS_SHARE of the progress, the group-informed step the rest
+  const share = runs.length >= GROUP_MIN_MEMBERS ? FITS_SHARE : 1;
   for (const [i, r] of runs.entries()) {
     const fit = await fitRun(r.id, {
       jobId: opts.jobId,
       link: opts.link,
       signal: opts.signal,
       onProgress: (f, m) =>
-        opts.onProgress?.((i + f) / runs.length, `run ${i + 1}/${runs.length} ${m}`),
+        opts.onProgress?.((share * (i + f)) / runs.length, `run ${i + 1}/${runs.length} ${m}`),
     });
     pairs.push({ runId: r.id, fits: fit.fits, comparison: fit.comparison });
     opts.onRun?.(r.id, fit, i, runs.length);
   }
   const comparison = compareStudy(pairs);
-  if (comparison) await storeStudySums(studyId, comparison, opts.jobId);
-  return { runs: runs.length, comparison };
+  const group = await informFromGroup(
+    pairs.filter((p) => !p.comparison.atChance),
+    opts.link ?? DEFAULT_FIT_LINK,
+    {
+      signal: opts.signal,
+      onProgress: (f, m) => opts.onProgress?.(share + (1 - share) * f, m),
+    },
+  );
+  if (comparison) await storeStudySums(studyId, comparison, opts.jobId, group);
+  return { runs: runs.length, comparison, groupInformed: group ? group.n : 0 };
+}
+
+/** Share of a study fit's progress taken by the per-run fits (the group-informed step: the rest). */
+const FITS_SHARE = 0.9;
+
+type GroupPriors = { n: number; priors: Partial<Record<NtaModelName, GroupInformed["prior"]>> };
+
+/**
+ * Group-informed estimates (lib/model/fit/hierarchical.ts) over the fitted participants not at
+ * chance, stored with each run's NTA fit rows (params.groupInformed); null below GROUP_MIN_MEMBERS.
+ */
+async function informFromGroup(
+  members: readonly { runId: string; fits: ParticipantFit["fits"] }[],
+  link: LinkName,
+  opts: { onProgress?: Progress; signal?: AbortSignal },
+): Promise<GroupPriors | null> {
+  if (members.length < GROUP_MIN_MEMBERS) return null;
+  const participants: GroupParticipant[] = [];
+  for (const m of members) {
+    const { run, sequence, data } = await loadRunForFit(m.runId);
+    participants.push({
+      seq: sequence,
+      data,
+      seed: fitSeedFor(run.seed),
+      u: Object.fromEntries(NTA_MODELS.flatMap((n) => (m.fits[n] ? [[n, m.fits[n]!.u]] : []))),
+    });
+  }
+  const result = await runOffThread(
+    "groupInformedFits",
+    { arch: FIT_ARCH, participants, link },
+    { signal: opts.signal, onProgress: (f, msg) => void opts.onProgress?.(f, msg) },
+  );
+  const db = getDb();
+  await db.$transaction(async (tx) => {
+    for (const [i, m] of members.entries())
+      for (const model of NTA_MODELS) {
+        const estimate = result[model]?.estimates[i];
+        const row = estimate ? await tx.fit.findFirst({ where: { runId: m.runId, model } }) : null;
+        if (!row || !estimate) continue;
+        await tx.fit.update({
+          where: { id: row.id },
+          data: { params: { ...(row.params as object), groupInformed: estimate } as object },
+        });
+      }
+  });
+  return {
+    n: members.length,
+    priors: Object.fromEntries(
+      NTA_MODELS.flatMap((n) => (result[n] ? [[n, result[n]!.prior]] : [])),
+    ),
+  };
 }
 
 /** The study sums, one row per model (runId null); the flexible row holds the whole comparison. */
-async function storeStudySums(studyId: string, c: StudyComparison, jobId?: string) {
+async function storeStudySums(
+  studyId: string,
+  c: StudyComparison,
+  jobId?: string,
+  group?: GroupPriors | null,
+) {
   const db = getDb();
   await db.$transaction(async (tx) => {
     await tx.fit.deleteMany({ where: { studyId, runId: null, model: { in: [...MODELS] } } });
@@ -205,6 +276,9 @@ async function storeStudySums(studyId: string, c: StudyComparison, jobId?: strin
             deltaBic: c.deltaBic,
             preferred: c.preferred,
             ...(m === "flexible" ? { comparison: c } : {}),
+            ...(group && isNtaModel(m) && group.priors[m]
+              ? { groupPrior: { participants: group.n, ...group.priors[m] } }
+              : {}),
           },
           logLik: c.logLik[m]!,
           bic: c.bic[m]!,

@@ -65,7 +65,12 @@ export type ShownParam = (typeof PARAMS)[number] & {
   method: "profile" | "hessian" | null;
   /** The interval reaches the parameter box (the data do not bound it there). */
   nearBound: boolean;
+  /** The group-informed (empirical-Bayes) estimate from a study fit, when there is one. */
+  group: number | null;
 };
+
+/** The group-informed estimate stored with a run's NTA fit rows by a study fit (docs/fitting.md). */
+type StoredGroupEstimate = { theta?: Record<string, number>; quantities?: Record<string, number> };
 
 /** The fitted parameters of a row with their intervals (τ_c/τ_w added where profiled). */
 export function paramsOf(fit: FitRow | undefined): ShownParam[] {
@@ -74,12 +79,15 @@ export function paramsOf(fit: FitRow | undefined): ShownParam[] {
   if (typeof values.tauC === "number" && typeof values.tauW === "number")
     values.tauRatio = values.tauC / values.tauW;
   const u = fit.uncertainty;
+  const g = fit.params.groupInformed as StoredGroupEstimate | undefined;
+  const groupOf = (name: string) => g?.quantities?.[name] ?? g?.theta?.[name] ?? null;
   return PARAMS.filter((p) => typeof values[p.name] === "number").map((p) => ({
     ...p,
     value: values[p.name] as number,
     ci: u?.ci95?.[p.name] ?? null,
     method: u?.method?.[p.name] ?? (u?.ci95?.[p.name] ? "hessian" : null),
     nearBound: (u?.nearBound ?? u?.atBound ?? []).includes(p.name),
+    group: typeof groupOf(p.name) === "number" ? groupOf(p.name) : null,
   }));
 }
 

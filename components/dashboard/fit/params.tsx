@@ -22,6 +22,15 @@ export function ParamValue({ p }: { p: ShownParam }) {
           (at bound)
         </span>
       ) : null}
+      {p.group !== null ? (
+        <span
+          data-testid={`fit-group-${p.name}`}
+          title="group-informed estimate: this participant's likelihood × the study's population prior (empirical Bayes)"
+        >
+          {" "}
+          · group {fmt3(p.group)}
+        </span>
+      ) : null}
     </>
   );
 }
@@ -57,7 +66,10 @@ export function ParamLegend() {
       {PARAMS.map((p) => `${p.symbol} ${p.words}`).join(" · ")}. Intervals are 95 %: profile
       likelihood for τ_c/τ_w, λ, κ, β, τ and γ, the Hessian for the rest, both clipped to the prior
       box; &quot;(at bound)&quot; marks an interval that reaches the box edge (the data do not bound
-      it there).
+      it there). &quot;group&quot;: the group-informed estimate of a study fit (empirical Bayes over
+      the study&apos;s participants not at chance) — the better point estimate where one
+      participant&apos;s data leave a parameter weakly identified (τ_c/τ_w above all); the interval
+      is the participant&apos;s own.
     </p>
   );
 }
