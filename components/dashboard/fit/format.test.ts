@@ -12,6 +12,7 @@ const row = (params: Record<string, unknown>): FitRow => ({
   bic: 230,
   nTrials: 480,
   nParams: 8,
+  createdAt: "2026-12-02T10:00:00.000Z",
 });
 
 describe("paramsOf", () => {
