@@ -156,8 +156,17 @@ describe("fit jobs", () => {
       await answer(run.id, entry.token, curriculumSchema.parse(run.curriculum), k);
     }
     await enqueueFit(owner.id, study.id, { link: "choice" });
-    expect(await runNextJob(fitOnly)).toBe(true);
+    // two runs fitted at once (the pool's thread count), their rows written one run at a time
+    const before = process.env.NTA_COMPUTE_THREADS;
+    process.env.NTA_COMPUTE_THREADS = "2";
+    try {
+      expect(await runNextJob(fitOnly)).toBe(true);
+    } finally {
+      if (before === undefined) delete process.env.NTA_COMPUTE_THREADS;
+      else process.env.NTA_COMPUTE_THREADS = before;
+    }
     const fits = await getDb().fit.findMany({ where: { studyId: study.id } });
+    expect(fits).toHaveLength(5 * (GROUP_MIN_MEMBERS + 1)); // 5 models per run + the study sums
     const perRun = fits.filter((f) => f.runId !== null);
     expect(new Set(perRun.map((f) => f.runId)).size).toBe(GROUP_MIN_MEMBERS);
     const job = await getDb().job.findFirstOrThrow({ where: { studyId: study.id, kind: "fit" } });

@@ -40,7 +40,7 @@ import { curriculumToStimulusTrials } from "@/lib/model/stimulus-trials";
 
 import { getDb } from "./db";
 import { HttpError, parseOr422 } from "./http";
-import { runOffThread } from "./job-pool";
+import { computeThreads, runOffThread } from "./job-pool";
 import type { JobHandler } from "./job-runner";
 import { enqueueJob } from "./jobs";
 import { requireOwnedStudy } from "./studies";
@@ -91,7 +91,14 @@ type Progress = (fraction: number, message: string) => void | Promise<void>;
 /** Fit every model to one run and store (replace) its Fit rows. */
 export async function fitRun(
   runId: string,
-  opts: { jobId?: string; link?: LinkName; onProgress?: Progress; signal?: AbortSignal } = {},
+  opts: {
+    jobId?: string;
+    link?: LinkName;
+    onProgress?: Progress;
+    signal?: AbortSignal;
+    /** Runs the storing transaction (a study fit passes one queue for all its runs). */
+    storeIn?: <T>(write: () => Promise<T>) => Promise<T>;
+  } = {},
 ): Promise<ParticipantFit & { fitIds: string[] }> {
   const { run, sequence, data, quality } = await loadRunForFit(runId);
   const seed = fitSeedFor(run.seed);
@@ -103,29 +110,42 @@ export async function fitRun(
     { signal: opts.signal, onProgress: (f, m) => void opts.onProgress?.(f, m) },
   );
   const db = getDb();
-  const rows = await db.$transaction(async (tx) => {
-    await tx.fit.deleteMany({ where: { runId, model: { in: [...MODELS] } } });
-    return Promise.all(
-      MODELS.filter((m) => result.fits[m]).map((m) =>
-        tx.fit.create({
-          data: fitRowData(
-            run.studyId,
-            runId,
-            result.fits[m]!,
-            opts.jobId,
-            m === "flexible"
-              ? {
-                  comparison: result.comparison,
-                  ppc: result.ppc,
-                  quality: { flagged: quality.flagged, summary: qualitySummary(quality) },
-                }
-              : {},
-          ),
-        }),
-      ),
-    );
-  });
+  const store = opts.storeIn ?? (<T>(write: () => Promise<T>) => write());
+  const rows = await store(() =>
+    db.$transaction(async (tx) => {
+      await tx.fit.deleteMany({ where: { runId, model: { in: [...MODELS] } } });
+      return Promise.all(
+        MODELS.filter((m) => result.fits[m]).map((m) =>
+          tx.fit.create({
+            data: fitRowData(
+              run.studyId,
+              runId,
+              result.fits[m]!,
+              opts.jobId,
+              m === "flexible"
+                ? {
+                    comparison: result.comparison,
+                    ppc: result.ppc,
+                    quality: { flagged: quality.flagged, summary: qualitySummary(quality) },
+                  }
+                : {},
+            ),
+          }),
+        ),
+      );
+    }),
+  );
   return { ...result, fitIds: rows.map((r) => r.id) };
+}
+
+/** One write at a time, in call order (PGlite has one connection; rows of a run are replaced whole). */
+function writeQueue(): <T>(write: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (write) => {
+    const next = tail.then(write);
+    tail = next.catch(() => undefined);
+    return next;
+  };
 }
 
 function fitRowData(
@@ -160,7 +180,10 @@ function fitRowData(
   };
 }
 
-/** Fit every completed, non-pilot run of a study, then store the study sums (runId null). */
+/**
+ * Fit every completed, non-pilot run of a study — as many at once as the compute pool has threads
+ * (NTA_COMPUTE_THREADS) — then the group-informed estimates, then store the study sums (runId null).
+ */
 export async function fitStudy(
   studyId: string,
   opts: {
@@ -179,17 +202,33 @@ export async function fitStudy(
   const pairs: { runId: string; fits: ParticipantFit["fits"]; comparison: ModelComparison }[] = [];
   // the per-run fits take the first FITS_SHARE of the progress, the group-informed step the rest
   const share = runs.length >= GROUP_MIN_MEMBERS ? FITS_SHARE : 1;
-  for (const [i, r] of runs.entries()) {
-    const fit = await fitRun(r.id, {
-      jobId: opts.jobId,
-      link: opts.link,
-      signal: opts.signal,
-      onProgress: (f, m) =>
-        opts.onProgress?.((share * (i + f)) / runs.length, `run ${i + 1}/${runs.length} ${m}`),
-    });
-    pairs.push({ runId: r.id, fits: fit.fits, comparison: fit.comparison });
-    opts.onRun?.(r.id, fit, i, runs.length);
-  }
+  // as many runs at once as the compute pool has threads; their rows are written one run at a time
+  const done = runs.map(() => 0);
+  const storeIn = writeQueue();
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < runs.length; i = next++) {
+      const fit = await fitRun(runs[i].id, {
+        jobId: opts.jobId,
+        link: opts.link,
+        signal: opts.signal,
+        storeIn,
+        onProgress: (f, m) => {
+          done[i] = f;
+          return opts.onProgress?.(
+            (share * done.reduce((a, b) => a + b, 0)) / runs.length,
+            `run ${i + 1}/${runs.length} ${m}`,
+          );
+        },
+      });
+      done[i] = 1;
+      pairs[i] = { runId: runs[i].id, fits: fit.fits, comparison: fit.comparison };
+      opts.onRun?.(runs[i].id, fit, i, runs.length);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(computeThreads(), runs.length)) }, worker),
+  );
   const comparison = compareStudy(pairs);
   const group = await informFromGroup(
     pairs.filter((p) => !p.comparison.atChance),
