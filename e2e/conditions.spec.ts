@@ -3,9 +3,13 @@
 // the screen, the stored trials and the export (condition, mapping, effective design) agree.
 import { expect, test, type Page } from "@playwright/test";
 
-import { parseCsv } from "../lib/server/testing/parse-csv";
-
-import { keyFromInstruction, pastInstructions, progress, signInDemo } from "./helpers";
+import {
+  keyFromInstruction,
+  pastInstructions,
+  privateExportRows,
+  progress,
+  signInDemo,
+} from "./helpers";
 
 type Trial = { trialIndex: number; task: string; stimulus: string; correctResponse: string };
 
@@ -104,15 +108,8 @@ test("a two-condition study made in the form runs a participant on their own key
   );
   await context.close();
 
-  // The export carries the run's condition, its mapping in the screen's words and its design
-  // (the private export: it has the raw recruiter id to find the run by).
-  const csv = await (
-    await page.request.get(`/api/studies/${studyId}/export?format=csv&audience=private`)
-  ).text();
-  const [cols, ...lines] = parseCsv(csv);
-  const rows = lines
-    .map((cells) => Object.fromEntries(cols.map((c, i) => [c, cells[i]])))
-    .filter((r) => r.stream === "human" && r.externalId === "p3");
+  // The export carries the run's condition, its mapping in the screen's words and its design.
+  const rows = await privateExportRows(page, studyId, "p3");
   expect(rows).toHaveLength(16);
   for (const r of rows) {
     expect(["short", "long"]).toContain(r.condition);

@@ -2,6 +2,7 @@
 import { expect, type Browser, type Page } from "@playwright/test";
 
 import type { StudyConfigInput } from "../lib/core/study-config";
+import { parseCsv } from "../lib/server/testing/parse-csv";
 
 export type CurriculumTrial = {
   trialIndex: number;
@@ -132,4 +133,18 @@ export async function researcherPage(browser: Browser) {
   await signInDemo(page);
   await expect(page).toHaveURL(/\/studies$/);
   return page;
+}
+
+/**
+ * The human trial rows of one participant in the study's private CSV export (the private export
+ * has the raw recruiter id to find them by), each as column → cell.
+ */
+export async function privateExportRows(researcher: Page, studyId: string, externalId: string) {
+  const csv = await (
+    await researcher.request.get(`/api/studies/${studyId}/export?format=csv&audience=private`)
+  ).text();
+  const [cols, ...lines] = parseCsv(csv);
+  return lines
+    .map((cells) => Object.fromEntries(cols.map((c, i) => [c, cells[i]])))
+    .filter((r) => r.stream === "human" && r.externalId === externalId);
 }

@@ -6,12 +6,12 @@
 import { expect, test, type Page } from "@playwright/test";
 
 import type { StudyConfigInput } from "../lib/core/study-config";
-import { parseCsv } from "../lib/server/testing/parse-csv";
 
 import {
   createOpenStudy,
   keyFromInstruction,
   pastInstructions,
+  privateExportRows,
   progress,
   researcherPage,
 } from "./helpers";
@@ -147,13 +147,7 @@ for (const c of cases) {
     await context.close();
 
     // the private export: the same stimuli, keys and verdicts, and the mapping in the screen's words
-    const csv = await (
-      await researcher.request.get(`/api/studies/${studyId}/export?format=csv&audience=private`)
-    ).text();
-    const [cols, ...cells] = parseCsv(csv);
-    const rows = cells
-      .map((r) => Object.fromEntries(cols.map((col, i) => [col, r[i]])))
-      .filter((r) => r.stream === "human" && r.externalId === "p2");
+    const rows = await privateExportRows(researcher, studyId, "p2");
     expect(rows.map((r) => r.stimulus)).toEqual(curriculum.trials.map((t) => t.stimulus));
     expect(rows.map((r) => r.response)).toEqual(pressed);
     expect(rows.map((r) => r.correct)).toEqual(curriculum.trials.map((_, i) => String(i !== 1)));
