@@ -3,29 +3,29 @@
 // the screen, the stored trials and the export (condition, mapping, effective design) agree.
 import { expect, test, type Page } from "@playwright/test";
 
-import { parseCsv } from "../lib/server/testing/parse-csv";
-
-import { progress, signInDemo } from "./helpers";
+import {
+  keyFromInstruction,
+  pastInstructions,
+  privateExportRows,
+  progress,
+  signInDemo,
+} from "./helpers";
 
 type Trial = { trialIndex: number; task: string; stimulus: string; correctResponse: string };
 
 const field = (page: Page, name: string) => page.locator(`[name="${name}"]`);
 
-/** The key an instruction line ("press F for even digits, J for odd digits.") gives a digit. */
-function keyFromInstruction(line: string, stimulus: string): string {
-  const m = /press (\w) for (.+?), (\w) for (.+?)\.\s*$/.exec(line.trim());
-  if (!m) throw new Error(`Unexpected instruction: ${line}`);
+/** Does a digit fit an instruction phrase ("even digits", "digits smaller than 5")? */
+const digitFits = (stimulus: string) => (phrase: string) => {
   const n = Number(stimulus);
-  const fits = (d: string) =>
-    d.startsWith("odd")
-      ? n % 2 === 1
-      : d.startsWith("even")
-        ? n % 2 === 0
-        : d.includes("smaller")
-          ? n < 5
-          : n > 5;
-  return (fits(m[2]) ? m[1] : m[3]).toLowerCase();
-}
+  return phrase.startsWith("odd")
+    ? n % 2 === 1
+    : phrase.startsWith("even")
+      ? n % 2 === 0
+      : phrase.includes("smaller")
+        ? n < 5
+        : n > 5;
+};
 
 test("a two-condition study made in the form runs a participant on their own key mapping", async ({
   page,
@@ -89,15 +89,11 @@ test("a two-condition study made in the form runs a participant on their own key
   expect(rules.magnitude).toMatch(
     /press F for digits larger than 5, J for digits smaller than 5\.$/,
   );
-  const next = participant.locator("#jspsych-instructions-next");
-  while (await next.isVisible()) {
-    await next.click();
-    await participant.waitForTimeout(50);
-  }
+  await pastInstructions(participant);
   const stimulus = participant.locator("#task-trial-stimulus");
   for (const t of curriculum.trials) {
     await expect(stimulus).toHaveText(t.stimulus);
-    const key = keyFromInstruction(rules[t.task as keyof typeof rules], t.stimulus);
+    const key = keyFromInstruction(rules[t.task as keyof typeof rules], digitFits(t.stimulus));
     await participant.waitForTimeout(160);
     await participant.keyboard.press(key);
     await expect(stimulus).toHaveCount(0);
@@ -112,15 +108,8 @@ test("a two-condition study made in the form runs a participant on their own key
   );
   await context.close();
 
-  // The export carries the run's condition, its mapping in the screen's words and its design
-  // (the private export: it has the raw recruiter id to find the run by).
-  const csv = await (
-    await page.request.get(`/api/studies/${studyId}/export?format=csv&audience=private`)
-  ).text();
-  const [cols, ...lines] = parseCsv(csv);
-  const rows = lines
-    .map((cells) => Object.fromEntries(cols.map((c, i) => [c, cells[i]])))
-    .filter((r) => r.stream === "human" && r.externalId === "p3");
+  // The export carries the run's condition, its mapping in the screen's words and its design.
+  const rows = await privateExportRows(page, studyId, "p3");
   expect(rows).toHaveLength(16);
   for (const r of rows) {
     expect(["short", "long"]).toContain(r.condition);

@@ -2,6 +2,7 @@
 import { expect, type Browser, type Page } from "@playwright/test";
 
 import type { StudyConfigInput } from "../lib/core/study-config";
+import { parseCsv } from "../lib/server/testing/parse-csv";
 
 export type CurriculumTrial = {
   trialIndex: number;
@@ -53,13 +54,28 @@ export async function startScreens(page: Page, opts: { consent: boolean }) {
     await page.getByRole("button", { name: "I agree" }).click();
   }
   await page.getByRole("button", { name: "Go full screen" }).click();
-  const next = page.locator("#jspsych-instructions-next");
-  await expect(next).toBeVisible();
+  await expect(page.locator("#jspsych-instructions-next")).toBeVisible();
   if (opts.consent) await shot(page, "instructions");
+  await pastInstructions(page);
+}
+
+/** Click "Next" until the instruction pages are done. */
+export async function pastInstructions(page: Page) {
+  const next = page.locator("#jspsych-instructions-next");
   while (await next.isVisible()) {
     await next.click();
     await page.waitForTimeout(50);
   }
+}
+
+/**
+ * The key a rule's instruction line ("… press F for odd digits, J for even digits.") gives a
+ * stimulus; `fits(phrase)` says whether the stimulus is what a phrase ("odd digits") describes.
+ */
+export function keyFromInstruction(line: string, fits: (phrase: string) => boolean): string {
+  const m = /press (\w) for (.+?), (\w) for (.+?)\.\s*$/.exec(line.trim());
+  if (!m) throw new Error(`Unexpected instruction: ${line}`);
+  return (fits(m[2]) ? m[1] : m[3]).toLowerCase();
 }
 
 /**
@@ -117,4 +133,18 @@ export async function researcherPage(browser: Browser) {
   await signInDemo(page);
   await expect(page).toHaveURL(/\/studies$/);
   return page;
+}
+
+/**
+ * The human trial rows of one participant in the study's private CSV export (the private export
+ * has the raw recruiter id to find them by), each as column → cell.
+ */
+export async function privateExportRows(researcher: Page, studyId: string, externalId: string) {
+  const csv = await (
+    await researcher.request.get(`/api/studies/${studyId}/export?format=csv&audience=private`)
+  ).text();
+  const [cols, ...lines] = parseCsv(csv);
+  return lines
+    .map((cells) => Object.fromEntries(cols.map((c, i) => [c, cells[i]])))
+    .filter((r) => r.stream === "human" && r.externalId === externalId);
 }

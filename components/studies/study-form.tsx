@@ -9,6 +9,7 @@ import { useActionState, useMemo, useRef, useState, type ReactNode } from "react
 import { computeCurriculumPreview } from "@/lib/core/curriculum-preview";
 import { DURATION_PLACEHOLDER } from "@/lib/core/duration";
 import { CONDITION_FIELDS, type ConditionField } from "@/lib/core/study-config";
+import { taskPairs } from "@/lib/core/task-pairs";
 import {
   choicesOf,
   conditionFieldName,
@@ -103,9 +104,11 @@ export function sections(taskLabels: { A: string; B: string }, slugLocked: boole
           name: "config.taskPair",
           label: "Task pair",
           kind: "select",
-          options: choices("config.taskPair", {
-            "parity-magnitude": "Parity / magnitude (digits)",
-          }),
+          options: choices(
+            "config.taskPair",
+            Object.fromEntries(Object.values(taskPairs).map((p) => [p.id, p.title])),
+          ),
+          help: "The two rules participants switch between; a condition may use another pair.",
         },
         {
           name: "config.blocks",
@@ -430,6 +433,7 @@ function FieldView({
 }
 
 const CONDITION_LABELS: Record<ConditionField, string> = {
+  taskPair: "Task pair",
   blocks: "Blocks",
   trialsPerBlock: "Trials per block",
   firstTask: "First task",
@@ -578,10 +582,11 @@ export function StudyForm({
     }, 150);
   };
   const warnings = live.ok ? studyWarnings(live.config) : {};
+  // "First task" names the tasks of the pair chosen now, not the one the page was loaded with
+  const livePair = live.ok ? taskPairs[live.config.taskPair].tasks : null;
+  const labels = livePair ? { A: livePair[0].id, B: livePair[1].id } : taskLabels;
   const preview = useMemo(() => (live.ok ? computeCurriculumPreview(live.config) : null), [live]);
-  const known = new Set(
-    sections(taskLabels, slugLocked).flatMap((s) => s.fields.map((f) => f.name)),
-  );
+  const known = new Set(sections(labels, slugLocked).flatMap((s) => s.fields.map((f) => f.name)));
   const stray = Object.entries(state.errors).filter(
     ([path]) =>
       !known.has(path) &&
@@ -616,7 +621,7 @@ export function StudyForm({
             ) : null}
           </div>
         ) : null}
-        {sections(taskLabels, slugLocked).map((section) => (
+        {sections(labels, slugLocked).map((section) => (
           <fieldset key={section.legend}>
             <legend>{section.legend}</legend>
             {section.note ? <p className="muted">{section.note}</p> : null}
@@ -635,7 +640,7 @@ export function StudyForm({
                   values={state.values}
                   errors={state.errors}
                   warnings={warnings}
-                  base={sections(taskLabels, slugLocked)}
+                  base={sections(labels, slugLocked)}
                   onChange={onFormChange}
                 />
               ) : null}

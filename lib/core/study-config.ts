@@ -84,8 +84,14 @@ export const modelOptionsSchema = z.object({
   runInParticipantBrowser: z.boolean({ error: "Tick or untick the box" }).default(false),
 });
 
+/** The task pairs of the registry (lib/core/task-pairs.ts; docs/researcher-guide.md "Task pairs"). */
+export const TASK_PAIR_IDS = ["parity-magnitude", "letter-number", "colour-shape"] as const;
+export type TaskPairId = (typeof TASK_PAIR_IDS)[number];
+const taskPair = oneOf(TASK_PAIR_IDS, "a task pair");
+
 /** The base fields a condition may override (docs/researcher-guide.md, "Conditions"). */
 export const CONDITION_FIELDS = [
+  "taskPair",
   "blocks",
   "trialsPerBlock",
   "firstTask",
@@ -113,6 +119,7 @@ const conditionName = z
 export const conditionSchema = z.strictObject(
   {
     name: conditionName,
+    taskPair: taskPair.optional(),
     blocks: whole("Blocks", 2, 100).optional(),
     trialsPerBlock: whole("Trials per block", 4, 200).optional(),
     firstTask: oneOf(["A", "B", "counterbalance"], "which task comes first").optional(),
@@ -134,7 +141,7 @@ export const conditionSchema = z.strictObject(
 export type Condition = z.infer<typeof conditionSchema>;
 
 const studyConfigObject = z.object({
-  taskPair: oneOf(["parity-magnitude"], "a task pair").default("parity-magnitude"),
+  taskPair: taskPair.default("parity-magnitude"),
   /** At least 2 blocks: one switch. */
   blocks: whole("Blocks", 2, 100).default(20),
   trialsPerBlock: whole("Trials per block", 4, 200).default(24),

@@ -12,8 +12,10 @@ const info = <const>{
   name: "task-trial",
   version: "1.0.0",
   parameters: {
-    /** The stimulus (a digit), shown large in the centre. */
+    /** The stimulus id ("7", "G7", "blue-circle"): stored in the data; shown as text unless stimulus_html is set. */
     stimulus: { type: ParameterType.STRING, default: undefined },
+    /** How the stimulus looks, when it is not its text (a coloured shape); null = the text. */
+    stimulus_html: { type: ParameterType.HTML_STRING, default: null },
     /** Task id in force ("parity"); stored in the data, never shown unless the cue is on. */
     task_id: { type: ParameterType.STRING, default: undefined },
     /** Cue text shown above the stimulus when show_cue is true. */
@@ -128,7 +130,7 @@ class TaskTrialPlugin implements JsPsychPlugin<Info> {
         ? `<div class="task-trial-cue" style="${taskTrialStyles.cue}${colour}">${escapeHtml(trial.cue_label)}</div>`
         : "";
       display_element.innerHTML = stage(
-        `${cue}<div id="task-trial-stimulus" style="${taskTrialStyles.stimulus}${colour}">${escapeHtml(trial.stimulus)}</div>${prompt}`,
+        `${cue}<div id="task-trial-stimulus" style="${taskTrialStyles.stimulus}${colour}">${params.stimulus_html ?? escapeHtml(trial.stimulus)}</div>${prompt}`,
       );
       onsetMs = performance.now();
       listener = this.jsPsych.pluginAPI.getKeyboardResponse({

@@ -247,6 +247,23 @@ describe("buildTimeline (simulated, data-only)", () => {
     for (const b of await breaks("none")) expect(b.stimulus).toMatch(/without warning/);
   });
 
+  it.each([
+    ["letter-number", "letter–digit pair", ["letter", "digit"]],
+    ["colour-shape", "shape", ["colour", "shape"]],
+  ] as const)("runs the %s pair with its own rules and words", async (taskPair, noun, tasks) => {
+    const { records, jsPsych } = await runSimulated({ taskPair, cueMode: "cued" });
+    const main = records.filter((r) => r.phase === "main");
+    expect([0, 1, 2].map((b) => main.find((r) => r.blockIndex === b)!.task)).toEqual([
+      tasks[0],
+      tasks[1],
+      tasks[0],
+    ]);
+    const breaks = (jsPsych.data.get().values() as { stimulus?: string }[]).filter((r) =>
+      /Take a short break/.test(r.stimulus ?? ""),
+    );
+    for (const b of breaks) expect(b.stimulus).toContain(`coloured label above each ${noun}`);
+  });
+
   it("is reproducible for a seed", async () => {
     const a = await runSimulated();
     const b = await runSimulated();

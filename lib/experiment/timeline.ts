@@ -19,7 +19,7 @@ import { escapeHtml } from "@/lib/core/html";
 import { OUTCOME_MESSAGES, type EarlyOutcome } from "@/lib/core/outcomes";
 import type { StudyConfig } from "@/lib/core/study-config";
 import { curriculumTaskPair } from "@/lib/core/curriculum";
-import { getTask, type TaskPair } from "@/lib/core/task-pairs";
+import { getTask, stimulusViewHtml, type TaskPair } from "@/lib/core/task-pairs";
 import type { TrialRecord } from "@/lib/core/trial-record";
 
 import TaskTrialPlugin, { type TaskTrialData } from "./plugin-task-trial";
@@ -88,12 +88,12 @@ function instructionPages(config: StudyConfig, curriculum: Curriculum, resume: b
   const cued = config.cueMode === "cued";
   const rules = `<ul>${pair.tasks.map((t) => ruleHtml(pair, t.id, curriculum.keys, cued)).join("")}</ul>`;
   const switching = cued
-    ? "The rule changes from time to time. The coloured label above each digit tells you which rule is in force."
+    ? `The rule changes from time to time. The coloured label above each ${pair.noun} tells you which rule is in force.`
     : "The rule in force is <b>not shown</b>. It stays the same for a while and then may change <b>without warning</b>. " +
       (config.feedback === "trial"
         ? "After each answer you will see whether it was correct: when answers that used to be right start being marked wrong, the rule has probably changed."
         : "Try to notice when the rule has changed.");
-  const keysLine = `Keep your fingers on ${kbd(curriculum.keys.left)} and ${kbd(curriculum.keys.right)}. Answer as quickly and accurately as you can; each digit waits ${(
+  const keysLine = `Keep your fingers on ${kbd(curriculum.keys.left)} and ${kbd(curriculum.keys.right)}. Answer as quickly and accurately as you can; each ${pair.noun} waits ${(
     config.timing.responseWindowMs / 1000
   ).toFixed(1)} s.`;
   if (resume) {
@@ -104,9 +104,7 @@ function instructionPages(config: StudyConfig, curriculum: Curriculum, resume: b
     ];
   }
   return [
-    page(
-      `<h2>The task</h2><p>You will see one digit at a time (1–9, never 5) and sort it with two keys, using one of two rules:</p>${rules}`,
-    ),
+    page(`<h2>The task</h2><p>${escapeHtml(pair.intro)}</p>${rules}`),
     page(`<h2>Rule changes</h2><p>${switching}</p><p>${keysLine}</p>`),
     curriculum.practice.length > 0
       ? page(
@@ -131,6 +129,7 @@ function taskTrialNode(
   return {
     type: TaskTrialPlugin,
     stimulus: trial.stimulus,
+    stimulus_html: stimulusViewHtml(pair.view(trial.stimulus)),
     task_id: trial.task,
     cue_label: task.label,
     cue_colour: task.colour,
@@ -252,7 +251,9 @@ export function buildTimeline(opts: BuildTimelineOptions): TimelineArray {
     ) {
       timeline.push({
         type: HtmlButtonResponsePlugin,
-        stimulus: page(breakHtml(b + 1, curriculum.blocks.length, config.cueMode === "cued")),
+        stimulus: page(
+          breakHtml(b + 1, curriculum.blocks.length, config.cueMode === "cued" ? pair.noun : null),
+        ),
         choices: ["Continue"],
       });
     }
@@ -274,13 +275,14 @@ function isResume(resume: ResumeState): boolean {
   return resume.mainTrialsDone > 0 || (resume.practiceTrialsSaved ?? 0) > 0;
 }
 
-function breakHtml(blocksDone: number, blocks: number, cued: boolean): string {
+/** `cuedNoun`: what the cue label sits above in cued mode ("digit"); null when uncued. */
+function breakHtml(blocksDone: number, blocks: number, cuedNoun: string | null): string {
   const pct = Math.round((100 * blocksDone) / blocks);
   return `<h2>Take a short break</h2><p>You have finished ${blocksDone} of ${blocks} parts (${pct}%).</p>
 <div style="height:0.75rem;background:#e5e7eb;border-radius:0.4rem;overflow:hidden" role="progressbar" aria-valuenow="${pct}" aria-valuemin="0" aria-valuemax="100"><div style="height:100%;width:${pct}%;background:#2563eb"></div></div>
 <p>Continue when you are ready. ${
-    cued
-      ? "Remember: the coloured label above each digit tells you which rule is in force."
+    cuedNoun
+      ? `Remember: the coloured label above each ${cuedNoun} tells you which rule is in force.`
       : "Remember: the rule may change without warning."
   }</p>`;
 }

@@ -1,7 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { generateCurriculum } from "@/lib/core/curriculum";
-import { defaultStudyConfig } from "@/lib/core/study-config";
+import { curriculumTaskPair } from "@/lib/core/curriculum";
+import { TASK_PAIR_IDS, defaultStudyConfig, studyConfigSchema } from "@/lib/core/study-config";
+import { encodeStimulus, getTaskPair } from "@/lib/core/task-pairs";
 import { trialRecordSchema } from "@/lib/core/trial-record";
 
 import { initBackend } from "./backend";
@@ -56,6 +58,32 @@ it("curriculumToStimulusTrials encodes one-hot digits and ±1 targets from the t
     expect(t.target[0]).toBe(t.correctResponse === cur.keys.right ? 1 : -1);
   }
 });
+
+it.each(TASK_PAIR_IDS)(
+  "learns each rule of %s from its encoding: flexible is accurate late in blocks, after a switch cost",
+  async (taskPair) => {
+    const config = studyConfigSchema.parse({ taskPair, blocks: 20, trialsPerBlock: 24 });
+    const cur = generateCurriculum(config, 5, 0, [getTaskPair(taskPair).tasks[1].id]);
+    const seq = curriculumToStimulusTrials(cur);
+    const pair = curriculumTaskPair(cur);
+    for (const t of seq.trials) expect(t.input).toEqual(encodeStimulus(pair, t.stimulus));
+    const p = stimulusPresets.flexible;
+    const res = await runStimulus(
+      { arch: p.arch, params: [p.params], sequence: seq },
+      { seeds: 4, seed: 1 },
+    );
+    const accuracy = (pred: (t: StimulusSequence["trials"][number]) => boolean) => {
+      const idx = seq.trials.flatMap((t, i) => (pred(t) ? [i] : []));
+      const perSeed = res.correct.map((c) => idx.reduce((a, i) => a + c[i], 0) / idx.length);
+      return perSeed.reduce((a, b) => a + b, 0) / perSeed.length;
+    };
+    // second half of every block: both rules learnt
+    const late = accuracy((t) => t.trialInBlock >= 12);
+    expect(late).toBeGreaterThan(0.9);
+    // first trials after a switch: the old rule's answers, so clearly worse
+    expect(accuracy((t) => t.blockIndex > 0 && t.trialInBlock < 4)).toBeLessThan(late - 0.15);
+  },
+);
 
 it("stimulus presets: flexible shows the Fig. 8 signature on default curricula, forgetful does not", async () => {
   const seqs = [11, 12, 13].map((s) =>

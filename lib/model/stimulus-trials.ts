@@ -11,7 +11,7 @@ import type { StimulusRunResult } from "./simulate-stimulus";
 
 export type StimulusTrial = {
   input: number[]; // x: [d_in]
-  target: number[]; // y*: [d_out] (±1 for the default pair: +1 ⇔ the right key is correct)
+  target: number[]; // y*: [d_out] (±1 for the registry's pairs: +1 ⇔ the right key is correct)
   task: string;
   blockIndex: number;
   trialInBlock: number;
@@ -49,7 +49,7 @@ export function curriculumToStimulusTrials(
   return { trials, keys: curriculum.keys };
 }
 
-/** Default encoder from the task-pair registry: one-hot stimulus, target ±1 (lib/core/task-pairs.ts). */
+/** Default encoder from the task-pair registry: the pair's stimulus code, target ±1 (lib/core/task-pairs.ts). */
 export function defaultEncoder(curriculum: Pick<Curriculum, "taskPair" | "swapped">): TrialEncoder {
   const pair = curriculumTaskPair(curriculum);
   return (t) => ({
