@@ -1,9 +1,17 @@
 // Playwright e2e in real Chromium (CHROMIUM_PATH, which `npm test` sets to the Chromium it found or
 // installed; default Debian's /usr/bin/chromium) against the production build served by
 // scripts/e2e-server.mjs on a fresh database.
+//
+// Project "pglite": every spec, on embedded PGlite (the database `npm run demo` and a fresh clone
+// use). With DATABASE_URL set, project "postgres" also runs POSTGRES_SPECS against a second server
+// on a fresh database on that PostgreSQL server (port + 1): the whole researcher loop through the
+// production server on the production database. Every route handler and query already runs on
+// both databases in the database tests (vitest projects "db" and "db-postgres").
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
+const postgresUrl = process.env.DATABASE_URL ?? "";
+const POSTGRES_SPECS = ["study-lifecycle.spec.ts"];
 
 export default defineConfig({
   testDir: "e2e",
@@ -15,7 +23,6 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: [["list"]],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -31,12 +38,28 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `node scripts/e2e-server.mjs ${port}`,
-    url: `http://127.0.0.1:${port}/api/health`,
+  projects: [
+    { name: "pglite", use: { baseURL: `http://127.0.0.1:${port}` } },
+    ...(postgresUrl
+      ? [
+          {
+            name: "postgres",
+            testMatch: POSTGRES_SPECS,
+            use: { baseURL: `http://127.0.0.1:${port + 1}` },
+          },
+        ]
+      : []),
+  ],
+  webServer: [
+    { port, databaseUrl: "" },
+    ...(postgresUrl ? [{ port: port + 1, databaseUrl: postgresUrl }] : []),
+  ].map((server) => ({
+    command: `node scripts/e2e-server.mjs ${server.port}`,
+    env: { DATABASE_URL: server.databaseUrl },
+    url: `http://127.0.0.1:${server.port}/api/health`,
     reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+    timeout: 180_000,
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+  })),
 });

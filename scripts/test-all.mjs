@@ -1,12 +1,18 @@
-// `npm test`: the whole suite, in order, stopping at the first failure.
+// `npm test`: the whole suite in one pass, stopping at the first failing step.
 //   1. Chromium: CHROMIUM_PATH, a system Chromium, or Playwright's; if none, obtain one (Debian/Ubuntu
 //      as root: apt-get install -y chromium; elsewhere Playwright's installer when online), and only
-//      then print instructions   2. format check (Prettier), lint (incl. folder
-//   import rules and React hooks) and dead code (knip)   3. typecheck
-//   4. vitest unit (includes the dangling-document-reference check, scripts/doc-references.test.ts)   5. vitest db on PGlite   6. vitest db on PostgreSQL (when DATABASE_URL is set)
-//   7. next build   8. Playwright e2e in real Chromium (on PGlite, or on DATABASE_URL's server)
-// Ends with one line "N passed, N failed" summing every runner.
-import { spawnSync } from "node:child_process";
+//      then print instructions
+//   2. side by side (single-threaded tools, so two cores finish them in about half the time):
+//      format check (Prettier), lint (incl. folder import rules and React hooks), dead code (knip),
+//      typecheck
+//   3. one Vitest run of every project, files two at a time at least: unit (incl. the
+//      dangling-document-reference check, scripts/doc-references.test.ts), db on PGlite and, when
+//      DATABASE_URL names a PostgreSQL server, db-postgres on that server (vitest.config.ts)
+//   4. next build
+//   5. Playwright e2e in real Chromium: every spec on PGlite; with DATABASE_URL, the researcher-loop
+//      spec also on a fresh database on that server (playwright.config.ts)
+// Prints each step's wall time and ends with one line "N passed, N failed" summing every runner.
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -27,6 +33,36 @@ function step(name, cmd, args, env = {}) {
   });
   timings.push(`${name} ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (r.status !== 0) finish(`${name} failed (exit ${r.status ?? r.signal})`);
+}
+
+/** Several commands at once; each one's output is printed, whole, when it ends. */
+async function together(steps) {
+  const started = Date.now();
+  console.log(`\n=== side by side: ${steps.map((s) => s.name).join(", ")}`);
+  const results = await Promise.all(
+    steps.map(
+      ({ name, cmd, args }) =>
+        new Promise((resolve) => {
+          const t0 = Date.now();
+          const child = spawn(cmd, args, {
+            env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1" },
+          });
+          let out = "";
+          child.stdout.on("data", (d) => (out += d));
+          child.stderr.on("data", (d) => (out += d));
+          child.on("close", (code, signal) => {
+            const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+            console.log(`\n=== ${name}: ${cmd} ${args.join(" ")} (${seconds} s)\n${out.trimEnd()}`);
+            resolve({ name, seconds, status: code ?? signal });
+          });
+        }),
+    ),
+  );
+  timings.push(
+    `${results.map((r) => `${r.name} ${r.seconds} s`).join(" | ")} (together ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  const failed = results.find((r) => r.status !== 0);
+  if (failed) finish(`${failed.name} failed (exit ${failed.status})`);
 }
 
 function countVitest(file) {
@@ -74,33 +110,24 @@ if (!chromium) {
 }
 console.log(`Chromium: ${chromium}`);
 
-const vitest = (project, tag, env = {}) =>
-  step(
-    `vitest ${tag}`,
-    "npx",
-    [
-      "vitest",
-      "run",
-      "--project",
-      project,
-      "--reporter=default",
-      "--reporter=json",
-      `--outputFile.json=${path.join(reports, `vitest-${tag}.json`)}`,
-    ],
-    env,
-  );
-
-step("format", "npx", ["prettier", "--check", "."]);
-step("lint", "npx", ["eslint", "."]);
-step("dead code", "npx", ["knip", "--no-config-hints"]);
-step("typecheck", "npx", ["tsc", "--noEmit"]);
-vitest("unit", "unit");
-vitest("db", "db-pglite", { DATABASE_URL: "" });
-if (pgUrl) vitest("db", "db-postgres", { DATABASE_URL: pgUrl });
-else console.log("\n(DATABASE_URL is not set: database tests ran on PGlite only.)");
+await together([
+  { name: "format", cmd: "npx", args: ["prettier", "--check", "."] },
+  { name: "lint", cmd: "npx", args: ["eslint", "."] },
+  { name: "dead code", cmd: "npx", args: ["knip", "--no-config-hints"] },
+  { name: "typecheck", cmd: "npx", args: ["tsc", "--noEmit"] },
+]);
+// vitest.config.ts adds the "db-postgres" project when DATABASE_URL is set.
+if (!pgUrl) console.log("\n(DATABASE_URL is not set: database tests run on PGlite only.)");
+step(`vitest (unit, db on PGlite${pgUrl ? ", db on PostgreSQL" : ""})`, "npx", [
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${path.join(reports, "vitest.json")}`,
+]);
 step("build", "npm", ["run", "build"]);
 step(
-  `e2e (${pgUrl ? "PostgreSQL" : "PGlite"})`,
+  `e2e (PGlite${pgUrl ? "; the researcher loop also on PostgreSQL" : ""})`,
   "npx",
   ["playwright", "test", "--reporter=list,json"],
   {

@@ -1,7 +1,8 @@
 // The SQL migration runner: applies the project's migrations, is idempotent, fails loudly (non-zero,
 // with the database's error) on a broken migration, writes `_prisma_migrations` rows identical to
 // Prisma's own engine (the wasm engine is the reference here), agrees with Prisma's status, and
-// lets only one of two simultaneous starts apply. PGlite always; PostgreSQL when DATABASE_URL is set.
+// lets only one of two simultaneous starts apply. The PGlite cases run in the "db" project, the
+// server's in "db-postgres" (vitest.config.ts), so a run with both projects does each once.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -14,6 +15,8 @@ import pg from "pg";
 import { applyMigrations, migrationStatus, projectPaths, readMigrations } from "./migrate";
 import { engineApplyMigrations, engineMigrationHistory } from "./migrate-engine";
 
+const onServer = Boolean(process.env.DATABASE_URL);
+
 function copyMigrations(extra?: { name: string; sql: string }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nta-migrations-"));
   fs.cpSync(projectPaths.migrations, dir, { recursive: true });
@@ -24,7 +27,7 @@ function copyMigrations(extra?: { name: string; sql: string }) {
   return dir;
 }
 
-describe("applyMigrations on PGlite", () => {
+describe.skipIf(onServer)("applyMigrations on PGlite", () => {
   it("applies every migration once and then reports nothing to do", async () => {
     const db = new PGlite();
     const first = await applyMigrations({ kind: "pglite", client: db });
@@ -61,7 +64,7 @@ const prismaPending = (h: History) =>
     ? (h.history as { unappliedMigrationNames: string[] }).unappliedMigrationNames
     : [];
 
-describe("agreement with Prisma's own engine (PGlite)", () => {
+describe.skipIf(onServer)("agreement with Prisma's own engine (PGlite)", () => {
   it("writes the same _prisma_migrations rows (checksum, steps, logs) as prisma migrate deploy", async () => {
     const [ours, theirs] = [new PGlite(), new PGlite()];
     await applyMigrations({ kind: "pglite", client: ours });
@@ -135,7 +138,7 @@ describe("agreement with Prisma's own engine (PGlite)", () => {
   });
 });
 
-describe.runIf(process.env.DATABASE_URL)("on the PostgreSQL server", () => {
+describe.runIf(onServer)("on the PostgreSQL server", () => {
   it("two instances starting at once: one applies, the other waits on the advisory lock and finds nothing to do", async () => {
     const admin = new URL(process.env.DATABASE_URL!);
     const name = `nta_migrate_race_${process.pid}`;
@@ -173,28 +176,31 @@ describe.runIf(process.env.DATABASE_URL)("on the PostgreSQL server", () => {
 
 describe("npm run db:migrate", () => {
   const url = process.env.DATABASE_URL;
-  it("is idempotent on a PGlite data folder and exits non-zero on a broken migration", () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "nta-pglite-"));
-    const env = { ...process.env, DATABASE_URL: "", PGLITE_DIR: dataDir };
-    const run = () =>
-      execFileSync("npx", ["tsx", "--conditions=react-server", "scripts/db.ts", "migrate"], {
-        env,
+  it.skipIf(onServer)(
+    "is idempotent on a PGlite data folder and exits non-zero on a broken migration",
+    () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "nta-pglite-"));
+      const env = { ...process.env, DATABASE_URL: "", PGLITE_DIR: dataDir };
+      const run = () =>
+        execFileSync("npx", ["tsx", "--conditions=react-server", "scripts/db.ts", "migrate"], {
+          env,
+          encoding: "utf8",
+        });
+      expect(run()).toMatch(/applied \d+_init/);
+      expect(run()).toMatch(/up to date/);
+      const broken = copyMigrations({ name: "29990101000000_broken", sql: "CREATE TABLE oops (;" });
+      const r = spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/db.ts", "migrate"], {
+        env: { ...env, NTA_MIGRATIONS_DIR: broken },
         encoding: "utf8",
       });
-    expect(run()).toMatch(/applied \d+_init/);
-    expect(run()).toMatch(/up to date/);
-    const broken = copyMigrations({ name: "29990101000000_broken", sql: "CREATE TABLE oops (;" });
-    const r = spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/db.ts", "migrate"], {
-      env: { ...env, NTA_MIGRATIONS_DIR: broken },
-      encoding: "utf8",
-    });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/db:migrate .* failed/);
-    expect(r.stderr).toMatch(/syntax error/);
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/db:migrate .* failed/);
+      expect(r.stderr).toMatch(/syntax error/);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  );
 
-  it.runIf(url)("is idempotent on the PostgreSQL server", () => {
+  it.runIf(onServer)("is idempotent on the PostgreSQL server", () => {
     const admin = new URL(url!);
     const name = `nta_cli_${process.pid}`;
     execFileSync("psql", [

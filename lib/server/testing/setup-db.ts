@@ -1,6 +1,6 @@
 // vitest setup for *.int.test.ts: every test file gets its own fresh, migrated database —
-// an in-memory PGlite by default, or (when DATABASE_URL points at a PostgreSQL server) a new
-// database on that server, dropped when the file is done. global-setup-db.ts migrated a template
+// an in-memory PGlite in the "db" project, or, in "db-postgres" (whose DATABASE_URL points at a
+// PostgreSQL server), a new database on that server, dropped when the file is done. global-setup-db.ts migrated a template
 // once with the real migrator (lib/server/migrate.ts); each file starts from a copy of it.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -9,7 +9,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { afterAll } from "vitest";
+import { afterAll, inject } from "vitest";
 
 import { installPrismaForTests } from "../db";
 import { PrismaClient } from "../generated/prisma/client";
@@ -24,9 +24,7 @@ async function setUp(): Promise<() => Promise<void>> {
     // Files start in parallel; PostgreSQL refuses a template that is being copied at that moment.
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.query(
-          `CREATE DATABASE "${name}" TEMPLATE "${process.env.NTA_TEST_TEMPLATE_DB}"`,
-        );
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${inject("templateDb")}"`);
         break;
       } catch (err) {
         if (attempt >= 20 || !/being accessed by other users/.test(String(err))) throw err;
@@ -49,7 +47,7 @@ async function setUp(): Promise<() => Promise<void>> {
       await drop.end();
     };
   }
-  const dump = fs.readFileSync(process.env.NTA_TEST_PGLITE_DUMP!);
+  const dump = fs.readFileSync(inject("pgliteDump"));
   const pglite = new PGlite({ loadDataDir: new Blob([dump]) });
   await pglite.waitReady;
   const client = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
