@@ -239,12 +239,14 @@ export async function streamPracticeSums(
   const out = new Map<string, PracticeSums>();
   if (modelRunIds.length === 0) return out;
   const rows = await getDb().$queryRaw<{ id: string; sums: string }[]>`
-    SELECT s."modelRunId" AS id, s."sums"::text AS sums
+    SELECT s."modelRunId" AS id,
+           json_build_object('b', s."sums"->'b', 'p', s."sums"->'p', 'n', s."sums"->'n',
+                             'e', s."sums"->'e')::text AS sums
     FROM "ModelRunSwitchSummary" s JOIN "ModelRun" m ON m."id" = s."modelRunId"
     WHERE s."modelRunId" IN (${Prisma.join(modelRunIds)}) AND s."key" = ${MODEL_KEY}
       AND s."stamp" IS NOT DISTINCT FROM m."finishedAt"`;
   for (const r of rows) {
-    const x = JSON.parse(r.sums) as Sums;
+    const x = JSON.parse(r.sums) as Pick<Sums, "b" | "p" | "n" | "e">;
     const blocks = [...new Set(x.b.filter((b) => b >= 1))].sort((a, b) => a - b);
     const at = new Map(blocks.map((b, i) => [b, i]));
     const cell = () => ({ n: 0, errors: 0, rtSum: 0, rtN: 0 });
