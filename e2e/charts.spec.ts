@@ -235,10 +235,10 @@ test("/paper: validated seeds, complete blocks only, round axes, Fig. 2 without 
   console.log(
     `Fig. 2 main thread: longest task ${longest} ms (${frames.longTasks.length} tasks > 50 ms: ${frames.longTasks.join(", ")}); longest frame gap ${frames.maxGap.toFixed(0)} ms; load ${loadAverage()}`,
   );
-  // The target is no task over 100 ms (the worker runs the model; the charts mount one per frame).
-  // On an idle machine the longest is well under it (README, "Performance"); this machine is
-  // shared by several agents on 2 cores, where a task takes up to ~3× as long, so the test fails
-  // only above LONG_TASK_LIMIT_MS — a model step or a whole figure on the main thread (seconds).
+  // The target is no task over 100 ms (the worker runs the model; the charts mount one per frame);
+  // the line above prints the longest task with the machine's load. Test machines here are shared
+  // by several jobs on 2 cores, where a task can take ~3× as long, so the test fails only above
+  // LONG_TASK_LIMIT_MS: what the model or a whole figure on the main thread would cost (seconds).
   expect(longest).toBeLessThanOrEqual(LONG_TASK_LIMIT_MS);
   // 20 blocks → 20 points in F and B (old: 21 with a fake drop, 22)
   expect((await points(page.getByTestId("fig2-f"))).perSeries).toEqual({
