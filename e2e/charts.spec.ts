@@ -3,11 +3,17 @@
 // legend lies outside the plot (bounding boxes), the expected number of points is drawn, ticks are
 // round, side-by-side panels share their y range, flexible and forgetful never share a colour.
 // Each listed bug of the dashboards issue has an assertion here that fails on the old behaviour.
+import os from "node:os";
+
 import { expect, test, type Locator } from "@playwright/test";
 
 import { signInDemo } from "./helpers";
 
 const SIMULATED = 8; // participants scripts/e2e-server.mjs seeds into the simulated study
+/** Longest main-thread task tolerated while Fig. 2 runs and draws (see the /paper test). */
+const LONG_TASK_LIMIT_MS = 300;
+type Fig2Frames = { fig2: { longTasks: number[]; maxGap: number; stop: boolean } };
+const loadAverage = () => os.loadavg()[0].toFixed(1);
 
 const intersects = (
   a: { x: number; y: number; width: number; height: number },
@@ -88,6 +94,10 @@ test("study dashboard of the simulated study: CIs, shared ranges, legends outsid
     await expect(
       page.getByTestId(`recovery-error-${key}-legend`).locator(".chart-legend-note"),
     ).toContainText(key === "human" ? "bootstrap CI" : "SE over");
+    // every panel says what its intervals are over (old: no n anywhere)
+    await expect(page.getByTestId(`n-${key}`)).toHaveText(
+      `n = ${SIMULATED} ${key === "human" ? "participants" : "model streams"}`,
+    );
   }
   // side by side: one y range for errors (old: 0–0.8 beside 0–1.2), one for the two models' loss
   const errorTicks = await yTicks(page.getByTestId("recovery-error-human"));
@@ -96,6 +106,10 @@ test("study dashboard of the simulated study: CIs, shared ranges, legends outsid
   expect(await yTicks(page.getByTestId("recovery-second-flexible"))).toEqual(
     await yTicks(page.getByTestId("recovery-second-forgetful")),
   );
+  // both RT axes follow one rule, starting near the data (old: the recovery RT axis from ~500 ms
+  // beside a practice-trend RT axis from 0)
+  for (const id of ["recovery-second-human", "trend-rt"])
+    expect(Math.min(...(await yTicks(page.getByTestId(id))).map(Number)), id).toBeGreaterThan(0);
   // practice levels: distinct colours, neighbours never alike
   const levelColours = await lineColours(page.getByTestId("recovery-error-human"));
   expect(new Set(levelColours).size).toBe(4);
@@ -164,7 +178,7 @@ test("the home page shows the simulated result and links /paper", async ({ page 
   await page.screenshot({ path: "e2e/screenshots/charts-home.png", fullPage: true });
 });
 
-test("/paper: validated seeds, complete blocks only, round axes, Fig. 2 frame times printed", async ({
+test("/paper: validated seeds, complete blocks only, round axes, Fig. 2 without long main-thread tasks", async ({
   page,
 }) => {
   test.setTimeout(400_000);
@@ -190,36 +204,42 @@ test("/paper: validated seeds, complete blocks only, round axes, Fig. 2 frame ti
     await yTicks(page.getByTestId("fig8b-forgetful")),
   );
 
-  // Fig. 2: the longest frame while the worker runs and the result renders stays under 100 ms
+  // Fig. 2 off the main thread: every long task (PerformanceObserver "longtask": a main-thread task
+  // over 50 ms) and every gap between animation frames, from the click until the charts are drawn.
   await page.getByTestId("seeds-fig2").fill("1");
   await page.evaluate(() => {
-    const w = window as unknown as { maxFrameGap: number; stopFrames: boolean; gaps: string[] };
-    w.maxFrameGap = 0;
-    w.stopFrames = false;
-    w.gaps = [];
+    const w = window as unknown as Fig2Frames;
+    w.fig2 = { longTasks: [], maxGap: 0, stop: false };
     const start = performance.now();
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries())
+        if (e.startTime >= start) w.fig2.longTasks.push(Math.round(e.duration));
+    }).observe({ type: "longtask" });
     let last = start;
     const tick = (t: number) => {
-      if (t - last > 50) w.gaps.push(`${(t - last).toFixed(0)} ms at ${(t - start).toFixed(0)}`);
-      w.maxFrameGap = Math.max(w.maxFrameGap, t - last);
+      w.fig2.maxGap = Math.max(w.fig2.maxGap, t - last);
       last = t;
-      if (!w.stopFrames) requestAnimationFrame(tick);
+      if (!w.fig2.stop) requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
   });
   await page.getByTestId("run-fig2").click();
   await expect(page.getByTestId("fig2-bands")).toBeVisible({ timeout: 300_000 });
   await page.waitForTimeout(500);
-  const [gap, gaps] = await page.evaluate(() => {
-    const w = window as unknown as { maxFrameGap: number; stopFrames: boolean; gaps: string[] };
-    w.stopFrames = true;
-    return [w.maxFrameGap, w.gaps] as const;
+  const frames = await page.evaluate(() => {
+    const w = window as unknown as Fig2Frames;
+    w.fig2.stop = true;
+    return w.fig2;
   });
-  console.log(`Fig. 2: longest frame on the main thread ${gap.toFixed(0)} ms; > 50 ms: ${gaps}`);
-  // Printed, not asserted: frame times depend on the machine's load (speed targets live in
-  // benchmarks, never in timed tests). The worker keeps the model off the main thread; what is left
-  // there is drawing the finished charts, one per frame.
-  expect(gap).toBeGreaterThan(0);
+  const longest = Math.max(0, ...frames.longTasks);
+  console.log(
+    `Fig. 2 main thread: longest task ${longest} ms (${frames.longTasks.length} tasks > 50 ms: ${frames.longTasks.join(", ")}); longest frame gap ${frames.maxGap.toFixed(0)} ms; load ${loadAverage()}`,
+  );
+  // The target is no task over 100 ms (the worker runs the model; the charts mount one per frame);
+  // the line above prints the longest task with the machine's load. Test machines here are shared
+  // by several jobs on 2 cores, where a task can take ~3× as long, so the test fails only above
+  // LONG_TASK_LIMIT_MS: what the model or a whole figure on the main thread would cost (seconds).
+  expect(longest).toBeLessThanOrEqual(LONG_TASK_LIMIT_MS);
   // 20 blocks → 20 points in F and B (old: 21 with a fake drop, 22)
   expect((await points(page.getByTestId("fig2-f"))).perSeries).toEqual({
     flexible: 20,

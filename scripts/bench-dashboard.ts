@@ -1,13 +1,16 @@
 // Benchmark: `npm run bench:dashboard [-- --runs 500 --blocks 20 --per-block 24]` seeds a synthetic
 // study (runs × blocks·perBlock human trials + a model stream per preset per run) into a fresh
 // in-memory PGlite, and into a fresh database on the PostgreSQL server when DATABASE_URL is set,
-// then times the study dashboard: its SQL and statistics (fetchStudyDashboard: designs, stream
-// inventory, cells, per-participant sums, bootstrap CIs) plus rendering its charts and tables in
+// then times the study dashboard page's server work (the study statistics, fetchGroupStats; then
+// fetchStudyDashboard: designs, stream inventory, cells, per-participant sums, bootstrap CIs; the
+// participant list) plus rendering its charts and tables in
 // Chromium (scripts/bench-dashboard-render.ts, a child process without the react-server condition).
 // The dashboard reads stored per-run summaries (lib/server/dashboard-summary.ts): the first view
 // computes them for every run (timed once, "first view"), later views only read them; the
 // from-scratch aggregation over every trial is timed beside it, and where the time goes (checking
 // the summaries are current, reading them, the statistics, serialising the view).
+// `--skip-trials` leaves out the from-every-trial comparisons (minutes on PGlite at 500 runs).
+// Trials are seeded as literal multi-row INSERTs (seedSyntheticStudy's insert: "sql").
 // Targets for the whole dashboard (server + client render): ≤ 1.5 s PostgreSQL, ≤ 3 s PGlite.
 import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -22,12 +25,14 @@ import {
   type StudyDashboard,
   DASHBOARD_PRESETS,
   fetchDashboard,
+  fetchDashboardRuns,
   fetchHumanCells,
   fetchHumanExclusionReport,
   fetchModelCells,
   fetchStudyDashboard,
 } from "../lib/server/dashboard";
 import { installPrismaForTests } from "../lib/server/db";
+import { fetchGroupStats } from "../lib/server/group-stats";
 import { PrismaClient } from "../lib/server/generated/prisma/client";
 
 import { onBenchDatabases } from "./bench-databases";
@@ -46,6 +51,8 @@ const { values } = parseArgs({
     repeats: { type: "string", default: "5" },
     /** "pglite" or "postgres": run one database only. */
     only: { type: "string", default: "" },
+    /** Leave out the from-every-trial comparisons (minutes on PGlite at 500 runs). */
+    "skip-trials": { type: "boolean", default: false },
   },
 });
 const runs = Number(values.runs),
@@ -89,7 +96,8 @@ async function bench(label: string, key: string, client: PrismaClient) {
       blocks,
       perBlock,
       seed: 1,
-      chunk: 10_000,
+      chunk: 5_000,
+      insert: "sql",
     }),
   );
   const humanTrials = runs * blocks * perBlock;
@@ -99,9 +107,19 @@ async function bench(label: string, key: string, client: PrismaClient) {
   await client.$executeRawUnsafe("ANALYZE");
   const options = resolveAnalysisOptions({ positions: 8, exclusions: { dropPostError: true } });
   const filter = { studyId: study.studyId };
-  const [, firstMs] = await time(() => fetchStudyDashboard(filter));
+  // What the dashboard page (app/studies/[id]/dashboard/page.tsx) computes on the server.
+  const page = async () => {
+    const g = await fetchGroupStats(owner.id, study.studyId);
+    const d = await fetchStudyDashboard({
+      ...filter,
+      excludeRunIds: g.excluded.map((e) => e.runId),
+    });
+    await fetchDashboardRuns(study.studyId);
+    return d;
+  };
+  const [, firstMs] = await time(page);
   console.log(
-    `  ${"study dashboard, first view (summarises every run)".padEnd(56)}        ${firstMs.toFixed(0).padStart(6)} ms  (once)`,
+    `  ${"dashboard page, first view (summarises every run)".padEnd(56)}        ${firstMs.toFixed(0).padStart(6)} ms  (once)`,
   );
   const view = resolveAnalysisOptions({ positions: 8, switchesPerLevel: 5 });
   const modelView = {
@@ -130,24 +148,40 @@ async function bench(label: string, key: string, client: PrismaClient) {
       () => fetchDashboard(filter, { exclusions: { dropPostError: true } }),
     ],
     ["study dashboard, server (fetchStudyDashboard)", () => fetchStudyDashboard(filter)],
+    ["group statistics (fetchGroupStats)", () => fetchGroupStats(owner.id, study.studyId)],
+    [
+      "group statistics from the trials (no summaries)",
+      () => fetchGroupStats(owner.id, study.studyId, { from: "trials" }),
+    ],
+    ["participant list (fetchDashboardRuns)", () => fetchDashboardRuns(study.studyId)],
+    ["dashboard page, server (all of the above it needs)", page],
     [
       "one participant's dashboard",
       () => fetchDashboard({ ...filter, runId: study.runs[0].runId }),
     ],
   ];
+  /** The parts that scan every trial (left out with --skip-trials). */
+  const scans = new Set([
+    "study dashboard from the trials (no summaries)",
+    "human cells (exclusions: RT<150, post-error, 3 SD)",
+    "human exclusion report",
+    "model cells, both presets",
+    "group statistics from the trials (no summaries)",
+  ]);
   let server = 0;
   for (const [name, fn] of parts) {
+    if (values["skip-trials"] && scans.has(name)) continue;
     await fn(); // warm-up (plan cache, buffers)
     const ms: number[] = [];
     for (let i = 0; i < repeats; i++) ms.push((await time(fn))[1]);
     ms.sort((a, b) => a - b);
     const median = ms[Math.floor(ms.length / 2)];
-    if (name.startsWith("study dashboard, server")) server = median;
+    if (name.startsWith("dashboard page, server")) server = median;
     console.log(
       `  ${name.padEnd(56)} median ${median.toFixed(0).padStart(6)} ms  (min ${ms[0].toFixed(0)}, max ${ms[ms.length - 1].toFixed(0)}, n=${repeats})`,
     );
   }
-  const d = await fetchStudyDashboard(filter);
+  const d = await page();
   const [json, jsonMs] = await time(async () => JSON.stringify(toFig8View(fig8Streams(d))));
   console.log(
     `  ${"view → JSON (what the page sends)".padEnd(56)} median ${jsonMs.toFixed(0).padStart(6)} ms  (${(json.length / 1024).toFixed(0)} KiB; ${DASHBOARD_PRESETS.length} presets)`,

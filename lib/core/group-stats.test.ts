@@ -4,6 +4,9 @@ import {
   groupPracticeEffect,
   olsSlope,
   participantPracticeEffect,
+  practiceEffectFromSums,
+  practiceSums,
+  type PracticeSums,
   type SwitchTrial,
 } from "./group-stats";
 import { createRng } from "./rng";
@@ -149,6 +152,23 @@ describe("practice effect", () => {
     expect(gc.error!.excludesZero).toBe(false);
     expect(gc.rt!.excludesZero).toBe(false);
     expect(falling[0].errorCost).toHaveLength(19);
+  });
+
+  it("needs only a few stored sums per participant, misses left out", () => {
+    const trials = participant((k) => 0.4 / k, 9).map((t, i) =>
+      i % 17 === 0 ? { ...t, response: null, correct: false, rtMs: null } : t,
+    );
+    const sums = practiceSums(trials);
+    expect(sums.blocks).toEqual(Array.from({ length: 19 }, (_, i) => i + 1));
+    // block 1 window: 4 trials, minus the misses among trial indices 24…27 (none: 17·k ∉ 24…27)
+    expect(sums.post[0].n).toBe(4);
+    const settledTrials = trials.filter((t) => t.trialInBlock >= 8 && t.response !== null);
+    expect(sums.settled.n).toBe(settledTrials.length);
+    expect(sums.settled.errors).toBe(settledTrials.filter((t) => !t.correct).length);
+    // as JSON (how they are stored) they give exactly the effect the trials give
+    expect(practiceEffectFromSums(JSON.parse(JSON.stringify(sums)) as PracticeSums)).toEqual(
+      participantPracticeEffect(trials),
+    );
   });
 
   it("says why a slope is not estimable", () => {

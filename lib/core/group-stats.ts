@@ -223,6 +223,52 @@ export function olsSlope(
   };
 }
 
+/** Counts and RT sums of a set of trials: answered n, errors among them, correct timed RTs. */
+export type PracticeCell = { n: number; errors: number; rtSum: number; rtN: number };
+
+/**
+ * What a participant's practice effect is computed from (storable: lib/server/group-stats.ts keeps
+ * one per completed run): the post-switch window of every block k ≥ 1 with trials, in block order,
+ * and the settled positions of all blocks. Misses are left out of every count.
+ */
+export type PracticeSums = {
+  blocks: number[];
+  post: PracticeCell[];
+  settled: PracticeCell;
+};
+
+const emptyCell = (): PracticeCell => ({ n: 0, errors: 0, rtSum: 0, rtN: 0 });
+
+function count(cell: PracticeCell, t: SwitchTrial) {
+  cell.n++;
+  if (!t.correct) cell.errors++;
+  else if (t.rtMs != null) {
+    cell.rtSum += t.rtMs;
+    cell.rtN++;
+  }
+}
+
+/** The sums participantPracticeEffect needs, from a trial stream. */
+export function practiceSums(
+  trials: readonly SwitchTrial[],
+  opts: PracticeEffectOptions = {},
+): PracticeSums {
+  const w = opts.window ?? 4,
+    from = opts.baselineFrom ?? 8;
+  const blocks = [...new Set(trials.map((t) => t.blockIndex))]
+    .filter((b) => b >= 1)
+    .sort((a, b) => a - b);
+  const at = new Map(blocks.map((b, i) => [b, i]));
+  const post = blocks.map(emptyCell);
+  const settled = emptyCell();
+  for (const t of trials) {
+    if (t.response === null) continue;
+    if (t.trialInBlock >= from) count(settled, t);
+    if (t.trialInBlock < w && at.has(t.blockIndex)) count(post[at.get(t.blockIndex)!], t);
+  }
+  return { blocks, post, settled };
+}
+
 /**
  * Per-participant practice effect: the post-switch cost of each switch (block k ≥ 1 starts right
  * after switch k) and its OLS slope over switch number, for errors and for RTs.
@@ -231,33 +277,23 @@ export function participantPracticeEffect(
   trials: readonly SwitchTrial[],
   opts: PracticeEffectOptions = {},
 ): ParticipantPracticeEffect {
-  const w = opts.window ?? 4,
-    from = opts.baselineFrom ?? 8,
-    level = opts.level ?? 0.95;
-  const answered = trials.filter((t) => t.response !== null);
-  const settled = answered.filter((t) => t.trialInBlock >= from);
-  const settledErr = settled.length ? settled.filter((t) => !t.correct).length / settled.length : 0;
-  const settledRts = settled.filter((t) => t.correct && t.rtMs != null).map((t) => t.rtMs!);
-  const settledRt = settledRts.length ? mean(settledRts) : null;
-  const blocks = [...new Set(trials.map((t) => t.blockIndex))]
-    .filter((b) => b >= 1)
-    .sort((a, b) => a - b);
-  const errorCost: (number | null)[] = [],
-    rtCost: (number | null)[] = [];
-  for (const b of blocks) {
-    const post = answered.filter((t) => t.blockIndex === b && t.trialInBlock < w);
-    errorCost.push(
-      post.length ? post.filter((t) => !t.correct).length / post.length - settledErr : null,
-    );
-    const rts = post.filter((t) => t.correct && t.rtMs != null).map((t) => t.rtMs!);
-    rtCost.push(rts.length && settledRt !== null ? mean(rts) - settledRt : null);
-  }
+  return practiceEffectFromSums(practiceSums(trials, opts), opts.level);
+}
+
+/** participantPracticeEffect from its sums (the same numbers, without the trials). */
+export function practiceEffectFromSums(s: PracticeSums, level = 0.95): ParticipantPracticeEffect {
+  const settledErr = s.settled.n ? s.settled.errors / s.settled.n : 0;
+  const settledRt = s.settled.rtN ? s.settled.rtSum / s.settled.rtN : null;
+  const errorCost = s.post.map((c) => (c.n ? c.errors / c.n - settledErr : null));
+  const rtCost = s.post.map((c) =>
+    c.rtN && settledRt !== null ? c.rtSum / c.rtN - settledRt : null,
+  );
   const fit = (cost: (number | null)[]) => {
     const xs: number[] = [],
       ys: number[] = [];
     cost.forEach((c, i) => {
       if (c !== null) {
-        xs.push(blocks[i]);
+        xs.push(s.blocks[i]);
         ys.push(c);
       }
     });

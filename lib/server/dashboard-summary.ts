@@ -11,10 +11,13 @@
 // streams that have none yet: a completed run takes no more trials, and a row whose stamp differs
 // from the run's completedAt (a stream's finishedAt: a rerun rewrites the stream) is recomputed.
 // The participant save path is not touched. `fetchDashboard(…, { from: "trials" })` is the
-// from-scratch computation these sums must reproduce (dashboard-summary.int.test.ts).
+// from-scratch computation these sums must reproduce (dashboard-summary.int.test.ts). The study
+// statistics (group-stats.ts) keep their own per-run rows in the same table under a "group-…" key
+// and read the models' practice sums from the stream summaries here (streamPracticeSums).
 import "server-only";
 
 import type { AnalysisOptions, ExclusionOptions, ExclusionReport } from "@/lib/core/analysis";
+import type { PracticeSums } from "@/lib/core/group-stats";
 import { type SwitchCell, type UnitRow, cellTailPosition } from "@/lib/core/recovery";
 
 import {
@@ -193,27 +196,77 @@ async function summariseStreams(ids: readonly string[]) {
  */
 export async function ensureSummaries(studyId: string, exclusions: ExclusionOptions) {
   const key = exclusionsKey(exclusions);
-  const db = getDb();
   const [runs, streams] = await Promise.all([
-    db.$queryRaw<{ id: string }[]>`
+    getDb().$queryRaw<{ id: string }[]>`
       SELECT r."id" FROM "Run" r
       LEFT JOIN "RunSwitchSummary" s ON s."runId" = r."id" AND s."key" = ${key}
       WHERE r."studyId" = ${studyId} AND r."status" = 'completed' AND (s."runId" IS NULL OR NOT (${CURRENT}))
       ORDER BY r."id"`,
-    db.$queryRaw<{ id: string }[]>`
-      SELECT m."id" FROM "ModelRun" m JOIN "Run" r ON r."id" = m."runId"
-      LEFT JOIN "ModelRunSwitchSummary" s ON s."modelRunId" = m."id" AND s."key" = ${MODEL_KEY}
-      WHERE m."studyId" = ${studyId} AND m."status" = 'done' AND r."status" = 'completed'
-        AND (s."modelRunId" IS NULL OR s."stamp" IS DISTINCT FROM m."finishedAt")
-      ORDER BY m."id"`,
+    ensureStreamSummaries(studyId),
   ]);
   await summariseRuns(
     studyId,
     runs.map((r) => r.id),
     exclusions,
   );
+  return { runs: runs.length, streams };
+}
+
+/** Summarise the finished streams of a study's completed runs that have no current summary. */
+export async function ensureStreamSummaries(studyId: string): Promise<number> {
+  const streams = await getDb().$queryRaw<{ id: string }[]>`
+    SELECT m."id" FROM "ModelRun" m JOIN "Run" r ON r."id" = m."runId"
+    LEFT JOIN "ModelRunSwitchSummary" s ON s."modelRunId" = m."id" AND s."key" = ${MODEL_KEY}
+    WHERE m."studyId" = ${studyId} AND m."status" = 'done' AND r."status" = 'completed'
+      AND (s."modelRunId" IS NULL OR s."stamp" IS DISTINCT FROM m."finishedAt")
+    ORDER BY m."id"`;
   await summariseStreams(streams.map((s) => s.id));
-  return { runs: runs.length, streams: streams.length };
+  return streams.length;
+}
+
+/**
+ * The practice-effect sums (lib/core/group-stats.ts) of finished streams, from their stored
+ * summaries (call ensureStreamSummaries first): the post-switch window is positions 1…window of
+ * every block ≥ 1, the settled level the pooled tail position (trialInBlock ≥ baselineFrom). A
+ * model answers every trial, so every trial counts; models have no RTs.
+ */
+export async function streamPracticeSums(
+  modelRunIds: readonly string[],
+  opts: { window: number; baselineFrom: number },
+): Promise<Map<string, PracticeSums>> {
+  if (opts.baselineFrom + 1 !== POOLED_POSITION || opts.window >= POOLED_POSITION)
+    throw new Error("practice window and baseline must match the stored positions");
+  const out = new Map<string, PracticeSums>();
+  if (modelRunIds.length === 0) return out;
+  const rows = await getDb().$queryRaw<{ id: string; sums: string }[]>`
+    SELECT s."modelRunId" AS id,
+           json_build_object('b', s."sums"->'b', 'p', s."sums"->'p', 'n', s."sums"->'n',
+                             'e', s."sums"->'e')::text AS sums
+    FROM "ModelRunSwitchSummary" s JOIN "ModelRun" m ON m."id" = s."modelRunId"
+    WHERE s."modelRunId" IN (${Prisma.join(modelRunIds)}) AND s."key" = ${MODEL_KEY}
+      AND s."stamp" IS NOT DISTINCT FROM m."finishedAt"`;
+  for (const r of rows) {
+    const x = JSON.parse(r.sums) as Pick<Sums, "b" | "p" | "n" | "e">;
+    const blocks = [...new Set(x.b.filter((b) => b >= 1))].sort((a, b) => a - b);
+    const at = new Map(blocks.map((b, i) => [b, i]));
+    const cell = () => ({ n: 0, errors: 0, rtSum: 0, rtN: 0 });
+    const post = blocks.map(cell);
+    const settled = cell();
+    for (let i = 0; i < x.b.length; i++) {
+      const k = at.get(x.b[i]);
+      const target =
+        x.p[i] === POOLED_POSITION
+          ? settled
+          : x.p[i] <= opts.window && k !== undefined
+            ? post[k]
+            : null;
+      if (!target) continue;
+      target.n += x.n[i];
+      target.errors += x.e[i];
+    }
+    out.set(r.id, { blocks, post, settled });
+  }
+  return out;
 }
 
 /** fetchDesigns through the summaries (call ensureSummaries first). */

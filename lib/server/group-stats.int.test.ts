@@ -11,6 +11,8 @@ import { createStudyExport } from "./exports";
 import { fetchGroupStats } from "./group-stats";
 import { fetchStudyMonitor } from "./monitor";
 import { completeRun, createOrResumeRun } from "./runs";
+import { seedSyntheticStudy } from "./testing/dashboard-fixtures";
+import { expectSame } from "./testing/expect-same";
 import { parseCsv } from "./testing/parse-csv";
 
 const config = studyConfigSchema.parse({ practice: { trials: 0 } });
@@ -89,6 +91,7 @@ describe("quality flags and group statistics", () => {
     expect(byIndex.get(String(good[0].participantIndex))).toBe("");
 
     const g = await fetchGroupStats(owner.id, s.id);
+    expectSame(g, await fetchGroupStats(owner.id, s.id, { from: "trials" }));
     expect(g.includeFlagged).toBe(false);
     expect(g.excluded).toEqual([
       expect.objectContaining({
@@ -112,9 +115,78 @@ describe("quality flags and group statistics", () => {
     expect((await fetchDashboard({ studyId: s.id })).human.streams).toBe(4);
 
     const all = await fetchGroupStats(owner.id, s.id, { includeFlagged: true });
+    expectSame(
+      all,
+      await fetchGroupStats(owner.id, s.id, { includeFlagged: true, from: "trials" }),
+    );
     expect(all.excluded).toEqual([]);
     expect(all.practice.human.participants).toBe(4);
     expect(all.bms!.participants).toBe(4);
+  });
+
+  it("reads stored per-run summaries that give what the trials give, and reads no trial twice", async () => {
+    const db = getDb();
+    const owner = await db.user.create({ data: { email: "gs-3@t", passwordHash: "x" } });
+    const { studyId } = await seedSyntheticStudy(db, {
+      ownerId: owner.id,
+      slug: "gs-3",
+      runs: 6,
+      pilot: 1,
+      incomplete: 1,
+      blocks: 12,
+      perBlock: 10,
+      seed: 5,
+    });
+    const scratch = await fetchGroupStats(owner.id, studyId, { from: "trials" });
+    // the oracle stores nothing
+    expect(await db.runSwitchSummary.count({ where: { run: { studyId } } })).toBe(0);
+    const stored = await fetchGroupStats(owner.id, studyId);
+    expectSame(stored, scratch);
+    // the synthetic streams' misses and anticipations flag some runs; the others are analysed
+    const included = stored.participants.filter((p) => p.included).map((p) => p.runId);
+    expect(included.length).toBeGreaterThanOrEqual(3);
+    expect(stored.practice.human.participants).toBe(included.length);
+    expect(Object.keys(stored.practice.models).sort()).toEqual(["flexible", "forgetful"]);
+    expect(stored.practice.models.flexible.participants).toBe(included.length);
+    // one group row per completed non-pilot run; a second view reads them and changes none
+    const rows = () =>
+      db.runSwitchSummary.findMany({
+        where: { run: { studyId }, key: { startsWith: "group-" } },
+        orderBy: { runId: "asc" },
+      });
+    const before = await rows();
+    expect(before).toHaveLength(6);
+    expectSame(await fetchGroupStats(owner.id, studyId), scratch);
+    expect(await rows()).toEqual(before);
+
+    // a summary whose stamp is not the run's completion time is recomputed, not trusted
+    const first = included[0];
+    await db.runSwitchSummary.updateMany({
+      where: { runId: first, key: { startsWith: "group-" } },
+      data: {
+        sums: { quality: { flagged: true }, practice: { blocks: [], post: [], settled: {} } },
+      },
+    });
+    await db.run.update({
+      where: { id: first },
+      data: { completedAt: new Date(Date.UTC(2026, 0, 2)) },
+    });
+    expectSame(await fetchGroupStats(owner.id, studyId), scratch);
+    // a rerun stream (new finishedAt) is summarised again
+    await db.modelTrial.updateMany({
+      where: { modelRunId: `${first}-flexible` },
+      data: { correct: false },
+    });
+    await db.modelRun.update({
+      where: { id: `${first}-flexible` },
+      data: { finishedAt: new Date(Date.UTC(2026, 0, 3)) },
+    });
+    const rerun = await fetchGroupStats(owner.id, studyId);
+    expectSame(rerun, await fetchGroupStats(owner.id, studyId, { from: "trials" }));
+    expect(rerun.practice.models.flexible.error!.mean).not.toBeCloseTo(
+      scratch.practice.models.flexible.error!.mean,
+      6,
+    );
   });
 
   it("leaves unfinished runs out and refuses a stranger", async () => {

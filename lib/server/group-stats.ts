@@ -2,22 +2,26 @@
 // selection over the stored per-participant fits (log evidence −BIC/2) beside the summed BIC, and
 // the group practice effect on the switch cost for the participants and each model stream. Runs
 // with data-quality flags are left out by default and listed with their reasons; `includeFlagged`
-// puts them back.
+// puts them back. Per-run numbers (quality report, practice sums) are stored once per completed run
+// and model practice sums come from the stream summaries (docs/group-stats.md), so a view reads no
+// trial; `from: "trials"` recomputes everything from the trials (the tests' reference).
 import "server-only";
 
 import {
   type GroupPracticeEffect,
   type GroupStats,
   type PracticeEffectOptions,
-  type SwitchTrial,
+  type PracticeSums,
   bmsRandomEffects,
   groupPracticeEffect,
-  participantPracticeEffect,
+  practiceEffectFromSums,
+  practiceSums,
 } from "@/lib/core/group-stats";
-import { qualityView } from "@/lib/core/quality";
+import { type QualityReport, assessQuality, qualityView } from "@/lib/core/quality";
 
+import { ensureStreamSummaries, streamPracticeSums } from "./dashboard-summary";
 import { getDb } from "./db";
-import { fetchRunsQuality } from "./quality";
+import { qualityDesignFor } from "./quality";
 import { requireOwnedStudy } from "./studies";
 
 export const GROUP_PRACTICE_OPTIONS: Required<PracticeEffectOptions> = {
@@ -26,14 +30,143 @@ export const GROUP_PRACTICE_OPTIONS: Required<PracticeEffectOptions> = {
   level: 0.95,
 };
 
+/** Where the per-run numbers come from: stored summaries (default) or every trial (the oracle). */
+export type GroupStatsSource = "summaries" | "trials";
+
+/**
+ * Stored per-run group summary (a RunSwitchSummary row under its own key). Bump the version in the
+ * key when assessQuality's checks or thresholds or practiceSums change: older rows are then ignored.
+ */
+type GroupSummary = { quality: QualityReport; practice: PracticeSums };
+const GROUP_KEY = `group-v1|main|w${GROUP_PRACTICE_OPTIONS.window}|b${GROUP_PRACTICE_OPTIONS.baselineFrom}`;
+/** Runs per summarising read. */
+const BATCH = 100;
+
+type RunRow = { id: string; config: unknown; expectedTrials: number; completedAt: Date | null };
+
+const trialSelect = {
+  runId: true,
+  trialIndex: true,
+  blockIndex: true,
+  trialInBlock: true,
+  response: true,
+  correct: true,
+  rtMs: true,
+  timeElapsedMs: true,
+} as const;
+
+/**
+ * Quality report and practice sums of each completed run, stored: a completed run takes no more
+ * trials, so a row stamped with its completedAt stays true; runs without a current row are
+ * summarised from their trials (once) and stored. Served from the trials with `from: "trials"`.
+ */
+async function groupSummaries(
+  runs: readonly RunRow[],
+  from: GroupStatsSource,
+): Promise<Map<string, GroupSummary>> {
+  const db = getDb();
+  const out = new Map<string, GroupSummary>();
+  if (from === "summaries" && runs.length > 0) {
+    const stored = await db.runSwitchSummary.findMany({
+      where: { runId: { in: runs.map((r) => r.id) }, key: GROUP_KEY },
+      select: { runId: true, stamp: true, sums: true },
+    });
+    const completedAt = new Map(runs.map((r) => [r.id, r.completedAt?.getTime() ?? null]));
+    for (const s of stored)
+      if ((s.stamp?.getTime() ?? null) === completedAt.get(s.runId))
+        out.set(s.runId, s.sums as GroupSummary);
+  }
+  const missing = runs.filter((r) => !out.has(r.id));
+  for (let i = 0; i < missing.length; i += BATCH) {
+    const batch = missing.slice(i, i + BATCH);
+    const trials = await db.trial.findMany({
+      where: { runId: { in: batch.map((r) => r.id) }, phase: "main" },
+      select: trialSelect,
+    });
+    const byRun = groupBy(trials, (t) => t.runId);
+    const fresh = batch.map((r) => {
+      const ts = byRun.get(r.id) ?? [];
+      const summary: GroupSummary = {
+        quality: assessQuality(ts, qualityDesignFor(r.config, r.expectedTrials)),
+        practice: practiceSums(ts, GROUP_PRACTICE_OPTIONS),
+      };
+      out.set(r.id, summary);
+      return { run: r, ts, summary };
+    });
+    if (from === "trials") continue;
+    await db.runSwitchSummary.deleteMany({
+      where: { runId: { in: batch.map((r) => r.id) }, key: GROUP_KEY },
+    });
+    await db.runSwitchSummary.createMany({
+      data: fresh.map(({ run, ts, summary }) => ({
+        runId: run.id,
+        key: GROUP_KEY,
+        stamp: run.completedAt,
+        blocks: new Set(ts.map((t) => t.blockIndex)).size,
+        blockLength: ts.reduce((m, t) => Math.max(m, t.trialInBlock + 1), 0),
+        trials: ts.length,
+        sums: summary as object,
+      })),
+      skipDuplicates: true, // a concurrent first view stored the same rows
+    });
+  }
+  return out;
+}
+
+/** Practice sums of finished server streams of these runs, per preset, in the runs' order. */
+async function modelPracticeSums(
+  ids: readonly string[],
+  studyId: string,
+  from: GroupStatsSource,
+): Promise<Map<string, PracticeSums[]>> {
+  const db = getDb();
+  const where = { runId: { in: [...ids] }, status: "done" as const, source: "server" as const };
+  const order = new Map(ids.map((id, i) => [id, i]));
+  const byRunOrder = <T extends { runId: string | null; id: string }>(a: T, b: T) =>
+    order.get(a.runId!)! - order.get(b.runId!)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const out = new Map<string, PracticeSums[]>();
+  const push = (preset: string, s: PracticeSums) => {
+    if (!out.has(preset)) out.set(preset, []);
+    out.get(preset)!.push(s);
+  };
+  if (from === "trials") {
+    const select = { blockIndex: true, trialInBlock: true, correct: true, response: true } as const;
+    const streams = await db.modelRun.findMany({
+      where,
+      select: { id: true, runId: true, preset: true, trials: { select } },
+    });
+    for (const m of streams.sort(byRunOrder))
+      push(m.preset, practiceSums(m.trials, GROUP_PRACTICE_OPTIONS));
+    return out;
+  }
+  const read = async () => {
+    await ensureStreamSummaries(studyId);
+    const streams = await db.modelRun.findMany({
+      where,
+      select: { id: true, runId: true, preset: true },
+    });
+    const ids = streams.map((m) => m.id);
+    return { streams, sums: await streamPracticeSums(ids, GROUP_PRACTICE_OPTIONS) };
+  };
+  let { streams, sums } = await read();
+  // a stream that finished (or was rerun) after ensureStreamSummaries looked: summarise it too
+  if (streams.some((m) => !sums.has(m.id))) ({ streams, sums } = await read());
+  for (const m of streams.sort(byRunOrder)) {
+    const s = sums.get(m.id);
+    if (s) push(m.preset, s);
+  }
+  return out;
+}
+
 /** Group statistics of an owned study (404 for anyone else). Completed, non-pilot runs only. */
 export async function fetchGroupStats(
   userId: string,
   studyId: string,
-  opts: { includeFlagged?: boolean } = {},
+  opts: { includeFlagged?: boolean; from?: GroupStatsSource } = {},
 ): Promise<GroupStats> {
   const study = await requireOwnedStudy(userId, studyId);
   const includeFlagged = opts.includeFlagged ?? false;
+  const from = opts.from ?? "summaries";
   const db = getDb();
   const runs = await db.run.findMany({
     where: { studyId: study.id, status: "completed", isPilot: false },
@@ -44,35 +177,30 @@ export async function fetchGroupStats(
       externalId: true,
       config: true,
       expectedTrials: true,
+      completedAt: true,
     },
   });
-  const quality = await fetchRunsQuality(runs);
+  const summaries = await groupSummaries(runs, from);
+  const quality = new Map(runs.map((r) => [r.id, summaries.get(r.id)!.quality]));
   const included = runs.filter((r) => includeFlagged || !quality.get(r.id)!.flagged);
   const ids = included.map((r) => r.id);
-  const select = { blockIndex: true, trialInBlock: true, correct: true, response: true } as const;
-  const [humanTrials, modelRuns, fits] = await Promise.all([
-    db.trial.findMany({
-      where: { runId: { in: ids }, phase: "main" },
-      select: { runId: true, rtMs: true, ...select },
-    }),
-    db.modelRun.findMany({
-      where: { runId: { in: ids }, status: "done", source: "server" },
-      select: { runId: true, preset: true, trials: { select } },
-    }),
+  const [modelSums, fits] = await Promise.all([
+    modelPracticeSums(ids, study.id, from),
     db.fit.findMany({
       where: { studyId: study.id, runId: { in: ids } },
       orderBy: { createdAt: "asc" },
       select: { runId: true, model: true, bic: true },
     }),
   ]);
-  const practiceOf = (ts: SwitchTrial[]) => participantPracticeEffect(ts, GROUP_PRACTICE_OPTIONS);
-  const byRun = groupBy(humanTrials, (t) => t.runId);
-  const perRun = new Map(ids.map((id) => [id, practiceOf(byRun.get(id) ?? [])]));
+  const { level } = GROUP_PRACTICE_OPTIONS;
+  const perRun = new Map(
+    ids.map((id) => [id, practiceEffectFromSums(summaries.get(id)!.practice, level)]),
+  );
   const models: Record<string, GroupPracticeEffect> = {};
-  for (const [preset, list] of groupBy(modelRuns, (m) => m.preset))
+  for (const [preset, list] of modelSums)
     models[preset] = groupPracticeEffect(
-      list.map((m) => practiceOf(m.trials)),
-      { level: GROUP_PRACTICE_OPTIONS.level },
+      list.map((s) => practiceEffectFromSums(s, level)),
+      { level },
     );
 
   // newest fit per (run, model)
@@ -120,7 +248,7 @@ export async function fetchGroupStats(
         reasons: qualityView(quality.get(r.id)!).reasons,
       })),
     practice: {
-      human: groupPracticeEffect([...perRun.values()], { level: GROUP_PRACTICE_OPTIONS.level }),
+      human: groupPracticeEffect([...perRun.values()], { level }),
       models,
     },
     bms,
