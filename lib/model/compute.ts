@@ -4,6 +4,13 @@
 // tests may call them directly. Each task calls the model's own top-level function and nothing
 // below it, so the fitting and simulation code can change freely behind it.
 import { type Curriculum, curriculumSchema } from "@/lib/core/curriculum-schema";
+import {
+  type PredictedParticipant,
+  type PredictedSums,
+  PREDICTION_PRESETS,
+  addTrial,
+  emptySums,
+} from "@/lib/core/predictions";
 import type { TrialRecord } from "@/lib/core/trial-record";
 
 import { initBackend } from "./backend";
@@ -68,6 +75,44 @@ export const computeTasks = {
       },
     );
     return toTrialRecords(result, sequence, 0);
+  },
+
+  /**
+   * Predictions before data (lib/core/predictions.ts): both stimulus presets learn each predicted
+   * participant's curriculum from `modelSeeds` initialisations (one batched run per curriculum:
+   * presets × model seeds), reduced to per-participant sums per preset.
+   */
+  async predictParticipants(
+    input: { participants: PredictedParticipant[]; modelSeeds: number },
+    onProgress: Progress,
+  ): Promise<Record<(typeof PREDICTION_PRESETS)[number], PredictedSums[]>> {
+    await initBackend();
+    const presets = PREDICTION_PRESETS.map((name) => stimulusPresets[name]);
+    if (new Set(presets.map((p) => JSON.stringify(p.arch))).size !== 1)
+      throw new Error("Predictions batch the presets: they must share one architecture");
+    const out = { flexible: [] as PredictedSums[], forgetful: [] as PredictedSums[] };
+    for (const [i, p] of input.participants.entries()) {
+      const sequence = curriculumToStimulusTrials(curriculumSchema.parse(p.curriculum));
+      const result = await runStimulus(
+        { arch: presets[0].arch, params: presets.map((q) => q.params), sequence },
+        { seeds: input.modelSeeds, seed: p.modelSeed },
+      );
+      PREDICTION_PRESETS.forEach((name, pi) => {
+        const sums = emptySums(p, sequence.trials, input.modelSeeds);
+        result.elements.forEach((el, e) => {
+          if (el.paramIndex !== pi) return;
+          sequence.trials.forEach((t, k) =>
+            addTrial(sums, t, result.correct[e][k] === 1, result.loss[e][k]),
+          );
+        });
+        out[name].push(sums);
+      });
+      onProgress(
+        (i + 1) / input.participants.length,
+        `participant ${i + 1}/${input.participants.length}`,
+      );
+    }
+    return out;
   },
 };
 
