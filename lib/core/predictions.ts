@@ -154,6 +154,9 @@ export type PredictedTrial = {
 
 const P = PREDICTION_POOLED_POSITION;
 
+/** The sums of a cell or unit row before anything is added. */
+const zeroSums = () => ({ n: 0, errors: 0, rtSumMs: 0, nRt: 0, lossSum: 0, nLoss: 0 });
+
 /** Empty sums for a participant whose curriculum has these trials. */
 export function emptySums(
   p: Pick<PredictedParticipant, "participantIndex" | "participantSeed" | "modelSeed">,
@@ -247,12 +250,7 @@ export function predictionCellsAndUnits(
           a,
           b,
           congruent,
-          n: 0,
-          errors: 0,
-          rtSumMs: 0,
-          nRt: 0,
-          lossSum: 0,
-          nLoss: 0,
+          ...zeroSums(),
         };
         acc.set(key, u);
       }
@@ -274,12 +272,7 @@ export function predictionCellsAndUnits(
             blockIndex: b,
             position,
             task,
-            n: 0,
-            errors: 0,
-            rtSumMs: 0,
-            nRt: 0,
-            lossSum: 0,
-            nLoss: 0,
+            ...zeroSums(),
           };
           cells.set(key, c);
         }

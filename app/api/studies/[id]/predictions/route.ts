@@ -4,7 +4,7 @@
 // POST /api/studies/<id>/predictions → queue the prediction job for the current settings (202)
 import { z } from "zod";
 
-import { handle, json, parseOr422 } from "@/lib/server/http";
+import { download, handle, json, parseOr422 } from "@/lib/server/http";
 import {
   enqueuePredictions,
   fetchPredictionState,
@@ -25,14 +25,7 @@ export const GET = handle(async (req: Request, { params }: Ctx) => {
   const q = parseOr422(querySchema, Object.fromEntries(new URL(req.url).searchParams));
   if (!q.format) return json(await fetchPredictionState(study));
   const file = await predictionExport(study, q.format);
-  return new Response(file.body, {
-    headers: {
-      "content-type": file.contentType,
-      "content-disposition": `attachment; filename="${file.fileName}"`,
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-    },
-  });
+  return download(file);
 });
 
 export const POST = handle(async (_req: Request, { params }: Ctx) => {
