@@ -167,7 +167,11 @@ export default async function StudyPage({
         curves; export them with your pre-registration.
       </p>
       <section className="card" style={{ margin: "0 0 1rem" }}>
-        <PredictionButton studyId={study.id} initial={predictionState} />
+        <PredictionButton
+          key={`${predictionState.state}:${predictionState.job?.status}`}
+          studyId={study.id}
+          initial={predictionState}
+        />
         {predictionState.state === "stale" ? (
           <p className="r-notice" data-testid="predictions-stale">
             The settings changed since the last prediction: recompute to see the model on the
