@@ -81,7 +81,7 @@ describe("predictions", () => {
     }
   });
 
-  it("predicts what the model does on a participant's curriculum (model seed 0 = a stream from that seed)", async () => {
+  it("predicts what the model does on a participant's curriculum (model seed 0 = the server's stream from that seed, float64 vs float32)", async () => {
     const study = await makeTestStudy("pred-2", "draft", { ...design, conditions: [] });
     await enqueuePredictions(study, { participants: 2, modelSeeds: 1 });
     expect(await runNextJob(jobHandlers)).toBe(true);
