@@ -17,6 +17,7 @@ import { fetchStudyMonitor } from "@/lib/server/monitor";
 import { fetchPredictionState, fetchPredictions } from "@/lib/server/predictions";
 import { fetchOwnedStudy } from "@/lib/server/studies";
 
+import "../../dashboard.css";
 import { duplicateStudyAction, setStudyArchivedAction, setStudyStatusAction } from "../actions";
 import { requireResearcherId } from "../require-researcher";
 
