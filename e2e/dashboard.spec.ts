@@ -1,52 +1,16 @@
 // Dashboards end to end: a participant completes the short study through the participant API, the
 // in-app job worker runs both model presets on that run, and the researcher sees participants and
 // both models side by side (Fig. 8 view), the participant page, and the paper reproduction.
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
-import { signInDemo } from "./helpers";
-
-type CurriculumTrial = {
-  trialIndex: number;
-  blockIndex: number;
-  trialInBlock: number;
-  task: string;
-  stimulus: string;
-  correctResponse: string;
-  congruent: boolean;
-};
-
-/** One participant through the participant API: errors on the first two trials after each switch. */
-async function completeParticipantRun(request: APIRequestContext) {
-  const entry = await request.get("/s/e2e-short", { maxRedirects: 0 });
-  expect(entry.status()).toBe(303);
-  const token = entry.headers()["location"].split("/run/")[1];
-  const run = (await (await request.get(`/api/runs/${token}?include=curriculum`)).json()) as {
-    curriculum: { trials: CurriculumTrial[] };
-  };
-  const other = (key: string) => (key === "f" ? "j" : "f");
-  const trials = run.curriculum.trials.map((t) => {
-    const correct = !(t.blockIndex > 0 && t.trialInBlock < 2);
-    return {
-      ...t,
-      phase: "main",
-      response: correct ? t.correctResponse : other(t.correctResponse),
-      correct,
-      rtMs: 450 + 40 * t.trialInBlock + (t.trialInBlock === 0 ? 200 : 0),
-    };
-  });
-  expect((await request.post(`/api/runs/${token}/trials`, { data: { trials } })).status()).toBe(
-    200,
-  );
-  expect((await request.post(`/api/runs/${token}/complete`)).status()).toBe(200);
-  return trials.length;
-}
+import { completeParticipantRun, signInDemo } from "./helpers";
 
 test("the Fig. 8 dashboard shows the participant and both model streams side by side", async ({
   page,
   request,
 }) => {
   test.setTimeout(300_000);
-  await completeParticipantRun(request);
+  await completeParticipantRun(request, "e2e-short");
   await signInDemo(page);
   await page.getByRole("link", { name: "E2E e2e-short" }).click();
   await expect(page).toHaveURL(/\/studies\/[^/]+$/);

@@ -1,5 +1,5 @@
 // Shared Playwright helpers: a participant moving through the real jsPsych screens with key presses.
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 
 import type { StudyConfigInput } from "../lib/core/study-config";
 import { parseCsv } from "../lib/server/testing/parse-csv";
@@ -147,4 +147,46 @@ export async function privateExportRows(researcher: Page, studyId: string, exter
   return lines
     .map((cells) => Object.fromEntries(cols.map((c, i) => [c, cells[i]])))
     .filter((r) => r.stream === "human" && r.externalId === externalId);
+}
+
+type ApiCurriculumTrial = {
+  trialIndex: number;
+  blockIndex: number;
+  trialInBlock: number;
+  task: string;
+  stimulus: string;
+  correctResponse: string;
+  congruent: boolean;
+};
+
+/** One participant through the participant API: errors on the first two trials after each switch. */
+export async function completeParticipantRun(
+  request: APIRequestContext,
+  slug: string,
+  participant?: string,
+) {
+  const entry = await request.get(`/s/${slug}${participant ? `?participant=${participant}` : ""}`, {
+    maxRedirects: 0,
+  });
+  expect(entry.status()).toBe(303);
+  const token = entry.headers()["location"].split("/run/")[1];
+  const run = (await (await request.get(`/api/runs/${token}?include=curriculum`)).json()) as {
+    curriculum: { trials: ApiCurriculumTrial[] };
+  };
+  const other = (key: string) => (key === "f" ? "j" : "f");
+  const trials = run.curriculum.trials.map((t) => {
+    const correct = !(t.blockIndex > 0 && t.trialInBlock < 2);
+    return {
+      ...t,
+      phase: "main",
+      response: correct ? t.correctResponse : other(t.correctResponse),
+      correct,
+      rtMs: 450 + 40 * t.trialInBlock + (t.trialInBlock === 0 ? 200 : 0),
+    };
+  });
+  expect((await request.post(`/api/runs/${token}/trials`, { data: { trials } })).status()).toBe(
+    200,
+  );
+  expect((await request.post(`/api/runs/${token}/complete`)).status()).toBe(200);
+  return trials.length;
 }

@@ -42,6 +42,7 @@ const MATRIX: Record<string, Partial<Record<Method, Kind>>> = {
   "api/studies/[id]/jobs": { GET: "researcher", POST: "researcher" },
   "api/studies/[id]/fits": { GET: "researcher", POST: "researcher" },
   "api/studies/[id]/group-stats": { GET: "researcher" },
+  "api/studies/[id]/predictions": { GET: "researcher", POST: "researcher" },
   "api/studies/[id]/runs/[runId]/model-streams": { POST: "researcher" },
 };
 const METHODS: Method[] = ["GET", "POST", "PATCH", "PUT", "DELETE"];

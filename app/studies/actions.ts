@@ -5,6 +5,7 @@ import { revalidatePath } from "next/cache";
 import { notFound, redirect } from "next/navigation";
 
 import { HttpError } from "@/lib/server/http";
+import { predictAfterSave } from "@/lib/server/predictions";
 import {
   createStudy,
   deleteStudy,
@@ -54,6 +55,7 @@ export async function createStudyAction(
     if (err instanceof HttpError) return refused(err, fd, prev);
     throw err;
   }
+  await predictAfterSave(id);
   revalidatePath("/studies");
   redirect(`/studies/${id}`);
 }
@@ -71,6 +73,7 @@ export async function updateStudyAction(
     if (err instanceof HttpError) return refused(err, fd, prev);
     throw err;
   }
+  await predictAfterSave(studyId);
   revalidatePath(`/studies/${studyId}`);
   redirect(`/studies/${studyId}?saved=1`);
 }

@@ -334,6 +334,11 @@ function MonitorRow({
           {r.status}
         </span>{" "}
         {r.isPilot ? <span className="r-badge r-pilot">pilot</span> : null}
+        {r.condition !== null ? (
+          <span className="r-badge" data-testid="run-condition" title="Condition">
+            {r.condition}
+          </span>
+        ) : null}
         {r.timingFlags.length > 0 ? (
           <span
             className="r-badge r-flag"

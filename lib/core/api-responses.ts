@@ -52,6 +52,20 @@ export type ModelJobProgress = z.infer<typeof modelJobProgressSchema>;
 /** A background job's state (lib/server/jobs.ts). */
 export const jobStatusSchema = z.enum(["queued", "running", "done", "failed"]);
 
+/** GET /api/studies/<id>/predictions → whether the stored predictions are current, and the newest job. */
+export const predictionStateSchema = z.object({
+  state: z.enum(["current", "stale", "none"]),
+  job: z
+    .object({
+      status: jobStatusSchema,
+      progress: z.number(),
+      message: z.string().nullable(),
+      error: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type PredictionState = z.infer<typeof predictionStateSchema>;
+
 /** A fit job as GET /api/studies/<id>/fits lists it. */
 export const fitJobSchema = z.object({
   id: z.string(),

@@ -113,6 +113,8 @@ export type RunMonitorRow = {
   /** Why the run has this status, in words (null when the status says it all). */
   reason: string | null;
   isPilot: boolean;
+  /** The run's between-participant condition (null: a study without conditions). */
+  condition: string | null;
   /** Saved main trials (practice excluded). */
   savedTrials: number;
   expectedTrials: number;

@@ -4,10 +4,17 @@
 // tests may call them directly. Each task calls the model's own top-level function and nothing
 // below it, so the fitting and simulation code can change freely behind it.
 import { type Curriculum, curriculumSchema } from "@/lib/core/curriculum-schema";
+import {
+  type PredictedParticipant,
+  type PredictedSums,
+  PREDICTION_PRESETS,
+  addTrial,
+  emptySums,
+} from "@/lib/core/predictions";
 import type { TrialRecord } from "@/lib/core/trial-record";
 
 import { initBackend } from "./backend";
-import type { FitArch } from "./fit/engine";
+import { type FitArch, jsEngine } from "./fit/engine";
 import type { FitData } from "./fit/likelihood";
 import {
   type GroupInformed,
@@ -68,6 +75,45 @@ export const computeTasks = {
       },
     );
     return toTrialRecords(result, sequence, 0);
+  },
+
+  /**
+   * Predictions before data (lib/core/predictions.ts): both stimulus presets learn each predicted
+   * participant's curriculum from `modelSeeds` initialisations — the float64 engine of the fits
+   * (lib/model/fit/engine.ts jsEngine: runStimulus' initial weights, the same update in float64,
+   * far faster than TF.js for one output) — reduced to per-participant sums per preset.
+   */
+  async predictParticipants(
+    input: { participants: PredictedParticipant[]; modelSeeds: number },
+    onProgress: Progress,
+  ): Promise<Record<(typeof PREDICTION_PRESETS)[number], PredictedSums[]>> {
+    const presets = PREDICTION_PRESETS.map((name) => stimulusPresets[name]);
+    if (new Set(presets.map((p) => JSON.stringify(p.arch))).size !== 1)
+      throw new Error("Predictions batch the presets: they must share one architecture");
+    const out = { flexible: [] as PredictedSums[], forgetful: [] as PredictedSums[] };
+    for (const [i, p] of input.participants.entries()) {
+      const sequence = curriculumToStimulusTrials(curriculumSchema.parse(p.curriculum));
+      const engine = jsEngine(presets[0].arch, sequence, p.modelSeed, input.modelSeeds);
+      // parameter-major: preset 0 × seeds 0…M−1, then preset 1 × seeds 0…M−1
+      const outputs = await engine(presets.map((q) => q.params));
+      PREDICTION_PRESETS.forEach((name, pi) => {
+        const sums = emptySums(p, sequence.trials, input.modelSeeds);
+        for (let m = 0; m < input.modelSeeds; m++) {
+          const y = outputs[pi * input.modelSeeds + m];
+          sequence.trials.forEach((t, k) => {
+            const target = t.target[0];
+            // response = sign(ŷ); L_task = ½ (y* − ŷ)² (docs/science.md (E2)), as runStimulus logs them
+            addTrial(sums, t, y[k] > 0 === target > 0, 0.5 * (target - y[k]) ** 2);
+          });
+        }
+        out[name].push(sums);
+      });
+      onProgress(
+        (i + 1) / input.participants.length,
+        `participant ${i + 1}/${input.participants.length}`,
+      );
+    }
+    return out;
   },
 };
 

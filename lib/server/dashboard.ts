@@ -60,6 +60,8 @@ export type RunFilter = {
   excludeRunIds?: readonly string[];
   /** Only these runs (summaries computed for a batch of runs, lib/server/dashboard-summary.ts). */
   runIds?: readonly string[];
+  /** Only runs of this between-participant condition (Run.condition); undefined = every run. */
+  condition?: string;
 };
 
 /** A SwitchCell as raw SQL returns it: counts and sums may arrive as bigint or numeric strings. */
@@ -71,6 +73,7 @@ type CellRow = {
 export function runWhere(f: RunFilter, designSql?: (d: Design) => Prisma.Sql) {
   const parts = [Prisma.sql`r."studyId" = ${f.studyId}`];
   if (f.runId) parts.push(Prisma.sql`r."id" = ${f.runId}`);
+  if (f.condition !== undefined) parts.push(Prisma.sql`r."condition" = ${f.condition}`);
   if (f.excludePilots ?? true) parts.push(Prisma.sql`r."isPilot" = false`);
   if (f.completedOnly ?? true) parts.push(Prisma.sql`r."status" = 'completed'`);
   if (f.runIds)
@@ -614,6 +617,7 @@ export async function fetchDashboardRuns(studyId: string, limit = 200) {
       status: true,
       isPilot: true,
       externalId: true,
+      condition: true,
       _count: { select: { trials: true, modelRuns: true } },
     },
   });

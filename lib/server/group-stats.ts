@@ -158,18 +158,26 @@ async function modelPracticeSums(
   return out;
 }
 
-/** Group statistics of an owned study (404 for anyone else). Completed, non-pilot runs only. */
+/**
+ * Group statistics of an owned study (404 for anyone else). Completed, non-pilot runs only; with
+ * `condition`, only that condition's runs.
+ */
 export async function fetchGroupStats(
   userId: string,
   studyId: string,
-  opts: { includeFlagged?: boolean; from?: GroupStatsSource } = {},
+  opts: { includeFlagged?: boolean; from?: GroupStatsSource; condition?: string } = {},
 ): Promise<GroupStats> {
   const study = await requireOwnedStudy(userId, studyId);
   const includeFlagged = opts.includeFlagged ?? false;
   const from = opts.from ?? "summaries";
   const db = getDb();
   const runs = await db.run.findMany({
-    where: { studyId: study.id, status: "completed", isPilot: false },
+    where: {
+      studyId: study.id,
+      status: "completed",
+      isPilot: false,
+      ...(opts.condition !== undefined ? { condition: opts.condition } : {}),
+    },
     orderBy: { participantIndex: "asc" },
     select: {
       id: true,

@@ -51,7 +51,10 @@ export type RunOptions = {
 
 class JobTimeout extends Error {}
 
-/** Claim the oldest runnable job for `workerId`, or null. Atomic across processes. */
+/**
+ * Claim the oldest runnable job for `workerId`, or null. Atomic across processes. Predictions
+ * (made before any data, lib/server/predictions.ts) wait while participants' jobs are queued.
+ */
 export async function claimNextJob(
   workerId: string,
   kinds: string[],
@@ -67,7 +70,7 @@ export async function claimNextJob(
       WHERE "kind" = ANY(${kinds}::text[])
         AND (("status" = 'queued' AND "runAfter" <= ${now})
              OR ("status" = 'running' AND "lockedAt" < ${staleBefore}))
-      ORDER BY "createdAt", "id"
+      ORDER BY ("kind" = 'prediction'), "createdAt", "id"
       LIMIT 1
       FOR UPDATE SKIP LOCKED
     )

@@ -12,7 +12,7 @@ import type { StudyConfig } from "@/lib/core/study-config";
 import { getDb } from "./db";
 import type { Job } from "./generated/prisma/client";
 
-export type JobKind = "model-stream" | "fit";
+export type JobKind = "model-stream" | "fit" | "prediction";
 
 /**
  * Queue a job unless one with the same (kind, key) is queued or running; returns the job and

@@ -41,6 +41,7 @@ type PageRow = {
   source: string;
   status: RunStatus;
   isPilot: boolean;
+  condition: string | null;
   expectedTrials: number;
   config: unknown;
   userAgent: string | null;
@@ -101,7 +102,7 @@ export async function fetchStudyMonitor(
     db.$queryRaw<PageRow[]>`
       SELECT r."id", r."participantIndex", r."externalId", r."externalStudyId",
              r."externalSessionId", r."source", ${shownStatus} AS "status", r."isPilot",
-             r."expectedTrials", r."config", r."userAgent", r."statusReason", r."startedAt",
+             r."condition", r."expectedTrials", r."config", r."userAgent", r."statusReason", r."startedAt",
              r."lastSeenAt",
              ${finishedAt} AS "finishedAt", r."timingFlags", r."transfers"
       FROM "Run" r
@@ -151,6 +152,7 @@ export async function fetchStudyMonitor(
         statusReason: r.statusReason,
       }),
       isPilot: r.isPilot,
+      condition: r.condition,
       savedTrials: t.main.saved,
       expectedTrials: r.expectedTrials,
       accuracy: t.main.saved > 0 ? t.main.correct / t.main.saved : null,

@@ -3,16 +3,21 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 
+import { PredictionButton } from "@/components/dashboard/prediction-button";
+import { PredictionPanels } from "@/components/dashboard/prediction-panels";
 import { CopyLink } from "@/components/studies/copy-link";
 import { CurriculumPreview } from "@/components/studies/curriculum-preview";
 import { ProlificFields } from "@/components/studies/prolific-fields";
 import { RunsMonitor } from "@/components/studies/runs-monitor";
 import { computeCurriculumPreview } from "@/lib/core/curriculum-preview";
+import { toPredictionView } from "@/lib/core/predictions";
 import { monitorQuerySchema, parseMonitorQuery } from "@/lib/core/run-monitor";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { fetchStudyMonitor } from "@/lib/server/monitor";
+import { fetchPredictionState, fetchPredictions } from "@/lib/server/predictions";
 import { fetchOwnedStudy } from "@/lib/server/studies";
 
+import "../../dashboard.css";
 import { duplicateStudyAction, setStudyArchivedAction, setStudyStatusAction } from "../actions";
 import { requireResearcherId } from "../require-researcher";
 
@@ -63,6 +68,11 @@ export default async function StudyPage({
   const next = NEXT_STATUS[study.status];
   const prolific = `/s/${study.slug}?PROLIFIC_PID={{%PROLIFIC_PID%}}&STUDY_ID={{%STUDY_ID%}}&SESSION_ID={{%SESSION_ID%}}`;
   const exportBase = `/api/studies/${study.id}/export`;
+  const [predictionState, predictions] = await Promise.all([
+    fetchPredictionState(study),
+    fetchPredictions(study),
+  ]);
+  const predictionsBase = `/api/studies/${study.id}/predictions`;
   return (
     <main>
       <p>
@@ -148,6 +158,51 @@ export default async function StudyPage({
       </section>
 
       <ProlificFields slug={study.slug} config={config} />
+      <h2>Model predictions (before any data)</h2>
+      <p className="muted">
+        What the NTA model does on{" "}
+        {config.conditions.length > 1 ? "each condition's" : "this study's"} curricula before anyone
+        takes part: the flexible and the forgetful model learn the curricula of the first{" "}
+        {predictions[0]?.participants ?? 10} participant seeds (each from several model seeds),
+        computed in the background whenever the design is saved. The seeds are stored with the
+        curves; export them with your pre-registration.
+      </p>
+      <section className="card" style={{ margin: "0 0 1rem" }}>
+        <PredictionButton
+          key={`${predictionState.state}:${predictionState.job?.status}`}
+          studyId={study.id}
+          initial={predictionState}
+        />
+        {predictionState.state === "stale" ? (
+          <p className="r-notice" data-testid="predictions-stale">
+            The settings changed since the last prediction: recompute to see the model on the
+            current design.
+          </p>
+        ) : null}
+        {predictions.length > 0 ? (
+          <p className="r-actions" style={{ marginBottom: 0 }}>
+            <a
+              className="button secondary"
+              href={`${predictionsBase}?format=json`}
+              data-testid="predictions-json"
+            >
+              Predictions (JSON, with seeds)
+            </a>
+            <a
+              className="button secondary"
+              href={`${predictionsBase}?format=csv`}
+              data-testid="predictions-csv"
+            >
+              Predictions (CSV)
+            </a>
+          </p>
+        ) : predictionState.state === "none" ? (
+          <p className="muted" data-testid="predictions-none" style={{ marginBottom: 0 }}>
+            No predictions yet.
+          </p>
+        ) : null}
+      </section>
+      {predictions.length > 0 ? <PredictionPanels view={toPredictionView(predictions)} /> : null}
       <h2>Runs</h2>
       <RunsMonitor studyId={study.id} initial={monitor} />
 

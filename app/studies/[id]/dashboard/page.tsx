@@ -4,16 +4,26 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 
+import { ConditionCompare } from "@/components/dashboard/condition-compare";
 import { Fig8Panels } from "@/components/dashboard/fig8-panels";
 import { FitPanel } from "@/components/dashboard/fit-panel";
 import { GroupStatsPanel } from "@/components/dashboard/group-stats-panel";
 import { CostsTable, ExclusionList } from "@/components/dashboard/summary-tables";
 import { ModelJobsButton } from "@/components/dashboard/model-jobs-button";
+import { StyledTrendChart } from "@/components/dashboard/prediction-panels";
 import { StreamSources } from "@/components/dashboard/stream-sources";
+import {
+  dashboardConditions,
+  parseConditionParam,
+  toConditionComparison,
+} from "@/lib/core/condition-view";
+import { toPredictionOverlay } from "@/lib/core/predictions";
 import { fig8Streams, toFig8View } from "@/lib/core/recovery";
+import { studyConfigSchema } from "@/lib/core/study-config";
 import { parseStreamChoice } from "@/lib/core/model-sources";
 import { fetchDashboardRuns, fetchStudyDashboard } from "@/lib/server/dashboard";
 import { fetchGroupStats } from "@/lib/server/group-stats";
+import { fetchPredictions } from "@/lib/server/predictions";
 import { fetchOwnedStudy } from "@/lib/server/studies";
 
 import "../../../dashboard.css";
@@ -28,6 +38,7 @@ type Search = {
   design?: string;
   source?: string;
   flagged?: string;
+  condition?: string;
 };
 
 /** "8x16" → 8 blocks of 16 trials. */
@@ -50,21 +61,67 @@ export default async function DashboardPage({
   if (!study) notFound();
   const first4 = sp.levels === "first4";
   const source = parseStreamChoice(sp.source);
-  const groupStats = await fetchGroupStats(userId, study.id, {
-    includeFlagged: sp.flagged === "include",
-  });
-  const d = await fetchStudyDashboard(
-    {
-      studyId: study.id,
-      excludePilots: sp.pilots !== "include",
-      design: parseDesign(sp.design),
-      source,
-      excludeRunIds: groupStats.excluded.map((e) => e.runId),
-    },
-    { levels: first4 ? "first4" : "grouped", dropPostError: sp.postError === "1" },
+  const config = studyConfigSchema.parse(study.config);
+  const allRuns = await fetchDashboardRuns(study.id);
+  // Conditions: none offered keeps the dashboard as it is for a study without them.
+  const conditions = dashboardConditions(
+    config.conditions.map((c) => c.name),
+    allRuns.map((r) => r.condition),
   );
-  const runs = await fetchDashboardRuns(study.id);
+  const condition = parseConditionParam(sp.condition, conditions);
+  const runs = condition === undefined ? allRuns : allRuns.filter((r) => r.condition === condition);
+  const levels = first4 ? "first4" : "grouped";
+  /** Group statistics and the Fig. 8 data of every run, or of one condition's runs. */
+  const dashboardOf = async (only: string | undefined) => {
+    const groupStats = await fetchGroupStats(userId, study.id, {
+      includeFlagged: sp.flagged === "include",
+      condition: only,
+    });
+    const d = await fetchStudyDashboard(
+      {
+        studyId: study.id,
+        excludePilots: sp.pilots !== "include",
+        design: parseDesign(sp.design),
+        source,
+        excludeRunIds: groupStats.excluded.map((e) => e.runId),
+        condition: only,
+      },
+      { levels, dropPostError: sp.postError === "1" },
+    );
+    return { groupStats, d };
+  };
+  const { groupStats, d } = await dashboardOf(condition);
   const view = toFig8View(fig8Streams(d), first4 ? 4 : Infinity);
+  const comparison =
+    conditions.length > 0 && condition === undefined
+      ? toConditionComparison(
+          await Promise.all(
+            conditions.map(async (c) => {
+              const one = await dashboardOf(c);
+              return {
+                condition: c,
+                streams: fig8Streams(one.d),
+                practice: one.groupStats.practice,
+              };
+            }),
+          ),
+        )
+      : null;
+  // the model's predictions for the condition shown (none when every condition is shown)
+  const predicted =
+    conditions.length === 0 || condition !== undefined
+      ? (await fetchPredictions(study, { levels, condition: condition ?? null }))[0]
+      : undefined;
+  const overlay = predicted
+    ? toPredictionOverlay(
+        fig8Streams(d).map((s) => ({
+          key: s.key,
+          label: s.label,
+          perSwitch: s.analysis.trend.perSwitch,
+        })),
+        predicted,
+      )
+    : null;
   const link = (patch: Search) =>
     `?${new URLSearchParams(Object.entries({ ...sp, ...patch }).filter(([, v]) => v) as [string, string][])}`;
   const design = d.design;
@@ -119,6 +176,24 @@ export default async function DashboardPage({
           ))}
         </div>
       ) : null}
+      {conditions.length > 0 ? (
+        <div className="r-options" data-testid="condition-options">
+          <span>Condition:</span>
+          <a className={condition === undefined ? "r-on" : ""} href={link({ condition: "" })}>
+            all conditions (and compared)
+          </a>
+          {conditions.map((c) => (
+            <a
+              key={c}
+              className={condition === c ? "r-on" : ""}
+              href={link({ condition: c })}
+              data-testid={`condition-link-${c}`}
+            >
+              {c}
+            </a>
+          ))}
+        </div>
+      ) : null}
       <div className="r-options" data-testid="dashboard-options">
         <span>Practice levels:</span>
         <a className={first4 ? "" : "r-on"} href={link({ levels: "" })}>
@@ -166,6 +241,32 @@ export default async function DashboardPage({
         }
         emptyModelText='No model streams yet: press "Run models for all completed runs".'
       />
+      {overlay && predicted ? (
+        <section className="card" style={{ margin: "1rem 0" }} data-testid="prediction-overlay">
+          <h2 style={{ marginTop: 0 }}>
+            Observed vs predicted{condition !== undefined ? `: condition ${condition}` : ""}
+          </h2>
+          <p className="muted">
+            Solid: the data above. Dashed: the models&apos; predictions made before any data, on the
+            current settings ({predicted.design.blocks} blocks × {predicted.design.trialsPerBlock}{" "}
+            trials; {predicted.participants} participant seeds × {predicted.modelSeeds} model seeds;
+            study page).
+          </p>
+          <StyledTrendChart
+            title="Error after each switch: observed and predicted"
+            rows={overlay.rows}
+            series={overlay.series}
+            measure="errorPct"
+            testId="overlay-error"
+          />
+        </section>
+      ) : null}
+      {comparison ? (
+        <>
+          <h2>Condition vs condition</h2>
+          <ConditionCompare view={comparison} />
+        </>
+      ) : null}
       <h2>Switch − repeat costs, by congruency</h2>
       <CostsTable rows={view.costs} repeatFrom={d.options.repeatFromPosition} />
       <h2>Model fits: flexible vs forgetful, per participant</h2>
@@ -204,6 +305,7 @@ export default async function DashboardPage({
               </Link>{" "}
               <span className={`r-badge r-${r.status}`}>{r.status}</span>{" "}
               {r.isPilot ? <span className="r-badge r-pilot">pilot</span> : null}{" "}
+              {r.condition !== null ? <span className="r-badge">{r.condition}</span> : null}{" "}
               <span className="muted">
                 {r.savedTrials} trials · {r.modelStreams} model streams
               </span>

@@ -9,7 +9,7 @@
 import { z } from "zod";
 
 import { createStudyExport } from "@/lib/server/exports";
-import { HttpError, handle, parseOr422 } from "@/lib/server/http";
+import { HttpError, download, handle, parseOr422 } from "@/lib/server/http";
 import { requireApiUserId } from "@/lib/server/session";
 
 export const dynamic = "force-dynamic";
@@ -45,12 +45,5 @@ export const GET = handle(async (req: Request, { params }: Ctx) => {
     audience: query.audience,
   });
   if (!file) throw new HttpError(404, "Study not found");
-  return new Response(file.body, {
-    headers: {
-      "content-type": file.contentType,
-      "content-disposition": `attachment; filename="${file.fileName}"`,
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-    },
-  });
+  return download(file);
 });
