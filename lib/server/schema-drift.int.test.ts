@@ -2,7 +2,8 @@
 // engine replays the migrations on a shadow database and diffs the result against the schema
 // (lib/server/migrate-engine.ts, `npm run db:diff`). A model or column added to the schema without a
 // migration, or a hand-written migration that differs from the schema (a type, a default, an
-// index), fails here. On an in-memory PGlite always; on the PostgreSQL server when DATABASE_URL is set.
+// index), fails here. The shadow database is the run's own: an in-memory PGlite, or with
+// DATABASE_URL a temporary database on that PostgreSQL server (`npm test` runs both).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,14 +11,14 @@ import path from "node:path";
 import { readMigrations, projectPaths } from "./migrate";
 import { createMigration, diffMigrationsToSchema, type ShadowServer } from "./migrate-engine";
 
-const servers: [string, ShadowServer][] = [["PGlite", { kind: "pglite" }]];
-if (process.env.DATABASE_URL)
-  servers.push(["PostgreSQL", { kind: "postgres", url: process.env.DATABASE_URL }]);
+const shadow: ShadowServer = process.env.DATABASE_URL
+  ? { kind: "postgres", url: process.env.DATABASE_URL }
+  : { kind: "pglite" };
 
 // The engine replays every migration on a fresh shadow database per diff: slow on a loaded machine.
 const ENGINE_TIMEOUT = 240_000;
 
-describe.each(servers)("schema drift, shadow database on %s", (_label, shadow) => {
+describe(`schema drift (shadow database on ${shadow.kind})`, () => {
   it(
     "the migrations build exactly the schema",
     async () => {
@@ -27,7 +28,7 @@ describe.each(servers)("schema drift, shadow database on %s", (_label, shadow) =
   );
 });
 
-describe("db:diff's migration writer (PGlite shadow)", () => {
+describe("db:diff's migration writer", () => {
   it(
     "finds a migration missing from the folder, writes it back, and then finds no drift",
     async () => {
@@ -36,13 +37,13 @@ describe("db:diff's migration writer (PGlite shadow)", () => {
       const last = readMigrations(dir).at(-1)!;
       fs.rmSync(path.join(dir, last.name), { recursive: true });
 
-      const created = await createMigration({ kind: "pglite" }, "put_back", dir);
+      const created = await createMigration(shadow, "put_back", dir);
       expect(created!.sql).toMatch(/ALTER TABLE "Run" ADD COLUMN\s+"condition" TEXT/);
       expect(created!.sql).toMatch(/CREATE INDEX "Run_studyId_condition_idx"/);
       const added = readMigrations(dir).at(-1)!;
       expect(added.name).toMatch(/^\d{14}_put_back$/);
       expect(added.sql).toBe(created!.sql);
-      expect(await diffMigrationsToSchema({ kind: "pglite" }, { dir })).toBeNull();
+      expect(await diffMigrationsToSchema(shadow, { dir })).toBeNull();
       fs.rmSync(dir, { recursive: true, force: true });
     },
     ENGINE_TIMEOUT,
