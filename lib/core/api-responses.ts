@@ -152,8 +152,9 @@ export const fitRowSchema = z.object({
   model: z.string(),
   /** The fitted parameters; the flexible row also carries its run's comparison and PPC. */
   params: z.record(z.string(), z.unknown()),
+  /** What the panel reads; the rest of the stored uncertainty (profiles, SEs) passes through. */
   uncertainty: z
-    .object({
+    .looseObject({
       hessianPD: z.boolean().optional(),
       ci95: z
         .record(z.string(), z.tuple([z.number(), z.number()]))
