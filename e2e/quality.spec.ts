@@ -4,6 +4,8 @@
 // study-level view by default and put back with one click (real Chromium, real server).
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 
+import { createRng } from "../lib/core/rng";
+
 const DEMO = { email: "demo@nta.lab", password: "demo-password" };
 const SLUG = `e2e-quality-${Date.now().toString(36)}`;
 const CONFIG = {
@@ -23,16 +25,8 @@ async function signIn(page: Page) {
 
 type CurriculumTrial = { trialIndex: number; correctResponse: string } & Record<string, unknown>;
 
-/** Seeded uniform numbers (mulberry32): the "random" responder is the same on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform numbers (the app's own generator): the "random" responder is the same on every run. */
+const rng = (seed: number) => createRng(seed).next;
 
 /** One participant through the participant API; `answer` picks the key for each trial. */
 async function participant(

@@ -29,92 +29,19 @@ import pg from "pg";
 import { createRng, type Rng } from "../lib/core/rng";
 import { studyConfigSchema } from "../lib/core/study-config";
 
-type Scenario = {
-  name: string;
-  db: "postgres" | "pglite";
-  participants: number;
-  trials: number;
-  instances: number;
-  fault: "none" | "kill-app" | "restart-postgres" | "kill-instance";
-  /** A study-wide fit runs during the load (job worker on the first instance, or the worker process). */
-  fit: boolean;
-  /** deploy/: nginx (TLS) in front of the instances, jobs in a separate `npm run jobs:work` process. */
-  proxy: boolean;
-  /** Part of the check: trial-POST p99 at most this (ms). */
-  p99TargetMs?: number;
-  description: string;
-};
-
-const SCENARIOS: Scenario[] = [
-  {
-    name: "postgres",
-    db: "postgres",
-    participants: 200,
-    trials: 100,
-    instances: 1,
-    fault: "none",
-    fit: true,
-    proxy: false,
-    p99TargetMs: 100,
-    description: "client faults only, one app on PostgreSQL, a study-wide fit running on it",
-  },
-  {
-    name: "pglite",
-    db: "pglite",
-    participants: 50,
-    trials: 100,
-    instances: 1,
-    fault: "none",
-    fit: false,
-    proxy: false,
-    description: "client faults only, embedded PGlite",
-  },
-  {
-    name: "kill-app",
-    db: "postgres",
-    participants: 100,
-    trials: 60,
-    instances: 1,
-    fault: "kill-app",
-    fit: false,
-    proxy: false,
-    description: "app server killed (SIGKILL) and restarted mid-run, PostgreSQL",
-  },
-  {
-    name: "restart-postgres",
-    db: "postgres",
-    participants: 100,
-    trials: 60,
-    instances: 1,
-    fault: "restart-postgres",
-    fit: false,
-    proxy: false,
-    description: "PostgreSQL server restarted mid-run",
-  },
-  {
-    name: "two-instances",
-    db: "postgres",
-    participants: 200,
-    trials: 60,
-    instances: 2,
-    fault: "none",
-    fit: false,
-    proxy: false,
-    description: "two app instances on one PostgreSQL, participants split across them",
-  },
-  {
-    name: "proxy",
-    db: "postgres",
-    participants: 200,
-    trials: 60,
-    instances: 2,
-    fault: "kill-instance",
-    fit: true,
-    proxy: true,
-    description:
-      "deploy/ nginx (TLS) → two app instances + a jobs:work worker (running a fit) on PostgreSQL; one instance killed",
-  },
-];
+import { writeReport } from "./loadtest/report";
+import {
+  ARRIVAL_PHASE_MS,
+  FAULTS,
+  FIT_RUNS,
+  FLUSH_AFTER_MS,
+  FLUSH_EVERY,
+  RUNTIME,
+  SCENARIOS,
+  reportKey,
+  type RunSpec,
+  type Scenario,
+} from "./loadtest/scenarios";
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -123,10 +50,6 @@ const arg = (name: string) => {
 };
 const ADMIN_URL = process.env.PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const BASE_PORT = Number(arg("port") ?? 3300);
-const FAULTS = { dropResponse: 0.05, duplicate: 0.05, outOfOrder: 0.05 };
-/** The client save queue's coalescing (lib/experiment/save-queue.ts defaults). */
-const FLUSH_EVERY = 6;
-const FLUSH_AFTER_MS = 6000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (xs: number[], p: number) => {
@@ -540,16 +463,6 @@ async function finishRunsUnpaced(base: string, slug: string, ids: string[]) {
   }
 }
 
-/** Completed runs of the study fitted during the load: enough for the fit to outlast it. */
-const FIT_RUNS = 96;
-
-/** A scenario as run: an optional CPU cap on the app server(s), and how participants arrive. */
-type RunSpec = Scenario & { appCpus?: number; arrival: "api" | "browser" };
-
-/** reports/reliability.json key: the scenario, plus the variant when it is not the default. */
-const reportKey = (s: RunSpec) =>
-  [s.name, ...variantsOf({ appCpuLimit: s.appCpus, arrival: s.arrival })].join("@");
-
 type CpuLimit = { add: (pid: number) => void; remove: () => Promise<void> };
 
 /**
@@ -594,9 +507,6 @@ function createCpuLimit(cpus: number): CpuLimit {
     },
   };
 }
-
-/** Rows measured on this runtime (`next start`); older rows in the JSON are left out of the docs. */
-const RUNTIME = "next-start";
 
 /**
  * Give the fitted study FIT_RUNS completed runs, queue its study-wide fit (the job row the fit
@@ -649,6 +559,9 @@ async function startStudyFit(
     },
   };
 }
+
+/** What one scenario measured (a row of reports/reliability.json). */
+export type ScenarioSummary = Awaited<ReturnType<typeof runScenario>>;
 
 async function runScenario(s: RunSpec) {
   const calibrationMs = cpuCalibrationMs();
@@ -840,7 +753,6 @@ async function runScenario(s: RunSpec) {
 }
 
 /** Trial POSTs sent during the arrival burst (first `ms`) vs afterwards: count, p50, p99. */
-const ARRIVAL_PHASE_MS = 10_000;
 function latencyByPhase(stats: Stats, ms: number) {
   const part = (keep: (t: number) => boolean) => {
     const l = stats.latencies.filter((_, i) => keep(stats.sentAt[i]));
@@ -851,103 +763,6 @@ function latencyByPhase(stats: Stats, ms: number) {
     };
   };
   return { [`first ${ms / 1000} s`]: part((t) => t < ms), rest: part((t) => t >= ms) };
-}
-
-function writeReport(all: Record<string, ReturnType<typeof Object>>) {
-  fs.mkdirSync("reports", { recursive: true });
-  fs.writeFileSync("reports/reliability.json", `${JSON.stringify(all, null, 2)}\n`);
-  type Row = Awaited<ReturnType<typeof runScenario>>;
-  // Main scenarios first (the acceptance figures), then the comparison variants.
-  const rows = (Object.values(all) as Row[]).sort(
-    (a, b) =>
-      variantsOf(a).length - variantsOf(b).length ||
-      SCENARIOS.findIndex((s) => s.name === a.scenario) -
-        SCENARIOS.findIndex((s) => s.name === b.scenario),
-  );
-  const label = (r: Row) =>
-    `${r.scenario}${variantsOf(r).length ? ` (${variantsOf(r).join(", ")})` : ""}`;
-  const md = [
-    "# Reliability: measured figures",
-    "",
-    "Written by `npm run loadtest` (scripts/loadtest.ts) from `reports/reliability.json`; do not edit by hand.",
-    "Machine: 2 cores, load generator, app server(s) and database on the same host. Participants post one trial every",
-    `1–2 s through a client queue with injected faults: ${FAULTS.dropResponse * 100}% of responses dropped in flight (request aborted after it was sent),`,
-    `${FAULTS.duplicate * 100}% of deliveries duplicated, ${FAULTS.outOfOrder * 100}% of trials delivered after the next one; unacknowledged trials are retried with backoff.`,
-    "All participants arrive within the first 3 s (entry link, then the curriculum), then post at human pace.",
-    `Like the real client save queue, each participant sends its trials ${FLUSH_EVERY} at a time or after ${FLUSH_AFTER_MS / 1000} s, whichever comes first.`,
-    "Each app instance is warmed up first by three unpaced participants on a separate study (not counted).",
-    "",
-    "The app server is Next.js's own (`next start`, as `npm run start` runs it). Scenarios with a fit queue a study-wide fit",
-    `of ${FIT_RUNS} completed runs on another study before the participants arrive and measure while it runs: on the same`,
-    "instance (its job worker, the fit's CPU work in a worker thread) or, behind the proxy, in the `npm run jobs:work` process;",
-    "otherwise the job worker is off (NTA_JOB_WORKER=0). The proxy scenario is the deploy/ set-up: nginx with TLS (self-signed",
-    "certificate) in front of two app instances, participants through nginx; one instance is killed mid-run and stays down.",
-    "Rows marked `cpus-F` capped the app server at F cores with a cgroup CPU quota (how a slower machine would fare); rows",
-    "marked `browser-arrival` had each arrival also load the experiment page (server-rendered, curriculum included) and every",
-    "script and stylesheet it references, as a browser with an empty cache does.",
-    "",
-    "CPU calibration (a fixed single-threaded JS loop timed before each scenario, lower = faster machine; this project's",
-    "2-core hosts have measured from about 200 to 520 ms, sometimes within one session): " +
-      rows.map((r) => `${label(r)} ${r.cpuCalibrationMs ?? "not recorded"} ms`).join(", ") +
-      ".",
-    "",
-    "| scenario | topology | db | study fit during the load | participants × trials | server fault | req/s | trial POST p50 / p95 / p99 ms | HTTP errors | network errors | trials stored / expected | lost | duplicated | runs completed | check |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ...rows.map((r) => {
-      const httpErrors =
-        Object.entries(r.statuses)
-          .filter(([k]) => Number(k) >= 400)
-          .map(([k, v]) => `${v}×${k}`)
-          .join(", ") || "0";
-      const topology = `${r.topology}${r.appCpuLimit ? `, ${r.appCpuLimit} CPU` : ""}`;
-      const f = r.fitDuringLoad;
-      const fit = f
-        ? `${f.statusAtEnd === "running" ? "running throughout" : `${f.statusAtEnd} after ${f.secondsOfLoadCovered} of ${f.loadSeconds} s`} (${Math.round(f.progressAtEnd * 100)}% of ${f.runs} runs at the end)`
-        : "none";
-      return `| ${label(r)} | ${topology} | ${r.db} | ${fit} | ${r.participants} × ${r.trialsEach} | ${r.faults.server.join("; ") || "none"} | ${r.requestsPerSecond} | ${r.trialPostLatencyMs.p50} / ${r.trialPostLatencyMs.p95} / ${r.trialPostLatencyMs.p99} | ${httpErrors} | ${r.networkErrors} | ${r.check.trialRows} / ${r.check.expectedTrialRows} | ${r.check.lost} | ${r.check.duplicatedOrMisplacedRuns} | ${r.check.runsCompleted} / ${r.participants} | ${r.check.pass ? "PASS" : "FAIL"} |`;
-    }),
-    "",
-    `Latency by phase (diagnostic; the table above covers every trial POST): trial POSTs sent in the first ${ARRIVAL_PHASE_MS / 1000} s — while all participants arrive, enter and load their curricula — vs afterwards (count, p50 / p99 ms):`,
-    "",
-    ...rows.map((r) => {
-      const b = r.trialPostLatencyMs.byPhase as
-        Record<string, { requests: number; p50: number; p99: number }> | undefined;
-      return `- ${label(r)}: ${
-        b
-          ? Object.entries(b)
-              .map(([k, v]) => `${k}: ${v.requests} POSTs, ${v.p50} / ${v.p99}`)
-              .join("; ")
-          : "not recorded"
-      }`;
-    }),
-    ...(rows.some((r) => r.pageLoadMs)
-      ? [
-          "",
-          "Page loads of browser arrivals (the page and its scripts and stylesheets, p50 / p99 / max ms):",
-          "",
-          ...rows
-            .filter((r) => r.pageLoadMs)
-            .map(
-              (r) =>
-                `- ${label(r)}: ${r.pageLoadMs!.p50} / ${r.pageLoadMs!.p99} / ${r.pageLoadMs!.max}`,
-            ),
-        ]
-      : []),
-    "",
-    "HTTP errors are answers the clients then retried (e.g. 500/503 while the database restarted); network errors include the deliberately",
-    'dropped responses and refused connections while an app server was down. "lost" and "duplicated" come from the database check after the run;',
-    "a check also needs every run completed, and where a scenario has a latency target (postgres: trial-POST p99 ≤ 100 ms), that target met.",
-    "",
-  ].join("\n");
-  fs.writeFileSync("docs/RELIABILITY.md", md);
-}
-
-/** How a row differs from its main scenario ("cpus-0.5", "browser-arrival"); [] for a main row. */
-function variantsOf(r: { appCpuLimit?: number | null; arrival?: string }): string[] {
-  return [
-    r.appCpuLimit ? `cpus-${r.appCpuLimit}` : "",
-    r.arrival === "browser" ? "browser-arrival" : "",
-  ].filter(Boolean);
 }
 
 /**

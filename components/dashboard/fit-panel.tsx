@@ -13,6 +13,7 @@ import {
   type LinkName,
   type RunFitRows,
   errorText,
+  parseFitsBody,
 } from "./fit/format";
 import { JobProgress } from "./fit/job-progress";
 import { RunFits } from "./fit/run-fits";
@@ -49,9 +50,10 @@ export function FitPanel({
       const res = await fetch(url, { cache: "no-store" });
       if (mine !== seq.current) return;
       if (!res.ok) return setLoadError(await errorText(res, "Could not read the fits"));
-      const body = (await res.json()) as FitsResponse;
+      const body = parseFitsBody(await res.json());
       if (mine !== seq.current) return;
-      setData(body);
+      if ("error" in body) return setLoadError(body.error);
+      setData(body.data);
       setLoadError(null);
     } catch (err) {
       if (mine === seq.current)

@@ -5,6 +5,7 @@
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 
+import { errorMessageOf } from "@/lib/core/api-responses";
 import {
   MONITOR_SORTS,
   type MonitorQuery,
@@ -15,6 +16,7 @@ import {
   type RunStatus,
   monitorQueryString,
   pageCount,
+  runMonitorDataSchema,
 } from "@/lib/core/run-monitor";
 
 const POLL_MS = 3000;
@@ -76,13 +78,21 @@ export function RunsMonitor({ studyId, initial }: { studyId: string; initial: Ru
         if (seq !== latest.current) return; // a newer query answered (or will) instead
         if (res.status === 401)
           return setProblem("Your session has expired: sign in again to keep monitoring.");
-        if (!res.ok) {
-          const body = (await res.json().catch(() => ({}))) as { error?: string };
-          return setProblem(body.error ?? `Could not refresh (HTTP ${res.status}); retrying.`);
-        }
-        const next = (await res.json()) as RunMonitorData;
+        if (!res.ok)
+          return setProblem(
+            errorMessageOf(
+              await res.json().catch(() => null),
+              `Could not refresh (HTTP ${res.status}); retrying.`,
+            ),
+          );
+        const next = runMonitorDataSchema.safeParse(await res.json());
         if (seq !== latest.current) return;
-        setData(next);
+        // a malformed answer keeps the last good table and says so
+        if (!next.success)
+          return setProblem(
+            `The server's answer is malformed (${next.error.issues[0].path.join(".") || "body"}: ${next.error.issues[0].message}); retrying.`,
+          );
+        setData(next.data);
         setProblem(null);
       } catch {
         setProblem("Could not reach the server; retrying.");

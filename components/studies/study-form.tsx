@@ -7,14 +7,21 @@
 import { useActionState, useMemo, useRef, useState, type ReactNode } from "react";
 
 import { computeCurriculumPreview } from "@/lib/core/curriculum-preview";
-import { DURATION_PLACEHOLDER } from "@/lib/core/duration";
-import { CONDITION_FIELDS, type ConditionField } from "@/lib/core/study-config";
+import {
+  CONDITION_FIELDS,
+  STUDY_FORM_FIELDS,
+  STUDY_FORM_SECTIONS,
+  type StudyConfigPath,
+  fieldLabel,
+} from "@/lib/core/study-config";
 import { taskPairs } from "@/lib/core/task-pairs";
 import {
+  CONFIG_FIELDS,
   choicesOf,
   conditionFieldName,
   configFromForm,
   formDataFromValues,
+  isChoiceField,
   studyWarnings,
 } from "@/lib/core/study-form";
 
@@ -52,35 +59,60 @@ type Field =
 
 type Section = { legend: string; fields: Field[]; note?: string };
 
-const CONDITIONS_LEGEND = "Conditions and counterbalancing";
+const CONDITIONS_LEGEND: (typeof STUDY_FORM_SECTIONS)[number]["legend"] =
+  "Conditions and counterbalancing";
 /** At most this many conditions (StudyConfig.conditions). */
 const MAX_CONDITIONS = 8;
 
-/** A choice field's options: the values StudyConfig allows, each with its label here. */
-function choices(path: string, labels: Record<string, string>): Option[] {
-  return choicesOf(path).map((value) => ({ value, label: labels[value] ?? value }));
+/** A choice field's options: the values StudyConfig allows, each with its label from the field's metadata. */
+function choices(path: string, labels: Record<string, string>, tasks: { A: string; B: string }) {
+  return choicesOf(path).map((value) => ({
+    value,
+    label: (labels[value] ?? value).replace("{A}", tasks.A).replace("{B}", tasks.B),
+  }));
 }
 
-/** Code and redirect of one early outcome (lib/core/outcomes.ts). */
-function outcomeFields(key: string, label: string, when: string): Field[] {
-  return [
-    {
-      name: `config.recruitment.outcomes.${key}.code`,
-      label: `${label}: code`,
-      kind: "text",
-      help: `Shown ${when}.`,
-    },
-    {
-      name: `config.recruitment.outcomes.${key}.redirectUrl`,
-      label: `${label}: redirect URL`,
-      kind: "url",
-      help: "Optional.",
-    },
-  ];
+/** The task pairs' titles (lib/core/task-pairs.ts): the option labels of the task-pair fields. */
+const PAIR_TITLES = Object.fromEntries(Object.values(taskPairs).map((p) => [p.id, p.title]));
+
+/** One StudyConfig field as a form control, from its metadata and its kind in the schema. */
+function configField(path: StudyConfigPath, tasks: { A: string; B: string }): Field {
+  const meta =
+    path === "taskPair"
+      ? { ...STUDY_FORM_FIELDS[path], options: PAIR_TITLES }
+      : STUDY_FORM_FIELDS[path];
+  const name = `config.${path}`;
+  const label = fieldLabel(meta);
+  const { help, wide } = meta;
+  const kind = CONFIG_FIELDS.find((f) => f.path === name)!.kind;
+  if (kind === "list")
+    return {
+      name,
+      label,
+      kind: "checkboxes",
+      help,
+      wide,
+      options: choices(name, meta.options ?? {}, tasks),
+    };
+  if (kind === "boolean") return { name, label, kind: "checkbox", help };
+  if (kind === "string" && isChoiceField(name))
+    return { name, label, kind: "select", help, options: choices(name, meta.options ?? {}, tasks) };
+  return {
+    name,
+    label,
+    kind: kind === "number" ? "number" : (meta.control ?? "text"),
+    help,
+    step: meta.step,
+    wide,
+  };
 }
 
-/** The form's sections and fields (exported for the test that they cover every config field). */
+/**
+ * The form's sections and fields: title and slug, then every StudyConfig field from its metadata
+ * (lib/core/study-config.ts STUDY_FORM_FIELDS), so a field added to StudyConfig appears here.
+ */
 export function sections(taskLabels: { A: string; B: string }, slugLocked: boolean): Section[] {
+  const paths = Object.keys(STUDY_FORM_FIELDS) as StudyConfigPath[];
   return [
     {
       legend: "Study",
@@ -97,199 +129,13 @@ export function sections(taskLabels: { A: string; B: string }, slugLocked: boole
         },
       ],
     },
-    {
-      legend: "Design",
-      fields: [
-        {
-          name: "config.taskPair",
-          label: "Task pair",
-          kind: "select",
-          options: choices(
-            "config.taskPair",
-            Object.fromEntries(Object.values(taskPairs).map((p) => [p.id, p.title])),
-          ),
-          help: "The two rules participants switch between; a condition may use another pair.",
-        },
-        {
-          name: "config.blocks",
-          label: "Blocks",
-          kind: "number",
-          help: "Tasks alternate every block; blocks − 1 switches.",
-        },
-        { name: "config.trialsPerBlock", label: "Trials per block", kind: "number" },
-        {
-          name: "config.firstTask",
-          label: "First task",
-          kind: "select",
-          options: choices("config.firstTask", {
-            A: `${taskLabels.A} first`,
-            B: `${taskLabels.B} first`,
-            counterbalance: "Counterbalanced across participants",
-          }),
-        },
-        {
-          name: "config.cueMode",
-          label: "Cue",
-          kind: "select",
-          help: "Uncued: participants notice a switch from feedback, like the model.",
-          options: choices("config.cueMode", { none: "Uncued", cued: "Cued (colour + label)" }),
-        },
-        {
-          name: "config.feedback",
-          label: "Feedback",
-          kind: "select",
-          options: choices("config.feedback", { trial: "After every trial", none: "None" }),
-        },
-        {
-          name: "config.breakEveryBlocks",
-          label: "Break every … blocks",
-          kind: "number",
-          help: "0 = no breaks.",
-        },
-        {
-          name: "config.seed",
-          label: "Study seed",
-          kind: "number",
-          help: "Each participant's curriculum is derived from it.",
-        },
-      ],
-    },
-    {
-      legend: CONDITIONS_LEGEND,
-      fields: [
-        {
-          name: "config.assignment",
-          label: "Assignment to conditions",
-          kind: "select",
-          help: "Balanced: each new participant joins a condition with the fewest completed or running participants.",
-          options: choices("config.assignment", {
-            balanced: "Balanced",
-            random: "Random (seeded)",
-          }),
-        },
-        {
-          name: "config.keyMapping",
-          label: "Key mapping",
-          kind: "select",
-          help: "Counterbalanced: which key means what is balanced per rule across participants (within each condition).",
-          options: choices("config.keyMapping", {
-            fixed: "Fixed (as in the instructions)",
-            counterbalance: "Counterbalanced across participants",
-          }),
-        },
-      ],
-    },
-    {
-      legend: "Timing",
-      fields: [
-        { name: "config.timing.fixationMs", label: "Fixation (ms)", kind: "number" },
-        { name: "config.timing.responseWindowMs", label: "Response window (ms)", kind: "number" },
-        { name: "config.timing.feedbackMs", label: "Feedback display (ms)", kind: "number" },
-        { name: "config.timing.itiMs", label: "Inter-trial interval (ms)", kind: "number" },
-      ],
-    },
-    {
-      legend: "Response keys",
-      fields: [
-        {
-          name: "config.keys.left",
-          label: "Left key",
-          kind: "text",
-          help: "One lower-case letter or digit.",
-        },
-        { name: "config.keys.right", label: "Right key", kind: "text" },
-      ],
-    },
-    {
-      legend: "Practice",
-      fields: [
-        {
-          name: "config.practice.trials",
-          label: "Practice trials",
-          kind: "number",
-          help: "Half per task; 0 = no practice.",
-        },
-        {
-          name: "config.practice.minAccuracy",
-          label: "Minimum accuracy",
-          kind: "number",
-          step: "0.05",
-          help: "Proportion 0–1 needed to pass.",
-        },
-        { name: "config.practice.maxAttempts", label: "Attempts", kind: "number" },
-        {
-          name: "config.practice.onFail",
-          label: "After the last failed attempt",
-          kind: "select",
-          options: choices("config.practice.onFail", {
-            continue: "Continue to the main task",
-            end: "End the study",
-          }),
-        },
-      ],
-    },
-    {
-      legend: "Consent",
-      fields: [
-        {
-          name: "config.consentText",
-          label: "Consent text",
-          kind: "textarea",
-          wide: true,
-          help: `Shown before the experiment starts. ${DURATION_PLACEHOLDER} is replaced by the estimated duration shown in the preview below.`,
-        },
-      ],
-    },
-    {
-      legend: "Model",
-      fields: [
-        {
-          name: "config.model.presets",
-          label: "NTA presets to run on each completed participant's curriculum",
-          kind: "checkboxes",
-          wide: true,
-          options: choices("config.model.presets", {}),
-        },
-        {
-          name: "config.model.runInParticipantBrowser",
-          label: "Also run the model in the participant's browser (background worker)",
-          kind: "checkbox",
-        },
-      ],
-    },
-    {
-      legend: "Recruitment",
-      fields: [
-        {
-          name: "config.recruitment.completionCode",
-          label: "Completion code",
-          kind: "text",
-          help: "Shown on the last screen, e.g. a Prolific code.",
-        },
-        {
-          name: "config.recruitment.redirectUrl",
-          label: "Redirect URL",
-          kind: "url",
-          help: "Where to send participants after the last save (optional).",
-        },
-        ...outcomeFields(
-          "consentDeclined",
-          "Declined consent",
-          "when a participant does not agree (e.g. Prolific's no-consent code)",
-        ),
-        ...outcomeFields(
-          "screenedOut",
-          "Screened out",
-          "for a phone or tablet, turned away before consent",
-        ),
-        ...outcomeFields(
-          "practiceFailed",
-          "Failed practice",
-          "when practice ends the study; empty = the screened-out code and redirect",
-        ),
-      ],
-      note: "Every code and redirect is optional. A participant sees only the code of their own outcome, with a copy button; without a code or redirect they are asked to return the study on the recruiter's site. No outcome ever gets the completion code. Pilot runs never redirect.",
-    },
+    ...STUDY_FORM_SECTIONS.map((section): Section => ({
+      legend: section.legend,
+      note: "note" in section ? section.note : undefined,
+      fields: paths
+        .filter((p) => STUDY_FORM_FIELDS[p].section === section.legend)
+        .map((p) => configField(p, taskLabels)),
+    })),
   ];
 }
 
@@ -432,21 +278,6 @@ function FieldView({
   );
 }
 
-const CONDITION_LABELS: Record<ConditionField, string> = {
-  taskPair: "Task pair",
-  blocks: "Blocks",
-  trialsPerBlock: "Trials per block",
-  firstTask: "First task",
-  cueMode: "Cue",
-  feedback: "Feedback",
-  breakEveryBlocks: "Break every … blocks",
-  "timing.fixationMs": "Fixation (ms)",
-  "timing.responseWindowMs": "Response window (ms)",
-  "timing.feedbackMs": "Feedback display (ms)",
-  "timing.itiMs": "Inter-trial interval (ms)",
-  "practice.trials": "Practice trials",
-};
-
 /** Condition `i`'s fields: its name, then one override per CONDITION_FIELDS entry (empty = base). */
 function conditionFields(i: number, base: Section[]): Field[] {
   const baseField = (path: string) =>
@@ -460,7 +291,7 @@ function conditionFields(i: number, base: Section[]): Field[] {
     },
     ...CONDITION_FIELDS.map((field): Field => {
       const name = conditionFieldName(i, field);
-      const label = CONDITION_LABELS[field];
+      const label = fieldLabel(STUDY_FORM_FIELDS[field]);
       const b = baseField(field);
       return b?.kind === "select"
         ? { name, label, kind: "select", options: [{ value: "", label: "As base" }, ...b.options] }

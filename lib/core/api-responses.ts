@@ -86,35 +86,128 @@ export const fitQueuedSchema = z.object({
 });
 export type FitQueued = z.infer<typeof fitQueuedSchema>;
 
+/** Values by model name (lib/model/fit/transforms.ts ModelName; a model may be missing). */
+const byModel = <T extends z.ZodType>(value: T) => z.record(z.string(), value);
+
+const strengthSchema = z.enum(["weak", "positive", "strong"]);
+
+/** ΔBIC = BIC_forgetful − BIC_flexible and what it says (lib/model/fit/compare.ts compareFits). */
+const comparisonSchema = z.object({
+  deltaBic: z.number(),
+  preferred: z.string(),
+  strength: strengthSchema,
+});
+
+/** A run's comparison over every fitted model (lib/model/fit/compare.ts ModelComparison). */
+export const modelComparisonSchema = comparisonSchema.extend({
+  bic: byModel(z.number()),
+  best: z.string(),
+  bestNta: z.string(),
+  bestBaseline: z.string().nullable(),
+  ntaVsBaseline: z.number().nullable(),
+  misfit: z.boolean(),
+  atChance: z.boolean(),
+  chanceReason: z.string().nullable(),
+  rawStrength: strengthSchema,
+  verdict: z.enum(["flexible", "forgetful", "misfit", "at chance"]),
+  summary: z.string(),
+  practiceEffect: z
+    .object({
+      estimate: z.number(),
+      lo: z.number(),
+      hi: z.number(),
+      estimable: z.boolean(),
+      loAtBound: z.boolean(),
+      hiAtBound: z.boolean(),
+      includesZero: z.boolean(),
+    })
+    .nullable(),
+});
+
+/** The study's BIC sums (lib/model/fit/compare.ts StudyComparison). */
+export const studyComparisonSchema = comparisonSchema.extend({
+  participants: z.number().int(),
+  excluded: z.array(z.object({ runId: z.string().optional(), reason: z.string() })),
+  bic: byModel(z.number()),
+  logLik: byModel(z.number()),
+  nParams: byModel(z.number()),
+  nTrials: z.number(),
+  preferredCount: byModel(z.number()),
+  bestCount: byModel(z.number()),
+  misfitCount: z.number().int(),
+});
+
+const ppcStatsSchema = z.object({
+  accuracy: z.number(),
+  rtQuantiles: z.array(z.number()).nullable(),
+});
+
+/** A run's posterior predictive summary (lib/model/fit/ppc.ts PpcSummary, curves.ts FitCurvePoint). */
+export const ppcSummarySchema = z.object({
+  observed: ppcStatsSchema,
+  predicted: byModel(ppcStatsSchema),
+  curves: z.array(
+    z.object({
+      level: z.number(),
+      position: z.number(),
+      observed: z.number().nullable(),
+      predicted: z.record(z.string(), z.number().nullable()),
+      observedRt: z.number().nullable().optional(),
+      predictedRt: z.record(z.string(), z.number().nullable()).optional(),
+      n: z.number(),
+    }),
+  ),
+});
+
 /** One stored fit (one model of one run, or of the study) as GET /api/studies/<id>/fits lists it. */
-export type FitRow = {
-  id: string;
-  runId: string | null;
-  model: string;
+export const fitRowSchema = z.object({
+  id: z.string(),
+  runId: z.string().nullable(),
+  model: z.string(),
   /** The fitted parameters; the flexible row also carries its run's comparison and PPC. */
-  params: Record<string, unknown>;
-  uncertainty: {
-    hessianPD?: boolean;
-    ci95?: Record<string, [number, number]> | null;
-    method?: Record<string, "profile" | "hessian">;
-    atBound?: string[];
-    nearBound?: string[];
-  } | null;
-  logLik: number;
-  bic: number;
-  nTrials: number;
-  nParams: number;
+  params: z.record(z.string(), z.unknown()),
+  /** What the panel reads; the rest of the stored uncertainty (profiles, SEs) passes through. */
+  uncertainty: z
+    .looseObject({
+      hessianPD: z.boolean().optional(),
+      ci95: z
+        .record(z.string(), z.tuple([z.number(), z.number()]))
+        .nullable()
+        .optional(),
+      method: z.record(z.string(), z.enum(["profile", "hessian"])).optional(),
+      atBound: z.array(z.string()).optional(),
+      nearBound: z.array(z.string()).optional(),
+    })
+    .nullable(),
+  logLik: z.number(),
+  bic: z.number(),
+  nTrials: z.number().int(),
+  nParams: z.number().int(),
   /** ISO time. */
-  createdAt: string;
-};
+  createdAt: z.string(),
+});
+export type FitRow = z.infer<typeof fitRowSchema>;
 
 /**
- * GET /api/studies/<id>/fits (…?runId=<run> adds `ppc`). The comparisons and the posterior
- * predictive summary are computed by the model code (lib/model/fit/compare.ts, ppc.ts), which
- * lib/core cannot import: their types are the parameters (components/dashboard/fit/format.ts
- * instantiates them).
+ * GET /api/studies/<id>/fits (…?runId=<run> adds `ppc`): lib/server/fits.ts builds it through this
+ * schema, components/dashboard/fit-panel.tsx parses the body with it. The comparisons and the
+ * posterior predictive summary are computed by the model code (lib/model/fit/compare.ts, ppc.ts):
+ * `FitsResponse`'s parameters narrow them to its types (components/dashboard/fit/format.ts),
+ * which a test holds equal to these schemas.
  */
-export type FitsResponse<RunComparison = unknown, StudyComparison = unknown, Ppc = unknown> = {
+export const fitsResponseSchema = z.object({
+  fits: z.array(fitRowSchema),
+  jobs: z.array(fitJobSchema),
+  comparisons: z.record(z.string(), modelComparisonSchema.nullable()),
+  comparison: studyComparisonSchema.nullable(),
+  ppc: ppcSummarySchema.nullable().optional(),
+});
+
+export type FitsResponse<
+  RunComparison = z.infer<typeof modelComparisonSchema>,
+  StudyComparison = z.infer<typeof studyComparisonSchema>,
+  Ppc = z.infer<typeof ppcSummarySchema>,
+> = {
   fits: FitRow[];
   jobs: FitJob[];
   comparisons: Record<string, RunComparison | null>;

@@ -96,58 +96,74 @@ export function monitorQueryString(query: Partial<MonitorQuery>): string {
 }
 
 /** A model stream of the run as its job stands: queued, running, done or failed. */
-export type RunStreamStatus = {
-  preset: string;
-  status: "queued" | "running" | "done" | "failed";
-};
+const runStreamStatusSchema = z.object({
+  preset: z.string(),
+  status: z.enum(["queued", "running", "done", "failed"]),
+});
+export type RunStreamStatus = z.infer<typeof runStreamStatusSchema>;
 
-export type RunMonitorRow = {
-  id: string;
-  participantIndex: number;
-  externalId: string | null;
+const runMonitorRowSchema = z.object({
+  id: z.string(),
+  participantIndex: z.number().int(),
+  externalId: z.string().nullable(),
   /** Recruiter's study and session ids as stored (Prolific STUDY_ID / SESSION_ID, MTurk HIT / assignment). */
-  externalStudyId: string | null;
-  externalSessionId: string | null;
-  source: string;
-  status: RunStatus;
+  externalStudyId: z.string().nullable(),
+  externalSessionId: z.string().nullable(),
+  source: z.string(),
+  status: z.enum(RUN_STATUSES),
   /** Why the run has this status, in words (null when the status says it all). */
-  reason: string | null;
-  isPilot: boolean;
+  reason: z.string().nullable(),
+  isPilot: z.boolean(),
   /** The run's between-participant condition (null: a study without conditions). */
-  condition: string | null;
+  condition: z.string().nullable(),
   /** Saved main trials (practice excluded). */
-  savedTrials: number;
-  expectedTrials: number;
+  savedTrials: z.number().int(),
+  expectedTrials: z.number().int(),
   /** Proportion correct over saved main trials; null before the first one. */
-  accuracy: number | null;
+  accuracy: z.number().nullable(),
   /** Data-quality flags over the saved main trials (lib/core/quality.ts; empty codes when none). */
-  quality: { flagged: boolean; summary: string; codes: string[]; reasons: string[] };
-  startedAt: string;
-  lastSeenAt: string;
+  quality: z.object({
+    flagged: z.boolean(),
+    summary: z.string(),
+    codes: z.array(z.string()),
+    reasons: z.array(z.string()),
+  }),
+  startedAt: z.string(),
+  lastSeenAt: z.string(),
   /** Completion time, or the last sign of life of a returned or abandoned run; null while running. */
-  finishedAt: string | null;
+  finishedAt: z.string().nullable(),
   /** Start to finish, or to the last sign of life for an unfinished run (as on the participant page). */
-  durationMs: number;
+  durationMs: z.number(),
   /** Timing-plausibility flags stored at completion (lib/core/plausibility.ts), as sentences. */
-  timingFlags: string[];
+  timingFlags: z.array(z.string()),
   /** How often the run moved to another browser (resumed with its external id). */
-  transfers: number;
+  transfers: z.number().int(),
   /** The run's model streams (server jobs) and the models fitted to it. */
-  streams: RunStreamStatus[];
-  fitted: string[];
-};
+  streams: z.array(runStreamStatusSchema),
+  fitted: z.array(z.string()),
+});
+export type RunMonitorRow = z.infer<typeof runMonitorRowSchema>;
 
-export type RunMonitorData = {
+/**
+ * GET /api/studies/<id>/runs → 200 (lib/server/monitor.ts builds it, components/studies/runs-monitor.tsx
+ * parses each answer with it). `query` is the query as applied (monitorQuerySchema's output).
+ */
+export const runMonitorDataSchema = z.object({
   /** Counts by status over every run of the study (not only the filtered ones). */
-  statusCounts: Record<RunStatus, number>;
+  statusCounts: z.record(z.enum(RUN_STATUSES), z.number().int()),
   /** Every run of the study, and those that are not pilots. */
-  totals: { runs: number; participants: number };
+  totals: z.object({ runs: z.number().int(), participants: z.number().int() }),
   /** Runs matching the filter (all pages). */
-  matching: number;
-  query: MonitorQuery;
-  runs: RunMonitorRow[];
-  generatedAt: string;
-};
+  matching: z.number().int(),
+  /** The query as applied: the URL schema's own fields (idempotent on its output), numbers as numbers. */
+  query: monitorQuerySchema.extend({
+    page: z.number().int().min(1),
+    pageSize: z.number().int().min(1).max(MONITOR_MAX_PAGE_SIZE),
+  }),
+  runs: z.array(runMonitorRowSchema),
+  generatedAt: z.string(),
+});
+export type RunMonitorData = z.infer<typeof runMonitorDataSchema>;
 
 /** Pages needed for `matching` runs at `pageSize` (at least 1). */
 export function pageCount(matching: number, pageSize: number) {

@@ -2,6 +2,8 @@
 // docs/science.md §10. Parsed with zod everywhere it crosses a boundary.
 import { z } from "zod";
 
+import { DURATION_PLACEHOLDER } from "./duration";
+
 // Every field carries messages a researcher understands (the study form shows them as they are).
 const key = z
   .string({ error: "Enter one lower-case letter or digit" })
@@ -235,3 +237,196 @@ export type StudyConfigInput = z.input<typeof studyConfigSchema>;
 export function defaultStudyConfig(): StudyConfig {
   return studyConfigSchema.parse({});
 }
+
+// ---------------------------------------------------------------------------------------------
+// How the study form shows each field (components/studies/study-form.tsx generates its fields
+// from this list; lib/core/study-form.ts reads values by the same paths). Every leaf of
+// StudyConfig needs an entry: `StudyConfigPath` makes a missing one a type error, and
+// lib/core/study-form.test.ts checks the list against the defaults. The kind of control follows
+// the schema: a choice (enum) is a select, a list of choices a set of checkboxes, a boolean a
+// checkbox, a number a number field, text a text field unless `control` says otherwise.
+
+/** The form's sections, in order (each field names its own). */
+export const STUDY_FORM_SECTIONS = [
+  { legend: "Design" },
+  { legend: "Conditions and counterbalancing" },
+  { legend: "Timing" },
+  { legend: "Response keys" },
+  { legend: "Practice" },
+  { legend: "Consent" },
+  { legend: "Model" },
+  {
+    legend: "Recruitment",
+    note: "Every code and redirect is optional. A participant sees only the code of their own outcome, with a copy button; without a code or redirect they are asked to return the study on the recruiter's site. No outcome ever gets the completion code. Pilot runs never redirect.",
+  },
+] as const;
+export type StudyFormSection = (typeof STUDY_FORM_SECTIONS)[number]["legend"];
+
+export type StudyFieldMeta = {
+  section: StudyFormSection;
+  label: string;
+  /** Shown after the label in brackets: "Fixation (ms)". */
+  unit?: string;
+  help?: string;
+  /** Text fields only: a multi-line box or a URL field. */
+  control?: "textarea" | "url";
+  step?: string;
+  /** Spans the whole row. */
+  wide?: boolean;
+  /** Labels of a choice field's values (missing: the value itself); {A} and {B} are the task labels. */
+  options?: Record<string, string>;
+};
+
+/** "timing.fixationMs" for every leaf of T (a list is one leaf). */
+type LeafPaths<T, P extends string = ""> = {
+  [K in keyof T & string]: T[K] extends readonly unknown[]
+    ? `${P}${K}`
+    : T[K] extends object
+      ? LeafPaths<T[K], `${P}${K}.`>
+      : `${P}${K}`;
+}[keyof T & string];
+
+/** A StudyConfig field the form shows as one control (the conditions are rows of their own). */
+export type StudyConfigPath = Exclude<LeafPaths<z.infer<typeof studyConfigObject>>, "conditions">;
+
+const outcomeCode = (label: string, when: string): StudyFieldMeta => ({
+  section: "Recruitment",
+  label: `${label}: code`,
+  help: `Shown ${when}.`,
+});
+const outcomeRedirect = (label: string): StudyFieldMeta => ({
+  section: "Recruitment",
+  label: `${label}: redirect URL`,
+  control: "url",
+  help: "Optional.",
+});
+
+/** Label, unit, help and option labels of every StudyConfig field, in the form's order. */
+export const STUDY_FORM_FIELDS: Record<StudyConfigPath, StudyFieldMeta> = {
+  // option labels: the pairs' titles (lib/core/task-pairs.ts), added by the form
+  taskPair: {
+    section: "Design",
+    label: "Task pair",
+    help: "The two rules participants switch between; a condition may use another pair.",
+  },
+  blocks: {
+    section: "Design",
+    label: "Blocks",
+    help: "Tasks alternate every block; blocks − 1 switches.",
+  },
+  trialsPerBlock: { section: "Design", label: "Trials per block" },
+  firstTask: {
+    section: "Design",
+    label: "First task",
+    options: {
+      A: "{A} first",
+      B: "{B} first",
+      counterbalance: "Counterbalanced across participants",
+    },
+  },
+  cueMode: {
+    section: "Design",
+    label: "Cue",
+    help: "Uncued: participants notice a switch from feedback, like the model.",
+    options: { none: "Uncued", cued: "Cued (colour + label)" },
+  },
+  feedback: {
+    section: "Design",
+    label: "Feedback",
+    options: { trial: "After every trial", none: "None" },
+  },
+  breakEveryBlocks: { section: "Design", label: "Break every … blocks", help: "0 = no breaks." },
+  seed: {
+    section: "Design",
+    label: "Study seed",
+    help: "Each participant's curriculum is derived from it.",
+  },
+  assignment: {
+    section: "Conditions and counterbalancing",
+    label: "Assignment to conditions",
+    help: "Balanced: each new participant joins a condition with the fewest completed or running participants.",
+    options: { balanced: "Balanced", random: "Random (seeded)" },
+  },
+  keyMapping: {
+    section: "Conditions and counterbalancing",
+    label: "Key mapping",
+    help: "Counterbalanced: which key means what is balanced per rule across participants (within each condition).",
+    options: {
+      fixed: "Fixed (as in the instructions)",
+      counterbalance: "Counterbalanced across participants",
+    },
+  },
+  "timing.fixationMs": { section: "Timing", label: "Fixation", unit: "ms" },
+  "timing.responseWindowMs": { section: "Timing", label: "Response window", unit: "ms" },
+  "timing.feedbackMs": { section: "Timing", label: "Feedback display", unit: "ms" },
+  "timing.itiMs": { section: "Timing", label: "Inter-trial interval", unit: "ms" },
+  "keys.left": {
+    section: "Response keys",
+    label: "Left key",
+    help: "One lower-case letter or digit.",
+  },
+  "keys.right": { section: "Response keys", label: "Right key" },
+  "practice.trials": {
+    section: "Practice",
+    label: "Practice trials",
+    help: "Half per task; 0 = no practice.",
+  },
+  "practice.minAccuracy": {
+    section: "Practice",
+    label: "Minimum accuracy",
+    step: "0.05",
+    help: "Proportion 0–1 needed to pass.",
+  },
+  "practice.maxAttempts": { section: "Practice", label: "Attempts" },
+  "practice.onFail": {
+    section: "Practice",
+    label: "After the last failed attempt",
+    options: { continue: "Continue to the main task", end: "End the study" },
+  },
+  consentText: {
+    section: "Consent",
+    label: "Consent text",
+    control: "textarea",
+    wide: true,
+    help: `Shown before the experiment starts. ${DURATION_PLACEHOLDER} is replaced by the estimated duration shown in the preview below.`,
+  },
+  "model.presets": {
+    section: "Model",
+    label: "NTA presets to run on each completed participant's curriculum",
+    wide: true,
+  },
+  "model.runInParticipantBrowser": {
+    section: "Model",
+    label: "Also run the model in the participant's browser (background worker)",
+  },
+  "recruitment.completionCode": {
+    section: "Recruitment",
+    label: "Completion code",
+    help: "Shown on the last screen, e.g. a Prolific code.",
+  },
+  "recruitment.redirectUrl": {
+    section: "Recruitment",
+    label: "Redirect URL",
+    control: "url",
+    help: "Where to send participants after the last save (optional).",
+  },
+  "recruitment.outcomes.consentDeclined.code": outcomeCode(
+    "Declined consent",
+    "when a participant does not agree (e.g. Prolific's no-consent code)",
+  ),
+  "recruitment.outcomes.consentDeclined.redirectUrl": outcomeRedirect("Declined consent"),
+  "recruitment.outcomes.screenedOut.code": outcomeCode(
+    "Screened out",
+    "for a phone or tablet, turned away before consent",
+  ),
+  "recruitment.outcomes.screenedOut.redirectUrl": outcomeRedirect("Screened out"),
+  "recruitment.outcomes.practiceFailed.code": outcomeCode(
+    "Failed practice",
+    "when practice ends the study; empty = the screened-out code and redirect",
+  ),
+  "recruitment.outcomes.practiceFailed.redirectUrl": outcomeRedirect("Failed practice"),
+};
+
+/** A field's label as the form shows it, unit included ("Fixation (ms)"). */
+export const fieldLabel = (meta: StudyFieldMeta) =>
+  meta.unit ? `${meta.label} (${meta.unit})` : meta.label;

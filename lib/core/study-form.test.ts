@@ -1,4 +1,9 @@
-import { defaultStudyConfig, studyConfigSchema } from "./study-config";
+import {
+  STUDY_FORM_FIELDS,
+  defaultStudyConfig,
+  fieldLabel,
+  studyConfigSchema,
+} from "./study-config";
 import { estimateDuration } from "./duration";
 
 import {
@@ -8,6 +13,7 @@ import {
   fieldErrorsFrom,
   formDataFromValues,
   formValuesFromFormData,
+  isChoiceField,
   studyWarnings,
   studyFormValues,
   studyInputFromForm,
@@ -151,5 +157,32 @@ describe("choicesOf", () => {
     expect(choicesOf("config.model.presets")).toEqual(["flexible", "forgetful"]);
     expect(() => choicesOf("config.blocks")).toThrow(/not a choice field/);
     expect(() => choicesOf("config.nope")).toThrow(/not a StudyConfig field/);
+  });
+});
+
+describe("STUDY_FORM_FIELDS (the form's labels beside the schema)", () => {
+  it("has exactly one entry per StudyConfig leaf, so a new field cannot be missing from the form", () => {
+    expect(
+      Object.keys(STUDY_FORM_FIELDS)
+        .map((p) => `config.${p}`)
+        .sort(),
+    ).toEqual(CONFIG_FIELDS.map((f) => f.path).sort());
+  });
+
+  it("labels every value of every choice field it labels, and only values the schema allows", () => {
+    for (const [path, meta] of Object.entries(STUDY_FORM_FIELDS)) {
+      if (!meta.options) continue;
+      expect(Object.keys(meta.options).sort(), path).toEqual(
+        [...choicesOf(`config.${path}`)].sort(),
+      );
+    }
+  });
+
+  it("gives every field its own label, the unit in brackets", () => {
+    const labels = Object.values(STUDY_FORM_FIELDS).map(fieldLabel);
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(fieldLabel(STUDY_FORM_FIELDS["timing.fixationMs"])).toBe("Fixation (ms)");
+    expect(isChoiceField("config.cueMode")).toBe(true);
+    expect(isChoiceField("config.seed")).toBe(false);
   });
 });

@@ -239,6 +239,15 @@ type SchemaNode = { _zod: { def: Record<string, unknown> & { type: string } } };
  * drift from what the schema accepts.
  */
 export function choicesOf(path: string): readonly string[] {
+  const values = choiceValues(path);
+  if (!values) throw new Error(`${path} is not a choice field`);
+  return values;
+}
+
+/** Whether a field is a choice (enum) in StudyConfig, or a list of choices. */
+export const isChoiceField = (path: string) => choiceValues(path) !== null;
+
+function choiceValues(path: string): readonly string[] | null {
   let node = studyConfigSchema as unknown as SchemaNode;
   const unwrap = () => {
     for (;;) {
@@ -256,6 +265,6 @@ export function choicesOf(path: string): readonly string[] {
     node = shape[key];
   }
   unwrap();
-  if (node._zod.def.type !== "enum") throw new Error(`${path} is not a choice field`);
+  if (node._zod.def.type !== "enum") return null;
   return Object.values(node._zod.def.entries as Record<string, string>);
 }

@@ -17,7 +17,7 @@ import { returnReasonOf } from "@/lib/core/outcomes";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { type StoredTrialFields, storedTrialFields } from "@/lib/core/trial-record";
 
-import { getDb } from "./db";
+import { type Prisma, getDb } from "./db";
 import { fetchRunsQuality } from "./quality";
 import { fetchOwnedStudy } from "./studies";
 
@@ -228,25 +228,8 @@ const runSelect = {
   curriculum: true,
 } as const;
 
-type RunRow = {
-  id: string;
-  participantIndex: number;
-  externalId: string | null;
-  externalStudyId: string | null;
-  externalSessionId: string | null;
-  source: string;
-  isPilot: boolean;
-  status: string;
-  statusReason: string | null;
-  startedAt: Date;
-  completedAt: Date | null;
-  codeVersion: string;
-  seed: number;
-  expectedTrials: number;
-  config: unknown;
-  condition: string | null;
-  curriculum: unknown;
-};
+/** A run as the export reads it: the generated client's type of `runSelect` (no restated columns). */
+type RunRow = Prisma.RunGetPayload<{ select: typeof runSelect }>;
 /** Per-run columns read once per run (quality flags, condition, key mapping, effective design). */
 type RunColumns = {
   qualityFlags: string;

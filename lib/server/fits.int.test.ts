@@ -1,6 +1,7 @@
 // Fit jobs against a real, migrated database: a completed run is fitted by the "fit" job through the
 // registered handler and the Fit rows carry provenance. The route (ownership) is tested in
 // app/api/studies/[id]/fits/fits.int.test.ts.
+import { fitsResponseSchema } from "@/lib/core/api-responses";
 import { studyConfigSchema } from "@/lib/core/study-config";
 
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
@@ -98,6 +99,9 @@ describe("fit jobs", () => {
     expect(ppc.observed.accuracy).toBeCloseTo(27 / 31, 9);
     expect(ppc.curves.length).toBeGreaterThan(0);
     expect(Object.keys(ppc.predicted).sort()).toEqual(fits.map((f) => f.model));
+    // What the route sends, through JSON, is what the fit panel's schema accepts, unchanged.
+    const wire = JSON.parse(JSON.stringify({ ...body, ppc }));
+    expect(fitsResponseSchema.parse(wire)).toEqual(wire);
     expect(
       ppc.curves.every(
         (p) =>

@@ -13,6 +13,12 @@ import { z } from "zod";
 
 import { curriculumSchema } from "@/lib/core/curriculum-schema";
 import { type QualityReport, assessQuality, qualitySummary } from "@/lib/core/quality";
+import {
+  type FitRow,
+  type FitsResponse,
+  modelComparisonSchema,
+  ppcSummarySchema,
+} from "@/lib/core/api-responses";
 import { studyConfigSchema } from "@/lib/core/study-config";
 import { deriveSeed } from "@/lib/core/rng";
 import {
@@ -389,7 +395,10 @@ export async function enqueueFit(userId: string, studyId: string, body: unknown)
 }
 
 /** Fits of a study (per run and the study sums), the BIC comparison over runs, and recent fit jobs. */
-export async function fetchFits(userId: string, studyId: string) {
+/** The fits response in the model's own types; its wire shape is lib/core's fitsResponseSchema. */
+export type StudyFits = FitsResponse<ModelComparison, StudyComparison, PpcSummary>;
+
+export async function fetchFits(userId: string, studyId: string): Promise<StudyFits> {
   await requireOwnedStudy(userId, studyId);
   const db = getDb();
   const [fits, jobs] = await Promise.all([
@@ -406,7 +415,6 @@ export async function fetchFits(userId: string, studyId: string) {
         message: true,
         error: true,
         createdAt: true,
-        updatedAt: true,
       },
     }),
   ]);
@@ -418,13 +426,38 @@ export async function fetchFits(userId: string, studyId: string) {
     comparisons[runId] = storedComparison(f.flexible);
     return { runId, fits: f, comparison: comparisons[runId] };
   });
-  return { fits, jobs, comparisons, comparison: compareStudy(rows) };
+  return {
+    fits: fits.map((f): FitRow => ({
+      id: f.id,
+      runId: f.runId,
+      model: f.model,
+      params: f.params as FitRow["params"],
+      uncertainty: f.uncertainty as FitRow["uncertainty"],
+      logLik: f.logLik,
+      bic: f.bic,
+      nTrials: f.nTrials,
+      nParams: f.nParams,
+      createdAt: f.createdAt.toISOString(),
+    })),
+    jobs: jobs.map((j) => ({
+      ...j,
+      status: j.status as StudyFits["jobs"][number]["status"],
+      createdAt: j.createdAt.toISOString(),
+    })),
+    comparisons,
+    comparison: compareStudy(rows),
+  };
 }
 
-/** The run's comparison stored with its flexible row (null for rows fitted before baselines existed). */
+/**
+ * The run's comparison stored with its flexible row; null for rows fitted before baselines existed
+ * or in an older shape (what the client could not parse is not sent).
+ */
 function storedComparison(flexible: { params: unknown } | undefined): ModelComparison | null {
-  const p = flexible?.params as { comparison?: ModelComparison } | null | undefined;
-  return p?.comparison ?? null;
+  const p = flexible?.params as { comparison?: unknown } | null | undefined;
+  return modelComparisonSchema.safeParse(p?.comparison).success
+    ? (p!.comparison as ModelComparison)
+    : null;
 }
 
 /**
@@ -438,5 +471,6 @@ export async function fetchFitPpc(
 ): Promise<PpcSummary | null> {
   await requireOwnedStudy(userId, studyId);
   const row = await getDb().fit.findFirst({ where: { studyId, runId, model: "flexible" } });
-  return (row?.params as { ppc?: PpcSummary } | null)?.ppc ?? null;
+  const ppc = (row?.params as { ppc?: unknown } | null)?.ppc;
+  return ppcSummarySchema.safeParse(ppc).success ? (ppc as PpcSummary) : null;
 }

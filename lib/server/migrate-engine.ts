@@ -4,6 +4,14 @@
 // environment, docs/ARCHITECTURE.md §6.3.) Applying migrations does not touch it:
 // lib/server/migrate.ts runs the SQL itself. The tests also use `engineApplyMigrations` and
 // `engineMigrationHistory` as the reference our runner must agree with.
+//
+// The diff is the engine's `diff` (= `prisma migrate diff --from-migrations --to-schema`): it
+// replays prisma/migrations on a shadow database and compares the result with the schema. The
+// wasm engine cannot create a shadow database itself ("PostgreSQL shadow DB must be provided through
+// an external factory"); our adapter factories provide one through `connectToShadowDb`: a fresh
+// in-memory PGlite, or a temporary database on a PostgreSQL server, dropped afterwards. The engine's
+// `createMigration` does not use that factory in 7.10 (it fails with the message above), so
+// `createMigration` below is the diff plus a new migration folder.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -37,10 +45,7 @@ type MigrationList = {
 };
 type SchemaEngine = {
   applyMigrations(input: object): Promise<{ appliedMigrationNames: string[] }>;
-  devDiagnostic(input: object): Promise<{ action: { tag: string; reason?: string } }>;
-  createMigration(
-    input: object,
-  ): Promise<{ generatedMigrationName: string; migrationScript: string | null }>;
+  diff(input: object): Promise<{ exitCode: number; stdout: string | null }>;
   diagnoseMigrationHistory(input: object): Promise<{
     history: unknown;
     failedMigrationNames: string[];
@@ -90,6 +95,26 @@ function engineMigrationList(dir: string): MigrationList {
   };
 }
 
+/**
+ * adapter-pg 7.10 runs a script by splitting it at every `;`, so a `;` inside a comment or a string
+ * literal breaks the migration (20261202062000_run_outcomes has one in a comment). Send the whole
+ * script as one simple query instead, as PostgreSQL's own clients do.
+ */
+function patchExecuteScript(adapter: object) {
+  const a = adapter as {
+    executeScript(script: string): Promise<void>;
+    client: { query(sql: string): Promise<unknown> };
+    onError(error: unknown): never;
+  };
+  a.executeScript = async (script: string) => {
+    try {
+      await a.client.query(script);
+    } catch (error) {
+      a.onError(error);
+    }
+  };
+}
+
 /** adapter-pg cannot deserialize the catalog type `"char"` (oid 18); report it as text (oid 25). */
 function patchCharOid(adapter: object) {
   let proto = Object.getPrototypeOf(adapter);
@@ -132,6 +157,7 @@ function postgresFactory(url: string) {
     async connect() {
       const adapter = await connect();
       patchCharOid(adapter);
+      patchExecuteScript(adapter);
       open.push(adapter);
       return adapter;
     },
@@ -147,6 +173,7 @@ function postgresFactory(url: string) {
       await admin.end();
       const shadow = await new PrismaPg({ ...fields, database: name }).connect();
       patchCharOid(shadow);
+      patchExecuteScript(shadow);
       const dispose = shadow.dispose.bind(shadow);
       shadow.dispose = async () => {
         await dispose();
@@ -176,15 +203,25 @@ function awaitScripts<A extends { executeScript(script: string): Promise<void> }
   return adapter;
 }
 
-function pgliteFactory(client: PGlite) {
-  const factory = new PrismaPGlite(client);
+/**
+ * Adapters on PGlite: `client`, or for a diff (which only needs the shadow) an in-memory PGlite
+ * opened if the engine asks for the main connection at all. Each shadow is a fresh in-memory PGlite.
+ */
+function pgliteFactory(client: PGlite | null) {
+  const opened: PGlite[] = [];
+  const inMemory = async () => {
+    const db = new PGlite();
+    opened.push(db);
+    return awaitScripts(await new PrismaPGlite(db).connect(), db);
+  };
   return {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    connect: async () => awaitScripts(await factory.connect(), client),
+    provider: "postgres" as const,
+    adapterName: "pglite-prisma-adapter",
+    connect: async () =>
+      client ? awaitScripts(await new PrismaPGlite(client).connect(), client) : inMemory(),
     connectToShadowDb: async () => {
-      const shadow = new PGlite();
-      const adapter = awaitScripts(await new PrismaPGlite(shadow).connect(), shadow);
+      const adapter = await inMemory();
+      const shadow = opened.pop()!;
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await dispose();
@@ -192,10 +229,13 @@ function pgliteFactory(client: PGlite) {
       };
       return adapter;
     },
+    async disposeAll() {
+      await Promise.all(opened.splice(0).map((db) => db.close().catch(() => undefined)));
+    },
   };
 }
 
-function factoryFor(target: MigrationTarget) {
+function factoryFor(target: MigrationTarget | { kind: "pglite"; client: null }) {
   if (target.kind === "pglite") return pgliteFactory(target.client);
   return postgresFactory(target.url);
 }
@@ -215,15 +255,16 @@ function explain(
 }
 
 async function withEngine<T>(
-  target: MigrationTarget,
+  target: MigrationTarget | { kind: "pglite"; client: null },
   fn: (engine: SchemaEngine) => Promise<T>,
+  schemaPath = projectPaths.schema,
 ): Promise<T> {
   const rt = await loadEngineModule();
   const factory = factoryFor(target);
   const adapter = bindMigrationAwareSqlAdapterFactory(factory as never);
-  const schemaText = fs.readFileSync(projectPaths.schema, "utf8");
+  const schemaText = fs.readFileSync(schemaPath, "utf8");
   const engine = await rt.SchemaEngine.new(
-    { datamodels: [[projectPaths.schema, schemaText]] },
+    { datamodels: [[schemaPath, schemaText]] },
     () => {},
     adapter,
   );
@@ -267,36 +308,58 @@ export async function engineMigrationHistory(
 }
 
 /**
- * Write a new migration folder from the difference between the migration history and
- * prisma/schema.prisma (= `prisma migrate dev --create-only`). Returns null when nothing changed.
+ * Where the engine replays the migration history: a fresh in-memory PGlite (no server needed), or
+ * a temporary database on the PostgreSQL server of `url` (created and force-dropped by
+ * postgresFactory's `connectToShadowDb`; the user needs CREATEDB).
+ */
+export type ShadowServer = { kind: "pglite" } | { kind: "postgres"; url: string };
+
+/**
+ * The SQL that takes a database migrated with `dir` to `schemaPath`
+ * (= `prisma migrate diff --from-migrations dir --to-schema schemaPath --script`); null when the
+ * two agree. Reads no data and writes nothing outside the shadow database.
+ */
+export async function diffMigrationsToSchema(
+  shadow: ShadowServer,
+  { dir = projectPaths.migrations, schemaPath = projectPaths.schema } = {},
+): Promise<string | null> {
+  const migrationsList = engineMigrationList(dir);
+  const schemaText = fs.readFileSync(schemaPath, "utf8");
+  const target = shadow.kind === "pglite" ? { kind: "pglite" as const, client: null } : shadow;
+  const out = await withEngine(
+    target,
+    (engine) =>
+      engine.diff({
+        from: { tag: "migrations", ...migrationsList },
+        to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content: schemaText }] },
+        script: true,
+        exitCode: true,
+        filters,
+      }),
+    schemaPath,
+  );
+  const sql = out.stdout ?? "";
+  return out.exitCode === 0 || /^-- This is an empty migration\.\s*$/.test(sql.trim()) ? null : sql;
+}
+
+/** A migration folder name as Prisma writes it: UTC yyyyMMddHHmmss_name. */
+export const migrationFolderName = (name: string, now = new Date()) =>
+  `${now.toISOString().replace(/\D/g, "").slice(0, 14)}_${name}`;
+
+/**
+ * Write prisma/migrations/<timestamp>_<name>/migration.sql from the difference between the
+ * migration history and prisma/schema.prisma (= `prisma migrate dev --create-only`, without
+ * touching the development database). Returns null when nothing changed.
  */
 export async function createMigration(
-  target: MigrationTarget,
+  shadow: ShadowServer,
   name: string,
+  migrationsDir = projectPaths.migrations,
 ): Promise<{ dir: string; sql: string } | null> {
-  const migrationsList = engineMigrationList(projectPaths.migrations);
-  const schemaText = fs.readFileSync(projectPaths.schema, "utf8");
-  return withEngine(target, async (engine) => {
-    await engine.devDiagnostic({ migrationsList, filters }); // fills the shadow-DB cache createMigration needs
-    const out = await engine.createMigration({
-      draft: true,
-      migrationName: name,
-      migrationsList,
-      schema: { files: [{ path: projectPaths.schema, content: schemaText }] },
-      filters,
-    });
-    const sql = out.migrationScript ?? "";
-    if (!sql.trim() || /^-- This is an empty migration\.\s*$/.test(sql.trim())) return null;
-    const dir = path.join(projectPaths.migrations, out.generatedMigrationName);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "migration.sql"), sql);
-    const lock = path.join(projectPaths.migrations, "migration_lock.toml");
-    if (!fs.existsSync(lock)) {
-      fs.writeFileSync(
-        lock,
-        '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n',
-      );
-    }
-    return { dir, sql };
-  });
+  const sql = await diffMigrationsToSchema(shadow, { dir: migrationsDir });
+  if (sql === null) return null;
+  const dir = path.join(migrationsDir, migrationFolderName(name));
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "migration.sql"), sql);
+  return { dir, sql };
 }

@@ -21,6 +21,7 @@ import {
 } from "@/lib/core/run-monitor";
 
 import { Prisma, getDb } from "./db";
+import type { Run } from "./generated/prisma/client";
 import { fetchRunsQuality } from "./quality";
 import { fetchOwnedStudy } from "./studies";
 
@@ -32,26 +33,26 @@ export type StudyMonitor = RunMonitorData & {
   study: { id: string; slug: string; title: string; status: string };
 };
 
-type PageRow = {
-  id: string;
-  participantIndex: number;
-  externalId: string | null;
-  externalStudyId: string | null;
-  externalSessionId: string | null;
-  source: string;
-  status: RunStatus;
-  isPilot: boolean;
-  condition: string | null;
-  expectedTrials: number;
-  config: unknown;
-  userAgent: string | null;
-  statusReason: string | null;
-  startedAt: Date;
-  lastSeenAt: Date;
-  finishedAt: Date | null;
-  timingFlags: unknown;
-  transfers: number;
-};
+/** A row of the page query below: stored Run columns (the generated client's types) and the status and finish time as shown. */
+type PageRow = Pick<
+  Run,
+  | "id"
+  | "participantIndex"
+  | "externalId"
+  | "externalStudyId"
+  | "externalSessionId"
+  | "source"
+  | "isPilot"
+  | "condition"
+  | "expectedTrials"
+  | "config"
+  | "userAgent"
+  | "statusReason"
+  | "startedAt"
+  | "lastSeenAt"
+  | "timingFlags"
+  | "transfers"
+> & { status: RunStatus; finishedAt: Date | null };
 
 /** LIKE pattern matching `text` anywhere, with LIKE's wildcards taken literally. */
 const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

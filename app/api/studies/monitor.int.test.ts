@@ -11,6 +11,7 @@ import {
   type RunStatus,
   monitorQuerySchema,
   monitorQueryString,
+  runMonitorDataSchema,
 } from "@/lib/core/run-monitor";
 
 import { getDb } from "@/lib/server/db";
@@ -207,6 +208,9 @@ describe("GET /api/studies/<id>/runs query parameters", () => {
     const body = await res.json();
     expect(body.query).toEqual(q);
     expect(body.runs).toHaveLength(20);
+    // the runs table parses every answer with lib/core's schema: the route's body passes unchanged
+    const { study: _study, ...table } = body;
+    expect(runMonitorDataSchema.parse(table)).toEqual(table);
   });
 
   it.each([

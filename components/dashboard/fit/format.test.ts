@@ -1,6 +1,64 @@
-import type { FitRow } from "@/lib/core/api-responses";
+// The fit panel reads GET /api/studies/<id>/fits through lib/core's schema: a well-formed body
+// passes unchanged, a malformed one becomes a readable error naming the field (the panel shows it
+// in its error box instead of crashing while rendering); paramsOf shows a study fit's group-informed
+// estimates beside the participant's own.
+import { expectTypeOf } from "vitest";
+import type { z } from "zod";
 
-import { paramsOf } from "./format";
+import type { FitRow, fitsResponseSchema } from "@/lib/core/api-responses";
+
+import { type FitsResponse, paramsOf, parseFitsBody } from "./format";
+
+const fit = {
+  id: "f1",
+  runId: "r1",
+  model: "flexible",
+  params: { tauW: 10, link: "ddm" },
+  uncertainty: { hessianPD: true, ci95: { tauW: [5, 20] }, method: { tauW: "profile" } },
+  logLik: -40.5,
+  bic: 95.2,
+  nTrials: 31,
+  nParams: 6,
+  createdAt: "2026-12-02T10:00:00.000Z",
+};
+const body = {
+  fits: [fit],
+  jobs: [
+    {
+      id: "j1",
+      runId: "r1",
+      status: "done",
+      progress: 1,
+      message: null,
+      error: null,
+      createdAt: "2026-12-02T09:59:00.000Z",
+    },
+  ],
+  comparisons: { r1: null },
+  comparison: null,
+};
+
+describe("parseFitsBody", () => {
+  it("passes a well-formed body through", () => {
+    expect(parseFitsBody(body)).toEqual({ data: body });
+  });
+
+  it("names the field of a malformed body", () => {
+    const bad = { ...body, fits: [{ ...fit, bic: "95.2" }] };
+    expect(parseFitsBody(bad)).toEqual({
+      error: expect.stringMatching(/malformed at fits\.0\.bic: .*number/),
+    });
+    expect(parseFitsBody({ error: "Not found" })).toEqual({
+      error: expect.stringMatching(/malformed at fits/),
+    });
+    expect(parseFitsBody(null)).toEqual({ error: expect.stringMatching(/malformed/) });
+  });
+
+  // The server's answer is typed by the schema in app/api/studies/[id]/fits/route.ts.
+  it("the panel's narrowed type is the schema's (compile-time)", () => {
+    expectTypeOf<FitsResponse>().toExtend<z.infer<typeof fitsResponseSchema>>();
+  });
+});
 
 const row = (params: Record<string, unknown>): FitRow => ({
   id: "f1",

@@ -4,6 +4,7 @@ import {
   type FitRow,
   type FitsResponse as FitsResponseOf,
   errorMessageOf,
+  fitsResponseSchema,
 } from "@/lib/core/api-responses";
 import type { ModelComparison, StudyComparison } from "@/lib/model/fit/compare";
 import type { PpcSummary } from "@/lib/model/fit/ppc";
@@ -16,6 +17,20 @@ export type LinkName = "ddm" | "choice";
 
 /** GET /api/studies/<id>/fits, with the model's comparison and PPC types. */
 export type FitsResponse = FitsResponseOf<ModelComparison, StudyComparison, PpcSummary>;
+/**
+ * Parse a GET /api/studies/<id>/fits body with lib/core's schema; a body that does not match
+ * (an older or broken server) is a readable error, not a crash further down. The schema checks
+ * the structure; the model-name keys are narrowed to the model's types, which the server typed
+ * its answer with (lib/server/fits.ts fetchFits).
+ */
+export function parseFitsBody(raw: unknown): { data: FitsResponse } | { error: string } {
+  const parsed = fitsResponseSchema.safeParse(raw);
+  if (parsed.success) return { data: parsed.data as FitsResponse };
+  const first = parsed.error.issues[0];
+  const where = first.path.length ? ` at ${first.path.join(".")}` : "";
+  return { error: `The server's fits answer is malformed${where}: ${first.message}` };
+}
+
 /** A run's fit rows by model. */
 export type RunFitRows = Partial<Record<ModelName, FitRow>>;
 

@@ -3,9 +3,9 @@
 //   study (and the study's BIC sums), or for one completed run (owner only; 404 for anyone else).
 // GET /api/studies/<id>/fits → {fits (one row per model and run), jobs (progress), comparisons (per
 //   run: every model's BIC, verdict, misfit and chance flags, practice effect), comparison (study sums)}.
-// Response shapes: lib/core/api-responses.ts (FitQueued, FitsResponse).
+// Response shapes: lib/core/api-responses.ts (FitQueued, fitsResponseSchema, parsed by the fit panel).
 // GET /api/studies/<id>/fits?runId=<run> → also {ppc}: that run's posterior predictive summary.
-import type { FitQueued } from "@/lib/core/api-responses";
+import type { FitQueued, FitsResponse } from "@/lib/core/api-responses";
 import { enqueueFit, fetchFitPpc, fetchFits } from "@/lib/server/fits";
 import { handle, json, readJsonBody } from "@/lib/server/http";
 import { requireApiUserId } from "@/lib/server/session";
@@ -37,5 +37,6 @@ export const GET = handle(async (req: Request, { params }: Ctx) => {
   const { id } = await params;
   const data = await fetchFits(userId, id);
   const runId = new URL(req.url).searchParams.get("runId");
-  return json(runId ? { ...data, ppc: await fetchFitPpc(userId, id, runId) } : data);
+  const body: FitsResponse = runId ? { ...data, ppc: await fetchFitPpc(userId, id, runId) } : data;
+  return json(body);
 });
