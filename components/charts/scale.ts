@@ -49,6 +49,10 @@ export const tickLabel = (decimals: number) => (v: unknown) =>
   typeof v === "number" ? v.toFixed(decimals) : String(v);
 
 /** Smallest and largest finite value of `keys` over `rows` (null when there is none). */
+/** The row keys a chart's series draw: each line and its band's two ends. */
+export const seriesKeys = (d: { series: readonly { key: string; band?: [string, string] }[] }) =>
+  d.series.flatMap((s) => [s.key, ...(s.band ?? [])]);
+
 export function extentOf(rows: readonly ChartRow[], keys: readonly string[]): Domain | null {
   let lo = Infinity,
     hi = -Infinity;

@@ -13,12 +13,10 @@ import {
 import { describeMethod } from "@/lib/core/uncertainty";
 
 import { RecoveryChart } from "../charts/recovery-chart";
-import { extentOf, sharedDomain } from "../charts/scale";
+import { extentOf, seriesKeys, sharedDomain } from "../charts/scale";
 import { TrendChart } from "../charts/trend-chart";
 
-const keysOf = (d: { series: { key: string; band?: [string, string] }[] }) =>
-  d.series.flatMap((s) => [s.key, ...(s.band ?? [])]);
-const extent = (d: Fig8Panel["error"]) => extentOf(d.rows, keysOf(d));
+const extent = (d: Fig8Panel["error"]) => extentOf(d.rows, seriesKeys(d));
 
 const isHuman = (key: string) => key === "human";
 

@@ -16,10 +16,7 @@ import { describeMethod } from "@/lib/core/uncertainty";
 import { LinePanel } from "../charts/line-panel";
 import { DASHES, colorFor } from "../charts/palette";
 import { MEASURE_DIGITS, MEASURE_LABEL, RecoveryChart } from "../charts/recovery-chart";
-import { extentOf, sharedDomain } from "../charts/scale";
-
-const keysOf = (d: { series: { key: string; band?: [string, string] }[] }) =>
-  d.series.flatMap((s) => [s.key, ...(s.band ?? [])]);
+import { extentOf, seriesKeys, sharedDomain } from "../charts/scale";
 
 /** Lines by condition and preset (or observed vs predicted) on one switch axis. */
 export function StyledTrendChart({
@@ -93,11 +90,11 @@ function CostTable({ rows }: { rows: PredictedCostRow[] }) {
 export function PredictionPanels({ view }: { view: PredictionView }) {
   const panels = view.conditions.flatMap((c) => c.panels);
   const errorDomain = sharedDomain(
-    panels.map((p) => extentOf(p.error.rows, keysOf(p.error))),
+    panels.map((p) => extentOf(p.error.rows, seriesKeys(p.error))),
     true,
   );
   const lossDomain = sharedDomain(
-    panels.map((p) => extentOf(p.loss.rows, keysOf(p.loss))),
+    panels.map((p) => extentOf(p.loss.rows, seriesKeys(p.loss))),
     true,
   );
   return (
