@@ -105,7 +105,7 @@ export async function fitRun(
     /** Runs the storing transaction (a study fit passes one queue for all its runs). */
     storeIn?: <T>(write: () => Promise<T>) => Promise<T>;
   } = {},
-): Promise<ParticipantFit & { fitIds: string[] }> {
+): Promise<ParticipantFit & { fitIds: string[]; group: GroupParticipant }> {
   const { run, sequence, data, quality } = await loadRunForFit(runId);
   const seed = fitSeedFor(run.seed);
   const link = opts.link ?? DEFAULT_FIT_LINK;
@@ -141,7 +141,11 @@ export async function fitRun(
       );
     }),
   );
-  return { ...result, fitIds: rows.map((r) => r.id) };
+  // what a study fit's group-informed step needs of this run, without reading its trials again
+  const u = Object.fromEntries(
+    NTA_MODELS.flatMap((n) => (result.fits[n] ? [[n, result.fits[n]!.u]] : [])),
+  );
+  return { ...result, fitIds: rows.map((r) => r.id), group: { seq: sequence, data, seed, u } };
 }
 
 /** One write at a time, in call order (PGlite has one connection; rows of a run are replaced whole). */
@@ -205,7 +209,12 @@ export async function fitStudy(
     orderBy: { participantIndex: "asc" },
     select: { id: true },
   });
-  const pairs: { runId: string; fits: ParticipantFit["fits"]; comparison: ModelComparison }[] = [];
+  const pairs: {
+    runId: string;
+    fits: ParticipantFit["fits"];
+    comparison: ModelComparison;
+    group: GroupParticipant;
+  }[] = [];
   // the per-run fits take the first FITS_SHARE of the progress, the group-informed step the rest
   const share = runs.length >= GROUP_MIN_MEMBERS ? FITS_SHARE : 1;
   // as many runs at once as the compute pool has threads; their rows are written one run at a time
@@ -228,7 +237,12 @@ export async function fitStudy(
         },
       });
       done[i] = 1;
-      pairs[i] = { runId: runs[i].id, fits: fit.fits, comparison: fit.comparison };
+      pairs[i] = {
+        runId: runs[i].id,
+        fits: fit.fits,
+        comparison: fit.comparison,
+        group: fit.group,
+      };
       opts.onRun?.(runs[i].id, fit, i, runs.length);
     }
   };
@@ -258,21 +272,12 @@ type GroupPriors = { n: number; priors: Partial<Record<NtaModelName, GroupInform
  * chance, stored with each run's NTA fit rows (params.groupInformed); null below GROUP_MIN_MEMBERS.
  */
 async function informFromGroup(
-  members: readonly { runId: string; fits: ParticipantFit["fits"] }[],
+  members: readonly { runId: string; group: GroupParticipant }[],
   link: LinkName,
   opts: { onProgress?: Progress; signal?: AbortSignal },
 ): Promise<GroupPriors | null> {
   if (members.length < GROUP_MIN_MEMBERS) return null;
-  const participants: GroupParticipant[] = [];
-  for (const m of members) {
-    const { run, sequence, data } = await loadRunForFit(m.runId);
-    participants.push({
-      seq: sequence,
-      data,
-      seed: fitSeedFor(run.seed),
-      u: Object.fromEntries(NTA_MODELS.flatMap((n) => (m.fits[n] ? [[n, m.fits[n]!.u]] : []))),
-    });
-  }
+  const participants = members.map((m) => m.group);
   const result = await runOffThread(
     "groupInformedFits",
     { arch: FIT_ARCH, participants, link },
