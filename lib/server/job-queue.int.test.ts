@@ -168,6 +168,28 @@ describe("job timeouts, backoff and retention", () => {
     expect(await deleteOldJobs(0)).toBe(0);
   });
 
+  it("an idle worker reads the queue once per interval, not in a loop", async () => {
+    let ran = 0;
+    const worker = startJobWorker(
+      { idle: async () => void ran++ },
+      { intervalMs: 5_000, concurrency: 2 },
+    );
+    try {
+      // the first look at the empty queue happens at start; a job queued after it waits for the
+      // next interval (a busy loop — the old behaviour — would claim it within milliseconds)
+      await new Promise((r) => setTimeout(r, 300));
+      const job = await getDb().job.create({ data: { kind: "idle", payload: {} } });
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(ran).toBe(0);
+      expect((await getDb().job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe(
+        "queued",
+      );
+      await waitFor(async () => ran === 1, 10_000);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it("a stopped worker puts its running job back in the queue, the attempt not counted", async () => {
     const job = await getDb().job.create({ data: { kind: "long", payload: {} } });
     let started = false;

@@ -226,14 +226,21 @@ export function startJobWorker(
           stopSignal: stopper.signal,
           onClaimed: () => claimed(true),
         })
-          .then((ran) => claimed(ran))
+          .then((ran) => {
+            claimed(ran);
+            return ran;
+          })
           .catch((err) => {
             console.error("[jobs] worker error", err);
             claimed(false);
+            return false;
           })
-          .finally(() => {
+          .then((ran) => {
             running.delete(task);
-            schedule(0);
+            // A finished job frees a slot: look for the next one now. An empty claim must not
+            // (that was a busy loop: an idle server read the queue ~200 times a second); the
+            // poll then waits `intervalMs`.
+            if (ran) schedule(0);
           });
         running.add(task);
         if (!(await gotOne)) break;
