@@ -59,6 +59,9 @@ export default defineConfig({
     url: `http://127.0.0.1:${server.port}/api/health`,
     reuseExistingServer: false,
     timeout: 180_000,
+    // SIGTERM (not Playwright's default SIGKILL): the server stops cleanly and
+    // scripts/e2e-server.mjs then drops its PostgreSQL database.
+    gracefulShutdown: { signal: "SIGTERM" as const, timeout: 15_000 },
     stdout: "pipe" as const,
     stderr: "pipe" as const,
   })),
