@@ -42,6 +42,8 @@ test("a two-condition study made in the form runs a participant on their own key
   await field(page, "config.timing.fixationMs").fill("100");
   await field(page, "config.timing.feedbackMs").fill("100");
   await field(page, "config.timing.itiMs").fill("0");
+  // the longest response window: a slow shared test machine must not turn a key press into a miss
+  await field(page, "config.timing.responseWindowMs").fill("10000");
   await field(page, "config.keyMapping").selectOption("counterbalance");
   await page.getByRole("button", { name: "Add condition" }).click();
   await page.getByRole("button", { name: "Add condition" }).click();

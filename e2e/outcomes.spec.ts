@@ -16,7 +16,7 @@ const design = {
   trialsPerBlock: 4,
   practice: { trials: 0 },
   breakEveryBlocks: 0,
-  timing: { fixationMs: 100, responseWindowMs: 5000, feedbackMs: 100, itiMs: 50 },
+  timing: { fixationMs: 100, responseWindowMs: 10_000, feedbackMs: 100, itiMs: 50 },
 } satisfies StudyConfigInput;
 
 async function enterAs(page: Page, slug: string, pid: string) {

@@ -20,7 +20,7 @@ const quick = {
   blocks: 2,
   trialsPerBlock: 4,
   practice: { trials: 0 },
-  timing: { fixationMs: 100, responseWindowMs: 3000, feedbackMs: 100, itiMs: 50 },
+  timing: { fixationMs: 100, responseWindowMs: 10_000, feedbackMs: 100, itiMs: 50 },
 } satisfies StudyConfigInput;
 
 test("with Practice trials = 0 a new participant sees consent first; 'Welcome back' only after a reload with saved trials", async ({
@@ -29,13 +29,9 @@ test("with Practice trials = 0 a new participant sees consent first; 'Welcome ba
 }) => {
   const researcher = await researcherPage(browser);
   const slug = `no-practice-${stamp}`;
-  // A long response window: the save queue sends after 6 trials or 6 s, and no trial may time out
-  // (and be saved as a miss) while the test waits for the first two answers to be stored.
-  const design = {
-    ...quick,
-    breakEveryBlocks: 0,
-    timing: { ...quick.timing, responseWindowMs: 10_000 },
-  } satisfies StudyConfigInput;
+  // The save queue sends after 6 trials or 6 s; `quick`'s long response window means no trial times
+  // out (and is saved as a miss) while the test waits for the first two answers to be stored.
+  const design = { ...quick, breakEveryBlocks: 0 } satisfies StudyConfigInput;
   await createOpenStudy(researcher, slug, design);
   const { token, curriculum } = await enter(page, slug, `screens-1-${stamp}`);
 

@@ -39,6 +39,8 @@ test("sign in, create a study, a participant completes it, the models learn it, 
   await page.getByLabel("Fixation (ms)").fill("100");
   await page.getByLabel("Feedback display (ms)").fill("100");
   await page.getByLabel("Inter-trial interval (ms)").fill("50");
+  // the longest response window: a slow shared test machine must not turn a key press into a miss
+  await page.getByLabel("Response window (ms)").fill("10000");
   await page.getByLabel("Completion code").fill("LIFE-1");
   await page.getByRole("button", { name: "Create study" }).click();
   await expect(page).toHaveURL(/\/studies\/(?!new$)[a-z0-9]+$/);

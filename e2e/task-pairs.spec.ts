@@ -92,7 +92,7 @@ for (const c of cases) {
       keys: c.keys,
       keyMapping: "counterbalance",
       practice: { trials: 0 },
-      timing: { fixationMs: 100, feedbackMs: 100, itiMs: 0 },
+      timing: { fixationMs: 100, responseWindowMs: 10_000, feedbackMs: 100, itiMs: 0 },
     });
     // the first participant takes the registered mapping; the second gets both rules swapped
     expect((await researcher.request.get(`/s/${slug}?participant=p1`)).status()).toBe(200);

@@ -18,7 +18,7 @@ async function main() {
       trialsPerBlock: 6,
       practice: { trials: 4, minAccuracy: 0.5, maxAttempts: 2 },
       breakEveryBlocks: 2,
-      timing: { fixationMs: 100, responseWindowMs: 3000, feedbackMs: 100, itiMs: 50 },
+      timing: { fixationMs: 100, responseWindowMs: 10_000, feedbackMs: 100, itiMs: 50 },
       recruitment: { completionCode: code, redirectUrl },
       model: { runInParticipantBrowser },
     });
