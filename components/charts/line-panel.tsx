@@ -3,8 +3,9 @@
 // axes (scale.ts), axis labels with units, one line per series in the palette's colours, optional
 // uncertainty bands (a [low, high] column pair per series), n per point in the tooltip, optional
 // shaded block spans, and the legend outside the plot (below it, in series order, showing each
-// line's colour AND dash), so it can never cover data or ticks. No statistics here.
-import type { ReactNode } from "react";
+// line's colour AND dash), so it can never cover data or ticks. Inside <ChartsOneAtATime>
+// (mount-queue.tsx) the plot mounts in its own frame. No statistics here.
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import {
   Area,
   CartesianGrid,
@@ -17,6 +18,7 @@ import {
   YAxis,
 } from "recharts";
 
+import { useChartTurns } from "./mount-queue";
 import { DASHES, levelColors } from "./palette";
 import { type ChartRow, type Domain, extentOf, niceTicks, tickLabel } from "./scale";
 
@@ -102,6 +104,10 @@ export function LinePanel({
   legendTitle,
   bandNote,
 }: LinePanelProps) {
+  const plot = useRef<HTMLDivElement>(null);
+  // Inside <ChartsOneAtATime> (mount-queue.tsx) the plot takes two turns: axes and grid, then
+  // the bands, lines and tooltip; elsewhere both at once.
+  const { granted, width } = useChartTurns(plot, 2);
   const fallback = levelColors(series.length);
   const colorOf = (s: PanelSeries, i: number) => s.color ?? fallback[i];
   const points = series.map((s) => rows.filter((r) => typeof r[s.key] === "number").length);
@@ -133,106 +139,120 @@ export function LinePanel({
         </div>
       ) : (
         <>
-          <div className="chart-plot" style={{ height }}>
-            <ResponsiveContainer
-              width="100%"
-              height={height}
-              initialDimension={{ width: 400, height }}
-            >
-              <ComposedChart
-                data={rows}
-                syncId={syncId}
-                margin={{ top: 10, right: 14, bottom: 30, left: 8 }}
+          <div className="chart-plot" style={{ height }} ref={plot}>
+            {granted === 0 ? null : (
+              <ResponsiveContainer
+                width="100%"
+                height={height}
+                initialDimension={{ width: width ?? 400, height }}
               >
-                <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
-                {spans
-                  .filter((s) => s.shade)
-                  .map((s) => (
-                    <ReferenceArea
-                      key={`${s.from}-${s.to}`}
-                      x1={s.from - 0.5}
-                      x2={s.to + 0.5}
-                      fill="#8a8a8a"
-                      fillOpacity={0.12}
-                      ifOverflow="extendDomain"
-                    />
-                  ))}
-                <XAxis
-                  dataKey={xKey}
-                  type="number"
-                  domain={x.domain}
-                  ticks={x.ticks}
-                  tickFormatter={tickLabel(x.decimals)}
-                  allowDataOverflow
-                  label={{ value: xLabel, position: "insideBottom", offset: -18 }}
-                />
-                <YAxis
-                  reversed={reversed}
-                  domain={y.domain}
-                  ticks={y.ticks}
-                  tickFormatter={tickLabel(y.decimals)}
-                  allowDataOverflow
-                  width={62}
-                  label={{
-                    value: yLabel,
-                    angle: -90,
-                    position: "insideLeft",
-                    offset: 4,
-                    style: { textAnchor: "middle" },
-                  }}
-                />
-                <Tooltip
-                  labelFormatter={(v) => `${xLabel}: ${fmt(v)}`}
-                  formatter={(value, name, item) => {
-                    const s = series.find((q) => q.label === name);
-                    const row = (item as { payload?: ChartRow }).payload ?? {};
-                    const n = s?.nKey ? row[s.nKey] : undefined;
-                    const band =
-                      s?.band && typeof row[s.band[0]] === "number"
-                        ? ` [${fmt(row[s.band[0]])}, ${fmt(row[s.band[1]])}]`
-                        : "";
-                    return [
-                      Array.isArray(value)
-                        ? null
-                        : `${fmt(value)}${band}${typeof n === "number" ? ` (n = ${n})` : ""}`,
-                      name,
-                    ];
-                  }}
-                />
-                {series.map((s, i) =>
-                  s.band ? (
-                    <Area
-                      key={`${s.key}-band`}
-                      dataKey={(r: ChartRow) =>
-                        typeof r[s.band![0]] === "number" ? [r[s.band![0]], r[s.band![1]]] : null
-                      }
-                      name={`${s.label} band`}
-                      legendType="none"
-                      tooltipType="none"
-                      stroke="none"
-                      fill={colorOf(s, i)}
-                      fillOpacity={0.16}
-                      isAnimationActive={false}
-                      connectNulls
-                    />
-                  ) : null,
-                )}
-                {series.map((s, i) => (
-                  <Line
-                    key={s.key}
-                    dataKey={s.key}
-                    name={s.label}
-                    type="linear"
-                    isAnimationActive={false}
-                    connectNulls
-                    stroke={colorOf(s, i)}
-                    strokeDasharray={dashOf(s) || undefined}
-                    dot={(s.dots ?? rows.length <= 40) ? { r: 3, fill: colorOf(s, i) } : false}
-                    strokeWidth={2}
+                <ComposedChart
+                  data={rows}
+                  syncId={syncId}
+                  margin={{ top: 10, right: 14, bottom: 30, left: 8 }}
+                >
+                  <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
+                  {spans
+                    .filter((s) => s.shade)
+                    .map((s) => (
+                      <ReferenceArea
+                        key={`${s.from}-${s.to}`}
+                        x1={s.from - 0.5}
+                        x2={s.to + 0.5}
+                        fill="#8a8a8a"
+                        fillOpacity={0.12}
+                        ifOverflow="extendDomain"
+                      />
+                    ))}
+                  <XAxis
+                    dataKey={xKey}
+                    type="number"
+                    domain={x.domain}
+                    ticks={x.ticks}
+                    tickFormatter={tickLabel(x.decimals)}
+                    interval={0}
+                    allowDataOverflow
+                    label={{ value: xLabel, position: "insideBottom", offset: -18 }}
                   />
-                ))}
-              </ComposedChart>
-            </ResponsiveContainer>
+                  <YAxis
+                    reversed={reversed}
+                    domain={y.domain}
+                    ticks={y.ticks}
+                    tickFormatter={tickLabel(y.decimals)}
+                    interval={0}
+                    allowDataOverflow
+                    width={62}
+                    label={{
+                      value: yLabel,
+                      angle: -90,
+                      position: "insideLeft",
+                      offset: 4,
+                      style: { textAnchor: "middle" },
+                    }}
+                  />
+                  {granted < 2 ? null : (
+                    <Tooltip
+                      labelFormatter={(v) => `${xLabel}: ${fmt(v)}`}
+                      formatter={(value, name, item) => {
+                        const s = series.find((q) => q.label === name);
+                        const row = (item as { payload?: ChartRow }).payload ?? {};
+                        const n = s?.nKey ? row[s.nKey] : undefined;
+                        const band =
+                          s?.band && typeof row[s.band[0]] === "number"
+                            ? ` [${fmt(row[s.band[0]])}, ${fmt(row[s.band[1]])}]`
+                            : "";
+                        return [
+                          Array.isArray(value)
+                            ? null
+                            : `${fmt(value)}${band}${typeof n === "number" ? ` (n = ${n})` : ""}`,
+                          name,
+                        ];
+                      }}
+                    />
+                  )}
+                  {granted < 2
+                    ? null
+                    : series.map((s, i) =>
+                        s.band ? (
+                          <Area
+                            key={`${s.key}-band`}
+                            dataKey={(r: ChartRow) =>
+                              typeof r[s.band![0]] === "number"
+                                ? [r[s.band![0]], r[s.band![1]]]
+                                : null
+                            }
+                            name={`${s.label} band`}
+                            legendType="none"
+                            tooltipType="none"
+                            stroke="none"
+                            fill={colorOf(s, i)}
+                            fillOpacity={0.16}
+                            isAnimationActive={false}
+                            connectNulls
+                          />
+                        ) : null,
+                      )}
+                  {granted < 2
+                    ? null
+                    : series.map((s, i) => (
+                        <Line
+                          key={s.key}
+                          dataKey={s.key}
+                          name={s.label}
+                          type="linear"
+                          isAnimationActive={false}
+                          connectNulls
+                          stroke={colorOf(s, i)}
+                          strokeDasharray={dashOf(s) || undefined}
+                          dot={
+                            (s.dots ?? rows.length <= 40) ? { r: 3, fill: colorOf(s, i) } : false
+                          }
+                          strokeWidth={2}
+                        />
+                      ))}
+                </ComposedChart>
+              </ResponsiveContainer>
+            )}
           </div>
           <div className="chart-legend" data-testid={testId ? `${testId}-legend` : undefined}>
             {legendTitle ? <span className="chart-legend-title">{legendTitle}</span> : null}
@@ -251,5 +271,44 @@ export function LinePanel({
         </>
       )}
     </figure>
+  );
+}
+
+/**
+ * Draws one small hidden chart (every part a LinePanel uses) once the browser is idle after the
+ * page has loaded, then removes it. The first recharts chart on a page costs about half as much
+ * again as the next ones (code compiled and caches filled on first use); paying that while nobody
+ * is looking keeps the first real chart's frame as short as the others'.
+ */
+export function PrewarmCharts() {
+  const [phase, setPhase] = useState<"wait" | "draw" | "done">("wait");
+  useEffect(() => {
+    if (phase === "wait") {
+      const idle = window.requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 300));
+      const cancel = window.cancelIdleCallback ?? window.clearTimeout;
+      const id = idle(() => setPhase("draw"), { timeout: 2000 });
+      return () => cancel(id);
+    }
+    if (phase === "draw") {
+      const id = requestAnimationFrame(() => setPhase("done"));
+      return () => cancelAnimationFrame(id);
+    }
+  }, [phase]);
+  if (phase !== "draw") return null;
+  return (
+    <div aria-hidden="true" style={{ position: "absolute", left: -10_000, top: 0, width: 300 }}>
+      <LinePanel
+        rows={[
+          { x: 1, a: 0.2, aLo: 0.1, aHi: 0.3 },
+          { x: 2, a: 0.5, aLo: 0.4, aHi: 0.6 },
+        ]}
+        xKey="x"
+        xLabel="x"
+        yLabel="y"
+        series={[{ key: "a", label: "a", band: ["aLo", "aHi"] }]}
+        spans={[{ from: 1, to: 2, shade: true }]}
+        height={120}
+      />
+    </div>
   );
 }

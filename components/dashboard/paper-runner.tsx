@@ -2,15 +2,7 @@
 // Paper reproduction in this browser: Fig. 2 and Fig. 8B of Sandbrink et al. (NeurIPS 2024) run
 // in the model Web Worker (lib/model runInWorker) with progress and cancel; the numbers are shaped
 // by lib/core/paper-view.ts and shown beside the acceptance bands of docs/science.md §7.
-import {
-  Children,
-  type ReactNode,
-  memo,
-  startTransition,
-  useEffect,
-  useRef,
-  useState,
-} from "react";
+import { memo, startTransition, useRef, useState } from "react";
 
 import {
   type Band,
@@ -26,7 +18,8 @@ import {
 import type { PaperResponse } from "@/lib/model/run";
 import { runInWorker } from "@/lib/model/worker-client";
 
-import { LinePanel, type PanelSeries } from "../charts/line-panel";
+import { LinePanel, type PanelSeries, PrewarmCharts } from "../charts/line-panel";
+import { ChartsOneAtATime } from "../charts/mount-queue";
 import { DASHES, LEVEL_ORDER_NOTE, STREAM_COLORS, levelColors } from "../charts/palette";
 import { extentOf, sharedDomain } from "../charts/scale";
 
@@ -144,6 +137,7 @@ export function PaperRunner() {
   };
   return (
     <div className="r-stack">
+      <PrewarmCharts />
       <section className="card r-stack">
         <h2 style={{ margin: 0 }}>Fig. 8B: loss right after a block switch</h2>
         <p className="muted" style={{ margin: 0 }}>
@@ -221,21 +215,6 @@ const TWO: PanelSeries[] = (["flexible", "forgetful"] as const).map((key) => ({
   band: [`${key}Lo`, `${key}Hi`],
 }));
 
-/**
- * Mounts its children one per animation frame, so a figure's charts are drawn over several frames
- * instead of one long frame (each chart's SVG is committed on its own).
- */
-function Staggered({ children }: { children: ReactNode }) {
-  const items = Children.toArray(children);
-  const [shown, setShown] = useState(1);
-  useEffect(() => {
-    if (shown >= items.length) return;
-    const id = requestAnimationFrame(() => setShown((n) => n + 1));
-    return () => cancelAnimationFrame(id);
-  }, [shown, items.length]);
-  return <>{items.slice(0, shown)}</>;
-}
-
 // memo: a progress tick of the other figure does not redraw these charts.
 const Fig8Result = memo(function Fig8Result({ result }: { result: Result }) {
   const [flexible, forgetful] = result.response.summaries;
@@ -263,27 +242,25 @@ const Fig8Result = memo(function Fig8Result({ result }: { result: Result }) {
   };
   const post = toPostSwitchRows({ flexible, forgetful }, n);
   return (
-    <div className="r-stack" data-testid="fig8-result">
-      <Staggered>
+    <ChartsOneAtATime>
+      <div className="r-stack" data-testid="fig8-result">
         <p className="muted" style={{ margin: 0 }}>
           {n} seed{n === 1 ? "" : "s"} · {(result.response.wallMs / 1000).toFixed(1)} s on{" "}
           {result.response.backend}. Mean over seeds{n > 1 ? ", shaded ± 1 SE" : ""}.
         </p>
         <div className="r-two">
-          <Staggered>
-            <LinePanel
-              title="Flexible model"
-              rows={rows.flexible}
-              testId="fig8b-flexible"
-              {...common}
-            />
-            <LinePanel
-              title="Forgetful model"
-              rows={rows.forgetful}
-              testId="fig8b-forgetful"
-              {...common}
-            />
-          </Staggered>
+          <LinePanel
+            title="Flexible model"
+            rows={rows.flexible}
+            testId="fig8b-flexible"
+            {...common}
+          />
+          <LinePanel
+            title="Forgetful model"
+            rows={rows.forgetful}
+            testId="fig8b-forgetful"
+            {...common}
+          />
         </div>
         <LinePanel
           title={`Mean loss over the first 5 updates after each switch (${flexible.blocks} blocks, ${post.length} switches)`}
@@ -298,8 +275,8 @@ const Fig8Result = memo(function Fig8Result({ result }: { result: Result }) {
           testId="fig8-trend"
         />
         <BandsTable bands={computeFig8Bands(flexible, forgetful)} testId="fig8-bands" />
-      </Staggered>
-    </div>
+      </div>
+    </ChartsOneAtATime>
   );
 });
 
@@ -316,39 +293,37 @@ const Fig2Result = memo(function Fig2Result({ result }: { result: Result }) {
     })),
   );
   return (
-    <div className="r-stack" data-testid="fig2-result">
-      <Staggered>
+    <ChartsOneAtATime>
+      <div className="r-stack" data-testid="fig2-result">
         <p className="muted" style={{ margin: 0 }}>
           {n} seed{n === 1 ? "" : "s"} · {(result.response.wallMs / 1000).toFixed(1)} s on{" "}
           {result.response.backend}. Mean over seeds; {flexible.blocks} blocks.
         </p>
         <div className="r-two">
-          <Staggered>
-            <LinePanel
-              title="A. Task loss over training"
-              rows={toLossCurveRows(runs)}
-              xKey="t"
-              xLabel="Training time (blocks)"
-              yLabel="Loss"
-              series={TWO.map(({ band: _band, ...s }) => ({ ...s, dots: false }))}
-              integerX={false}
-              yFromZero
-              digits={3}
-              testId="fig2-loss"
-            />
-            <LinePanel
-              title="F. Time to reach loss < 0.1 per block"
-              rows={toFig2FRows(runs)}
-              xKey="block"
-              xLabel="Block"
-              yLabel="Time to L < 0.1 (τ_w)"
-              series={TWO}
-              yFromZero
-              digits={2}
-              bandNote={n > 1 ? "the paper's band, SD over seeds / n" : undefined}
-              testId="fig2-f"
-            />
-          </Staggered>
+          <LinePanel
+            title="A. Task loss over training"
+            rows={toLossCurveRows(runs)}
+            xKey="t"
+            xLabel="Training time (blocks)"
+            yLabel="Loss"
+            series={TWO.map(({ band: _band, ...s }) => ({ ...s, dots: false }))}
+            integerX={false}
+            yFromZero
+            digits={3}
+            testId="fig2-loss"
+          />
+          <LinePanel
+            title="F. Time to reach loss < 0.1 per block"
+            rows={toFig2FRows(runs)}
+            xKey="block"
+            xLabel="Block"
+            yLabel="Time to L < 0.1 (τ_w)"
+            series={TWO}
+            yFromZero
+            digits={2}
+            bandNote={n > 1 ? "the paper's band, SD over seeds / n" : undefined}
+            testId="fig2-f"
+          />
         </div>
         <LinePanel
           title="B. Gates at the last step of each block (sorted so gate 1 follows teacher A)"
@@ -366,7 +341,7 @@ const Fig2Result = memo(function Fig2Result({ result }: { result: Result }) {
           = an unspecialised average).
         </p>
         <BandsTable bands={computeFig2Bands(flexible, forgetful)} testId="fig2-bands" />
-      </Staggered>
-    </div>
+      </div>
+    </ChartsOneAtATime>
   );
 });
