@@ -6,6 +6,7 @@ import { expect, test, type Page } from "@playwright/test";
 import {
   keyFromInstruction,
   pastInstructions,
+  pressOnTrial,
   privateExportRows,
   progress,
   signInDemo,
@@ -97,8 +98,7 @@ test("a two-condition study made in the form runs a participant on their own key
     await expect(stimulus).toHaveText(t.stimulus);
     const key = keyFromInstruction(rules[t.task as keyof typeof rules], digitFits(t.stimulus));
     await participant.waitForTimeout(160);
-    await participant.keyboard.press(key);
-    await expect(stimulus).toHaveCount(0);
+    await pressOnTrial(participant, key);
   }
   await expect
     .poll(async () => (await progress(participant, token)).status, { timeout: 30_000 })

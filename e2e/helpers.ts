@@ -94,8 +94,19 @@ export async function answer(
   await expect(stimulus).toHaveText(trial.stimulus);
   if (name) await shot(page, name);
   if (thinkMs > 0) await page.waitForTimeout(thinkMs);
+  await pressOnTrial(page, key);
+}
+
+/**
+ * Press `key` on the trial on screen and wait until that trial's own stimulus element is gone.
+ * Waiting on the element (not on "no stimulus on the page") cannot miss the short feedback and
+ * fixation gap between two trials on a busy machine and mistake the next trial for this one.
+ */
+export async function pressOnTrial(page: Page, key: string) {
+  const shown = await page.locator("#task-trial-stimulus").elementHandle();
   await page.keyboard.press(key);
-  await expect(stimulus).toHaveCount(0);
+  await shown?.waitForElementState("hidden");
+  await shown?.dispose();
 }
 
 export const wrong = (c: { left: string; right: string }, key: string) =>

@@ -11,6 +11,7 @@ import {
   createOpenStudy,
   keyFromInstruction,
   pastInstructions,
+  pressOnTrial,
   privateExportRows,
   progress,
   researcherPage,
@@ -132,9 +133,8 @@ for (const c of cases) {
       // trial 1 is answered wrongly on purpose: everything downstream must call it wrong
       const key = i === 1 ? (right === c.keys.left ? c.keys.right : c.keys.left) : right;
       await page.waitForTimeout(160);
-      await page.keyboard.press(key);
+      await pressOnTrial(page, key);
       pressed.push(key);
-      await expect(stimulusBox(page)).toHaveCount(0);
     }
     await expect
       .poll(async () => (await progress(page, token)).status, { timeout: 30_000 })
