@@ -16,8 +16,11 @@ const POSTGRES_SPECS = ["study-lifecycle.spec.ts"];
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
+  // Two spec files at a time (the tests of one file in order): every spec makes its own studies
+  // and participants, so files do not share state; the participant flows answer within a 10 s
+  // response window, so a busy machine slows them down without failing them.
   fullyParallel: false,
-  workers: 1,
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   retries: process.env.CI ? 1 : 0,
   timeout: 120_000,
   expect: { timeout: 15_000 },
