@@ -164,6 +164,8 @@ export function LinePanel({
                         ifOverflow="extendDomain"
                       />
                     ))}
+                  {/* interval 0: every round tick is drawn (niceTicks keeps them few), and
+                      recharts does not measure each label to thin them out */}
                   <XAxis
                     dataKey={xKey}
                     type="number"
