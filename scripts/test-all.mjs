@@ -12,7 +12,7 @@
 //   5. Playwright e2e in real Chromium, two workers: every spec on PGlite; with DATABASE_URL, the
 //      researcher-loop spec also on a fresh database on that server (playwright.config.ts)
 // Prints each step's wall time and ends with one line "N passed, N failed" summing every runner.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,52 +22,42 @@ import { findChromium, obtainChromium } from "./chromium.mjs";
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), "nta-test-"));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const timings = [];
-/** Children still running, stopped if the suite ends early. */
-const running = new Set();
 const pgUrl = process.env.DATABASE_URL || "";
 
-/** One command with its output shown as it runs; stops the suite if it fails. */
-async function step(name, cmd, args, env = {}) {
+function step(name, cmd, args, env = {}) {
   const started = Date.now();
   console.log(`\n=== ${name}: ${cmd} ${args.join(" ")}`);
-  const child = spawn(cmd, args, {
+  const r = spawnSync(cmd, args, {
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", ...env },
   });
-  running.add(child);
-  const status = await new Promise((resolve) =>
-    child.on("close", (code, signal) => resolve(code ?? signal)),
-  );
-  running.delete(child);
   timings.push(`${name} ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (status !== 0) finish(`${name} failed (exit ${status})`);
-}
-
-/** Start a command with its output held back; resolves with it (printed whole by the caller). */
-function launch({ name, cmd, args, env = {} }) {
-  const t0 = Date.now();
-  const child = spawn(cmd, args, {
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", ...env },
-  });
-  running.add(child);
-  let out = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (out += d));
-  return new Promise((resolve) =>
-    child.on("close", (code, signal) => {
-      running.delete(child);
-      const seconds = ((Date.now() - t0) / 1000).toFixed(1);
-      console.log(`\n=== ${name}: ${cmd} ${args.join(" ")} (${seconds} s)\n${out.trimEnd()}`);
-      resolve({ name, seconds, status: code ?? signal });
-    }),
-  );
+  if (r.status !== 0) finish(`${name} failed (exit ${r.status ?? r.signal})`);
 }
 
 /** Several commands at once; each one's output is printed, whole, when it ends. */
 async function together(steps) {
   const started = Date.now();
   console.log(`\n=== side by side: ${steps.map((s) => s.name).join(", ")}`);
-  const results = await Promise.all(steps.map(launch));
+  const results = await Promise.all(
+    steps.map(
+      ({ name, cmd, args }) =>
+        new Promise((resolve) => {
+          const t0 = Date.now();
+          const child = spawn(cmd, args, {
+            env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1" },
+          });
+          let out = "";
+          child.stdout.on("data", (d) => (out += d));
+          child.stderr.on("data", (d) => (out += d));
+          child.on("close", (code, signal) => {
+            const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+            console.log(`\n=== ${name}: ${cmd} ${args.join(" ")} (${seconds} s)\n${out.trimEnd()}`);
+            resolve({ name, seconds, status: code ?? signal });
+          });
+        }),
+    ),
+  );
   timings.push(
     `${results.map((r) => `${r.name} ${r.seconds} s`).join(" | ")} (together ${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
@@ -92,7 +82,6 @@ function countPlaywright(file) {
 }
 
 function finish(failure) {
-  for (const child of running) child.kill("SIGTERM");
   for (const f of fs.readdirSync(reports)) {
     if (f.startsWith("vitest")) countVitest(path.join(reports, f));
     if (f.startsWith("playwright")) countPlaywright(path.join(reports, f));
@@ -129,15 +118,15 @@ await together([
 ]);
 // vitest.config.ts adds the "db-postgres" project when DATABASE_URL is set.
 if (!pgUrl) console.log("\n(DATABASE_URL is not set: database tests run on PGlite only.)");
-await step(`vitest (unit, db on PGlite${pgUrl ? ", db on PostgreSQL" : ""})`, "npx", [
+step(`vitest (unit, db on PGlite${pgUrl ? ", db on PostgreSQL" : ""})`, "npx", [
   "vitest",
   "run",
   "--reporter=default",
   "--reporter=json",
   `--outputFile.json=${path.join(reports, "vitest.json")}`,
 ]);
-await step("build", "npm", ["run", "build"]);
-await step(
+step("build", "npm", ["run", "build"]);
+step(
   `e2e (PGlite${pgUrl ? "; the researcher loop also on PostgreSQL" : ""})`,
   "npx",
   ["playwright", "test", "--reporter=list,json"],
